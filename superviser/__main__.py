@@ -1,0 +1,3 @@
+from superviser.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""The ``superviser`` command.
+
+The language is chosen before the commands are built, so their help is in the
+user's language too; refusals become one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import click
+
+from superviser import i18n
+from superviser.errors import SuperviserError
+
+
+def _prescan_lang(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"superviser: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.setup(_prescan_lang(argv))
+    from superviser.cli.root import root
+    from superviser.i18n import _
+
+    try:
+        result = root.main(args=argv, prog_name="superviser", standalone_mode=False)
+    except click.exceptions.Exit as stop:
+        sys.exit(stop.exit_code)
+    except click.exceptions.Abort:
+        _fail(_("interrupted; nothing more was written"), 130)
+    except click.UsageError as error:
+        where = f"{error.ctx.command_path}: " if error.ctx else ""
+        hint = _("(see {command} --help)").format(command=error.ctx.command_path) if error.ctx else ""
+        _fail(f"{where}{error.format_message()} {hint}".strip(), 2)
+    except click.ClickException as error:
+        _fail(error.format_message(), error.exit_code)
+    except SuperviserError as error:
+        _fail(str(error), error.exit_code)
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            _fail(_("the database is busy (someone else is writing); nothing was written, try again"), 7)
+        _fail(_("database error: {error}").format(error=error), 8)
+    except sqlite3.DatabaseError as error:
+        _fail(_("database error: {error}").format(error=error), 8)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        _fail(_("interrupted; nothing more was written"), 130)
+    sys.exit(result if isinstance(result, int) else 0)

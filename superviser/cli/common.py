@@ -1,0 +1,100 @@
+"""What the commands share: the database/session, output, and option types."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cached_property
+from pathlib import Path
+
+import click
+
+from superviser import store, text
+from superviser.i18n import _
+from superviser.services import Result, Session
+
+
+class Env:
+    """The command line's context: where the database is and who is acting."""
+
+    def __init__(self, db: str | None, demo: bool = False):
+        self.demo = demo
+        self.path = store.demo_path() if demo and not db else store.resolve_path(db)
+
+    @cached_property
+    def session(self) -> Session:
+        return Session(store.connect(self.path))
+
+    @property
+    def db(self):
+        return self.session.db
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help=_("Print JSON (see README for the shape)."))(f)
+
+
+def if_version_option(f):
+    return click.option(
+        "--if-version", "expected_version", type=int, metavar="N",
+        help=_("Refuse (as a conflict) unless the objective is still at version N."),
+    )(f)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def report(result: Result, as_json: bool = False) -> None:
+    """Print what a step did."""
+    if as_json:
+        emit_json({"ok": True, "message": result.message, "seq": result.seq, "ref": result.ref,
+                   "version": result.objective["version"] if result.objective else None})
+    else:
+        click.echo(result.message + (f"  (#{result.seq})" if result.seq else ""))
+
+
+def console():
+    """A Rich console that never interprets markup in what it prints. Piped output
+    is not cut to 80 columns: a long title is the reader's business there."""
+    import os
+
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 0)) or 200
+    return Console(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
+
+
+def table(columns: list[tuple[str, dict]], rows: list[list[str]], title: str | None = None) -> None:
+    """Print rows as a table; every cell is plain text (user text is never markup)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    cells = [[cell if isinstance(cell, Text) else Text(text.one_line(cell)) for cell in row] for row in rows]
+    grid = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, expand=False)
+    for i, (name, options) in enumerate(columns):
+        if "max_width" in options:  # free text: gives way first when the terminal is narrow
+            options = {"min_width": 6, **options}
+        else:  # codes, dates, numbers: never cut
+            options = {"min_width": max([Text(name).cell_len] + [row[i].cell_len for row in cells]), **options}
+        grid.add_column(name, no_wrap=True, overflow="ellipsis", **options)
+    for row in cells:
+        grid.add_row(*row)
+    console().print(grid)
+
+
+def read_text(value: str | None) -> str | None:
+    """``-`` reads the text from standard input."""
+    if value == "-":
+        return sys.stdin.read()
+    return value
+
+
+def ensure_parent(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,86 @@
+"""Dates as people type them and as they read them, in the user's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from superviser import clock
+from superviser.errors import InvalidInput
+from superviser.i18n import _, current, humanize, ngettext
+
+_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
+
+
+def parse(field: str, value: str | date | None, *, required: bool = True) -> date | None:
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or ``+Nd`` / ``+Nw``."""
+    if isinstance(value, date):
+        return value
+    text = (value or "").strip().lower()
+    if not text:
+        if required:
+            raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"))
+        return None
+    today = clock.today()
+    words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
+    if text in words:
+        return today + timedelta(days=words[text])
+    match = _RELATIVE.match(text)
+    if match:
+        sign, number, unit = match.groups()
+        days = int(number) * (7 if unit == "w" else 1)
+        return today + timedelta(days=days if sign == "+" else -days)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            field, _("{value!r} is not a date; use YYYY-MM-DD, today, tomorrow or +Nd").format(value=value)
+        ) from None
+
+
+def relative_deadline(deadline: str | date | None, today: date | None = None) -> str:
+    """"in 3 days", "due today", "overdue by 2 days" (or the Chinese equivalents)."""
+    if not deadline:
+        return ""
+    today = today or clock.today()
+    days = clock.days_between(today, deadline)
+    if days == 0:
+        return _("due today")
+    if days == 1:
+        return _("due tomorrow")
+    if days > 0:
+        return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("overdue by {n} day", "overdue by {n} days", -days).format(n=-days)
+
+
+def days_left(deadline: str | date | None, today: date | None = None) -> int | None:
+    if not deadline:
+        return None
+    return clock.days_between(today or clock.today(), deadline)
+
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+def long_date(day: str | date) -> str:
+    """A date written out: "20 November 2026" / "2026年11月20日"."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if current().startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def moment(stamp: str) -> str:
+    """A log timestamp in local time, to the minute."""
+    local = clock.parse_stamp(stamp).astimezone()
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def ago(stamp: str | datetime) -> str:
+    """"3 hours ago" in the user's language."""
+    when = clock.parse_stamp(stamp) if isinstance(stamp, str) else stamp
+    return humanize().naturaltime(clock.now() - when)

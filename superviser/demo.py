@@ -1,0 +1,384 @@
+"""Demo data.
+
+``build_office`` plays a scripted few months of an office's life through the real
+services, with the clock moved back for each step, so the demo's state, lights
+and log agree with each other exactly as they would in real use.
+``add_synthetic`` bulk-loads objectives and their log for scale work.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from superviser import clock, i18n, journal, store
+from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, SYNTHETIC, TEXTS, UNITS
+from superviser.services import Session, org, registry, steps
+
+DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
+
+
+def _pick(pair):
+    """The English or Chinese member of a pair, by the current language."""
+    return pair[1] if i18n.is_chinese() else pair[0]
+
+
+@dataclass(order=True)
+class _Event:
+    moment: datetime
+    order: int
+    actor: str = field(compare=False)
+    run: Callable = field(compare=False)
+
+
+class _Script:
+    """Collects events from the scenarios, then plays them in time order."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.events: list[_Event] = []
+        self.refs: dict[str, str] = {}
+        self.liaison = {unit: login for login, _en, _zh, role, unit in PEOPLE if role == "liaison"}
+        self._per_day: dict[tuple[int, int], int] = {}
+
+    def at(self, day: int, actor: str, run: Callable, hour: int = 9) -> None:
+        """Schedule ``run(session)`` on ``day`` (days from today) as ``actor``; events
+        scheduled for the same day keep the order they were scheduled in."""
+        n = self._per_day[(day, hour)] = self._per_day.get((day, hour), 0) + 1
+        moment = datetime.combine(self.today + timedelta(days=day), time(hour, 0)).astimezone()
+        moment += timedelta(seconds=n * 97)
+        self.events.append(_Event(moment, len(self.events), actor, run))
+
+    def play(self, db) -> None:
+        sessions: dict[str, Session] = {}
+        for event in sorted(self.events):
+            session = sessions.setdefault(event.actor, Session(db, event.actor))
+            with clock.frozen(event.moment):
+                event.run(session)
+
+
+def _units_by_key(session: Session) -> dict[str, str]:
+    names = {}
+    for key, parent, en, zh in UNITS:
+        name = _pick((en, zh))
+        org.unit_add(session, name, names.get(parent))
+        names[key] = name
+    return names
+
+
+def _history(script: _Script, key: str, lead: str, scenario: str, registered: int, deadline: int, units: dict) -> None:
+    """Schedule the steps of one objective's scenario (days relative to today)."""
+    ref = lambda: script.refs[key]  # noqa: E731 - the ref exists only once the objective is registered
+    liaison = lambda unit=lead: script.liaison.get(unit, DIRECTOR)  # noqa: E731
+    office = SUPERVISORS[hash(key) % 2]
+    r, d = registered, deadline
+    t = TEXTS
+
+    def step(day, actor, fn, **kw):
+        script.at(day, actor, lambda s: fn(s, ref(), **kw))
+
+    def progress(day, percent, i=0, unit=lead, **extra):
+        step(day, liaison(unit), steps.progress, percent=percent, text_=_pick(t["progress"][i]), **extra)
+
+    if scenario in ("registered",):
+        return
+    step(r + 1, office, steps.assign)
+    if scenario == "returned":
+        step(r + 2, liaison(), steps.return_, reason=_pick(t["return"]))
+        return
+    if scenario == "not_accepted":
+        return
+    if scenario == "transferred":
+        step(r + 3, office, steps.transfer, to=units["logistics"], reason=_pick(t["transfer"]))
+        step(r + 4, liaison("logistics"), steps.accept, note=_pick(t["accept"]))
+        progress(-3, 35, 0, unit="logistics")
+        return
+    step(r + 2, liaison(), steps.accept, note=_pick(t["accept"]))
+    if scenario == "cancelled":
+        step(r + 5, DIRECTOR, steps.cancel, reason=_pick(t["cancel"]))
+        return
+    if scenario == "suspended":
+        progress(r + 4, 10)
+        step(r + 6, DIRECTOR, steps.suspend, reason=_pick(t["suspend"]))
+        return
+    if scenario in ("accepted", "silent"):
+        return
+    if scenario == "closed_on_time":
+        progress(max(r + 4, d - 12), 40, 0)
+        progress(max(r + 5, d - 7), 80, 1, next_step=_pick(t["next"]))
+        step(d - 3, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(d - 1, DIRECTOR, steps.verify, note=_pick(t["verify"]))
+    elif scenario == "closed_late":
+        progress(r + 6, 30, 0, problems=_pick(t["problems"]))
+        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
+        step(d + 4, office, steps.urge, text_=_pick(t["urge"][1]))
+        step(d + 6, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(d + 8, DIRECTOR, steps.verify)
+    elif scenario in ("overdue", "overdue_escalated"):
+        progress(r + 10, 40, 1, problems=_pick(t["problems"]), help_needed=_pick(t["help"]))
+        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
+        step(d + 3, office, steps.urge, text_=_pick(t["urge"][1]))
+        if scenario == "overdue_escalated":
+            step(d + 8, DIRECTOR, steps.urge, text_=_pick(t["urge"][2]))
+            step(d + 9, office, steps.note, text_=_pick(t["note"]))
+    elif scenario == "overdue_extension_refused":
+        progress(r + 7, 50, 1, problems=_pick(t["problems"]))
+        step(d - 3, liaison(), steps.extend_request, to=(script.today + timedelta(days=d + 20)).isoformat(),
+             reason=_pick(t["extension"]))
+        step(d - 2, DIRECTOR, steps.extend_reject, reason=_pick(t["extension_refused"]))
+        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
+    elif scenario == "due_soon":
+        progress(-3, 60, 1, next_step=_pick(t["next"]))
+    elif scenario == "urged":
+        progress(r + 5, 20, 0)
+        step(-6, office, steps.urge, text_=_pick(t["urge"][0]))
+        step(-2, office, steps.urge, text_=_pick(t["urge"][1]))
+    elif scenario in ("on_track", "in_progress"):
+        progress(max(r + 4, -9), 30, 0)
+        progress(-2 if scenario == "on_track" else -5, 55, 1, next_step=_pick(t["next"]))
+    elif scenario == "extension_pending":
+        progress(r + 6, 40, 1, problems=_pick(t["problems"]))
+        step(-2, liaison(), steps.extend_request, to=(script.today + timedelta(days=d + 20)).isoformat(),
+             reason=_pick(t["extension"]))
+    elif scenario == "extension_approved":
+        progress(r + 6, 30, 0, problems=_pick(t["problems"]))
+        step(r + 12, liaison(), steps.extend_request, to=(script.today + timedelta(days=d)).isoformat(),
+             reason=_pick(t["extension"]))
+        step(r + 13, DIRECTOR, steps.extend_approve, note=_pick(t["approve"]))
+        progress(-4, 70, 2)
+    elif scenario == "submitted":
+        progress(r + 5, 70, 1)
+        step(-2, liaison(), steps.complete, text_=_pick(t["complete"]))
+    elif scenario == "verified":
+        progress(r + 5, 70, 1)
+        step(-6, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(-4, SUPERVISORS[0], steps.verify, note=_pick(t["verify"]))
+    elif scenario == "override":
+        progress(r + 5, 25, 0)
+        step(-3, DIRECTOR, steps.light, colour="red", reason=_pick(t["override"]))
+    elif scenario == "inspected_at_risk":
+        progress(r + 4, 50, 1)
+        step(-3, INSPECTOR, steps.inspect, finding=_pick(t["inspect_risk"]), verdict="at-risk", method="on-site")
+    elif scenario == "sendback":
+        progress(r + 4, 80, 2)
+        step(-5, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(-4, office, steps.sendback, reason=_pick(t["sendback"]))
+        progress(-2, 90, 2)
+    else:
+        raise ValueError(f"unknown demo scenario {scenario}")
+    if scenario in ("in_progress", "on_track") and hash(key) % 3 == 0:
+        step(-1, INSPECTOR, steps.inspect, finding=_pick(t["inspect_ok"]), verdict="on-track", method="on-site")
+
+
+def build_office(path: str | Path, login: str) -> None:
+    """Create ``path`` and fill it with the demo office, ``login`` as a director."""
+    path = Path(path)
+    today = clock.today()
+    first_day = today - timedelta(days=max(d[1] for d in DECISIONS) + 2)
+    with clock.frozen(datetime.combine(first_day, time(8, 30)).astimezone()):
+        session = org.init(path, login, login)
+        db = session.db
+        db.conn.execute("PRAGMA synchronous = OFF")  # a new file: nothing to lose if this is interrupted
+        units = _units_by_key(session)
+        for person_login, en, zh, role, unit_key in PEOPLE:
+            if person_login != login:
+                org.person_add(session, person_login, _pick((en, zh)), role, units[unit_key])
+
+    script = _Script(today)
+    registrar = SUPERVISORS[0]
+    for di, (source, ago, priority, en, zh, src_ref, leader, summary, objectives) in enumerate(DECISIONS):
+        day = -ago
+        decided = (today + timedelta(days=day)).isoformat()
+        dkey = f"d{di}"
+
+        def add_decision(s, en=en, zh=zh, source=source, decided=decided, src_ref=src_ref, leader=leader,
+                         summary=summary, priority=priority, dkey=dkey):
+            script.refs[dkey] = registry.decision_add(
+                s, _pick((en, zh)), source=source, decided_on=decided, source_ref=_pick(src_ref),
+                leader=_pick(leader), summary=_pick(summary), priority=priority).ref
+
+        script.at(day, registrar, add_decision, hour=8)
+        for oi, (o_en, o_zh, lead, co, scenario, deadline) in enumerate(objectives):
+            key = f"{dkey}.{oi}"
+            original = deadline - 15 if scenario == "extension_approved" else deadline
+
+            def add_objective(s, o_en=o_en, o_zh=o_zh, lead=lead, co=co, original=original, key=key, dkey=dkey,
+                              priority=priority):
+                script.refs[key] = registry.objective_add(
+                    s, script.refs[dkey], _pick((o_en, o_zh)), lead=units[lead], co=[units[c] for c in co],
+                    deadline=(today + timedelta(days=original)).isoformat(), priority=priority).ref
+
+            script.at(day, registrar, add_objective, hour=8)
+            _history(script, key, lead, scenario, day, deadline, units)
+    for i, (di, oi, en, zh, lead, co, scenario, deadline) in enumerate(SUB_OBJECTIVES):
+        day = -DECISIONS[di][1] + 1
+        key = f"sub{i}"
+
+        def add_sub(s, en=en, zh=zh, lead=lead, co=co, deadline=deadline, key=key, parent=f"d{di}.{oi}", dkey=f"d{di}"):
+            script.refs[key] = registry.objective_add(
+                s, script.refs[dkey], _pick((en, zh)), lead=units[lead], co=[units[c] for c in co],
+                deadline=(today + timedelta(days=deadline)).isoformat(), parent=script.refs[parent]).ref
+
+        script.at(day, registrar, add_sub, hour=8)
+        _history(script, key, lead, scenario, day, deadline, units)
+    script.play(db)
+    db.conn.execute("PRAGMA synchronous = FULL")
+    db.conn.close()
+
+
+def _synthetic_title(rng: random.Random) -> str:
+    lang = 1 if i18n.is_chinese() else 0
+    verb = rng.choice(SYNTHETIC["verbs"][lang])
+    thing = rng.choice(SYNTHETIC["things"][lang])
+    place = rng.choice(SYNTHETIC["places"][lang])
+    return f"{verb}{thing}{place}" if lang else f"{verb} {thing} {place}"
+
+
+# Final status of a synthetic objective, and how often.
+_STATUS_WEIGHTS = [
+    ("closed", 40), ("in_progress", 25), ("accepted", 9), ("assigned", 9), ("submitted", 5),
+    ("registered", 3), ("returned", 2), ("suspended", 2), ("cancelled", 3), ("verified", 2),
+]
+# The log actions that lead to each status (progress reports and urges are added around them).
+_PATHS = {
+    "registered": ["objective.add"],
+    "assigned": ["objective.add", "assign"],
+    "returned": ["objective.add", "assign", "return"],
+    "accepted": ["objective.add", "assign", "accept"],
+    "in_progress": ["objective.add", "assign", "accept", "progress"],
+    "submitted": ["objective.add", "assign", "accept", "progress", "complete"],
+    "verified": ["objective.add", "assign", "accept", "progress", "complete", "verify"],
+    "closed": ["objective.add", "assign", "accept", "progress", "complete", "verify"],
+    "suspended": ["objective.add", "assign", "accept", "suspend"],
+    "cancelled": ["objective.add", "assign", "cancel"],
+}
+
+
+_BULK_TRIGGERS = ("log_chain", "objectives_ai", "decisions_ai")
+
+
+def _suspend_triggers(conn) -> list[str]:
+    """Drop the per-row insert triggers, returning their SQL to put them back."""
+    names = ", ".join(f"'{name}'" for name in _BULK_TRIGGERS)
+    saved = [sql for (sql,) in conn.execute(f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})")]
+    for name in _BULK_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    return saved
+
+
+def add_synthetic(path: str | Path, count: int, *, seed: int = 7, chunk: int = 5000) -> dict:
+    """Bulk-add ``count`` objectives with about ten log entries each."""
+    db = store.connect(path)
+    conn = db.conn
+    rng = random.Random(seed)
+    today = clock.today()
+    units = [r[0] for r in conn.execute("SELECT id FROM units")]
+    actors = [r[0] for r in conn.execute("SELECT login FROM people WHERE role IN ('director', 'supervisor')")] or ["system"]
+    liaisons = [r[0] for r in conn.execute("SELECT login FROM people WHERE role = 'liaison'")] or actors
+    statuses = [s for s, w in _STATUS_WEIGHTS for _ in range(w)]
+    start = clock.now() - timedelta(days=365)
+    total_entries = 0
+    made = 0
+    conn.execute("PRAGMA synchronous = OFF")  # synthetic scale data; each chunk is still atomic
+    while made < count:
+        batch = min(chunk, count - made)
+        with store.transaction(db):
+            year = today.year - 1
+            seq0 = conn.execute("SELECT coalesce(max(seq), 0) FROM decisions WHERE year = ?", (year,)).fetchone()[0]
+            decisions = []
+            for k in range((batch + 24) // 25):
+                seq = seq0 + k + 1
+                decided = today - timedelta(days=rng.randint(30, 400))
+                decisions.append((f"{year}-{seq:03d}", year, seq, _synthetic_title(rng), rng.choice(["superior", "meeting", "leader", "department"]),
+                                  decided.isoformat(), clock.stamp(), "demo"))
+            first_decision = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM decisions").fetchone()[0]
+            conn.executemany(
+                "INSERT INTO decisions (ref, year, seq, title, source, decided_on, priority, created_at, created_by, "
+                "source_ref, leader, summary) VALUES (?, ?, ?, ?, ?, ?, 'normal', ?, ?, '', '', '')",
+                decisions,
+            )
+            first_objective = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM objectives").fetchone()[0]
+            objectives, co_rows, reports, log_rows = [], [], [], []
+            last_seq, prev = journal.head(db)
+            for i in range(batch):
+                oid = first_objective + i
+                d_index = i // 25
+                dref, dyear, dseq, _t, _s, decided, _c, _b = decisions[d_index]
+                num = i % 25 + 1
+                status = rng.choice(statuses)
+                deadline = today + timedelta(days=rng.randint(-200, 120))
+                if deadline.isoformat() < decided:
+                    deadline = date.fromisoformat(decided) + timedelta(days=rng.randint(10, 90))
+                lead = rng.choice(units)
+                percent = {"closed": 100, "submitted": 100, "verified": 100, "in_progress": rng.randint(5, 95)}.get(status, 0)
+                last_report = (today - timedelta(days=rng.randint(0, 40))).isoformat() if status in ("in_progress", "submitted", "verified", "closed") else None
+                submitted = (deadline + timedelta(days=rng.randint(-20, 10))).isoformat() if status in ("submitted", "verified", "closed") else None
+                urges = rng.choice([0, 0, 0, 1, 1, 2, 3])
+                stamp = clock.stamp(start + timedelta(seconds=i))
+                objectives.append((
+                    oid, f"{dref}.{num}", f"{dyear}-{dseq:06d}.{num:04d}", first_decision + d_index, num,
+                    _synthetic_title(rng), lead, deadline.isoformat(), deadline.isoformat(), status, percent,
+                    urges, min(urges, 2) if status in ("assigned", "accepted", "in_progress") else 0, last_report,
+                    decided, submitted, submitted if status == "closed" else None, stamp, stamp,
+                ))
+                if rng.random() < 0.3:
+                    co_rows.append((oid, rng.choice([u for u in units if u != lead] or [lead])))
+                path_actions = list(_PATHS[status])
+                if "progress" in path_actions:
+                    at = path_actions.index("progress")
+                    path_actions[at:at + 1] = ["progress"] * rng.randint(2, 5)
+                extra = 10 - len(path_actions) - urges
+                path_actions[2:2] = ["urge"] * urges
+                path_actions += ["note"] * max(0, extra)
+                for action in path_actions:
+                    last_seq += 1
+                    at = clock.stamp(start + timedelta(days=365 * (made + i) / count, seconds=last_seq % 86400))
+                    actor = rng.choice(liaisons if action in ("accept", "return", "progress", "complete") else actors)
+                    changes = journal.canonical_changes({"status": [None, status]} if action != "note" else {})
+                    detail = _synthetic_title(rng) if action in ("objective.add", "progress", "note") else ""
+                    digest = journal.entry_hash(last_seq, at, actor, action, oid, None, detail, changes, prev)
+                    log_rows.append((last_seq, at, actor, action, oid, None, detail, changes, prev, digest))
+                    prev = digest
+                    if action == "progress":
+                        reports.append((oid, at, at[:10], actor, lead, percent or 50, detail))
+            # Bulk rows bypass the per-row triggers (they cost more than the inserts);
+            # the chain was computed above, the search index is filled in one go, and
+            # the triggers are back before this chunk's transaction commits.
+            saved_triggers = _suspend_triggers(conn)
+            conn.executemany(
+                "INSERT INTO objectives (id, ref, sort_key, decision_id, num, title, lead_unit_id, deadline, "
+                "original_deadline, status, percent, urge_count, urges_unanswered, last_report_on, active_since, "
+                "submitted_on, closed_on, created_at, updated_at, detail, priority, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'normal', 1)",
+                objectives,
+            )
+            conn.execute(
+                "INSERT INTO objectives_fts (rowid, ref, title, detail) SELECT id, ref, title, detail FROM objectives WHERE id >= ?",
+                (first_objective,),
+            )
+            conn.execute(
+                "INSERT INTO decisions_fts (rowid, ref, title, summary, source_ref, leader) "
+                "SELECT id, ref, title, summary, source_ref, leader FROM decisions WHERE id >= ?",
+                (first_decision,),
+            )
+            conn.executemany("INSERT OR IGNORE INTO co_units (objective_id, unit_id) VALUES (?, ?)", co_rows)
+            conn.executemany(
+                "INSERT INTO reports (objective_id, at, on_date, author, unit_id, percent, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                reports,
+            )
+            conn.executemany(
+                "INSERT INTO log (seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                log_rows,
+            )
+            for sql in saved_triggers:
+                conn.execute(sql)
+        total_entries += len(log_rows)
+        made += batch
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return {"objectives": made, "log_entries": total_entries}

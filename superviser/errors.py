@@ -1,0 +1,63 @@
+"""Refusals a user can cause. Their text is already translated and names the field
+or the rule, so the CLI prints it as one line and the app shows it as it is."""
+
+from __future__ import annotations
+
+
+class SuperviserError(Exception):
+    """A user-facing refusal; nothing was written."""
+
+    exit_code = 1
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InvalidInput(SuperviserError):
+    """A field's value is wrong."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class NotFound(SuperviserError):
+    exit_code = 3
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        super().__init__(f"{field}: {problem}")
+
+
+class Refused(SuperviserError):
+    """A step the lifecycle does not allow in the objective's current state."""
+
+    exit_code = 4
+
+
+class Forbidden(SuperviserError):
+    """A step the acting person's role does not allow."""
+
+    exit_code = 5
+
+
+class Conflict(SuperviserError):
+    """The objective changed since the caller looked at it."""
+
+    exit_code = 6
+
+
+class Busy(SuperviserError):
+    """Another writer held the database for longer than we were willing to wait."""
+
+    exit_code = 7
+
+
+class StoreError(SuperviserError):
+    """The database can't be used: missing, newer than this program, not a database."""
+
+    exit_code = 8

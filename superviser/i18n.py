@@ -1,0 +1,109 @@
+"""Languages. Every user-visible string goes through ``_`` / ``ngettext``.
+
+The language is chosen once per process (``--lang``, ``SUPERVISER_LANG``, else
+the locale) with ``setup``; messages are looked up when they are shown, so
+module-level labels are marked with ``N_`` and translated at use.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "superviser"
+
+# Languages with a complete catalog, by code, with their own name.
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+DEFAULT = "en"
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_current = DEFAULT
+
+
+def normalise(code: str | None) -> str | None:
+    """Map a locale-ish string (``zh_CN.UTF-8``, ``zh-Hans``, ``en_GB``) to a catalog code."""
+    if not code:
+        return None
+    code = code.split(".")[0].split("@")[0].replace("-", "_").strip()
+    lower = code.lower()
+    if lower in ("", "c", "posix"):
+        return None
+    if lower.startswith("zh"):
+        return "zh_CN"
+    if lower.startswith("en"):
+        return "en"
+    for known in LANGUAGES:
+        if lower == known.lower() or lower.split("_")[0] == known.split("_")[0].lower():
+            return known
+    return None
+
+
+def from_environment() -> str:
+    explicit = normalise(os.environ.get("SUPERVISER_LANG"))
+    if explicit:
+        return explicit
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            # LANGUAGE may list several, in order of preference.
+            for part in value.split(":"):
+                code = normalise(part)
+                if code:
+                    return code
+            if name != "LANGUAGE":
+                break
+    return DEFAULT
+
+
+def setup(lang: str | None = None) -> str:
+    """Choose the language for this process; returns its code."""
+    global _translation, _current
+    code = normalise(lang) if lang else from_environment()
+    if lang and code is None:
+        code = DEFAULT
+    code = code or DEFAULT
+    _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
+    _current = code
+    global _humanized
+    _humanized = None
+    return code
+
+
+_humanized: str | None = None
+
+
+def humanize():
+    """The humanize module, speaking the current language (imported on first use)."""
+    global _humanized
+    import humanize as module
+
+    if _humanized != _current:
+        if _current == "en":
+            module.i18n.deactivate()
+        else:
+            module.i18n.activate(_current)
+        _humanized = _current
+    return module
+
+
+def current() -> str:
+    return _current
+
+
+def is_chinese() -> bool:
+    return _current.startswith("zh")
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it yet."""
+    return message

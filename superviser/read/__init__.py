@@ -1,0 +1,1 @@
+"""The read side: paged, filtered queries that the CLI, the app and the exports share."""

@@ -1,0 +1,84 @@
+"""Decisions with their objectives' state rolled up."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from superviser import refs
+from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
+
+_WORST = "max(CASE ({light}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)".format(light=LIGHT_SQL)
+_BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def _where(db: Database, search: str | None, source: str | None, params: dict) -> str:
+    clauses = []
+    if source:
+        params["source"] = source
+        clauses.append("d.source = :source")
+    for i, term in enumerate((search or "").split()):
+        key = f"q{i}"
+        if len(term) >= 3:
+            params[key] = db.quote_fts(term)
+            clauses.append(f"d.id IN (SELECT rowid FROM decisions_fts WHERE decisions_fts MATCH :{key})")
+        else:
+            params[key] = f"%{term}%"
+            clauses.append(f"(d.title LIKE :{key} OR d.ref LIKE :{key} OR d.source_ref LIKE :{key})")
+    return " AND ".join(clauses) or "1"
+
+
+def list_decisions(
+    db: Database, *, search: str | None = None, source: str | None = None, limit: int | None = 50, offset: int = 0,
+    thresholds: Thresholds | None = None,
+) -> list[dict]:
+    params: dict = {}
+    sql = f"SELECT d.* FROM decisions d WHERE {_where(db, search, source, params)} ORDER BY d.decided_on DESC, d.ref DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    decisions = _rows(db.conn.execute(sql, params))
+    if not decisions:
+        return []
+    rollup = rollups(db, [d["id"] for d in decisions], thresholds)
+    for decision in decisions:
+        decision.update(rollup.get(decision["id"], {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
+    return decisions
+
+
+def rollups(db: Database, ids: list[int], thresholds: Thresholds | None = None) -> dict[int, dict]:
+    params = (thresholds or Thresholds.load(db)).params()
+    sql = (
+        f"SELECT o.decision_id, count(*), {_WORST}, "
+        "coalesce(round(avg(CASE WHEN o.status != 'cancelled' THEN o.percent END)), 0), "
+        "sum(o.status NOT IN ('closed', 'cancelled', 'suspended')) "
+        f"FROM objectives o WHERE o.decision_id IN ({','.join(str(int(i)) for i in ids)}) GROUP BY o.decision_id"
+    )
+    return {
+        did: {"objectives": n, "worst_light": _BY_SEVERITY[worst], "percent": int(pct), "open": open_}
+        for did, n, worst, pct, open_ in db.conn.execute(sql, params)
+    }
+
+
+def count_decisions(db: Database, *, search: str | None = None, source: str | None = None) -> int:
+    params: dict = {}
+    return db.conn.execute(f"SELECT count(*) FROM decisions d WHERE {_where(db, search, source, params)}", params).fetchone()[0]
+
+
+def get(db: Database, ref: str | int) -> dict:
+    decision = refs.decision(db, ref)
+    decision.update(rollups(db, [decision["id"]]).get(decision["id"], {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
+    return decision
+
+
+PUBLIC_FIELDS = (
+    "id", "ref", "title", "source", "source_ref", "decided_on", "leader", "summary", "priority",
+    "objectives", "open", "worst_light", "percent", "created_at", "created_by",
+)
+
+
+def as_json(row: dict) -> dict:
+    return {key: row.get(key) for key in PUBLIC_FIELDS}

@@ -1,0 +1,246 @@
+"""Objectives: filtered, paged lists and one objective in full."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from superviser import clock, dates, lifecycle, refs
+from superviser.lights import LIGHT_SQL, LIGHTS, REASON_SQL, Thresholds, explain, light_of
+from superviser.errors import InvalidInput
+from superviser.i18n import _
+
+SEP = "\x1f"  # joins co-unit names; control characters never survive into stored names
+
+ORDERS = {
+    # Open work first, most urgent deadline first; finished and stopped ones after.
+    "deadline": "o.status IN ('closed', 'suspended', 'cancelled'), o.deadline, o.sort_key",
+    "ref": "o.sort_key",
+    "light": f"CASE ({LIGHT_SQL}) WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, o.deadline, o.sort_key",
+    "updated": "o.updated_at DESC, o.id DESC",
+}
+
+
+@dataclass
+class Filter:
+    """What to list. Every field is optional; they combine with AND."""
+
+    light: str | None = None
+    unit: str | int | None = None
+    unit_role: str = "any"  # lead, co or any
+    decision: str | int | None = None
+    status: list[str] = field(default_factory=list)
+    open_only: bool = False
+    due_before: date | None = None
+    due_after: date | None = None
+    search: str | None = None
+    reason: str | None = None
+    ids: list[int] | None = None
+
+
+def _search_clause(db: Database, text: str, params: dict) -> str:
+    """FTS5 (trigram) for terms of three characters or more; LIKE for shorter ones,
+    which the trigram index cannot match (two-character Chinese words are common)."""
+    clauses = []
+    for i, term in enumerate(text.split()):
+        key = f"q{i}"
+        if len(term) >= 3:
+            params[key] = db.quote_fts(term)
+            clauses.append(f"o.id IN (SELECT rowid FROM objectives_fts WHERE objectives_fts MATCH :{key})")
+        else:
+            params[key] = f"%{term}%"
+            clauses.append(f"(o.title LIKE :{key} OR o.detail LIKE :{key} OR o.ref LIKE :{key})")
+    return " AND ".join(clauses)
+
+
+def where(db: Database, flt: Filter, params: dict) -> str:
+    clauses = []
+    if flt.light:
+        if flt.light not in LIGHTS:
+            raise InvalidInput(_("light"), _("must be one of: {choices}").format(choices=", ".join(LIGHTS)))
+        params["light"] = flt.light
+        clauses.append(f"({LIGHT_SQL}) = :light")
+    if flt.reason:
+        params["reason"] = flt.reason
+        clauses.append(f"({REASON_SQL}) = :reason")
+    if flt.unit not in (None, ""):
+        params["unit_id"] = refs.unit(db, flt.unit)["id"]
+        lead = "o.lead_unit_id = :unit_id"
+        co = "o.id IN (SELECT objective_id FROM co_units WHERE unit_id = :unit_id)"
+        clauses.append({"lead": lead, "co": co}.get(flt.unit_role, f"({lead} OR {co})"))
+    if flt.decision not in (None, ""):
+        params["decision_id"] = refs.decision(db, flt.decision)["id"]
+        clauses.append("o.decision_id = :decision_id")
+    if flt.status:
+        unknown = [s for s in flt.status if s not in lifecycle.STATUSES]
+        if unknown:
+            raise InvalidInput(_("status"), _("must be one of: {choices}").format(choices=", ".join(lifecycle.STATUSES)))
+        names = []
+        for i, status in enumerate(flt.status):
+            params[f"s{i}"] = status
+            names.append(f":s{i}")
+        clauses.append(f"o.status IN ({', '.join(names)})")
+    if flt.open_only:
+        clauses.append("o.status IN (" + ", ".join(f"'{s}'" for s in lifecycle.OPEN) + ")")
+    if flt.due_before:
+        params["due_before"] = flt.due_before.isoformat()
+        clauses.append("o.deadline < :due_before")
+    if flt.due_after:
+        params["due_after"] = flt.due_after.isoformat()
+        clauses.append("o.deadline >= :due_after")
+    if flt.search and flt.search.strip():
+        clauses.append(_search_clause(db, flt.search.strip(), params))
+    if flt.ids is not None:
+        clauses.append("o.id IN (" + ",".join(str(int(i)) for i in flt.ids) + ")" if flt.ids else "0")
+    return " AND ".join(clauses) or "1"
+
+
+_DETAIL = f"""
+SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS decision_title,
+       o.parent_id, p.ref AS parent_ref, o.title, o.detail, o.lead_unit_id, u.name AS lead_unit,
+       o.priority, o.deadline, o.original_deadline, o.status, o.percent, o.light_override,
+       o.light_override_reason, o.urge_count, o.urges_unanswered, o.last_report_on, o.active_since,
+       o.submitted_on, o.closed_on, o.created_at, o.updated_at, o.version,
+       ({REASON_SQL}) AS reason,
+       (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
+          WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
+       (SELECT count(*) FROM objectives k WHERE k.parent_id = o.id) AS children
+FROM objectives o
+JOIN decisions d ON d.id = o.decision_id
+JOIN units u ON u.id = o.lead_unit_id
+LEFT JOIN objectives p ON p.id = o.parent_id
+"""
+
+
+def _shape(row: dict, today: date) -> dict:
+    row["light"] = light_of(row["reason"], row["light_override"])
+    row["co_units"] = row["co_units"].split(SEP) if row["co_units"] else []
+    row["days_left"] = dates.days_left(row["deadline"], today)
+    return row
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def list_objectives(
+    db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
+    thresholds: Thresholds | None = None,
+) -> list[dict]:
+    """A page of objectives, shaped for display and JSON."""
+    flt = flt or Filter()
+    today = clock.today()
+    params = (thresholds or Thresholds.load(db)).params(today)
+    clause = where(db, flt, params)
+    # Pick the page's ids first, then fetch the wide rows for those only.
+    page = f"SELECT o.id FROM objectives o WHERE {clause} ORDER BY {ORDERS[order]}"
+    if limit is not None:
+        page += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    ids = [r[0] for r in db.conn.execute(page, params)]
+    if not ids:
+        return []
+    position = {oid: i for i, oid in enumerate(ids)}
+    cursor = db.conn.execute(_DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params)
+    rows = sorted(_rows(cursor), key=lambda r: position[r["id"]])
+    return [_shape(r, today) for r in rows]
+
+
+def count_objectives(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> int:
+    params = (thresholds or Thresholds.load(db)).params()
+    clause = where(db, flt or Filter(), params)
+    return db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {clause}", params).fetchone()[0]
+
+
+def light_counts(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> dict[str, int]:
+    params = (thresholds or Thresholds.load(db)).params()
+    clause = where(db, flt or Filter(), params)
+    counts = dict.fromkeys(LIGHTS, 0)
+    for light, n in db.conn.execute(f"SELECT ({LIGHT_SQL}) AS light, count(*) FROM objectives o WHERE {clause} GROUP BY light", params):
+        counts[light] = n
+    return counts
+
+
+def reason_counts(db: Database, thresholds: Thresholds | None = None) -> dict[str, int]:
+    params = (thresholds or Thresholds.load(db)).params()
+    return dict(db.conn.execute(f"SELECT ({REASON_SQL}) AS reason, count(*) FROM objectives o GROUP BY reason", params))
+
+
+def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> dict:
+    """One objective with its light, units and the reason for its light."""
+    row = refs.objective(db, ref)
+    thresholds = thresholds or Thresholds.load(db)
+    today = clock.today()
+    cursor = db.conn.execute(_DETAIL + " WHERE o.id = :id", dict(thresholds.params(today), id=row["id"]))
+    shaped = _shape(_rows(cursor)[0], today)
+    shaped["light_explained"] = explain(shaped["reason"], thresholds, shaped)
+    return shaped
+
+
+def children(db: Database, objective_id: int) -> list[dict]:
+    return list_objectives(db, Filter(ids=[r[0] for r in db.conn.execute(
+        "SELECT id FROM objectives WHERE parent_id = ?", (objective_id,))]), limit=None, order="ref")
+
+
+def reports(db: Database, objective_id: int) -> list[dict]:
+    cursor = db.conn.execute(
+        "SELECT r.*, u.name AS unit FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
+        "WHERE r.objective_id = ? AND r.withdrawn_seq IS NULL ORDER BY r.id DESC",
+        (objective_id,),
+    )
+    return _rows(cursor)
+
+
+def inspections(db: Database, objective_id: int) -> list[dict]:
+    cursor = db.conn.execute(
+        "SELECT * FROM inspections WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    )
+    return _rows(cursor)
+
+
+def extensions(db: Database, objective_id: int) -> list[dict]:
+    cursor = db.conn.execute(
+        "SELECT * FROM extensions WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    )
+    return _rows(cursor)
+
+
+def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict:
+    """Everything about one objective: the objective, its decision, history and log."""
+    from superviser.read import log as log_read
+
+    objective = get(db, ref)
+    oid = objective["id"]
+    decision = db.conn.execute("SELECT * FROM decisions WHERE id = ?", (objective["decision_id"],))
+    objective["decision"] = _rows(decision)[0]
+    objective["reports"] = reports(db, oid)
+    objective["inspections"] = inspections(db, oid)
+    objective["extensions"] = extensions(db, oid)
+    objective["sub_objectives"] = children(db, oid)
+    objective["log"] = log_read.entries(db, log_read.LogFilter(objective=oid), limit=log_limit)
+    pending = any(e["status"] == "pending" for e in objective["extensions"])
+    objective["possible_steps"] = lifecycle.possible_steps(objective["status"], pending)
+    return objective
+
+
+PUBLIC_FIELDS = (
+    "id", "ref", "decision_ref", "parent_ref", "title", "detail", "status", "light", "reason", "deadline",
+    "original_deadline", "days_left", "lead_unit", "co_units", "percent", "priority", "urge_count",
+    "last_report_on", "submitted_on", "closed_on", "version", "updated_at",
+)
+
+
+def as_json(row: dict) -> dict:
+    """The documented JSON shape of an objective (see README, "JSON output")."""
+    out = {key: row.get(key) for key in PUBLIC_FIELDS}
+    out["decision"] = out.pop("decision_ref")
+    out["parent"] = out.pop("parent_ref")
+    out["light_reason"] = out.pop("reason")
+    return out
+
+
+def loads_changes(text: str) -> dict:
+    return json.loads(text) if text else {}

@@ -1,0 +1,255 @@
+"""The schema, versioned with sqlite-utils' Migrations.
+
+A migration that runs ``table.transform()`` loses the table's triggers; such
+migrations call ``transform()`` here, which puts them back. ``ensure_triggers``
+is also what ``audit`` compares against: the guard triggers must exist with
+exactly this SQL.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from superviser.errors import StoreError
+from superviser.i18n import _
+
+migrations = Migrations("superviser")
+
+GENESIS = "0" * 64
+
+# The log's guards. UPDATE and DELETE are refused outright; INSERT must extend the
+# chain at its end (next sequence number, previous entry's hash).
+GUARD_TRIGGERS = {
+    "log_no_update": (
+        "CREATE TRIGGER log_no_update BEFORE UPDATE ON log BEGIN "
+        "SELECT RAISE(ABORT, 'the supervision log is append-only: entries cannot be changed'); END"
+    ),
+    "log_no_delete": (
+        "CREATE TRIGGER log_no_delete BEFORE DELETE ON log BEGIN "
+        "SELECT RAISE(ABORT, 'the supervision log is append-only: entries cannot be deleted'); END"
+    ),
+    "log_chain": (
+        "CREATE TRIGGER log_chain BEFORE INSERT ON log "
+        "WHEN NEW.seq IS NOT coalesce((SELECT max(seq) FROM log), 0) + 1 "
+        f"OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM log ORDER BY seq DESC LIMIT 1), '{GENESIS}') "
+        "BEGIN SELECT RAISE(ABORT, 'the supervision log only grows at its end'); END"
+    ),
+}
+
+# Full-text search (FTS5, trigram so Chinese text matches inside words).
+FTS_TABLES = {
+    "objectives": ["ref", "title", "detail"],
+    "decisions": ["ref", "title", "summary", "source_ref", "leader"],
+}
+
+DEFAULT_SETTINGS = {
+    "light.near_days": "3",
+    "light.silent_days": "14",
+    "light.urges": "2",
+}
+
+
+def ensure_triggers(db: Database, table: str | None = None) -> None:
+    """(Re)create the triggers a table needs; all tables when ``table`` is None."""
+    if table in (None, "log"):
+        for name, sql in GUARD_TRIGGERS.items():
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute(sql)
+    for fts_table, columns in FTS_TABLES.items():
+        if table in (None, fts_table):
+            db[fts_table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
+
+
+def transform(db: Database, table: str, **changes) -> None:
+    """``table.transform`` that keeps the table's triggers (transform drops them)."""
+    db[table].transform(**changes)
+    ensure_triggers(db, table)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db["settings"].insert_all([{"key": k, "value": v} for k, v in DEFAULT_SETTINGS.items()])
+
+    db["units"].create(
+        {"id": int, "name": str, "parent_id": int, "created_at": str},
+        pk="id",
+        not_null={"name", "created_at"},
+        foreign_keys=[("parent_id", "units", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_units_name ON units(name COLLATE NOCASE)")
+
+    db["people"].create(
+        {"login": str, "name": str, "role": str, "unit_id": int, "active": int, "created_at": str},
+        pk="login",
+        not_null={"name", "role", "active", "created_at"},
+        defaults={"active": 1},
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+
+    db["decisions"].create(
+        {
+            "id": int, "ref": str, "year": int, "seq": int, "title": str, "source": str,
+            "source_ref": str, "decided_on": str, "leader": str, "summary": str,
+            "priority": str, "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"ref", "year", "seq", "title", "source", "decided_on", "priority", "created_at", "created_by"},
+        defaults={"priority": "normal", "source_ref": "", "leader": "", "summary": ""},
+    )
+    db["decisions"].create_index(["ref"], unique=True)
+    db["decisions"].create_index(["year", "seq"], unique=True)
+
+    db["objectives"].create(
+        {
+            "id": int, "ref": str, "sort_key": str, "decision_id": int, "parent_id": int, "num": int,
+            "title": str, "detail": str, "lead_unit_id": int, "priority": str,
+            "deadline": str, "original_deadline": str, "status": str, "status_before": str,
+            "percent": int, "light_override": str, "light_override_reason": str,
+            "urge_count": int, "urges_unanswered": int, "last_report_on": str, "active_since": str,
+            "submitted_on": str, "closed_on": str, "created_at": str, "updated_at": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={
+            "ref", "sort_key", "decision_id", "num", "title", "lead_unit_id", "priority", "deadline",
+            "original_deadline", "status", "percent", "urge_count", "urges_unanswered",
+            "created_at", "updated_at", "version",
+        },
+        defaults={
+            "detail": "", "priority": "normal", "percent": 0, "urge_count": 0,
+            "urges_unanswered": 0, "version": 1,
+        },
+        foreign_keys=[
+            ("decision_id", "decisions", "id"),
+            ("parent_id", "objectives", "id"),
+            ("lead_unit_id", "units", "id"),
+        ],
+    )
+    for columns, unique in (
+        (["ref"], True), (["sort_key"], False), (["decision_id"], False), (["parent_id"], False),
+        (["lead_unit_id"], False), (["status", "deadline"], False), (["deadline"], False),
+    ):
+        db["objectives"].create_index(columns, unique=unique)
+
+    db["co_units"].create(
+        {"objective_id": int, "unit_id": int},
+        pk=("objective_id", "unit_id"),
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
+    )
+    db["co_units"].create_index(["unit_id"])
+
+    db["reports"].create(
+        {
+            "id": int, "objective_id": int, "at": str, "on_date": str, "author": str, "unit_id": int,
+            "percent": int, "text": str, "next_step": str, "problems": str, "help_needed": str,
+            "withdrawn_seq": int,
+        },
+        pk="id",
+        not_null={"objective_id", "at", "on_date", "author", "percent", "text"},
+        defaults={"next_step": "", "problems": "", "help_needed": ""},
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
+    )
+    db["reports"].create_index(["objective_id"])
+
+    db["inspections"].create(
+        {
+            "id": int, "objective_id": int, "at": str, "inspector": str, "method": str,
+            "finding": str, "verdict": str, "withdrawn_seq": int,
+        },
+        pk="id",
+        not_null={"objective_id", "at", "inspector", "method", "finding", "verdict"},
+        foreign_keys=[("objective_id", "objectives", "id")],
+    )
+    db["inspections"].create_index(["objective_id"])
+
+    db["extensions"].create(
+        {
+            "id": int, "objective_id": int, "requested_at": str, "requested_by": str,
+            "from_deadline": str, "to_deadline": str, "reason": str, "status": str,
+            "decided_at": str, "decided_by": str, "decision_note": str, "withdrawn_seq": int,
+        },
+        pk="id",
+        not_null={"objective_id", "requested_at", "requested_by", "from_deadline", "to_deadline", "reason", "status"},
+        foreign_keys=[("objective_id", "objectives", "id")],
+    )
+    db["extensions"].create_index(["objective_id", "status"])
+    db["extensions"].create_index(["status"])
+
+    db["log"].create(
+        {
+            "seq": int, "at": str, "actor": str, "action": str, "objective_id": int,
+            "decision_id": int, "detail": str, "changes": str, "prev_hash": str, "hash": str,
+        },
+        pk="seq",
+        not_null={"at", "actor", "action", "detail", "changes", "prev_hash", "hash"},
+        defaults={"detail": "", "changes": "{}"},
+        foreign_keys=[("objective_id", "objectives", "id"), ("decision_id", "decisions", "id")],
+    )
+    db["log"].create_index(["objective_id", "seq"])
+    db["log"].create_index(["decision_id"])
+    db["log"].create_index(["at"])
+    db["log"].create_index(["action"])
+    db["log"].create_index(["actor"])
+
+    ensure_triggers(db)
+
+
+@migrations()
+def m002_reviews(db: Database) -> None:
+    """The daily review: a session per person and day, and the items they marked."""
+    db["reviews"].create(
+        {
+            "id": int, "login": str, "started_at": str, "day": str, "finished_at": str,
+            "position": int, "steps": str, "skipped": str, "marked": int,
+        },
+        pk="id",
+        not_null={"login", "started_at", "day", "steps", "skipped", "marked"},
+        defaults={"steps": "[]", "skipped": "[]", "marked": 0},
+    )
+    db["reviews"].create_index(["login", "day"])
+    db["review_marks"].create(
+        {"login": str, "objective_id": int, "day": str, "version": int},
+        pk=("login", "objective_id"),
+        not_null={"day", "version"},
+        foreign_keys=[("objective_id", "objectives", "id")],
+    )
+
+
+def known_names() -> list[str]:
+    """Every migration this program knows, in order."""
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def applied_names(db: Database) -> list[str]:
+    if not db["_sqlite_migrations"].exists():
+        return []
+    return [m.name for m in migrations.applied(db)]
+
+
+def version_of(db: Database) -> int:
+    return len(applied_names(db))
+
+
+def ensure_current(db: Database) -> None:
+    """Apply pending migrations; refuse a database written by a newer superviser."""
+    from superviser.store import transaction
+
+    names = applied_names(db)
+    known = known_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise StoreError(
+            _(
+                "this database was written by a newer superviser (schema {found}, this program knows {known}); "
+                "upgrade superviser to open it"
+            ).format(found=len(names), known=len(known))
+        )
+    if len(names) == len(known):
+        return
+    if names == [] and db.table_names() and "_sqlite_migrations" not in db.table_names():
+        raise StoreError(_("this file is a database, but not a superviser database"))
+    with transaction(db):
+        # Re-read inside the lock: another process may have migrated meanwhile.
+        migrations.apply(db)

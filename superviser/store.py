@@ -1,0 +1,137 @@
+"""Opening the database and writing to it safely.
+
+One rule for every write: ``with transaction(db):`` begins ``BEGIN IMMEDIATE``
+(so concurrent writers queue on the busy timeout instead of failing when a read
+turns into a write), commits on success and rolls back on any error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from superviser.errors import Busy, StoreError
+from superviser.i18n import _
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("superviser", appauthor=False)) / "superviser.db"
+
+
+def demo_path() -> Path:
+    return default_path().with_name("demo.db")
+
+
+def resolve_path(given: str | os.PathLike | None = None) -> Path:
+    """``--db PATH``, else ``SUPERVISER_DB``, else the user's data directory."""
+    if given:
+        return Path(given).expanduser()
+    env = os.environ.get("SUPERVISER_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_path()
+
+
+def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = True) -> Database:
+    """Open the database at ``path`` with the pragmas every connection needs.
+
+    ``create`` allows making a new file; otherwise a missing file is a clear error.
+    The schema is brought up to date (or refused if it is newer than we know).
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(
+            _("no database at {path}; create one with `superviser init` (or try `superviser --demo`)").format(
+                path=path
+            )
+        )
+    new = create and not path.exists()
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(_("{path} is not a superviser database ({error})").format(path=path, error=error)) from None
+    if new:
+        _restrict(path)
+    db = Database(conn, execute_plugins=False)
+    if migrate:
+        from superviser import schema
+
+        schema.ensure_current(db)
+    return db
+
+
+def _restrict(path: Path) -> None:
+    """A new database is private to its owner, or shared with the group when it is
+    made in a setgid folder (the shared install; see README, "Deployment")."""
+    import stat
+
+    shared = path.parent.stat().st_mode & stat.S_ISGID
+    path.touch(exist_ok=True)
+    os.chmod(path, 0o660 if shared else 0o600)
+
+
+def reopen(db: Database) -> Database:
+    """A fresh connection to the same file (one connection per thread)."""
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    return connect(path, migrate=False)
+
+
+def path_of(db: Database) -> str:
+    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("transaction() does not nest; a step is one transaction")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise Busy(_("the database is busy (someone else is writing); nothing was written, try again")) from None
+        raise
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if _is_busy(error):
+            raise Busy(_("the database is busy (someone else is writing); nothing was written, try again")) from None
+        raise
+
+
+def data_version(db: Database) -> int:
+    """Changes when another connection commits; cheap to poll."""
+    return db.conn.execute("PRAGMA data_version").fetchone()[0]
