@@ -133,7 +133,7 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
     elif scenario == "due_soon":
         progress(-3, 60, 1, next_step=_pick(t["next"]))
     elif scenario == "urged":
-        progress(r + 5, 20, 0)
+        progress(max(r + 5, -10), 20, 0)
         step(-6, office, steps.urge, text_=_pick(t["urge"][0]))
         step(-2, office, steps.urge, text_=_pick(t["urge"][1]))
     elif scenario in ("on_track", "in_progress"):

@@ -14,6 +14,12 @@ class SuperviserError(Exception):
         return str(self)
 
 
+def _field_problem(field: str, problem: str) -> str:
+    from superviser.i18n import _
+
+    return _("{field}: {problem}").format(field=field, problem=problem)
+
+
 class InvalidInput(SuperviserError):
     """A field's value is wrong."""
 
@@ -22,7 +28,7 @@ class InvalidInput(SuperviserError):
     def __init__(self, field: str, problem: str):
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}")
+        super().__init__(_field_problem(field, problem))
 
 
 class NotFound(SuperviserError):
@@ -30,7 +36,8 @@ class NotFound(SuperviserError):
 
     def __init__(self, field: str, problem: str):
         self.field = field
-        super().__init__(f"{field}: {problem}")
+        self.problem = problem
+        super().__init__(_field_problem(field, problem))
 
 
 class Refused(SuperviserError):

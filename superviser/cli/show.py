@@ -10,7 +10,7 @@ from superviser.i18n import _
 
 def _line(name: str, value) -> None:
     if value not in (None, "", []):
-        click.echo(f"  {name}: {text.clean(value)}")
+        click.echo("  " + _("{field}: {problem}").format(field=name, problem=text.clean(value)))
 
 
 def print_objective(item: dict, units: dict[int, str]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from superviser import journal, refs, roles
+from superviser import clock, journal, refs, roles
 from superviser.errors import Conflict, InvalidInput, Refused
 from superviser.i18n import _
 from superviser.services.base import Result, Session, conflict_message, set_co_units
@@ -96,6 +96,7 @@ def undo(session: Session, seq: int, *, reason: str = "") -> Result:
         version = objective["version"]
         reverse["version"] = [version, version + 1]
         fields["version"] = version + 1
+        fields["updated_at"] = clock.stamp()
         assignments = ", ".join(f"{k} = ?" for k in fields)
         db.conn.execute(f"UPDATE objectives SET {assignments} WHERE id = ?", (*fields.values(), objective["id"]))
         logged = journal.append(

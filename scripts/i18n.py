@@ -1,0 +1,113 @@
+"""Maintain the message catalogs with Babel.
+
+    python scripts/i18n.py update    extract messages, merge them into every catalog
+    python scripts/i18n.py compile   write the .mo files the program loads
+    python scripts/i18n.py check     list messages still untranslated (exit 1 if any)
+
+English is the source language; its catalog maps every message to itself so that
+it is complete by construction and can be edited where wording should change.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "superviser" / "locale"
+SOURCES = [ROOT / "superviser", ROOT / "screens"]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+LANGUAGES = ["en", "zh_CN"]
+
+
+def template() -> Catalog:
+    catalog = Catalog(project="superviser", version="0.1", msgid_bugs_address="", charset="utf-8")
+    for source in SOURCES:
+        if not source.exists():
+            continue
+        for filename, lineno, message, comments, context in extract_from_dir(
+            source, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=["Translators:"],
+        ):
+            catalog.add(message, None, [(str((source.name / Path(filename)).as_posix()), lineno)],
+                        auto_comments=comments, context=context)
+    return catalog
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "superviser.po"
+
+
+def load(lang: str) -> Catalog:
+    path = po_path(lang)
+    if path.exists():
+        with path.open("rb") as f:
+            return read_po(f, locale=lang)
+    return Catalog(locale=lang, project="superviser", charset="utf-8")
+
+
+def save(lang: str, catalog: Catalog) -> None:
+    path = po_path(lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, sort_output=False, ignore_obsolete=True)
+
+
+def update() -> None:
+    tmpl = template()
+    with (LOCALE / "superviser.pot").open("wb") as f:
+        write_po(f, tmpl, width=100, ignore_obsolete=True)
+    for lang in LANGUAGES:
+        catalog = load(lang)
+        catalog.update(template(), no_fuzzy_matching=True)  # a fresh template: update shares its messages
+        if lang == "en":
+            for message in catalog:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(strings):
+                    message.string = message.id
+        save(lang, catalog)
+
+
+def compile_all() -> None:
+    for lang in LANGUAGES:
+        catalog = load(lang)
+        with (po_path(lang).with_suffix(".mo")).open("wb") as f:
+            write_mo(f, catalog, use_fuzzy=False)
+
+
+def untranslated(lang: str) -> list[str]:
+    missing = []
+    for message in load(lang):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        bad = 0
+        for lang in LANGUAGES:
+            for message in untranslated(lang):
+                print(f"{lang}: {message!r}")
+                bad += 1
+        return 1 if bad else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,175 @@
+"""The command line: the shapes scripts rely on, one-line refusals, nothing written on a mistake."""
+
+import json
+
+import pytest
+
+from superviser import store
+from superviser.services import registry
+
+
+def log_count(path):
+    return store.connect(path).conn.execute("SELECT count(*) FROM log").fetchone()[0]
+
+
+@pytest.fixture
+def db(office):
+    return office.path
+
+
+def test_a_clerks_day(tmp_path, cli):
+    path = tmp_path / "day.db"
+    assert cli("--db", path, "init", "--name", "Bao Si").code == 0
+    assert cli("--db", path, "unit", "add", "Operations").code == 0
+    assert cli("--db", path, "unit", "add", "East Station", "--parent", "Operations").code == 0
+    assert cli("--db", path, "person", "add", "li", "--name", "Li", "--role", "liaison", "--unit", "East Station").code == 0
+    ran = cli("--db", path, "decision", "add", "Winter safety", "--source", "meeting", "--date", "today",
+              "--ref", "Meeting 31", "--leader", "Zhao", "--priority", "urgent")
+    assert ran.code == 0 and "2026-001" in ran.out
+    ran = cli("--db", path, "objective", "add", "2026-001", "Inspect boilers", "--lead", "East Station",
+              "--co", "Operations", "--deadline", "+10d", "--assign")
+    assert ran.code == 0 and "2026-001.1" in ran.out and "assigned" in ran.out
+    assert cli("--db", path, "urge", "2026-001.1", "--text", "Report by Friday").code == 0
+    assert cli("--db", path, "note", "2026-001.1", "Called them").code == 0
+    shown = json.loads(cli("--db", path, "objective", "show", "2026-001.1", "--json").out)
+    assert shown["deadline"] == "2026-11-30" and shown["status"] == "assigned" and shown["urge_count"] == 1
+    assert [e["action"] for e in shown["log"]] == ["note", "urge", "assign", "objective.add"]
+
+
+def test_objective_json_shape(db, office, cli):
+    office.objective(co=["East Station"], status="in_progress")
+    rows = json.loads(cli("--db", db, "objective", "list", "--json").out)
+    assert set(rows[0]) >= {"id", "ref", "title", "status", "light", "deadline", "lead_unit", "co_units", "percent"}
+    assert rows[0]["co_units"] == ["East Station"] and rows[0]["percent"] == 30 and rows[0]["light"] == "green"
+
+
+def test_log_json_shape(db, office, cli):
+    office.objective(status="accepted")
+    entries = json.loads(cli("--db", db, "log", "--json", "--limit", "3").out)
+    assert list(entries[0]) == ["seq", "at", "actor", "action", "objective", "decision", "detail", "changes",
+                                "prev_hash", "hash"]
+    assert entries[0]["prev_hash"] == entries[1]["hash"]
+    assert entries[0]["objective"] == "2026-001.1" and entries[0]["at"].endswith("Z")
+
+
+def test_decision_json_shape(db, office, cli):
+    office.objective(status="in_progress", deadline="2026-11-19")
+    rows = json.loads(cli("--db", db, "decision", "list", "--json").out)
+    assert rows[0]["ref"] == "2026-001" and rows[0]["objectives"] == 1 and rows[0]["worst_light"] == "red"
+    shown = json.loads(cli("--db", db, "decision", "show", "2026-001", "--json").out)
+    assert shown["objective_list"][0]["ref"] == "2026-001.1"
+
+
+@pytest.mark.parametrize("args", [
+    ["--light", "red"], ["--unit", "Finance"], ["--unit", "East Station", "--role", "co"], ["--decision", "2026-001"],
+    ["--status", "in_progress"], ["--due-before", "2026-11-25"], ["--search", "canopy"], ["--search", "雨棚"],
+    ["--open"], ["--limit", "1"],
+])
+def test_list_filters(db, office, cli, args):
+    office.objective(title="Repair the canopy 雨棚", co=["East Station"], deadline="2026-11-19", status="in_progress")
+    other = registry.decision_add(office.director, "Tidy up", source="leader", decided_on="2026-11-02").ref
+    office.objective(title="Paint the fence", lead="Planning", deadline="2026-12-30", status="closed", decision=other)
+    rows = json.loads(cli("--db", db, "objective", "list", "--json", *args).out)
+    assert [r["title"] for r in rows] == ["Repair the canopy 雨棚"]
+
+
+def test_log_filters(db, office, cli):
+    office.objective(status="accepted")
+    urges = json.loads(cli("--db", db, "log", "--json", "--action", "accept").out)
+    assert [e["actor"] for e in urges] == ["li"]
+    assert json.loads(cli("--db", db, "log", "--json", "--actor", "li").out)[0]["action"] == "accept"
+    assert json.loads(cli("--db", db, "log", "--json", "--since", "2026-11-21").out) == []
+    assert len(json.loads(cli("--db", db, "log", "--json", "--unit", "Finance").out)) == 3
+
+
+@pytest.mark.parametrize("args,message", [
+    (["urge", "2026-009.9"], "objective: no objective 2026-009.9"),
+    (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "someday"], "deadline: 'someday' is not a date"),
+    (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "2026-10-01"], "before the decision's date"),
+    (["objective", "add", "2026-001", "", "--lead", "Finance", "--deadline", "+3d"], "title: must not be empty"),
+    (["objective", "add", "2026-001", "x" * 300, "--lead", "Finance", "--deadline", "+3d"], "title: is 300 characters long"),
+    (["objective", "add", "2026-001", "X", "--lead", "Mars", "--deadline", "+3d"], "lead unit: no unit named Mars"),
+    (["objective", "add", "2026-009", "X", "--lead", "Finance", "--deadline", "+3d"], "decision: no decision 2026-009"),
+    (["accept", "2026-001.1"], "cannot accept while it is registered; possible now: assign"),
+    (["objective", "add", "2026-001", "X", "--deadline", "+3d"], "Missing option '--lead'"),
+    (["progress", "2026-001.1", "--percent", "150", "--text", "x"], "percent: must be a whole number"),
+])
+def test_mistakes_are_one_line_nonzero_and_write_nothing(db, office, cli, args, message):
+    office.objective()
+    before = log_count(db)
+    ran = cli("--db", db, *args)
+    assert ran.code != 0
+    assert message in ran.err
+    assert len(ran.err.strip().splitlines()) == 1 and "Traceback" not in ran.err
+    assert log_count(db) == before
+
+
+def test_conflict_from_a_stale_version(db, office, cli):
+    office.objective(status="accepted")
+    version = json.loads(cli("--db", db, "objective", "show", "2026-001.1", "--json").out)["version"]
+    assert cli("--db", db, "urge", "2026-001.1", "--if-version", version).code == 0
+    stale = cli("--db", db, "note", "2026-001.1", "late", "--if-version", version)
+    assert stale.code == 6 and "changed since you looked at it" in stale.err
+
+
+def test_step_json_result(db, office, cli):
+    office.objective(status="accepted")
+    result = json.loads(cli("--db", db, "urge", "2026-001.1", "--json").out)
+    assert result["ok"] and result["ref"] == "2026-001.1" and result["seq"] > 0 and result["version"] > 1
+
+
+def test_missing_database(tmp_path, cli):
+    ran = cli("--db", tmp_path / "none.db", "objective", "list")
+    assert ran.code != 0 and "superviser init" in ran.err
+
+
+def test_human_list_survives_markup_and_escapes(db, office, cli):
+    office.objective(title="[@click=app.quit]x[/] \x1b[2J boom")
+    ran = cli("--db", db, "objective", "list")
+    assert ran.code == 0 and "[@click=app.quit]x[/]" in ran.out and "\x1b[2J" not in ran.out
+
+
+def test_every_command_has_help_with_an_example(cli):
+    from superviser.cli.root import root
+
+    def walk(group, path):
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                yield from walk(command, path + [name])
+            else:
+                yield path + [name]
+
+    paths = list(walk(root, []))
+    assert len(paths) >= 35
+    for path in paths:
+        ran = cli(*path, "--help")
+        assert ran.code == 0, path
+        assert "Example" in ran.out and f"superviser {' '.join(path)}" in ran.out, path
+
+
+def test_backup_is_a_working_copy(db, office, cli, tmp_path):
+    office.objective(status="accepted")
+    ran = cli("--db", db, "backup", tmp_path / "copy.db")
+    assert ran.code == 0
+    assert cli("--db", tmp_path / "copy.db", "audit").code == 0
+    assert cli("--db", db, "backup", tmp_path / "copy.db").code != 0  # no silent overwrite
+
+
+def test_doctor(db, cli):
+    ran = cli("--db", db, "doctor")
+    assert "journal mode: wal" in ran.out and "log:" in ran.out and "SQLite" in ran.out
+
+
+def test_settings(db, cli):
+    assert '"light.near_days": "3"' in cli("--db", db, "settings", "--json").out
+    assert cli("--db", db, "settings", "light.near_days", "5").code == 0
+    bad = cli("--db", db, "settings", "light.near_days", "soon")
+    assert bad.code != 0 and "whole number" in bad.err
+
+
+def test_dates_accept_words(db, office, cli):
+    office.objective()
+    for word, expected in (("today", "2026-11-20"), ("tomorrow", "2026-11-21"), ("+7d", "2026-11-27"), ("+2w", "2026-12-04")):
+        cli("--db", db, "objective", "add", "2026-001", f"Due {word}", "--lead", "Finance", "--deadline", word)
+        rows = json.loads(cli("--db", db, "objective", "list", "--json", "--search", f"Due {word}").out)
+        assert rows[0]["deadline"] == expected

@@ -1,0 +1,88 @@
+"""The demo office has every state and light, a consistent log, and scales."""
+
+import json
+
+import pytest
+
+from superviser import i18n, journal, lifecycle, store
+from superviser.demo import add_synthetic, build_office
+from superviser.read import objectives
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    import os
+
+    os.environ["SUPERVISER_NOW"] = "2026-11-20T09:00:00Z"
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    i18n.setup("en")
+    build_office(path, "boss")
+    return path
+
+
+def test_every_state_and_light(demo_db):
+    db = store.connect(demo_db)
+    statuses = {r[0] for r in db.conn.execute("SELECT DISTINCT status FROM objectives")}
+    assert statuses == set(lifecycle.STATUSES)
+    reasons = set(objectives.reason_counts(db))
+    assert reasons == {"closed", "suspended", "cancelled", "override", "submitted", "overdue", "due_soon", "silent",
+                       "urged", "on_track"}
+    assert db.conn.execute("SELECT count(*) FROM decisions").fetchone()[0] >= 24
+    assert {r[0] for r in db.conn.execute("SELECT DISTINCT source FROM decisions")} == set(lifecycle.SOURCES)
+    assert {r[0] for r in db.conn.execute("SELECT DISTINCT role FROM people")} == {"director", "supervisor", "liaison", "viewer"}
+
+
+def test_history_is_months_long_and_intact(demo_db):
+    db = store.connect(demo_db)
+    first, last = db.conn.execute("SELECT min(at), max(at) FROM log").fetchone()
+    assert first < "2026-08-01" and last.startswith("2026-11-")
+    actions = {r[0] for r in db.conn.execute("SELECT DISTINCT action FROM log")}
+    assert {"urge", "inspect", "progress", "extend.request", "extend.approve", "extend.reject", "transfer", "return",
+            "sendback", "verify", "light", "note"} <= actions
+    assert db.conn.execute("SELECT count(*) FROM extensions WHERE status = 'pending'").fetchone()[0] >= 1
+    assert journal.audit(db).ok
+
+
+def test_the_current_login_is_a_director(demo_db):
+    db = store.connect(demo_db)
+    assert db.conn.execute("SELECT role FROM people WHERE login = 'boss'").fetchone()[0] == "director"
+
+
+def test_chinese_demo(tmp_path):
+    i18n.setup("zh_CN")
+    try:
+        build_office(tmp_path / "zh.db", "boss")
+    finally:
+        i18n.setup("en")
+    db = store.connect(tmp_path / "zh.db")
+    titles = [r[0] for r in db.conn.execute("SELECT title FROM objectives")]
+    assert "东站燃气泄漏应急演练" in titles
+    assert db.conn.execute("SELECT name FROM units WHERE id = 1").fetchone()[0] == "办公室"
+
+
+def test_synthetic_objectives_are_searchable_and_audited(demo_db, tmp_path):
+    import shutil
+
+    path = tmp_path / "big.db"
+    shutil.copy(demo_db, path)
+    made = add_synthetic(path, 300, chunk=100)
+    assert made["objectives"] == 300 and 2500 < made["log_entries"] < 3500
+    db = store.connect(path)
+    assert journal.audit(db).ok
+    assert journal.missing_triggers(db) == []
+    triggers = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"objectives_ai", "decisions_ai", "log_chain"} <= triggers
+    title = db.conn.execute("SELECT title FROM objectives ORDER BY id DESC LIMIT 1").fetchone()[0]
+    hits = objectives.list_objectives(db, objectives.Filter(search=title.split()[0]), limit=5)
+    assert hits
+
+
+def test_demo_command(tmp_path, cli):
+    path = tmp_path / "d.db"
+    assert cli("--db", path, "demo").code == 0
+    again = cli("--db", path, "demo")
+    assert again.code != 0 and "--size" in again.err
+    ran = cli("--db", path, "demo", "--size", "50")
+    assert ran.code == 0 and "50 synthetic objectives" in ran.out
+    rows = json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)
+    assert len(rows) > 100

@@ -1,0 +1,47 @@
+"""The shape of the code: the CLI answers without loading the app."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_subcommands_never_import_textual(office):
+    code = (
+        "import sys\n"
+        "from superviser.cli import main\n"
+        "try:\n"
+        f"    main(['--db', {str(office.path)!r}, 'objective', 'list', '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('TEXTUAL', any(m == 'textual' or m.startswith(('textual.', 'screens')) for m in sys.modules), file=sys.stderr)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "TEXTUAL False" in ran.stderr, ran.stderr
+
+
+def test_catalogs_are_complete_and_compiled():
+    """Every message has an English and a Chinese translation, and the .mo files are current."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import i18n as tool
+    finally:
+        sys.path.pop(0)
+    from babel.messages.mofile import read_mo
+
+    extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in tool.template() if m.id}
+    for lang in tool.LANGUAGES:
+        assert tool.untranslated(lang) == [], lang
+        catalog = tool.load(lang)
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+        assert extracted <= known, f"{lang}: run scripts/i18n.py update: {sorted(extracted - known)[:5]}"
+        with open(tool.po_path(lang).with_suffix(".mo"), "rb") as f:
+            compiled = read_mo(f)
+        def text(value):
+            return tuple(value) if isinstance(value, (list, tuple)) else value
+
+        for message in catalog:
+            if message.id:
+                assert compiled.get(message.id) is not None, f"{lang}: {message.id!r} missing; run scripts/i18n.py compile"
+                assert text(compiled[message.id].string) == text(message.string), (
+                    f"{lang}: {message.id!r} differs in the .mo; run scripts/i18n.py compile")

@@ -1,0 +1,149 @@
+"""The supervision log: append-only, hash-chained, and audit catching each kind of damage."""
+
+import sqlite3
+
+import pytest
+
+from superviser import journal, schema, store
+from superviser.services import steps
+
+
+def _db(office):
+    return store.connect(office.path)
+
+
+def test_update_and_delete_are_refused(office):
+    db = _db(office)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("UPDATE log SET detail = 'rewritten' WHERE seq = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("DELETE FROM log WHERE seq = 1")
+
+
+def test_insert_must_extend_the_chain(office):
+    db = _db(office)
+    seq, head = journal.head(db)
+    with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
+        db.conn.execute(
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            (seq + 1, "f" * 64),
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
+        db.conn.execute(
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            (seq + 5, head),
+        )
+
+
+def test_entries_record_who_what_and_the_change(office):
+    ref = office.objective(status="accepted")
+    db = _db(office)
+    entry = db.conn.execute("SELECT actor, action, changes FROM log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert entry[0] == "li" and entry[1] == "accept"
+    assert '"status":["assigned","accepted"]' in entry[2]
+    assert ref
+
+
+def test_intact_log_passes(office):
+    office.objective(status="in_progress")
+    result = journal.audit(_db(office))
+    assert result.ok and result.entries == result.head_seq > 10
+    assert result.head_hash == journal.head(_db(office))[1]
+
+
+def _tamper(db, sql, params=()):
+    """What someone with the file could do: drop the guard, change rows, put the guard back."""
+    db.conn.execute("DROP TRIGGER log_no_update")
+    db.conn.execute("DROP TRIGGER log_no_delete")
+    db.conn.execute(sql, params)
+    db.conn.execute(schema.GUARD_TRIGGERS["log_no_update"])
+    db.conn.execute(schema.GUARD_TRIGGERS["log_no_delete"])
+
+
+def test_catches_an_edited_entry(office):
+    office.objective(status="in_progress")
+    db = _db(office)
+    _tamper(db, "UPDATE log SET detail = 'nothing happened' WHERE seq = 12")
+    result = journal.audit(db)
+    assert not result.ok and result.first_bad_seq == 12
+    assert "edited" in result.problems[0]
+
+
+def test_catches_a_deleted_entry(office):
+    office.objective(status="in_progress")
+    db = _db(office)
+    _tamper(db, "DELETE FROM log WHERE seq = 10")
+    result = journal.audit(db)
+    assert not result.ok and result.first_bad_seq == 11
+    assert "deleted" in result.problems[0]
+
+
+def test_catches_a_reordered_pair(office):
+    office.objective(status="in_progress")
+    db = _db(office)
+    db.conn.execute("DROP TRIGGER log_no_update")
+    db.conn.execute("UPDATE log SET seq = -1 WHERE seq = 12")
+    db.conn.execute("UPDATE log SET seq = 12 WHERE seq = 13")
+    db.conn.execute("UPDATE log SET seq = 13 WHERE seq = -1")
+    db.conn.execute(schema.GUARD_TRIGGERS["log_no_update"])
+    result = journal.audit(db)
+    assert not result.ok and result.first_bad_seq == 12
+
+
+def test_catches_a_rehashed_forgery(office):
+    """Recomputing the edited entry's hash still breaks the next entry's link."""
+    office.objective(status="in_progress")
+    db = _db(office)
+    row = db.conn.execute("SELECT seq, at, actor, action, objective_id, decision_id, changes, prev_hash FROM log WHERE seq = 12").fetchone()
+    seq, at, actor, action, oid, did, changes, prev = row
+    forged = journal.entry_hash(seq, at, actor, action, oid, did, "forged", changes, prev)
+    _tamper(db, "UPDATE log SET detail = 'forged', hash = ? WHERE seq = 12", (forged,))
+    result = journal.audit(db)
+    assert not result.ok and result.first_bad_seq == 13
+
+
+@pytest.mark.parametrize("trigger", sorted(schema.GUARD_TRIGGERS))
+def test_catches_a_dropped_trigger(office, trigger):
+    db = _db(office)
+    db.conn.execute(f"DROP TRIGGER {trigger}")
+    result = journal.audit(db)
+    assert not result.ok
+    assert any(trigger in p for p in result.problems)
+
+
+def test_catches_an_altered_trigger(office):
+    db = _db(office)
+    db.conn.execute("DROP TRIGGER log_no_delete")
+    db.conn.execute("CREATE TRIGGER log_no_delete BEFORE DELETE ON log WHEN 0 BEGIN SELECT 1; END")
+    assert "log_no_delete" in " ".join(journal.audit(db).problems)
+
+
+def test_anchor_still_in_the_chain(office):
+    office.objective(status="accepted")
+    db = _db(office)
+    _seq, anchor = journal.head(db)
+    steps.urge(office.director, "2026-001.1")
+    result = journal.audit(db, anchor=anchor)
+    assert result.ok and result.anchor_seq == _seq
+
+
+def test_anchor_catches_a_truncated_log(office):
+    """Deleting the newest entries leaves a valid chain; only an anchor taken earlier notices."""
+    office.objective(status="accepted")
+    db = _db(office)
+    _seq, anchor = journal.head(db)
+    _tamper(db, "DELETE FROM log WHERE seq = ?", (_seq,))
+    assert journal.audit(db).ok
+    result = journal.audit(db, anchor=anchor)
+    assert not result.ok and "anchor" in result.problems[0]
+
+
+def test_audit_cli_exit_codes(office, cli):
+    ok = cli("--db", office.path, "audit")
+    assert ok.code == 0 and "intact" in ok.out
+    db = _db(office)
+    _tamper(db, "UPDATE log SET actor = 'mallory' WHERE seq = 3")
+    bad = cli("--db", office.path, "audit")
+    assert bad.code != 0 and "entry 3" in bad.err
+    as_json = cli("--db", office.path, "audit", "--json")
+    assert '"first_bad_seq": 3' in as_json.out

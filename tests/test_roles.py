@@ -1,0 +1,139 @@
+"""Who may do what: every step against every role, through the services and the CLI."""
+
+import pytest
+
+from superviser import roles, store
+from superviser.errors import Forbidden
+from superviser.services import org, registry, steps, undo
+
+# step → (status to start from, how to take it). The objective's lead unit is Finance.
+STEPS = {
+    "assign": ("registered", lambda s, r: steps.assign(s, r)),
+    "accept": ("assigned", lambda s, r: steps.accept(s, r)),
+    "return": ("assigned", lambda s, r: steps.return_(s, r, reason="not ours")),
+    "transfer": ("accepted", lambda s, r: steps.transfer(s, r, to="Planning", reason="theirs")),
+    "progress": ("accepted", lambda s, r: steps.progress(s, r, percent=10, text_="x")),
+    "urge": ("accepted", lambda s, r: steps.urge(s, r)),
+    "inspect": ("accepted", lambda s, r: steps.inspect(s, r, finding="x", verdict="on-track")),
+    "extend.request": ("accepted", lambda s, r: steps.extend_request(s, r, to="2027-01-30", reason="x")),
+    "extend.approve": ("extension", lambda s, r: steps.extend_approve(s, r)),
+    "extend.reject": ("extension", lambda s, r: steps.extend_reject(s, r, reason="x")),
+    "complete": ("accepted", lambda s, r: steps.complete(s, r, text_="done")),
+    "verify": ("submitted", lambda s, r: steps.verify(s, r)),
+    "sendback": ("submitted", lambda s, r: steps.sendback(s, r, reason="x")),
+    "suspend": ("accepted", lambda s, r: steps.suspend(s, r, reason="x")),
+    "cancel": ("accepted", lambda s, r: steps.cancel(s, r, reason="x")),
+    "reopen": ("closed", lambda s, r: steps.reopen(s, r, reason="x")),
+    "note": ("accepted", lambda s, r: steps.note(s, r, text_="x")),
+    "light": ("accepted", lambda s, r: steps.light(s, r, colour="red", reason="x")),
+}
+
+# login → role as the office fixture has them; "east" is a liaison of another unit.
+PEOPLE = {"boss": "director", "sup": "supervisor", "li": "liaison", "east": "liaison-other", "view": "viewer",
+          "stranger": None}
+
+
+def allowed(step: str, who: str) -> bool:
+    role = PEOPLE[who]
+    if role is None or role == "viewer":
+        return False
+    if role == "liaison-other":
+        return False
+    return role in roles.PERMITTED[step]
+
+
+def prepare(office, status: str) -> str:
+    if status == "extension":
+        ref = office.objective(status="accepted", deadline="2026-12-20")
+        steps.extend_request(office.session("li"), ref, to="2027-01-30", reason="x")
+        return ref
+    return office.objective(status=status, deadline="2026-12-20")
+
+
+@pytest.mark.parametrize("who", sorted(PEOPLE))
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_step_by_role(office, step, who):
+    status, take = STEPS[step]
+    ref = prepare(office, status)
+    session = office.session(who)
+    db = store.connect(office.path)
+    before = db.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+    if allowed(step, who):
+        take(session, ref)
+        assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before + 1
+    else:
+        with pytest.raises(Forbidden) as refusal:
+            take(session, ref)
+        message = str(refusal.value)
+        if PEOPLE[who] is None:
+            assert "superviser person add stranger" in message
+        elif PEOPLE[who] == "liaison-other" and "liaison" in roles.PERMITTED[step]:
+            assert "not your unit's objective" in message
+        else:
+            assert "only a" in message and "you are a" in message
+        assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before
+
+
+def test_co_unit_liaison_may_report_but_not_complete(office):
+    ref = office.objective(status="accepted", co=["East Station"])
+    steps.progress(office.session("east"), ref, percent=20, text_="our part is under way")
+    with pytest.raises(Forbidden, match="not your unit's objective"):
+        steps.complete(office.session("east"), ref, text_="done")
+
+
+def test_liaison_of_a_parent_unit_covers_its_sub_units(office):
+    ref = office.objective(lead="East Depot", status="assigned")
+    steps.accept(office.session("east"), ref)
+
+
+@pytest.mark.parametrize("who", ["sup", "li", "view", "stranger"])
+def test_only_the_director_manages_units_and_people(office, who):
+    session = office.session(who)
+    with pytest.raises(Forbidden):
+        org.unit_add(session, "New unit")
+    with pytest.raises(Forbidden):
+        org.person_add(session, "newbie", "New Bie", "viewer")
+    with pytest.raises(Forbidden):
+        org.setting_set(session, "light.near_days", "5")
+
+
+@pytest.mark.parametrize("who,ok", [("boss", True), ("sup", True), ("li", False), ("view", False)])
+def test_who_registers(office, who, ok):
+    session = office.session(who)
+    if ok:
+        registry.decision_add(session, "New", source="leader", decided_on="today")
+    else:
+        with pytest.raises(Forbidden):
+            registry.decision_add(session, "New", source="leader", decided_on="today")
+
+
+def test_the_last_director_cannot_step_down(office):
+    with pytest.raises(Exception, match="only director"):
+        org.person_edit(office.director, "boss", role="viewer")
+
+
+def test_deactivated_person_can_no_longer_act(office):
+    ref = office.objective(status="assigned")
+    org.person_edit(office.director, "li", active=False)
+    with pytest.raises(Forbidden, match="not among the people"):
+        steps.accept(office.session("li"), ref)
+
+
+def test_undo_needs_the_role_still(office):
+    ref = office.objective(status="accepted")
+    result = steps.urge(office.session("sup"), ref)
+    org.person_edit(office.director, "sup", role="viewer")
+    with pytest.raises(Forbidden):
+        undo.undo(office.session("sup"), result.seq)
+
+
+def test_refusals_through_the_cli(office, cli, monkeypatch):
+    office.objective(status="accepted")
+    monkeypatch.setenv("SUPERVISER_USER", "view")
+    ran = cli("--db", office.path, "urge", "2026-001.1")
+    assert ran.code == 5 and "only a director or supervisor may do this (you are a viewer)" in ran.err
+    monkeypatch.setenv("SUPERVISER_USER", "nobody")
+    ran = cli("--db", office.path, "note", "2026-001.1", "hello")
+    assert ran.code == 5 and "superviser person add nobody" in ran.err
+    listed = cli("--db", office.path, "objective", "list")  # reading is open to everyone
+    assert listed.code == 0 and "2026-001.1" in listed.out

@@ -1,0 +1,106 @@
+"""The store: pragmas, migrations, refusing unknown databases, triggers surviving transforms."""
+
+import sqlite3
+
+import pytest
+
+from superviser import journal, schema, store
+from superviser.errors import StoreError
+
+
+def test_connection_pragmas(office):
+    db = store.connect(office.path)
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+
+
+def test_new_database_is_private(tmp_path):
+    from superviser.services import org
+
+    org.init(tmp_path / "new.db", "boss")
+    assert (tmp_path / "new.db").stat().st_mode & 0o077 == 0
+
+
+def test_missing_database_says_how_to_create_one(tmp_path):
+    with pytest.raises(StoreError, match="superviser init"):
+        store.connect(tmp_path / "nothing.db")
+
+
+def test_refuses_a_newer_schema(office):
+    db = store.connect(office.path)
+    db.conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('superviser', 'm999_future', 'x')"
+    )
+    with pytest.raises(StoreError, match="newer superviser"):
+        store.connect(office.path)
+
+
+def test_refuses_a_foreign_database(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a superviser database"):
+        store.connect(path)
+
+
+def test_refuses_a_file_that_is_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database " * 100)
+    with pytest.raises(StoreError):
+        store.connect(path)
+
+
+def test_all_migrations_applied_once(office):
+    db = store.connect(office.path)
+    assert schema.applied_names(db) == schema.known_names()
+    store.connect(office.path)  # opening again applies nothing twice
+    assert db.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(schema.known_names())
+
+
+def _triggers(db):
+    return {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def test_transform_keeps_the_triggers(office):
+    """sqlite-utils' transform drops a table's triggers; schema.transform puts them back."""
+    db = store.connect(office.path)
+    before = _triggers(db)
+    assert {"log_no_update", "log_no_delete", "log_chain", "objectives_ai", "objectives_au", "objectives_ad"} <= before
+    with store.transaction(db):
+        schema.transform(db, "log", types={"detail": str})
+        schema.transform(db, "objectives", types={"detail": str})
+    assert _triggers(db) == before
+    assert journal.missing_triggers(db) == []
+    assert journal.audit(db).ok
+
+
+def test_plain_transform_would_lose_them(office):
+    """The reason schema.transform exists: audit notices what a bare transform does."""
+    db = store.connect(office.path)
+    with store.transaction(db):
+        db["log"].transform(types={"detail": str})
+    assert set(journal.missing_triggers(db)) == {"log_no_update", "log_no_delete", "log_chain"}
+    assert not journal.audit(db).ok
+
+
+def test_transaction_rolls_back_on_error(office):
+    db = store.connect(office.path)
+    count = db.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    with pytest.raises(RuntimeError):
+        with store.transaction(db):
+            db.conn.execute("INSERT INTO units (name, created_at) VALUES ('Ghost', 'x')")
+            raise RuntimeError("boom")
+    assert db.conn.execute("SELECT count(*) FROM units").fetchone()[0] == count
+    assert not db.conn.in_transaction
+
+
+def test_resolve_path_order(monkeypatch, tmp_path):
+    monkeypatch.setenv("SUPERVISER_DB", str(tmp_path / "env.db"))
+    assert store.resolve_path(str(tmp_path / "flag.db")) == tmp_path / "flag.db"
+    assert store.resolve_path(None) == tmp_path / "env.db"
+    monkeypatch.delenv("SUPERVISER_DB")
+    assert store.resolve_path(None).name == "superviser.db"
