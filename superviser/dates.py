@@ -38,8 +38,9 @@ def parse(field: str, value: str | date | None, *, required: bool = True) -> dat
         ) from None
 
 
-def relative_deadline(deadline: str | date | None, today: date | None = None) -> str:
-    """"in 3 days", "due today", "overdue by 2 days" (or the Chinese equivalents)."""
+def relative_deadline(deadline: str | date | None, today: date | None = None, *, short: bool = False) -> str:
+    """"in 3 days", "due today", "overdue by 2 days" (or the Chinese equivalents);
+    ``short`` gives the table form, "2 days late"."""
     if not deadline:
         return ""
     today = today or clock.today()
@@ -50,6 +51,8 @@ def relative_deadline(deadline: str | date | None, today: date | None = None) ->
         return _("due tomorrow")
     if days > 0:
         return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    if short:
+        return ngettext("{n} day late", "{n} days late", -days).format(n=-days)
     return ngettext("overdue by {n} day", "overdue by {n} days", -days).format(n=-days)
 
 
@@ -72,6 +75,29 @@ def long_date(day: str | date) -> str:
     if current().startswith("zh"):
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: str | date) -> str:
+    """"23 Nov" / "11月23日"."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if current().startswith("zh"):
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1][:3]}"
+
+
+def week_label(day: str | date, today: date | None = None) -> str:
+    """The heading of the week a deadline falls in: "This week", "Week of 30 Nov"."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    today = today or clock.today()
+    monday = day - timedelta(days=day.weekday())
+    this_monday = today - timedelta(days=today.weekday())
+    if monday == this_monday:
+        return _("This week (to {date})").format(date=short_date(monday + timedelta(days=6)))
+    if monday == this_monday + timedelta(days=7):
+        return _("Next week (from {date})").format(date=short_date(monday))
+    return _("Week of {date}").format(date=short_date(monday))
 
 
 def moment(stamp: str) -> str:

@@ -9,6 +9,7 @@ and log agree with each other exactly as they would in real use.
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,6 +20,11 @@ from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, SYNTHETIC
 from superviser.services import Session, org, registry, steps
 
 DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
+
+
+def _stable(key: str) -> int:
+    """A hash that is the same in every process (``hash()`` is salted)."""
+    return zlib.crc32(key.encode())
 
 
 def _pick(pair):
@@ -73,7 +79,7 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
     """Schedule the steps of one objective's scenario (days relative to today)."""
     ref = lambda: script.refs[key]  # noqa: E731 - the ref exists only once the objective is registered
     liaison = lambda unit=lead: script.liaison.get(unit, DIRECTOR)  # noqa: E731
-    office = SUPERVISORS[hash(key) % 2]
+    office = SUPERVISORS[_stable(key) % 2]
     r, d = registered, deadline
     t = TEXTS
 
@@ -169,7 +175,7 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         progress(-2, 90, 2)
     else:
         raise ValueError(f"unknown demo scenario {scenario}")
-    if scenario in ("in_progress", "on_track") and hash(key) % 3 == 0:
+    if scenario in ("in_progress", "on_track") and _stable(key) % 3 == 0:
         step(-1, INSPECTOR, steps.inspect, finding=_pick(t["inspect_ok"]), verdict="on-track", method="on-site")
 
 

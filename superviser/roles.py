@@ -88,26 +88,31 @@ def _who_may(step: str) -> str:
     return _(" or ").join(allowed)
 
 
+def refusal(step: str, role: str | None, login: str) -> str | None:
+    """Why a person with ``role`` may not take ``step`` (None if they may), unit aside."""
+    from superviser.actions import label
+
+    if role is None:
+        return _(
+            "{login} is not among the people of this office, so can read but not act; "
+            "ask the director to run: superviser person add {login} --name NAME --role ROLE"
+        ).format(login=login)
+    if role not in PERMITTED[step]:
+        return _("{step}: only a {roles} may do this (you are a {role})").format(
+            step=label(step), roles=_who_may(step), role=role_label(role))
+    return None
+
+
 def check(db: Database, login: str, step: str, objective: dict | None = None) -> dict:
     """The acting person, if they may take ``step`` (on ``objective``); else Forbidden."""
     from superviser.actions import label as action_label
 
     who = person(db, login)
     label = action_label(step)
-    if who is None:
-        raise Forbidden(
-            _(
-                "{login} is not among the people of this office, so can read but not act; "
-                "ask the director to run: superviser person add {login} --name NAME --role ROLE"
-            ).format(login=login)
-        )
+    problem = refusal(step, who["role"] if who else None, login)
+    if problem:
+        raise Forbidden(problem)
     role = who["role"]
-    if role not in PERMITTED[step]:
-        raise Forbidden(
-            _("{step}: only a {roles} may do this (you are a {role})").format(
-                step=label, roles=_who_may(step), role=role_label(role)
-            )
-        )
     if role == LIAISON and objective is not None:
         scope = unit_scope(db, who["unit_id"])
         units = {objective["lead_unit_id"]}

@@ -130,6 +130,7 @@ def m001_initial(db: Database) -> None:
     for columns, unique in (
         (["ref"], True), (["sort_key"], False), (["decision_id"], False), (["parent_id"], False),
         (["lead_unit_id"], False), (["status", "deadline"], False), (["deadline"], False),
+        (["light_override"], False),
     ):
         db["objectives"].create_index(columns, unique=unique)
 

@@ -41,9 +41,9 @@ def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> No
 
 
 def _register() -> None:
-    from superviser.cli import admin_cmds, register_cmds, setup_cmds, step_cmds
+    from superviser.cli import admin_cmds, register_cmds, review_cmds, setup_cmds, step_cmds
 
-    for module in (setup_cmds, register_cmds, step_cmds, admin_cmds):
+    for module in (setup_cmds, register_cmds, step_cmds, review_cmds, admin_cmds):
         for command in module.COMMANDS:
             root.add_command(command)
 

@@ -32,6 +32,7 @@ class LogFilter:
     action: str | None = None
     actor: str | None = None
     before_seq: int | None = None
+    text: str | None = None  # words in the detail, the actor, or the objective's reference or title
 
 
 def _utc_bound(day: date) -> str:
@@ -74,6 +75,13 @@ def _where(db: Database, flt: LogFilter, params: list) -> str:
     if flt.actor:
         clauses.append("l.actor = ?")
         params.append(flt.actor)
+    if flt.text:
+        like = f"%{flt.text}%"
+        clauses.append(
+            "(l.detail LIKE ? OR l.actor LIKE ? OR l.objective_id IN "
+            "(SELECT id FROM objectives WHERE ref LIKE ? OR title LIKE ?))"
+        )
+        params += [like, like, like, like]
     if flt.before_seq:
         clauses.append("l.seq < ?")
         params.append(flt.before_seq)

@@ -38,7 +38,27 @@ class Filter:
     due_after: date | None = None
     search: str | None = None
     reason: str | None = None
+    waiting: bool = False  # completions to verify and extension requests: the office's move
     ids: list[int] | None = None
+
+
+_AWAITED = "('registered', 'assigned', 'accepted', 'in_progress', 'returned')"
+# Necessary (not sufficient) conditions for a light or reason that the indexes can
+# answer, so a filtered list does not evaluate the light rule on every row.
+_PREFILTER = {
+    "overdue": f"o.status IN {_AWAITED} AND o.deadline < :today",
+    "due_soon": f"o.status IN {_AWAITED} AND o.deadline >= :today AND o.deadline <= :near",
+    "silent": "o.status IN ('assigned', 'accepted', 'in_progress')",
+    "urged": "o.status IN ('assigned', 'accepted', 'in_progress') AND o.urges_unanswered >= :urges",
+    "submitted": "o.status IN ('submitted', 'verified')",
+    "override": "o.light_override IS NOT NULL",
+    "red": f"(o.light_override = 'red' OR (o.status IN {_AWAITED} AND o.deadline < :today))",
+    "grey": "o.status IN ('closed', 'suspended', 'cancelled')",
+}
+_WAITING = (
+    "(o.status IN ('submitted', 'verified') OR o.id IN "
+    "(SELECT objective_id FROM extensions WHERE status = 'pending' AND withdrawn_seq IS NULL))"
+)
 
 
 def _search_clause(db: Database, text: str, params: dict) -> str:
@@ -62,10 +82,14 @@ def where(db: Database, flt: Filter, params: dict) -> str:
         if flt.light not in LIGHTS:
             raise InvalidInput(_("light"), _("must be one of: {choices}").format(choices=", ".join(LIGHTS)))
         params["light"] = flt.light
+        clauses += [_PREFILTER[flt.light]] if flt.light in _PREFILTER else []
         clauses.append(f"({LIGHT_SQL}) = :light")
     if flt.reason:
         params["reason"] = flt.reason
+        clauses += [_PREFILTER[flt.reason]] if flt.reason in _PREFILTER else []
         clauses.append(f"({REASON_SQL}) = :reason")
+    if flt.waiting:
+        clauses.append(_WAITING)
     if flt.unit not in (None, ""):
         params["unit_id"] = refs.unit(db, flt.unit)["id"]
         lead = "o.lead_unit_id = :unit_id"
@@ -107,7 +131,9 @@ SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS
        ({REASON_SQL}) AS reason,
        (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
           WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
-       (SELECT count(*) FROM objectives k WHERE k.parent_id = o.id) AS children
+       (SELECT count(*) FROM objectives k WHERE k.parent_id = o.id) AS children,
+       (SELECT e.to_deadline FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending'
+          AND e.withdrawn_seq IS NULL ORDER BY e.id DESC LIMIT 1) AS extension_to
 FROM objectives o
 JOIN decisions d ON d.id = o.decision_id
 JOIN units u ON u.id = o.lead_unit_id

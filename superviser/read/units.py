@@ -75,3 +75,12 @@ def scorecards(db: Database, unit_ids: list[int] | None = None) -> list[dict]:
             continue
         cards.append(dict(unit, lead=_finish(dict(lead.get(unit["id"], {}))), co=_finish(dict(co.get(unit["id"], {})))))
     return cards
+
+
+def names(db: Database) -> list[str]:
+    return [r[0] for r in db.conn.execute("SELECT name FROM units ORDER BY name")]
+
+
+def search(db: Database, query: str, limit: int = 10) -> list[dict]:
+    cursor = db.conn.execute("SELECT id, name FROM units WHERE name LIKE ? ORDER BY name LIMIT ?", (f"%{query}%", limit))
+    return [{"id": r[0], "name": r[1]} for r in cursor]

@@ -1,0 +1,97 @@
+"""The command palette (ctrl+p): jump to any decision, objective or unit by
+reference or title. Titles are user text: they are shown as plain text, and the
+match highlighting is applied to that text, never parsed as markup."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from superviser import text
+from superviser.i18n import _
+from superviser.read import decisions, objectives, units
+from superviser.read.objectives import Filter
+
+LIMIT = 8
+
+
+def highlight(matcher, candidate: str) -> Content:
+    """Like ``Matcher.highlight``, but the candidate stays plain text."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize("bold underline", offset, offset + 1)
+    return content
+
+
+class JumpProvider(Provider):
+    """Decisions, objectives and units, found by the core's search."""
+
+    def _find(self, query: str) -> list[tuple[str, str, str]]:
+        def work(session):
+            found = []
+            for row in objectives.list_objectives(session.db, Filter(search=query), limit=LIMIT, order="updated"):
+                found.append(("objective", row["ref"], f"{row['ref']}  {text.one_line(row['title'])}"))
+            for row in decisions.list_decisions(session.db, search=query, limit=LIMIT // 2):
+                found.append(("decision", row["ref"], f"{row['ref']}  {text.one_line(row['title'])}"))
+            for unit in units.search(session.db, query, LIMIT // 2):
+                found.append(("unit", str(unit["id"]), text.one_line(unit["name"])))
+            return found
+
+        return self.app.backend.call(work)
+
+    async def search(self, query: str) -> Hits:
+        query = query.strip()
+        if not query:
+            return
+        matcher = self.matcher(query)
+        for label, action in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, highlight(matcher, label), action, text=label, help=_("command"))
+        kinds = {"objective": _("objective"), "decision": _("decision"), "unit": _("unit")}
+        for kind, key, label in await asyncio.to_thread(self._find, query):
+            score = matcher.match(label) or 0.5  # the core found it (full-text), even if not fuzzily
+            yield Hit(score, highlight(matcher, label), self._opener(kind, key, label), text=label, help=kinds[kind])
+
+    def _commands(self) -> list[tuple[str, object]]:
+        app = self.app
+        return [
+            (_("Start the daily review"), app.start_review),
+            (_("New decision"), lambda: _new_decision(app)),
+            (_("People"), lambda: _people(app)),
+            (_("Go to the dashboard"), lambda: app.switch_mode("dashboard")),
+            (_("Go to decisions"), lambda: app.switch_mode("decisions")),
+            (_("Go to units"), lambda: app.switch_mode("units")),
+            (_("Go to deadlines"), lambda: app.switch_mode("deadlines")),
+            (_("Go to the log"), lambda: app.switch_mode("log")),
+        ]
+
+    async def discover(self) -> Hits:
+        for label, action in self._commands():
+            yield DiscoveryHit(label, action, help=_("command"))
+
+    def _opener(self, kind: str, key: str, label: str):
+        app = self.app
+        if kind == "objective":
+            return lambda: app.open_objective(key)
+        if kind == "decision":
+            return lambda: app.open_decision(key)
+        return lambda: app.open_objectives(Filter(unit=int(key)), label)
+
+
+def _people(app) -> None:
+    from screens.people import PeopleScreen
+
+    app.push_screen(PeopleScreen())
+
+
+def _new_decision(app) -> None:
+    from screens.register import new_decision
+
+    new_decision(app)

@@ -1,0 +1,176 @@
+"""The dashboard: the lights at a glance, what needs attention, the units."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from screens import render
+from screens.base import BaseScreen
+from screens.localize import Localized
+from screens.widgets.objective_table import ObjectiveTable
+from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from superviser import dates, lights
+from superviser.i18n import N_, _
+from superviser.read import objectives, units
+from superviser.read.objectives import Filter
+
+
+class LightCard(Static, can_focus=True):
+    """One light's count; Enter opens those objectives."""
+
+    BINDINGS = [Binding("enter", "open", N_("Open"), show=False, id="dashboard.light_open")]
+
+    class Open(Message):
+        def __init__(self, light: str):
+            super().__init__()
+            self.light = light
+
+    def __init__(self, light: str):
+        super().__init__(id=f"light-{light}", classes=f"light-card {light}")
+        self.light = light
+        self.count = 0
+
+    def show(self, count: int) -> None:
+        self.count = count
+        symbol = lights.SYMBOLS[self.light]
+        self.update(Content.assemble((f"{symbol} {count:,}", "bold"), "  ", lights.label(self.light)))
+
+    def action_open(self) -> None:
+        self.post_message(self.Open(self.light))
+
+    def on_click(self, event: events.Click) -> None:
+        self.action_open()
+
+
+class Panel(Widget):
+    """A titled box around a table; the title carries the count."""
+
+    def __init__(self, title: str, table: PagedTable, **kwargs):
+        super().__init__(**kwargs)
+        self.title = title
+        self.table = table
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield self.table
+
+    def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
+        self.border_title = f"{self.title} · {message.total:,}"
+
+
+def _waiting_cells(row: dict) -> list:
+    if row["status"] in ("submitted", "verified"):
+        what = _("verify") if row["status"] == "submitted" else _("close (verified)")
+    else:
+        what = _("extension → {date}").format(date=dates.short_date(row["extension_to"]))
+    return [render.light(row["light"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(what)]
+
+
+def _unit_source() -> Source:
+    def fetch(session, offset: int, limit: int) -> Page:
+        cards = [c for c in units.scorecards(session.db) if c["lead"]["open"] or c["co"]["open"]]
+        cards.sort(key=lambda c: (-c["lead"]["overdue"], -c["lead"]["open"], c["name"]))
+        return Page(cards[offset:offset + limit], len(cards))
+
+    return Source(fetch=fetch, key=lambda row: str(row["id"]))
+
+
+def _unit_cells(card: dict) -> list:
+    lead = card["lead"]
+    rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
+    return [render.plain(card["name"]), render.number(lead["open"]),
+            Text(str(lead["overdue"]), justify="right", style="bold red" if lead["overdue"] else "dim"),
+            Text(rate, justify="right"), render.number(lead["urges"])]
+
+
+class DashboardScreen(Localized, BaseScreen):
+    BINDINGS = [
+        Binding("r", "review", N_("Review"), id="dashboard.review"),
+        Binding("slash", "search", N_("Search"), id="dashboard.search"),
+        Binding("n", "new_decision", N_("New decision"), id="dashboard.new_decision"),
+        Binding("tab", "app.focus_next", N_("Next panel"), show=False, id="dashboard.next"),
+    ]
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="lights"):
+            for light in lights.LIGHTS:
+                yield LightCard(light)
+        with VerticalScroll(id="panels"):
+            yield Panel(_("Overdue"), ObjectiveTable(lambda: Filter(reason="overdue"), with_status=False, id="overdue"),
+                        classes="panel")
+            yield Panel(_("Due soon"), ObjectiveTable(lambda: Filter(reason="due_soon"), with_status=False, id="due-soon"),
+                        classes="panel")
+            yield Panel(_("No report for too long"),
+                        ObjectiveTable(lambda: Filter(reason="silent"), order="ref", with_status=False, id="silent"),
+                        classes="panel")
+            waiting_columns = [Column("light", _("light"), 8), Column("ref", _("ref"), 12),
+                               Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
+            yield Panel(_("Waiting for the office"),
+                        PagedTable(waiting_columns, _waiting_cells,
+                                   objective_source(Filter(waiting=True), order="deadline"), id="waiting"),
+                        classes="panel")
+            unit_columns = [Column("unit", _("unit"), None), Column("open", _("open"), 6, justify="right"),
+                            Column("overdue", _("overdue"), 8, justify="right"),
+                            Column("on_time", _("on time"), 8, justify="right"),
+                            Column("urges", _("urges"), 6, justify="right")]
+            yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(), id="units"),
+                        classes="panel units-panel")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
+        self.query_one("#lights LightCard").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#panels").set_class(event.size.width >= 120, "-wide")
+
+    def refresh_data(self) -> None:
+        self.load_counts()
+        for table in self.query(PagedTable):
+            table.reload()
+
+    @work(thread=True, exclusive=True, group="counts")
+    def load_counts(self) -> None:
+        counts = self.app.backend.call(lambda session: objectives.light_counts(session.db))
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        for light, count in counts.items():
+            self.query_one(f"#light-{light}", LightCard).show(count)
+
+    def on_light_card_open(self, message: LightCard.Open) -> None:
+        title = _("{light} objectives").format(light=lights.label(message.light))
+        self.app.open_objectives(Filter(light=message.light), title)
+
+    def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
+        row = message.row
+        if message.table.id == "units":
+            self.app.open_objectives(Filter(unit=row["id"], open_only=True), row["name"])
+        else:
+            self.app.open_objective(row["ref"])
+
+    def action_review(self) -> None:
+        self.app.start_review()
+
+    def action_search(self) -> None:
+        self.app.open_objectives(Filter(), _("All objectives"), search=True)
+
+    def action_new_decision(self) -> None:
+        from screens.register import new_decision
+
+        new_decision(self.app)
+
+
+def objective_source(flt: Filter, order: str = "deadline") -> Source:
+    from screens.widgets.objective_table import source
+
+    return source(lambda: flt, order)
+

@@ -1,0 +1,67 @@
+"""Deadlines: open objectives by due date, overdue first, grouped by week."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from screens.objectives import ListScreen
+from screens.widgets.objective_table import cells, columns
+from screens.widgets.paged_table import Page, PagedTable, Source
+from superviser import clock, dates
+from superviser.i18n import _
+from superviser.read import objectives
+from superviser.read.objectives import Filter
+
+AWAITED = ["registered", "assigned", "accepted", "in_progress", "returned"]
+
+
+def _group(deadline: str, today: date) -> str:
+    if deadline < today.isoformat():
+        return "overdue"
+    day = date.fromisoformat(deadline)
+    return date.fromordinal(day.toordinal() - day.weekday()).isoformat()
+
+
+def _heading(group: str) -> str:
+    return _("Overdue") if group == "overdue" else dates.week_label(group)
+
+
+class DeadlinesScreen(ListScreen):
+    def __init__(self):
+        super().__init__(_("Deadlines · open objectives by due date"))
+
+    def make_table(self) -> PagedTable:
+        def fetch(session, offset: int, limit: int) -> Page:
+            # Offsets count objectives; the table adds a heading row where a week begins.
+            flt = Filter(status=AWAITED, search=self.search or None)
+            rows = objectives.list_objectives(session.db, flt, limit=limit, offset=offset, order="deadline")
+            total = objectives.count_objectives(session.db, flt) if offset == 0 else None
+            previous = next((r for r in reversed(self.table.rows_loaded) if not r.get("heading")), None) if offset else None
+            today = clock.today()
+            out, last = [], _group(previous["deadline"], today) if previous else None
+            for row in rows:
+                group = _group(row["deadline"], today)
+                if group != last:
+                    out.append({"heading": _heading(group), "key": f"group:{group}"})
+                    last = group
+                out.append(row)
+            return Page(out, total)
+
+        def render_row(row: dict) -> list:
+            if row.get("heading"):
+                blank = [Text("") for _ in columns(with_status=True)]
+                blank[2] = Text(row["heading"], style="bold reverse", no_wrap=True, overflow="ellipsis")
+                return blank
+            return cells(row, with_status=True)
+
+        return PagedTable(columns(with_status=True), render_row,
+                          Source(fetch, key=lambda r: r.get("key") or r["ref"], counted=lambda r: not r.get("heading")),
+                          id="list")
+
+    def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
+        if not message.row.get("heading"):
+            self.app.open_objective(message.row["ref"])
+
+

@@ -1,0 +1,49 @@
+"""Decisions, newest first, with their objectives rolled up."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from screens import render
+from screens.objectives import ListScreen
+from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from superviser import lifecycle
+from superviser.i18n import N_, _
+from superviser.read import decisions
+
+
+def decision_columns() -> list[Column]:
+    return [
+        Column("light", _("light"), 8), Column("ref", _("ref"), 9), Column("title", _("title"), None, min_width=12),
+        Column("source", _("source"), 12, hide_below=100), Column("date", _("date"), 10, hide_below=90),
+        Column("count", _("objectives"), 6, justify="right"), Column("pct", "%", 4, justify="right"),
+    ]
+
+
+def decision_cells(row: dict) -> list:
+    return [render.light(row["worst_light"]), render.plain(row["ref"]), render.plain(row["title"]),
+            render.plain(_(lifecycle.SOURCES[row["source"]])), render.plain(row["decided_on"]),
+            render.number(row["objectives"]), render.number(row["percent"], dim_zero=False)]
+
+
+class DecisionsScreen(ListScreen):
+    BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new")]
+
+    def __init__(self):
+        super().__init__(_("Decisions"))
+
+    def make_table(self) -> PagedTable:
+        def fetch(session, offset: int, limit: int) -> Page:
+            rows = decisions.list_decisions(session.db, search=self.search or None, limit=limit, offset=offset)
+            total = decisions.count_decisions(session.db, search=self.search or None) if offset == 0 else None
+            return Page(rows, total)
+
+        return PagedTable(decision_columns(), decision_cells, Source(fetch, key=lambda r: r["ref"]), id="list")
+
+    def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
+        self.app.open_decision(message.row["ref"])
+
+    def action_new(self) -> None:
+        from screens.register import new_decision
+
+        new_decision(self.app)

@@ -1,0 +1,105 @@
+"""The supervision log: every step, newest first, filtered."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+
+from screens import render
+from screens.forms import Field, FormScreen
+from screens.objectives import ListScreen
+from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from superviser import actions, dates, describe
+from superviser.i18n import N_, _
+from superviser.read import log
+from superviser.services import Result
+
+
+def log_columns() -> list[Column]:
+    return [
+        Column("at", _("time"), 16), Column("who", _("who"), 10), Column("objective", _("objective"), 12),
+        Column("what", _("what"), None, min_width=14), Column("detail", _("detail"), None, min_width=10, hide_below=90),
+    ]
+
+
+class LogScreen(ListScreen):
+    BINDINGS = [
+        Binding("f", "filters", N_("Filters"), id="log.filters"),
+        Binding("x", "clear_filters", N_("Clear filters"), id="log.clear"),
+    ]
+
+    def __init__(self):
+        super().__init__(_("Supervision log · newest first"))
+        self.flt = log.LogFilter()
+        self.units: dict[int, str] = {}
+
+    def make_table(self) -> PagedTable:
+        def fetch(session, offset: int, limit: int) -> Page:
+            if offset == 0:
+                self.units = describe.unit_names(session.db)
+            flt = log.LogFilter(**{**self.flt.__dict__, "text": self.search or None})
+            rows = log.entries(session.db, flt, limit=limit, offset=offset)
+            return Page(rows, log.count(session.db, flt) if offset == 0 else None)
+
+        def cells(row: dict) -> list:
+            return [render.plain(dates.moment(row["at"])), render.plain(row["actor"]),
+                    render.plain(row["objective"] or row["decision"] or ""),
+                    render.plain(describe.headline(row, self.units)), render.plain(row["detail"])]
+
+        return PagedTable(log_columns(), cells, Source(fetch, key=lambda r: str(r["seq"])), id="list")
+
+    def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
+        if message.row["objective"]:
+            self.app.open_objective(message.row["objective"])
+        elif message.row["decision"]:
+            self.app.open_decision(message.row["decision"])
+
+    def _describe_filters(self) -> str:
+        f = self.flt
+        parts = [f"{label}: {value}" for label, value in (
+            (_("since"), f.since), (_("until"), f.until), (_("unit"), f.unit), (_("decision"), f.decision),
+            (_("what"), actions.label(f.action) if f.action else None), (_("who"), f.actor)) if value]
+        return "  ·  ".join(str(p) for p in parts)
+
+    def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
+        super().on_paged_table_loaded(message)
+        described = self._describe_filters()
+        title = _("Supervision log · newest first") + (f"  ·  {described}" if described else "")
+        self.query_one("#list-title").update(Content(title))
+
+    def action_filters(self) -> None:
+        f = self.flt
+        choices = [("", _("any"))] + [(key, actions.label(key)) for key in actions.ACTION_LABELS]
+        fields = [
+            Field("since", _("since"), "date", default=str(f.since or "")),
+            Field("until", _("until"), "date", default=str(f.until or "")),
+            Field("unit", _("unit"), "unit", default=str(f.unit or "")),
+            Field("decision", _("decision"), default=str(f.decision or "")),
+            Field("action", _("what"), "choice", choices=choices, default=f.action or ""),
+            Field("actor", _("who"), default=f.actor or ""),
+        ]
+
+        def apply(session, values: dict) -> Result:
+            if values["decision"]:
+                from superviser import refs
+
+                refs.decision(session.db, values["decision"])  # a clear message for an unknown one
+            return Result("", data=values)
+
+        def done(result: Result | None) -> None:
+            if result is None:
+                return
+            v = result.data
+            self.flt = log.LogFilter(
+                since=dates.parse("since", v["since"]) if v["since"] else None,
+                until=dates.parse("until", v["until"]) if v["until"] else None,
+                unit=v["unit"] or None, decision=v["decision"] or None, action=v["action"] or None,
+                actor=v["actor"] or None)
+            self.table.reload()
+
+        self.app.push_screen(FormScreen(_("Filter the log"), fields, apply, unit_names=self.app.unit_names,
+                                        submit_label=_("Apply"), announce=False), done)
+
+    def action_clear_filters(self) -> None:
+        self.flt = log.LogFilter()
+        self.table.reload()

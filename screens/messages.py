@@ -1,0 +1,27 @@
+"""Messages the screens and the app exchange."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from screens.backend import Change
+from superviser.services import Result
+
+
+class DataChanged(Message):
+    """Someone (here or in another session) changed data: these log entries are new."""
+
+    def __init__(self, changes: list[Change]):
+        super().__init__()
+        self.changes = changes
+
+    def touches(self, objective_id: int | None = None) -> bool:
+        return objective_id is None or any(c.objective_id == objective_id for c in self.changes)
+
+
+class StepDone(Message):
+    """A step went through: the core's confirmation and the log entry it wrote."""
+
+    def __init__(self, result: Result):
+        super().__init__()
+        self.result = result

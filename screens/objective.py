@@ -1,0 +1,211 @@
+"""One objective in full, and every step on it by key."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.cells import cell_len
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from screens import render
+from screens.base import BaseScreen, title_bar
+from screens.localize import Localized
+from screens.messages import DataChanged
+from screens.steps import STEP_KEYS, form, possible, refusal, undo_form
+from superviser import dates, describe, lifecycle, lights, text
+from superviser.i18n import N_, _
+from superviser.read import objectives
+from superviser.services.undo import UNDOABLE
+
+STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "grey": "dim"}
+
+
+def facts(pairs: list[tuple[str, Content | str]]) -> Content:
+    """Label/value lines with the labels padded to one width (CJK-aware)."""
+    pairs = [(k, v) for k, v in pairs if v not in (None, "")]
+    width = max((cell_len(k) for k, _v in pairs), default=0) + 2
+    lines = []
+    for label, value in pairs:
+        value = value if isinstance(value, Content) else Content(text.one_line(value))
+        lines.append(Content.assemble((label + " " * (width - cell_len(label)), "dim"), value))
+    return Content("\n").join(lines)
+
+
+def section(title: str) -> Content:
+    return Content.styled(title, "bold underline")
+
+
+class ObjectiveScreen(Localized, BaseScreen):
+    BINDINGS = [
+        Binding(s.key, f"step('{s.step}')", s.label, show=False, id=f"objective.{s.step.replace('.', '_')}")
+        for s in STEP_KEYS
+    ] + [
+        Binding("u", "undo", N_("Undo"), show=False, id="objective.undo"),
+        Binding("D", "decision", N_("Decision"), show=False, id="objective.decision"),
+        Binding("j", "scroll('down')", N_("Down"), show=False, id="objective.down"),
+        Binding("k", "scroll('up')", N_("Up"), show=False, id="objective.up"),
+    ]
+
+    def __init__(self, ref: str):
+        super().__init__()
+        self.ref = ref
+        self.item: dict | None = None
+
+    def body(self) -> ComposeResult:
+        yield Static(Content(self.ref), id="objective-title", classes="title")
+        with VerticalScroll(id="objective-body"):
+            yield Static(Content(_("loading…")), id="facts")
+            yield Static("", id="detail", classes="block")
+            yield Static("", id="children", classes="block")
+            yield Static("", id="reports", classes="block")
+            yield Static("", id="inspections", classes="block")
+            yield Static("", id="history", classes="block")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#objective-body").focus()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    def concerns(self, message: DataChanged) -> bool:
+        return self.item is None or message.touches(self.item["id"])
+
+    @work(thread=True, exclusive=True, group="objective")
+    def load(self) -> None:
+        def fetch(session):
+            return objectives.detail(session.db, self.ref), describe.unit_names(session.db)
+
+        item, units = self.app.backend.call(fetch)
+        self.app.call_from_thread(self.show, item, units)
+
+    # --- showing ---------------------------------------------------------------------------
+    def show(self, item: dict, units: dict[int, str]) -> None:
+        self.item = item
+        self.query_one("#objective-title", Static).update(title_bar(item["ref"], item["title"]))
+        self.query_one("#facts", Static).update(self._facts(item))
+        detail = Content.assemble(section(_("Detail")), "\n", render.content(item["detail"])) if item["detail"] else ""
+        for block, shown in (("#detail", detail), ("#children", self._children(item)), ("#reports", self._reports(item)),
+                             ("#inspections", self._inspections(item)), ("#history", self._log(item, units))):
+            widget = self.query_one(block, Static)
+            widget.update(shown)
+            widget.display = bool(shown)
+        self._show_possible_steps(item)
+
+    def _facts(self, item: dict) -> Content:
+        light = item["light"]
+        light_line = Content.assemble(
+            (f"{lights.SYMBOLS[light]} {lights.label(light)}", STYLE[light]), " — ", Content(text.one_line(item["light_explained"])))
+        deadline = item["deadline"]
+        if item["status"] in lifecycle.AWAITED:
+            deadline = f"{deadline} ({dates.relative_deadline(item['deadline'])})"
+        original = item["original_deadline"] if item["original_deadline"] != item["deadline"] else ""
+        urges = ""
+        if item["urge_count"]:
+            urges = _("{n} (last: {level})").format(n=item["urge_count"], level=lifecycle.urge_level(item["urge_count"]))
+        bar = render.percent_bar(item["percent"], 10)
+        pairs = [
+            (_("light"), light_line),
+            (_("status"), lifecycle.status_label(item["status"])),
+            (_("decision"), f"{item['decision']['ref']}  {text.one_line(item['decision']['title'])}"),
+            (_("parent"), item["parent_ref"] or ""),
+            (_("lead unit"), item["lead_unit"]),
+            (_("co-units"), "、".join(item["co_units"])),
+            (_("deadline"), deadline),
+            (_("original deadline"), original),
+            (_("done"), Content(bar.plain)),
+            (_("priority"), _(lifecycle.PRIORITIES[item["priority"]])),
+            (_("urges"), urges),
+            (_("last report"), item["last_report_on"] or ""),
+        ]
+        if item.get("extension_to"):
+            pairs.append((_("extension asked"), Content.styled(
+                _("{old} → {new}, waiting for the director").format(old=item["deadline"], new=item["extension_to"]),
+                "bold yellow")))
+        return facts(pairs)
+
+    def _children(self, item: dict) -> Content | str:
+        if not item["sub_objectives"]:
+            return ""
+        lines = [section(_("Sub-objectives"))]
+        for sub in item["sub_objectives"]:
+            lines.append(Content.assemble(
+                (lights.SYMBOLS[sub["light"]] + " ", STYLE[sub["light"]]), (sub["ref"], "bold"), "  ",
+                Content(text.one_line(sub["title"])), ("  " + lifecycle.status_label(sub["status"]), "dim")))
+        return Content("\n").join(lines)
+
+    def _reports(self, item: dict) -> Content | str:
+        if not item["reports"]:
+            return Content.assemble(section(_("Progress reports")), "\n", (_("none yet"), "dim"))
+        lines = [section(_("Progress reports"))]
+        for report in item["reports"]:
+            lines.append(Content.assemble(
+                (report["on_date"], "dim"), "  ", (f"{report['percent']:>3}%", "bold"), "  ",
+                Content(text.one_line(report["unit"] or "")), "  ", Content(text.one_line(report["text"]))))
+            for label, key in ((_("next step"), "next_step"), (_("problems"), "problems"), (_("help needed"), "help_needed")):
+                if report[key]:
+                    lines.append(Content.assemble((f"      {label}: ", "dim"), Content(text.one_line(report[key]))))
+        return Content("\n").join(lines)
+
+    def _inspections(self, item: dict) -> Content | str:
+        if not item["inspections"]:
+            return ""
+        lines = [section(_("Inspections"))]
+        for inspection in item["inspections"]:
+            lines.append(Content.assemble(
+                (inspection["at"][:10], "dim"), "  ", (_(lifecycle.VERDICTS[inspection["verdict"]]), "bold"), "  ",
+                (_(lifecycle.METHODS[inspection["method"]]), "dim"), "  ", Content(text.one_line(inspection["finding"]))))
+        return Content("\n").join(lines)
+
+    def _log(self, item: dict, units: dict[int, str]) -> Content:
+        lines = [section(_("Supervision log"))]
+        for entry in item["log"]:
+            line = Content.assemble(
+                (f"#{entry['seq']} ", "dim"), (dates.moment(entry["at"]), "dim"), "  ",
+                (text.one_line(entry["actor"]), "bold"), "  ", Content(describe.headline(entry, units)))
+            if entry["detail"] and entry["action"] != "objective.add":
+                line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
+            lines.append(line)
+        return Content("\n").join(lines)
+
+    def _show_possible_steps(self, item: dict) -> None:
+        """Footer: the steps possible now for this person; the other keys still answer, with the reason."""
+        allowed = {s for s in possible(item) if refusal(s, item, self.app.person, self.app.login) is None}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, show=b.action[6:-2] in allowed) if b.action.startswith("step(") else b for b in bindings
+            ]
+        self.refresh_bindings()
+
+    # --- acting ----------------------------------------------------------------------------
+    def action_step(self, step: str) -> None:
+        if self.item is None:
+            return
+        problem = refusal(step, self.item, self.app.person, self.app.login)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
+        self.app.push_screen(form(step, self.item, self.app.unit_names))
+
+    def action_undo(self) -> None:
+        if self.item is None:
+            return
+        mine = next((e for e in self.item["log"] if e["actor"] == self.app.login and e["action"] in UNDOABLE), None)
+        if mine is None:
+            self.notify(_("You have no step on this objective to undo."), severity="warning", markup=False)
+            return
+        summary = describe.headline(mine, {})
+        self.app.push_screen(undo_form(mine, self.item["ref"], summary))
+
+    def action_decision(self) -> None:
+        if self.item:
+            self.app.open_decision(self.item["decision"]["ref"])
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#objective-body")
+        body.scroll_down() if direction == "down" else body.scroll_up()

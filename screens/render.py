@@ -1,0 +1,69 @@
+"""Turning core data into what the screens show. User text only ever becomes
+plain ``Text``/``Content`` (never markup), with control characters removed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+
+from superviser import dates, lifecycle, lights, text
+
+LIGHT_STYLES = {"red": "bold red", "yellow": "bold yellow", "green": "green", "grey": "dim"}
+
+
+def plain(value) -> Text:
+    """User text for a table cell: one line, no markup, cut with an ellipsis."""
+    return Text(text.one_line(value), no_wrap=True, overflow="ellipsis")
+
+
+def content(value) -> Content:
+    """User text for a Static: no markup, control characters removed, newlines kept."""
+    return Content(text.clean(value))
+
+
+def light(colour: str, *, word: bool = True) -> Text:
+    """The light as a symbol and a word, so it never depends on colour alone."""
+    label = f"{lights.SYMBOLS[colour]} {lights.label(colour)}" if word else lights.SYMBOLS[colour]
+    return Text(label, style=LIGHT_STYLES[colour], no_wrap=True, overflow="ellipsis")
+
+
+def status(value: str) -> Text:
+    return Text(lifecycle.status_label(value), no_wrap=True, overflow="ellipsis")
+
+
+def due(row: dict, *, short: bool = True) -> Text:
+    """"in 3 days" / "2 days late" while the office waits; the date otherwise."""
+    if row["status"] in lifecycle.AWAITED:
+        phrase = dates.relative_deadline(row["deadline"], short=short)
+        style = "bold red" if row["deadline"] < dates.clock.today().isoformat() else ""
+        return Text(phrase, style=style, no_wrap=True, overflow="ellipsis")
+    return Text(row["deadline"], style="dim", no_wrap=True)
+
+
+def percent_bar(value: int, width: int = 6) -> Text:
+    filled = round(width * max(0, min(100, value)) / 100)
+    bar = Text("█" * filled, style="green")
+    bar.append("░" * (width - filled), style="dim")
+    bar.append(f"{value:>4}%")
+    return bar
+
+
+def number(value, *, dim_zero: bool = True) -> Text:
+    shown = "–" if value in (None, "") else str(value)
+    return Text(shown, justify="right", style="dim" if dim_zero and value in (0, None, "") else "")
+
+
+def people_name(row: dict) -> str:
+    return text.one_line(row.get("actor_name") or row.get("actor") or "")
+
+
+def ellipsis(value: str, width: int) -> Text:
+    cell = plain(value)
+    cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
+def field_line(name: str, value) -> Content:
+    """"Label  value" for the facts panels; the value is user text."""
+    return Content.assemble((f"{name}  ", "dim"), Content(text.one_line(value)))
+

@@ -1,0 +1,52 @@
+"""The objectives table used by every list of objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from screens import render
+from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from superviser.i18n import _
+from superviser.read import objectives
+from superviser.read.objectives import Filter
+
+
+def columns(*, with_status: bool = False) -> list[Column]:
+    cols = [
+        Column("light", _("light"), 8),
+        Column("ref", _("ref"), 12),
+        Column("title", _("title"), None, min_width=12),
+        Column("lead", _("lead unit"), 14, hide_below=66),
+        Column("due", _("due"), 12),
+    ]
+    if with_status:
+        cols.insert(4, Column("status", _("status"), 12, hide_below=110))
+    cols.append(Column("pct", "%", 4, justify="right", hide_below=90))
+    return cols
+
+
+def cells(row: dict, *, with_status: bool = False) -> list:
+    out = [render.light(row["light"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(row["lead_unit"]),
+           render.due(row)]
+    if with_status:
+        out.insert(4, render.status(row["status"]))
+    out.append(render.number(row["percent"], dim_zero=False))
+    return out
+
+
+def source(make_filter: Callable[[], Filter], order: str = "deadline") -> Source:
+    """Objectives matching the filter ``make_filter()`` returns at fetch time."""
+
+    def fetch(session, offset: int, limit: int) -> Page:
+        flt = make_filter()
+        rows = objectives.list_objectives(session.db, flt, limit=limit, offset=offset, order=order)
+        total = objectives.count_objectives(session.db, flt) if offset == 0 else None
+        return Page(rows, total)
+
+    return Source(fetch=fetch, key=lambda row: row["ref"])
+
+
+class ObjectiveTable(PagedTable):
+    def __init__(self, make_filter: Callable[[], Filter], *, order: str = "deadline", with_status: bool = True, **kwargs):
+        super().__init__(columns(with_status=with_status), lambda row: cells(row, with_status=with_status),
+                         source(make_filter, order), **kwargs)

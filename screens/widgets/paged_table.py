@@ -1,0 +1,198 @@
+"""A table fed one page at a time from the core: it never holds every row.
+
+A screen gives it columns and a ``Source``: a function that returns a page of
+rows and the total for an offset. The table loads the next page when the cursor
+nears the end, reloads in place (keeping the cursor on the same row) when data
+changes, and sizes its columns to the terminal: fixed columns keep their width,
+the one flexible column (a title) takes what is left and is cut with an ellipsis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from superviser.services import Session
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    width: int | None = None  # None: takes the remaining width
+    min_width: int = 8
+    justify: str = "left"
+    hide_below: int = 0  # hidden when the table is narrower than this
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    total: int | None  # None: unchanged (later pages do not count again)
+
+
+@dataclass
+class Source:
+    """Where rows come from. ``fetch(session, offset, limit) -> Page``."""
+
+    fetch: Callable[[Session, int, int], Page]
+    key: Callable[[dict], str] = field(default=lambda row: str(row["id"]))
+    counted: Callable[[dict], bool] = field(default=lambda row: True)  # False: a heading, not a row
+
+
+class PagedTable(DataTable):
+    """Rows of one kind, a page at a time; Enter posts ``Chosen`` with the row."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g", "scroll_top", "First", show=False, id="list.first"),
+        Binding("G", "scroll_bottom", "Last", show=False, id="list.last"),
+    ]
+
+    PAGE = 100
+
+    class Chosen(Message):
+        def __init__(self, table: PagedTable, row: dict):
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Loaded(Message):
+        def __init__(self, table: PagedTable, total: int):
+            super().__init__()
+            self.table = table
+            self.total = total
+
+    def __init__(self, columns: list[Column], render: Callable[[dict], list], source: Source | None = None, **kwargs):
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._columns = columns
+        self._render = render
+        self.source = source
+        self.rows_loaded: list[dict] = []
+        self.total = 0
+        self._widths: list[int] = []
+        self._visible: list[int] = list(range(len(columns)))
+        self._loading = False
+        self._generation = 0
+
+    # --- sizing -------------------------------------------------------------------------
+    def _layout(self, width: int) -> tuple[list[int], list[int]]:
+        """Which columns show at this width, and how wide each is."""
+        visible = [i for i, c in enumerate(self._columns) if width >= c.hide_below]
+        shown = [self._columns[i] for i in visible]
+        gaps = 2 * len(shown)  # cell padding
+        fixed = sum(c.width or 0 for c in shown)
+        flexible = [c for c in shown if c.width is None]
+        spare = max(0, width - fixed - gaps - 1)  # 1: the vertical scrollbar
+        # The flexible (free-text) columns share what is left, down to 4 cells each:
+        # a narrow terminal cuts titles short rather than scrolling sideways.
+        share = max(4, spare // max(1, len(flexible)))
+        widths = [c.width if c.width is not None else share for c in shown]
+        return visible, widths
+
+    def _fit(self, width: int) -> list[int]:
+        return self._layout(width)[1]
+
+    def _build_columns(self) -> None:
+        self._visible, self._widths = self._layout(self.size.width or 80)
+        self.clear(columns=True)
+        for column, width in zip([self._columns[i] for i in self._visible], self._widths):
+            label = Text(column.label, no_wrap=True, overflow="ellipsis", justify=column.justify, style="bold")
+            self.add_column(label, width=width, key=column.key)
+        self._add(self.rows_loaded)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._layout(event.size.width) != (self._visible, self._widths):
+            keep = self.cursor_row
+            self._build_columns()
+            if self.row_count:
+                self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
+
+    def on_mount(self) -> None:
+        self._build_columns()
+
+    # --- rows -----------------------------------------------------------------------------
+    def _add(self, rows: list[dict]) -> None:
+        key = self.source.key if self.source else (lambda row: str(id(row)))
+        for row in rows:
+            cells = self._render(row)
+            self.add_row(*[cells[i] for i in self._visible], key=key(row))
+
+    def selected(self) -> dict | None:
+        if not self.rows_loaded or self.cursor_row < 0 or self.cursor_row >= len(self.rows_loaded):
+            return None
+        return self.rows_loaded[self.cursor_row]
+
+    def reload(self) -> None:
+        """Fetch from the top again, as many rows as are shown now, keeping the cursor's row."""
+        if self.source is None:
+            return
+        self._generation += 1
+        keep = self.selected()
+        keep_key = self.source.key(keep) if keep else None
+        limit = max(self.PAGE, self.loaded)
+        self._fetch(0, limit, replace=True, keep_key=keep_key, generation=self._generation)
+
+    def set_source(self, source: Source) -> None:
+        self.source = source
+        self.rows_loaded = []
+        self.total = 0
+        self.clear()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="page")
+    def _fetch(self, offset: int, limit: int, *, replace: bool, keep_key: str | None = None, generation: int = 0) -> None:
+        page = self.app.backend.call(lambda session: self.source.fetch(session, offset, limit))
+        self.app.call_from_thread(self._show, page, replace, keep_key, generation)
+
+    def _show(self, page: Page, replace: bool, keep_key: str | None, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        self._loading = False
+        if page.total is not None:
+            self.total = page.total
+        if replace:
+            self.rows_loaded = list(page.rows)
+            self.clear()
+            self._add(self.rows_loaded)
+            keys = [self.source.key(r) for r in self.rows_loaded]
+            if keep_key in keys:
+                self.move_cursor(row=keys.index(keep_key), animate=False)
+        else:
+            self.rows_loaded += page.rows
+            self._add(page.rows)
+        self.post_message(self.Loaded(self, self.total))
+
+    @property
+    def loaded(self) -> int:
+        """Rows loaded so far (headings not counted): the offset of the next page."""
+        counted = self.source.counted if self.source else (lambda row: True)
+        return sum(1 for row in self.rows_loaded if counted(row))
+
+    def _more(self) -> None:
+        if self._loading or self.source is None or self.loaded >= self.total:
+            return
+        self._loading = True
+        self._fetch(self.loaded, self.PAGE, replace=False, generation=self._generation)
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if new.row >= len(self.rows_loaded) - 10:
+            self._more()
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self._more()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        row = self.selected()
+        if row is not None:
+            self.post_message(self.Chosen(self, row))

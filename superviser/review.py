@@ -1,0 +1,143 @@
+"""The daily review's queue and summary (DOMAIN.md, "A director's morning").
+
+Worst first: overdue (or flagged red) → deadline near → silent too long → not
+accepted → returned by the unit → extension requests → completions to verify.
+An objective appears once, under its worst reason. Items this person marked
+reviewed today leave the queue until the objective changes (its version moves)
+or the day ends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from sqlite_utils import Database
+
+from superviser import clock, roles
+from superviser.i18n import N_, _
+from superviser.lights import REASON_SQL, Thresholds
+
+CATEGORIES = [
+    ("overdue", N_("overdue")),
+    ("due_soon", N_("deadline near")),
+    ("silent", N_("no report for too long")),
+    ("not_accepted", N_("not yet accepted")),
+    ("returned", N_("returned by the unit")),
+    ("extension", N_("extension requested")),
+    ("verify", N_("completion to verify")),
+]
+CATEGORY_LABELS = dict(CATEGORIES)
+# Units to chase: the categories where the unit, not the office, has to move.
+CHASE = ("overdue", "due_soon", "silent", "not_accepted")
+
+_PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
+
+_QUEUE = f"""
+SELECT id, ref, category FROM (
+  SELECT o.id, o.ref, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
+    CASE
+      WHEN o.status NOT IN ('closed', 'suspended', 'cancelled') AND (r.reason = 'overdue' OR o.light_override = 'red') THEN 1
+      WHEN r.reason = 'due_soon' THEN 2
+      WHEN r.reason = 'silent' THEN 3
+      WHEN o.status = 'assigned' THEN 4
+      WHEN o.status = 'returned' THEN 5
+      WHEN {_PENDING} THEN 6
+      WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 7
+    END AS rank
+  FROM objectives o
+  JOIN (SELECT o.id AS id, ({REASON_SQL}) AS reason FROM objectives o
+        WHERE o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')) r
+    ON r.id = o.id
+  WHERE NOT EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id
+                    AND m.day = :day AND m.version = o.version)
+) JOIN (SELECT 1 AS rank, 'overdue' AS category UNION ALL SELECT 2, 'due_soon' UNION ALL SELECT 3, 'silent'
+        UNION ALL SELECT 4, 'not_accepted' UNION ALL SELECT 5, 'returned' UNION ALL SELECT 6, 'extension'
+        UNION ALL SELECT 7, 'verify') USING (rank)
+ORDER BY rank, CASE rank WHEN 3 THEN quiet_since ELSE deadline END, sort_key
+"""
+
+
+def queue(db: Database, login: str) -> list[dict]:
+    """The review queue for ``login`` today: [{id, ref, category}], worst first."""
+    who = roles.person(db, login)
+    params = Thresholds.load(db).params()
+    params.update(login=login, day=clock.today().isoformat(), director=int(bool(who and who["role"] == roles.DIRECTOR)))
+    cursor = db.conn.execute(_QUEUE, params)
+    return [{"id": r[0], "ref": r[1], "category": r[2]} for r in cursor]
+
+
+def category_label(category: str) -> str:
+    return _(CATEGORY_LABELS[category])
+
+
+def current(db: Database, login: str) -> dict | None:
+    """Today's unfinished review of ``login``, if any."""
+    cursor = db.conn.execute(
+        "SELECT * FROM reviews WHERE login = ? AND day = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
+        (login, clock.today().isoformat()),
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    review = {d[0]: v for d, v in zip(cursor.description, row)}
+    review["steps"] = json.loads(review["steps"])
+    review["skipped"] = json.loads(review["skipped"])
+    return review
+
+
+def summary(db: Database, review: dict, remaining: list[dict]) -> dict:
+    """What this review did, and the units to chase with their items."""
+    seqs = [step["seq"] for step in review["steps"] if step["kind"] == "step"]
+    undone = set()
+    done: Counter = Counter()
+    if seqs:
+        marks = ",".join(str(int(s)) for s in seqs)
+        for seq, action in db.conn.execute(f"SELECT seq, action FROM log WHERE seq IN ({marks})"):
+            done[action] += 1
+        for (changes,) in db.conn.execute(
+            f"SELECT changes FROM log WHERE action = 'undo' AND seq > ? AND actor = ?", (min(seqs), review["login"])
+        ):
+            undone |= {int(key[4:]) for key in json.loads(changes) if key.startswith("log#")}
+    for seq in undone & set(seqs):
+        action = db.conn.execute("SELECT action FROM log WHERE seq = ?", (seq,)).fetchone()[0]
+        done[action] -= 1
+    marked = sum(1 for step in review["steps"] if step["kind"] == "mark")
+    chase = defaultdict(list)
+    ids = [item["id"] for item in remaining if item["category"] in CHASE]
+    ids += [step["objective_id"] for step in review["steps"] if step.get("category") in CHASE]
+    if ids:
+        cursor = db.conn.execute(
+            "SELECT o.id, o.ref, o.title, o.deadline, u.name FROM objectives o JOIN units u ON u.id = o.lead_unit_id "
+            f"WHERE o.id IN ({','.join(str(int(i)) for i in set(ids))}) ORDER BY u.name, o.deadline"
+        )
+        categories = {item["id"]: item["category"] for item in remaining}
+        categories.update({s["objective_id"]: s["category"] for s in review["steps"] if s.get("category")})
+        for oid, ref, title, deadline, unit in cursor:
+            chase[unit].append({"ref": ref, "title": title, "deadline": deadline, "category": categories.get(oid)})
+    return {
+        "done": {action: n for action, n in done.items() if n > 0},
+        "marked": marked,
+        "steps": len(seqs) - len(undone & set(seqs)),
+        "remaining": len(remaining),
+        "chase": dict(chase),
+    }
+
+
+def summary_text(result: dict) -> str:
+    """The summary as Markdown, to copy or save."""
+    from superviser.actions import label
+
+    lines = [f"# {_('Daily review')} · {clock.today().isoformat()}", ""]
+    done = ", ".join(f"{label(a)}: {n}" for a, n in sorted(result["done"].items())) or _("no steps")
+    lines.append(_("Done: {done}; marked reviewed: {marked}; left in the queue: {left}.").format(
+        done=done, marked=result["marked"], left=result["remaining"]))
+    if result["chase"]:
+        lines += ["", f"## {_('Units to chase')}", ""]
+        for unit, items in result["chase"].items():
+            lines.append(f"### {unit}")
+            for item in items:
+                reason = category_label(item["category"]) if item["category"] else ""
+                lines.append(f"- {item['ref']} {item['title']} ({_('deadline')} {item['deadline']}; {reason})")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,76 @@
+"""App fixtures: a demo office built once and copied per test, and an app factory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+from superviser import i18n, store
+from superviser.demo import build_office
+from superviser.services import Session
+from tests.conftest import NOW
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo office as it is on 20 November 2026, built once per language."""
+    os.environ["SUPERVISER_NOW"] = NOW
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    built = {}
+    for lang in ("en", "zh_CN"):
+        i18n.setup(lang)
+        path = tmp_path_factory.mktemp(f"demo-{lang}") / "demo.db"
+        build_office(path, "boss")
+        built[lang] = path
+    i18n.setup("en")
+    return built
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path):
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template["en"], path)
+    return path
+
+
+@pytest.fixture
+def demo_db_zh(demo_template, tmp_path):
+    path = tmp_path / "demo-zh.db"
+    shutil.copy(demo_template["zh_CN"], path)
+    return path
+
+
+def make_app(path, login: str = "boss", lang: str = "en", start: str | None = None):
+    from screens.app import SuperviserApp
+
+    i18n.setup(lang)
+    return SuperviserApp(Session(store.connect(path), login), start=start)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and the screen catch up (loads can chain)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Everything the screen shows, as plain text."""
+    from textual.widgets import DataTable, Static
+
+    parts = []
+    for widget in app.screen.query("*"):
+        if widget.border_title:
+            parts.append(str(widget.border_title))
+        if isinstance(widget, Static):
+            parts.append(str(widget.render()))
+        elif isinstance(widget, DataTable):
+            for row in range(widget.row_count):
+                parts.append(" | ".join(str(cell) for cell in widget.get_row_at(row)))
+            parts.append(" | ".join(str(c.label) for c in widget.columns.values()))
+    return "\n".join(parts)

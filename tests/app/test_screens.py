@@ -1,0 +1,162 @@
+"""Each screen through the app: open it, drill down, go back."""
+
+from screens.dashboard import DashboardScreen, LightCard
+from screens.decision import DecisionScreen
+from screens.help import HelpScreen
+from screens.objective import ObjectiveScreen
+from screens.objectives import ObjectivesScreen
+from screens.widgets.paged_table import PagedTable
+from tests.app.conftest import make_app, screen_text, settle
+
+
+async def test_dashboard_shows_the_lights_and_the_panels(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        cards = {card.light: card.count for card in app.screen.query(LightCard)}
+        assert cards == {"red": 5, "yellow": 12, "green": 24, "grey": 12}
+        overdue = app.screen.query_one("#overdue", PagedTable)
+        assert [r["ref"] for r in overdue.rows_loaded] == ["2026-002.2", "2026-001.3", "2026-011.2", "2026-014.1"]
+        text = screen_text(app)
+        assert "Waiting for the office" in text and "Units" in text
+        assert "2026-005.1" in text  # a completion waiting for verification
+
+
+async def test_light_card_opens_its_objectives(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the red card has the focus
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectivesScreen)
+        rows = app.screen.table.rows_loaded
+        assert len(rows) == 5 and {r["light"] for r in rows} == {"red"}
+        await pilot.press("backspace")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_decisions_decision_objective_and_back(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert table.total == 24 and table.rows_loaded[0]["ref"] == "2026-024"
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen) and app.screen.ref == "2026-022"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen) and app.screen.ref == "2026-022.1"
+        assert "Write the onboarding guide" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DecisionScreen)
+
+
+async def test_decision_shows_sub_objectives_under_their_parent(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_decision("2026-001")
+        await settle(pilot)
+        refs = [r["ref"] for r in app.screen.table.rows_loaded]
+        assert refs == ["2026-001.1", "2026-001.1.1", "2026-001.1.2", "2026-001.2", "2026-001.3"]
+        assert "└ Boiler room at East Station" in screen_text(app)
+
+
+async def test_objective_explains_its_light_and_shows_the_log(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-002.2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "red — past its deadline" in text
+        assert "overdue by 12 days" in text
+        assert "supervision notice (urge 3)" in text
+        assert "Need the Finance Department to approve the payment." in text
+        assert "Supervision log" in text
+
+
+async def test_units_open_their_objectives(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        names = [r["name"] for r in table.rows_loaded]
+        assert names[:3] == ["Finance Department", "General Office", "Secretariat"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectivesScreen)
+        assert {r["lead_unit"] for r in app.screen.table.rows_loaded} <= {"Finance Department"} | set(
+            r["lead_unit"] for r in app.screen.table.rows_loaded if "Finance Department" in r["co_units"])
+
+
+async def test_deadlines_grouped_by_week_overdue_first(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        rows = app.screen.query_one(PagedTable).rows_loaded
+        headings = [r["heading"] for r in rows if r.get("heading")]
+        assert headings[:3] == ["Overdue", "This week (to 22 Nov)", "Next week (from 23 Nov)"]
+        assert rows[1]["ref"] == "2026-002.2"
+
+
+async def test_log_newest_first_and_filtered(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        seqs = [r["seq"] for r in table.rows_loaded]
+        assert seqs == sorted(seqs, reverse=True) and table.total > 300
+        app.screen.flt.action = "urge"
+        table.reload()
+        await settle(pilot)
+        assert {r["action"] for r in table.rows_loaded} == {"urge"}
+
+
+async def test_log_filter_form(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.click("#field-actor")
+        await pilot.press(*"li.na")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = app.screen.query_one(PagedTable).rows_loaded
+        assert rows and {r["actor"] for r in rows} == {"li.na"}
+
+
+async def test_slash_filters_as_you_type(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"boiler")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectivesScreen)
+        rows = app.screen.table.rows_loaded
+        assert sorted(r["ref"] for r in rows) == ["2026-001.1", "2026-001.1.1", "2026-001.1.2"]
+        assert "3 of 3" in screen_text(app)
+        await pilot.press("escape")  # clears the filter
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.screen.table.total > 50
+
+
+async def test_decisions_filter_in_chinese_by_two_characters(demo_db_zh):
+    app = make_app(demo_db_zh, lang="zh_CN")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash", *"安全")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        titles = [r["title"] for r in app.screen.query_one(PagedTable).rows_loaded]
+        assert titles and all("安全" in t for t in titles)
