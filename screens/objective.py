@@ -149,7 +149,8 @@ class ObjectiveScreen(Localized, BaseScreen):
                 Content(text.one_line(report["unit"] or "")), "  ", Content(text.one_line(report["text"]))))
             for label, key in ((_("next step"), "next_step"), (_("problems"), "problems"), (_("help needed"), "help_needed")):
                 if report[key]:
-                    lines.append(Content.assemble((f"      {label}: ", "dim"), Content(text.one_line(report[key]))))
+                    lines.append(Content.assemble(("      " + _("{field}: {problem}").format(field=label, problem=""), "dim"),
+                                                  Content(text.one_line(report[key]))))
         return Content("\n").join(lines)
 
     def _inspections(self, item: dict) -> Content | str:

@@ -257,43 +257,48 @@ class ReviewScreen(Localized, BaseScreen):
     def _acted(self, results: list, bulk: bool = False) -> None:
         if not results:
             return
-        for item, result in results:
+        for item, _result in results:
             self.done.add(item["id"])
-            self._record(item, result)
         if bulk:
             self.selected.clear()
-        self._advance()
+        self.busy = True
+        self._write([lambda s, item=item, result=result: review_service.record_step(
+            s, self.review["id"], result.seq, item["id"], item["category"]) for item, result in results])
 
-    @work(thread=True, group="review-record")
-    def _record(self, item: dict, result: Result) -> None:
-        self.app.backend.call(lambda s: review_service.record_step(s, self.review["id"], result.seq, item["id"], item["category"]))
-
-    def action_mark(self) -> None:
-        if self.item is None:
-            return
-        current = self.items[self.pos]
-        self._run_mark(current)
-        self.done.add(current["id"])
-        self._advance()
-
-    @work(thread=True, group="review-record")
-    def _run_mark(self, item: dict) -> None:
+    @work(thread=True, exclusive=True, group="review-write")
+    def _write(self, writes: list, then=None) -> None:
+        """Review bookkeeping, in order; the queue moves on only once it is written,
+        so the summary at the end never misses the last step."""
         try:
-            self.app.backend.call(lambda s: review_service.mark(s, self.review["id"], item["id"], item["category"]))
+            for write in writes:
+                self.app.backend.call(write)
         except SuperviserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        self.app.call_from_thread(self._written, then or self._advance)
+
+    def _written(self, then) -> None:
+        self.busy = False
+        then()
+
+    def action_mark(self) -> None:
+        if self.item is None or self.busy:
+            return
+        current = self.items[self.pos]
+        self.done.add(current["id"])
+        self.busy = True
+        self._write([lambda s: review_service.mark(s, self.review["id"], current["id"], current["category"])])
 
     def action_skip(self) -> None:
-        if not self.items:
+        if not self.items or self.busy:
             return
-        item_id = self.items[self.pos]["id"]
-        self.app.backend.call(lambda s: review_service.skip(s, self.review["id"], item_id))
         order = list(range(self.pos + 1, len(self.items))) + list(range(0, self.pos))
         following = next((i for i in order if self.items[i]["id"] not in self.done), None)
         if following is None:
             self.notify(_("This is the last item left."), markup=False)
             return
-        self._go(following)
+        item_id = self.items[self.pos]["id"]
+        self.busy = True
+        self._write([lambda s: review_service.skip(s, self.review["id"], item_id)], lambda: self._go(following))
 
     def action_select(self) -> None:
         if not self.items:
@@ -328,7 +333,7 @@ class ReviewScreen(Localized, BaseScreen):
         self.app.check_changes()
 
     def action_finish(self) -> None:
-        if self.review is None:
+        if self.review is None or self.busy:
             return
         self._finish()
 

@@ -36,7 +36,7 @@ STEP_KEYS = [
     StepKey("verify", "v", N_("Verify"), "verify"),
     StepKey("sendback", "b", N_("Send back"), "sendback"),
     StepKey("suspend", "S", N_("Suspend"), "suspend"),
-    StepKey("cancel", "C", N_("Cancel"), "cancel"),
+    StepKey("cancel", "C", N_("Cancel item"), "cancel"),
     StepKey("reopen", "o", N_("Reopen"), "reopen"),
     StepKey("note", "n", N_("Note"), "note"),
     StepKey("light", "L", N_("Light"), "light"),

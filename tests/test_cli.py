@@ -123,7 +123,8 @@ def test_missing_database(tmp_path, cli):
     assert ran.code != 0 and "superviser init" in ran.err
 
 
-def test_human_list_survives_markup_and_escapes(db, office, cli):
+def test_human_list_survives_markup_and_escapes(db, office, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     office.objective(title="[@click=app.quit]x[/] \x1b[2J boom")
     ran = cli("--db", db, "objective", "list")
     assert ran.code == 0 and "[@click=app.quit]x[/]" in ran.out and "\x1b[2J" not in ran.out

@@ -1,0 +1,126 @@
+"""The daily review in the app, end to end."""
+
+from screens.review import ReviewScreen, ReviewSummary
+from superviser import journal, store
+from superviser.services import Session, registry, steps
+from tests.app.conftest import make_app, screen_text, settle
+
+
+def add_overdue(path, count: int) -> None:
+    boss = Session(store.connect(path), "boss")
+    decision = registry.decision_add(boss, "Backlog", source="meeting", decided_on="2026-10-01").ref
+    for i in range(count):
+        ref = registry.objective_add(boss, decision, f"Backlog item {i}", lead="Finance Department",
+                                     deadline="2026-11-10").ref
+        steps.assign(boss, ref)
+
+
+async def open_review(pilot):
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+async def test_forty_items_in_a_few_keystrokes_each(demo_db):
+    add_overdue(demo_db, 20)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        total = len(screen.items)
+        assert total >= 40
+        assert f"1 of {total}" in screen_text(app)
+        keys = 0
+        for index in range(total):
+            category = screen.items[screen.pos]["category"]
+            if category == "overdue" and index % 2 == 0:
+                await pilot.press("c", "enter")  # urge, with the default text
+                keys += 2
+            else:
+                await pilot.press("m")  # seen, nothing to do today
+                keys += 1
+            await settle(pilot)
+            if isinstance(app.screen, ReviewSummary):
+                break
+        assert isinstance(app.screen, ReviewSummary)
+        per_item = keys / total
+        assert per_item <= 2.0, per_item
+        summary = app.screen.summary
+        assert summary["steps"] + summary["marked"] == total
+        assert "Finance Department" in summary["chase"]
+    db = store.connect(demo_db)
+    assert db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 1").fetchone()[0] == "review"
+    assert journal.audit(db).ok
+
+
+async def test_select_several_and_urge_them_together(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        first, second = screen.items[0]["ref"], screen.items[1]["ref"]
+        await pilot.press("space", "right")
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#field-text").value = "both of you, today"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and not screen.selected
+        db = store.connect(demo_db)
+        urged = [r[0] for r in db.conn.execute(
+            "SELECT o.ref FROM log l JOIN objectives o ON o.id = l.objective_id WHERE l.detail = 'both of you, today'")]
+        assert sorted(urged) == sorted([first, second])
+
+
+async def test_undo_in_the_review_appends_a_reversing_entry(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        ref = screen.items[0]["ref"]
+        await pilot.press("c", "enter")
+        await settle(pilot)
+        assert screen.items[screen.pos]["ref"] != ref
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.items[screen.pos]["ref"] == ref and screen.items[0]["id"] not in screen.done
+        db = store.connect(demo_db)
+        actions = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 2")]
+        assert actions == ["undo", "urge"]
+
+
+async def test_interrupt_and_resume(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("m", "m", "s")
+        await settle(pilot)
+        where = screen.items[screen.pos]["ref"]
+    again = make_app(demo_db)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.items[screen.pos]["ref"] == where
+        assert screen.review["steps"] and len([s for s in screen.review["steps"] if s["kind"] == "mark"]) == 2
+
+
+async def test_refused_review_action_says_why(demo_db):
+    app = make_app(demo_db, login="chen.jing")  # a supervisor cannot approve extensions
+    notes = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        index = next(i for i, item in enumerate(screen.items) if item["ref"] == "2026-004.3")
+        screen._go(index)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("only a director may do this" in n for n in notes)
+
+
+async def test_review_from_the_command_line_opens_on_the_review(demo_db):
+    app = make_app(demo_db, start="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
