@@ -24,6 +24,9 @@ from superviser.services import Session
 
 POLL_SECONDS = 1.0  # how often to look for other people's changes
 
+# Textual's own footer label, translated like ours when the bindings are localized.
+N_("palette")
+
 
 class SuperviserApp(Localized, App):
     CSS_PATH = "app.tcss"

@@ -113,21 +113,22 @@ class FormScreen(Localized, ModalScreen):
                     yield Static("", id=f"error-{f.key}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(id="form-buttons"):
-                yield Button(self.submit_label, variant="primary", id="submit")
-                yield Button(_("Cancel"), id="cancel")
+                yield Static(Content.styled(_("ctrl+s save · esc cancel"), "dim"), id="form-keys")
+                yield Button(self.submit_label, variant="primary", id="submit", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def _widget(self, f: Field):
         widget_id = f"field-{f.key}"
         if f.kind == "multiline":
-            area = TextArea(f.default, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline")
-            return area
+            return TextArea(f.default, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline",
+                            compact=True)
         if f.kind == "choice":
             return Select([(label, value) for value, label in f.choices], value=f.default or f.choices[0][0],
-                          allow_blank=False, id=widget_id)
+                          allow_blank=False, id=widget_id, compact=True)
         suggester = UnitSuggester(self.unit_names, many=f.kind == "units") if f.kind in ("unit", "units") else None
         placeholder = {"date": _("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
                        "units": _("names, separated by commas")}.get(f.kind, "")
-        return Input(f.default, id=widget_id, suggester=suggester, placeholder=placeholder)
+        return Input(f.default, id=widget_id, suggester=suggester, placeholder=placeholder, compact=True)
 
     def on_mount(self) -> None:
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
@@ -183,8 +184,12 @@ class FormScreen(Localized, ModalScreen):
 
     def show_errors(self, errors: dict[str, str], general: str = "") -> None:
         for f in self.fields:
-            self.query_one(f"#error-{f.key}", Static).update(Content(errors.get(f.key, "")))
-        self.query_one("#form-error", Static).update(Content(general))
+            line = self.query_one(f"#error-{f.key}", Static)
+            line.update(Content(errors.get(f.key, "")))
+            line.set_class(f.key in errors, "-shown")
+        form_error = self.query_one("#form-error", Static)
+        form_error.update(Content(general))
+        form_error.set_class(bool(general), "-shown")
         for f in self.fields:
             if f.key in errors:
                 self.query_one(f"#field-{f.key}").focus()

@@ -1,0 +1,50 @@
+"""Snapshots of every screen at 80x24 and 120x40, in English and Chinese, on the demo
+office of 20 November 2026 (the clock is frozen, so relative times are stable).
+
+Update after an intended change with: pytest tests/app/test_snapshots.py --snapshot-update
+"""
+
+import shutil
+
+import pytest
+
+from tests.app.conftest import make_app, settle
+
+
+async def _open(app, pilot, action, keys=()):
+    await settle(pilot)
+    if action:
+        action(app)
+        await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+
+SCENES = {
+    "dashboard": (None, ()),
+    "decisions": (lambda app: app.switch_mode("decisions"), ()),
+    "decision": (lambda app: app.open_decision("2026-001"), ()),
+    "objective": (lambda app: app.open_objective("2026-002.2"), ()),
+    "units": (lambda app: app.switch_mode("units"), ()),
+    "deadlines": (lambda app: app.switch_mode("deadlines"), ()),
+    "log": (lambda app: app.switch_mode("log"), ()),
+    "form": (lambda app: app.open_objective("2026-020.1"), ("p",)),
+    "help": (lambda app: app.open_objective("2026-020.1"), ("question_mark",)),
+    "review": (lambda app: app.start_review(), ()),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_screen(snap_compare, demo_template, tmp_path, scene, size, lang):
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template[lang], path)
+    app = make_app(path, lang=lang)
+    action, keys = SCENES[scene]
+
+    async def run_before(pilot):
+        await _open(app, pilot, action, keys)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
