@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from concurrent.futures import Future
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -16,7 +19,7 @@ from screens.log_screen import LogScreen
 from screens.units import UnitsScreen
 from screens.localize import Localized
 from screens.messages import DataChanged, StepDone
-from superviser import roles, text
+from superviser import describe, roles, text
 from superviser.i18n import N_, _
 from superviser.read import units
 from superviser.read.objectives import Filter
@@ -48,12 +51,16 @@ class SuperviserApp(Localized, App):
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {JumpProvider}
 
-    def __init__(self, session: Session, start: str | None = None):
+    def __init__(self, session: Session, start: str | None = None, prefetched: Future | None = None):
         super().__init__()
+        self.prefetched = prefetched  # the dashboard's first data, read while the app started
         self.backend = Backend(session)
         self.person = session.person()
         self.change_count = 0
         self.unit_names: list[str] = []  # for the unit pickers in forms
+        self.units_by_id: dict[int, str] = {}  # for describing log entries
+        self._opened_modes: set[str] = {"dashboard"}
+        self._memo: dict[str, tuple[int, object]] = {}
         self.start = start
         self.title = _("superviser")
 
@@ -82,10 +89,83 @@ class SuperviserApp(Localized, App):
             self.call_after_refresh(self.start_review)
         self.load_unit_names()
         self.set_interval(POLL_SECONDS, self.check_changes)
+        self.set_timer(0.4, self.warm_up)
+        self.set_timer(0.6, self.prefetch_sections)
+
+    def warm_up(self) -> None:
+        """Mount one of each widget the other screens use, once, out of sight.
+
+        Textual re-parses the whole stylesheet the first time a widget class
+        appears; doing it now, while the dashboard is being read, keeps that cost
+        (about 0.1 s) out of the first drill-down, filter or form."""
+        from textual.containers import Container
+        from textual.widgets import Button, DataTable, Input, Label, Select, TextArea
+
+        from screens.widgets.filter_bar import FilterBar
+
+        box = Container(FilterBar(), Input(compact=True), TextArea(compact=True), Select([("a", "a")], compact=True),
+                        Button("x", compact=True), Label("x"), DataTable(), id="warm-up")
+        box.display = False
+        self.screen.mount(box)
+        self.call_after_refresh(box.remove)
+        self.call_after_refresh(self._freeze_startup_objects)
+
+    @staticmethod
+    def _freeze_startup_objects() -> None:
+        """Move everything allocated so far (modules, styles, the dashboard) out of the
+        garbage collector's reach: full collections otherwise rescan it all and pause
+        the app for tens of milliseconds at random moments."""
+        gc.collect()
+        gc.freeze()
 
     @work(thread=True, exclusive=True, group="units")
     def load_unit_names(self) -> None:
-        self.unit_names = self.backend.call(lambda session: units.names(session.db))
+        def read(session):
+            return units.names(session.db), describe.unit_names(session.db)
+
+        self.unit_names, self.units_by_id = self.backend.call(read)
+
+    def remember(self, key: str, value) -> None:
+        self._memo[key] = (self.change_count, value)
+
+    def fresh(self, key: str):
+        """A remembered value, if nothing has changed since it was read."""
+        seen, value = self._memo.get(key, (None, None))
+        return value if seen == self.change_count else None
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch_sections(self) -> None:
+        """The first page of each section not opened yet, read in the background, so
+        opening one draws it once, with its rows."""
+        from screens.deadlines import fetch_deadlines
+        from screens.decisions import fetch_decisions
+        from screens.log_screen import fetch_log
+        from screens.units import fetch_units
+
+        readers = {"decisions": fetch_decisions, "deadlines": fetch_deadlines, "log": fetch_log,
+                   "units": lambda session: fetch_units(session, cards=self.cached("scorecards", session, units.scorecards))}
+        count = self.change_count
+        for mode, read in readers.items():
+            if mode in self._opened_modes:
+                continue
+            page = self.backend.call(read)
+            self.call_from_thread(lambda mode=mode, page=page: self._memo.update({f"first:{mode}": (count, page)}))
+
+    def cached(self, key: str, session, compute):
+        """``compute(session.db)``, shared between screens until the data changes
+        (the dashboard's unit panel and the Units section read the same scorecards)."""
+        seen, value = self._memo.get(key, (None, None))
+        if seen != self.change_count:
+            value = compute(session.db)
+            self._memo[key] = (self.change_count, value)
+        return value
+
+    @work(thread=True, exclusive=True, group="memo")
+    def refresh_scorecards(self) -> None:
+        """Recompute the shared scorecards after a change, so the Units section opens at once."""
+        count = self.change_count
+        cards = self.backend.call(lambda session: units.scorecards(session.db))
+        self.call_from_thread(lambda: self._memo.update(scorecards=(count, cards)))
 
     # --- changes --------------------------------------------------------------------------
     def check_changes(self) -> None:
@@ -97,6 +177,10 @@ class SuperviserApp(Localized, App):
         if changes:
             self.change_count += 1
             self.screen.post_message(DataChanged(changes))
+            if "scorecards" in self._memo:
+                self.set_timer(0.2, self.refresh_scorecards)  # after the screen in front has reloaded
+            if len(self._opened_modes) < len(self.MODES):
+                self.set_timer(0.7, self.prefetch_sections)
 
     def on_step_done(self, message: StepDone) -> None:
         self.notify(message.result.message, markup=False)
@@ -105,6 +189,10 @@ class SuperviserApp(Localized, App):
     # --- navigation -----------------------------------------------------------------------
     def action_section(self, name: str) -> None:
         self.switch_mode(name)
+
+    def switch_mode(self, mode: str):
+        self._opened_modes.add(mode)
+        return super().switch_mode(mode)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -133,6 +221,6 @@ class SuperviserApp(Localized, App):
         self.push_screen(ReviewScreen())
 
 
-def run(session: Session, start: str | None = None) -> int:
-    SuperviserApp(session, start).run()
+def run(session: Session, start: str | None = None, prefetched: Future | None = None) -> int:
+    SuperviserApp(session, start, prefetched).run()
     return 0

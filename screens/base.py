@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.messages import DataChanged
+from screens.widgets.key_bar import KeyBar
 from superviser import roles, text
 from superviser.i18n import N_, _
 
@@ -55,15 +56,25 @@ class BaseScreen(Screen):
         Binding("escape", "back", N_("Back"), show=False, id="nav.back_escape"),
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Textual re-parses all CSS (twice) when a section screen is first shown, to
+        # catch up screens that predate a theme change; a screen made now is styled
+        # from the current stylesheet when it mounts, so it is already current.
+        # (Textual is pinned; the app benchmark shows the cost if this breaks.)
+        self._css_update_count = self.app._css_update_count
+
     def compose(self) -> ComposeResult:
         yield NavBar()
         yield from self.body()
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")
 
     def body(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual calls this after the subclass's own on_mount (it dispatches to every
+        # class in the MRO), so subclasses must not call super().on_mount() as well.
         self.seen = self.app.change_count
         self.refresh_data()
 

@@ -15,11 +15,11 @@ from textual.widgets import Static
 from screens import render
 from screens.base import BaseScreen
 from screens.localize import Localized
-from screens.widgets.objective_table import ObjectiveTable
+from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import dates, lights
 from superviser.i18n import N_, _
-from superviser.read import objectives, units
+from superviser.read import dashboard, objectives, units
 from superviser.read.objectives import Filter
 
 
@@ -62,8 +62,12 @@ class Panel(Widget):
     def compose(self) -> ComposeResult:
         yield self.table
 
+    def show_count(self, count: int) -> None:
+        self.border_title = f"{self.title} · {count:,}"
+
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
-        self.border_title = f"{self.title} · {message.total:,}"
+        if message.total is not None:
+            self.show_count(message.total)
 
 
 def _waiting_cells(row: dict) -> list:
@@ -74,13 +78,28 @@ def _waiting_cells(row: dict) -> list:
     return [render.light(row["light"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(what)]
 
 
-def _unit_source() -> Source:
+PANEL_PAGE = 20  # a panel shows about ten rows; more load as the cursor goes down
+
+
+def _busy_units(cards: list[dict]) -> list[dict]:
+    busy = [c for c in cards if c["lead"]["open"] or c["co"]["open"]]
+    return sorted(busy, key=lambda c: (-c["lead"]["overdue"], -c["lead"]["open"], c["name"]))
+
+
+def _unit_source(app) -> Source:
     def fetch(session, offset: int, limit: int) -> Page:
-        cards = [c for c in units.scorecards(session.db) if c["lead"]["open"] or c["co"]["open"]]
-        cards.sort(key=lambda c: (-c["lead"]["overdue"], -c["lead"]["open"], c["name"]))
+        cards = _busy_units(app.cached("scorecards", session, units.scorecards))
         return Page(cards[offset:offset + limit], len(cards))
 
     return Source(fetch=fetch, key=lambda row: str(row["id"]))
+
+
+def _panel_source(name: str) -> Source:
+    def fetch(session, offset: int, limit: int) -> Page:
+        rows = dashboard.panel(session.db, name, offset, limit)
+        return Page(rows, None)
+
+    return Source(fetch=fetch, key=lambda row: row["ref"])
 
 
 def _unit_cells(card: dict) -> list:
@@ -100,51 +119,88 @@ class DashboardScreen(Localized, BaseScreen):
     ]
 
     def body(self) -> ComposeResult:
+        self.first = self._prefetched()
         with Horizontal(id="lights"):
             for light in lights.LIGHTS:
                 yield LightCard(light)
-        with VerticalScroll(id="panels"):
-            yield Panel(_("Overdue"), ObjectiveTable(lambda: Filter(reason="overdue"), with_status=False, id="overdue"),
-                        classes="panel")
-            yield Panel(_("Due soon"), ObjectiveTable(lambda: Filter(reason="due_soon"), with_status=False, id="due-soon"),
-                        classes="panel")
-            yield Panel(_("No report for too long"),
-                        ObjectiveTable(lambda: Filter(reason="silent"), order="ref", with_status=False, id="silent"),
-                        classes="panel")
+        wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
+        with VerticalScroll(id="panels", classes=wide):
+            # The panels' totals come from the one counting query (load_counts).
+            panel_columns = objective_table.columns(with_status=False)
+
+            def panel_table(name: str) -> PagedTable:
+                return PagedTable(panel_columns, lambda row: objective_table.cells(row, with_status=False),
+                                  _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name))
+
+            yield Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue")
+            yield Panel(_("Due soon"), panel_table("due-soon"), classes="panel", id="panel-due_soon")
+            yield Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent")
             waiting_columns = [Column("light", _("light"), 8), Column("ref", _("ref"), 12),
                                Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
             yield Panel(_("Waiting for the office"),
-                        PagedTable(waiting_columns, _waiting_cells,
-                                   objective_source(Filter(waiting=True), order="deadline"), id="waiting"),
-                        classes="panel")
+                        PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting",
+                                   page=PANEL_PAGE, first=self._first_page("waiting")),
+                        classes="panel", id="panel-waiting")
             unit_columns = [Column("unit", _("unit"), None), Column("open", _("open"), 6, justify="right"),
                             Column("overdue", _("overdue"), 8, justify="right"),
                             Column("on_time", _("on time"), 8, justify="right"),
                             Column("urges", _("urges"), 6, justify="right")]
-            yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(), id="units"),
+            yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(self.app), id="units", page=PANEL_PAGE,
+                                               first=self._first_units()),
                         classes="panel units-panel")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
         self.query_one("#lights LightCard").focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one("#panels").set_class(event.size.width >= 120, "-wide")
+        panels = self.query_one("#panels")
+        wide = event.size.width >= 120
+        if panels.has_class("-wide") != wide:
+            panels.set_class(wide, "-wide")
+
+    def _prefetched(self) -> dict | None:
+        """The dashboard's data if the launcher read it while the app started (the
+        first frame then shows it); None to load it the ordinary way."""
+        future, self.app.prefetched = self.app.prefetched, None
+        if future is None:
+            return None
+        try:
+            data = future.result(timeout=5)
+        except Exception:  # loaded again below, the ordinary way, which reports any problem
+            return None
+        self.app.remember("scorecards", data["scorecards"])
+        return data
+
+    def _first_page(self, name: str) -> Page | None:
+        return Page(self.first["panels"][name], None) if self.first else None
+
+    def _first_units(self) -> Page | None:
+        if not self.first:
+            return None
+        cards = _busy_units(self.first["scorecards"])
+        return Page(cards[:PANEL_PAGE], len(cards))
 
     def refresh_data(self) -> None:
+        if self.first is not None:
+            self._show_counts(self.first["overview"])
+            self.first = None
+            return
         self.load_counts()
         for table in self.query(PagedTable):
             table.reload()
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
-        counts = self.app.backend.call(lambda session: objectives.light_counts(session.db))
+        counts = self.app.backend.call(lambda session: objectives.overview(session.db))
         self.app.call_from_thread(self._show_counts, counts)
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
-        for light, count in counts.items():
+    def _show_counts(self, counts: dict) -> None:
+        for light, count in counts["lights"].items():
             self.query_one(f"#light-{light}", LightCard).show(count)
+        for reason in ("overdue", "due_soon", "silent"):
+            self.query_one(f"#panel-{reason}", Panel).show_count(counts["reasons"].get(reason, 0))
+        self.query_one("#panel-waiting", Panel).show_count(counts["waiting"])
 
     def on_light_card_open(self, message: LightCard.Open) -> None:
         title = _("{light} objectives").format(light=lights.label(message.light))
@@ -169,8 +225,4 @@ class DashboardScreen(Localized, BaseScreen):
         new_decision(self.app)
 
 
-def objective_source(flt: Filter, order: str = "deadline") -> Source:
-    from screens.widgets.objective_table import source
-
-    return source(lambda: flt, order)
 

@@ -28,26 +28,33 @@ def _heading(group: str) -> str:
     return _("Overdue") if group == "overdue" else dates.week_label(group)
 
 
+def fetch_deadlines(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "",
+                    previous: dict | None = None) -> Page:
+    """Open objectives by deadline, with a heading row where a week begins (offsets
+    count objectives; ``previous`` is the last one already shown)."""
+    flt = Filter(status=AWAITED, search=search or None)
+    rows, total = objectives.page(session.db, flt, limit=limit, offset=offset, order="deadline")
+    today = clock.today()
+    out, last = [], _group(previous["deadline"], today) if previous else None
+    for row in rows:
+        group = _group(row["deadline"], today)
+        if group != last:
+            out.append({"heading": _heading(group), "key": f"group:{group}"})
+            last = group
+        out.append(row)
+    return Page(out, total)
+
+
 class DeadlinesScreen(ListScreen):
+    FIRST_PAGE = "deadlines"
+
     def __init__(self):
         super().__init__(_("Deadlines · open objectives by due date"))
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            # Offsets count objectives; the table adds a heading row where a week begins.
-            flt = Filter(status=AWAITED, search=self.search or None)
-            rows = objectives.list_objectives(session.db, flt, limit=limit, offset=offset, order="deadline")
-            total = objectives.count_objectives(session.db, flt) if offset == 0 else None
             previous = next((r for r in reversed(self.table.rows_loaded) if not r.get("heading")), None) if offset else None
-            today = clock.today()
-            out, last = [], _group(previous["deadline"], today) if previous else None
-            for row in rows:
-                group = _group(row["deadline"], today)
-                if group != last:
-                    out.append({"heading": _heading(group), "key": f"group:{group}"})
-                    last = group
-                out.append(row)
-            return Page(out, total)
+            return fetch_deadlines(session, offset, limit, self.search, previous)
 
         def render_row(row: dict) -> list:
             if row.get("heading"):

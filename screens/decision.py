@@ -65,7 +65,6 @@ class DecisionScreen(Localized, BaseScreen):
         ]))
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.table.focus()
 
     def refresh_data(self) -> None:

@@ -16,7 +16,7 @@ def decision_columns() -> list[Column]:
     return [
         Column("light", _("light"), 8), Column("ref", _("ref"), 9), Column("title", _("title"), None, min_width=12),
         Column("source", _("source"), 12, hide_below=100), Column("date", _("date"), 10, hide_below=90),
-        Column("count", _("objectives"), 6, justify="right"), Column("pct", "%", 4, justify="right"),
+        Column("count", _("objectives"), 10, justify="right"), Column("pct", "%", 4, justify="right"),
     ]
 
 
@@ -26,17 +26,22 @@ def decision_cells(row: dict) -> list:
             render.number(row["objectives"]), render.number(row["percent"], dim_zero=False)]
 
 
+def fetch_decisions(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "") -> Page:
+    rows = decisions.list_decisions(session.db, search=search or None, limit=limit, offset=offset)
+    total = decisions.count_decisions(session.db, search=search or None) if offset == 0 else None
+    return Page(rows, total)
+
+
 class DecisionsScreen(ListScreen):
     BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new")]
+    FIRST_PAGE = "decisions"
 
     def __init__(self):
         super().__init__(_("Decisions"))
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            rows = decisions.list_decisions(session.db, search=self.search or None, limit=limit, offset=offset)
-            total = decisions.count_decisions(session.db, search=self.search or None) if offset == 0 else None
-            return Page(rows, total)
+            return fetch_decisions(session, offset, limit, self.search)
 
         return PagedTable(decision_columns(), decision_cells, Source(fetch, key=lambda r: r["ref"]), id="list")
 

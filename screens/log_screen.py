@@ -22,7 +22,14 @@ def log_columns() -> list[Column]:
     ]
 
 
+def fetch_log(session, offset: int = 0, limit: int = PagedTable.PAGE, flt: log.LogFilter | None = None) -> Page:
+    flt = flt or log.LogFilter()
+    rows = log.entries(session.db, flt, limit=limit, offset=offset)
+    return Page(rows, log.count(session.db, flt) if offset == 0 else None)
+
+
 class LogScreen(ListScreen):
+    FIRST_PAGE = "log"
     BINDINGS = [
         Binding("f", "filters", N_("Filters"), id="log.filters"),
         Binding("x", "clear_filters", N_("Clear filters"), id="log.clear"),
@@ -31,20 +38,15 @@ class LogScreen(ListScreen):
     def __init__(self):
         super().__init__(_("Supervision log · newest first"))
         self.flt = log.LogFilter()
-        self.units: dict[int, str] = {}
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            if offset == 0:
-                self.units = describe.unit_names(session.db)
-            flt = log.LogFilter(**{**self.flt.__dict__, "text": self.search or None})
-            rows = log.entries(session.db, flt, limit=limit, offset=offset)
-            return Page(rows, log.count(session.db, flt) if offset == 0 else None)
+            return fetch_log(session, offset, limit, log.LogFilter(**{**self.flt.__dict__, "text": self.search or None}))
 
         def cells(row: dict) -> list:
             return [render.plain(dates.moment(row["at"])), render.plain(row["actor"]),
                     render.plain(row["objective"] or row["decision"] or ""),
-                    render.plain(describe.headline(row, self.units)), render.plain(row["detail"])]
+                    render.plain(describe.headline(row, self.app.units_by_id)), render.plain(row["detail"])]
 
         return PagedTable(log_columns(), cells, Source(fetch, key=lambda r: str(r["seq"])), id="list")
 
@@ -62,7 +64,6 @@ class LogScreen(ListScreen):
         return "  ·  ".join(str(p) for p in parts)
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
-        super().on_paged_table_loaded(message)
         described = self._describe_filters()
         title = _("Supervision log · newest first") + (f"  ·  {described}" if described else "")
         self.query_one("#list-title").update(Content(title))

@@ -67,7 +67,6 @@ class ObjectiveScreen(Localized, BaseScreen):
             yield Static("", id="history", classes="block")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#objective-body").focus()
 
     def refresh_data(self) -> None:

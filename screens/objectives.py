@@ -11,6 +11,7 @@ from textual.widgets import Static
 from screens.base import BaseScreen
 from screens.localize import Localized
 from screens.widgets.filter_bar import FilterBar
+from screens.widgets.key_bar import KeyBar
 from screens.widgets.objective_table import ObjectiveTable
 from screens.widgets.paged_table import PagedTable
 from superviser.i18n import N_, _
@@ -21,6 +22,7 @@ class ListScreen(Localized, BaseScreen):
     """A titled list with a count line and the ``/`` filter (subclasses set the table)."""
 
     BINDINGS = [Binding("slash", "filter", N_("Filter"), id="list.filter")]
+    FIRST_PAGE: str | None = None  # a section whose first page the app prefetches
 
     def __init__(self, title: str, *, search: bool = False):
         super().__init__()
@@ -34,18 +36,31 @@ class ListScreen(Localized, BaseScreen):
     def body(self) -> ComposeResult:
         yield Static(self.list_title, id="list-title", classes="title", markup=False)
         self.table = self.make_table()
+        first = self.app.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
+        if first is not None:
+            self.table.start_with(first)  # drawn once, with its rows
         yield self.table
         yield Static("", id="count", classes="count", markup=False)
-        yield FilterBar(id="filter")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.open_search:
-            self.query_one(FilterBar).open()
+            self.action_filter()
         else:
             self.table.focus()
 
+    def filter_bar(self) -> FilterBar:
+        """The ``/`` input, mounted the first time it is wanted."""
+        bars = self.query(FilterBar)
+        if bars:
+            return bars.first()
+        bar = FilterBar(id="filter")
+        self.mount(bar, before=self.query_one(KeyBar))
+        return bar
+
     def refresh_data(self) -> None:
+        if self.table.started_fresh:
+            self.table.started_fresh = False
+            return
         self.table.reload()
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
@@ -56,7 +71,8 @@ class ListScreen(Localized, BaseScreen):
         self.query_one("#count", Static).update(text)
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        bar = self.filter_bar()
+        self.call_after_refresh(bar.open)
 
     def on_filter_bar_typed(self, message: FilterBar.Typed) -> None:
         self.search = message.value.strip()

@@ -72,7 +72,6 @@ class ReviewScreen(Localized, BaseScreen):
                 yield Static("", id="review-history")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#review-item").focus()
 
     def on_resize(self, event) -> None:
@@ -119,16 +118,26 @@ class ReviewScreen(Localized, BaseScreen):
         self._draw_queue()
         self.load_item()
 
+    WINDOW = 80  # queue rows drawn around the current item; a queue can be thousands long
+
     def _draw_queue(self) -> None:
         table = self.query_one("#review-queue", DataTable)
         table.clear(columns=True)
         table.add_columns("", "", "")
-        for index, item in enumerate(self.items):
+        self._window_start = max(0, self.pos - 10)
+        for item in self.items[self._window_start:self._window_start + self.WINDOW]:
             mark = "✓" if item["id"] in self.done else ("●" if item["id"] in self.selected else " ")
             table.add_row(mark, render.plain(item["ref"]), render.plain(review.category_label(item["category"])),
                           key=str(item["id"]))
-        if self.items:
-            table.move_cursor(row=self.pos, animate=False)
+        self._point_queue()
+
+    def _point_queue(self) -> None:
+        table = self.query_one("#review-queue", DataTable)
+        row = self.pos - getattr(self, "_window_start", 0)
+        if not 0 <= row < table.row_count:
+            self._draw_queue()
+            return
+        table.move_cursor(row=row, animate=False)
 
     def _title(self) -> None:
         total = len(self.items)
@@ -183,9 +192,8 @@ class ReviewScreen(Localized, BaseScreen):
             lines.append(line)
         self.query_one("#review-history", Static).update(Content("\n").join(lines))
         self._title()
-        table = self.query_one("#review-queue", DataTable)
-        if table.row_count:
-            table.move_cursor(row=self.pos, animate=False)
+        if self.items:
+            self._point_queue()
 
     # --- moving ---------------------------------------------------------------------------
     def _go(self, index: int) -> None:
@@ -278,7 +286,8 @@ class ReviewScreen(Localized, BaseScreen):
 
     def _written(self, then) -> None:
         self.busy = False
-        then()
+        if self.is_attached and self.app.screen is self:  # not if the person has left meanwhile
+            then()
 
     def action_mark(self) -> None:
         if self.item is None or self.busy:
@@ -344,7 +353,8 @@ class ReviewScreen(Localized, BaseScreen):
 
     def _finished(self, summary: dict) -> None:
         self.app.check_changes()
-        self.app.pop_screen()
+        if self.app.screen is self:
+            self.app.pop_screen()
         self.app.push_screen(ReviewSummary(summary))
 
 

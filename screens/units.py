@@ -37,18 +37,23 @@ def unit_cells(card: dict) -> list:
             render.number(lead["urges"]), render.number(co["open"]), render.number(co["overdue"])]
 
 
+def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "", cards=None) -> Page:
+    cards = cards if cards is not None else units.scorecards(session.db)
+    if search:
+        cards = [c for c in cards if search.lower() in c["name"].lower()]
+    return Page(cards[offset:offset + limit], len(cards))
+
+
 class UnitsScreen(ListScreen):
     BINDINGS = [Binding("P", "people", N_("People"), id="units.people")]
+    FIRST_PAGE = "units"
 
     def __init__(self):
         super().__init__(_("Units · lead (co-units counted apart)"))
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            cards = units.scorecards(session.db)
-            if self.search:
-                cards = [c for c in cards if self.search.lower() in c["name"].lower()]
-            return Page(cards[offset:offset + limit], len(cards))
+            return fetch_units(session, offset, limit, self.search, self.app.cached("scorecards", session, units.scorecards))
 
         return PagedTable(unit_columns(), unit_cells, Source(fetch, key=lambda r: str(r["id"])), id="list")
 

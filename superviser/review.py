@@ -33,29 +33,31 @@ CHASE = ("overdue", "due_soon", "silent", "not_accepted")
 
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
 
+# The light rule is evaluated once per row (a CASE with an operand), not once per WHEN.
 _QUEUE = f"""
-SELECT id, ref, category FROM (
+SELECT id, ref, rank FROM (
   SELECT o.id, o.ref, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
-    CASE
-      WHEN o.status NOT IN ('closed', 'suspended', 'cancelled') AND (r.reason = 'overdue' OR o.light_override = 'red') THEN 1
-      WHEN r.reason = 'due_soon' THEN 2
-      WHEN r.reason = 'silent' THEN 3
-      WHEN o.status = 'assigned' THEN 4
-      WHEN o.status = 'returned' THEN 5
-      WHEN {_PENDING} THEN 6
-      WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 7
+    CASE ({REASON_SQL})
+      WHEN 'overdue' THEN 1
+      WHEN 'due_soon' THEN 2
+      WHEN 'silent' THEN 3
+      ELSE CASE
+        WHEN o.light_override = 'red' THEN 1
+        WHEN o.status = 'assigned' THEN 4
+        WHEN o.status = 'returned' THEN 5
+        WHEN {_PENDING} THEN 6
+        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 7
+      END
     END AS rank
   FROM objectives o
-  JOIN (SELECT o.id AS id, ({REASON_SQL}) AS reason FROM objectives o
-        WHERE o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')) r
-    ON r.id = o.id
-  WHERE NOT EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id
+  WHERE o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')
+    AND NOT EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id
                     AND m.day = :day AND m.version = o.version)
-) JOIN (SELECT 1 AS rank, 'overdue' AS category UNION ALL SELECT 2, 'due_soon' UNION ALL SELECT 3, 'silent'
-        UNION ALL SELECT 4, 'not_accepted' UNION ALL SELECT 5, 'returned' UNION ALL SELECT 6, 'extension'
-        UNION ALL SELECT 7, 'verify') USING (rank)
+)
+WHERE rank IS NOT NULL
 ORDER BY rank, CASE rank WHEN 3 THEN quiet_since ELSE deadline END, sort_key
 """
+_RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, start=1)}
 
 
 def queue(db: Database, login: str) -> list[dict]:
@@ -64,7 +66,7 @@ def queue(db: Database, login: str) -> list[dict]:
     params = Thresholds.load(db).params()
     params.update(login=login, day=clock.today().isoformat(), director=int(bool(who and who["role"] == roles.DIRECTOR)))
     cursor = db.conn.execute(_QUEUE, params)
-    return [{"id": r[0], "ref": r[1], "category": r[2]} for r in cursor]
+    return [{"id": r[0], "ref": r[1], "category": _RANKS[r[2]]} for r in cursor]
 
 
 def category_label(category: str) -> str:

@@ -131,11 +131,16 @@ def test_human_list_survives_markup_and_escapes(db, office, cli, monkeypatch):
 
 
 def test_every_command_has_help_with_an_example(cli):
+    import click
+
     from superviser.cli.root import root
 
+    ctx = click.Context(root)
+
     def walk(group, path):
-        for name, command in group.commands.items():
-            if hasattr(command, "commands"):
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if isinstance(command, click.Group):
                 yield from walk(command, path + [name])
             else:
                 yield path + [name]

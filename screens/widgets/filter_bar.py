@@ -10,7 +10,14 @@ from textual.widgets import Input
 from screens.localize import Localized
 from superviser.i18n import N_, _
 
-DEBOUNCE = 0.12  # seconds of quiet typing before the list is asked again
+DEBOUNCE = 0.05  # seconds of quiet typing before the list is asked again
+
+
+def too_broad(value: str) -> bool:
+    """One Latin letter or digit matches a good part of everything: wait for the next.
+    (One Chinese character is a word, and filters at once.)"""
+    value = value.strip()
+    return len(value) == 1 and value.isascii() and value.isalnum()
 
 
 class FilterBar(Localized, Input):
@@ -42,6 +49,8 @@ class FilterBar(Localized, Input):
         event.stop()
         if self._timer is not None:
             self._timer.stop()
+        if too_broad(self.value):
+            return
         self._timer = self.set_timer(DEBOUNCE, lambda: self.post_message(self.Typed(self.value)))
 
     def action_done(self) -> None:

@@ -34,19 +34,20 @@ def cells(row: dict, *, with_status: bool = False) -> list:
     return out
 
 
-def source(make_filter: Callable[[], Filter], order: str = "deadline") -> Source:
-    """Objectives matching the filter ``make_filter()`` returns at fetch time."""
+def source(make_filter: Callable[[], Filter], order: str = "deadline", *, count: bool = True) -> Source:
+    """Objectives matching the filter ``make_filter()`` returns at fetch time;
+    ``count=False`` when someone else knows the total (the dashboard's counts)."""
 
     def fetch(session, offset: int, limit: int) -> Page:
-        flt = make_filter()
-        rows = objectives.list_objectives(session.db, flt, limit=limit, offset=offset, order=order)
-        total = objectives.count_objectives(session.db, flt) if offset == 0 else None
+        rows, total = objectives.page(session.db, make_filter(), limit=limit, offset=offset, order=order,
+                                      count=count and offset == 0)
         return Page(rows, total)
 
     return Source(fetch=fetch, key=lambda row: row["ref"])
 
 
 class ObjectiveTable(PagedTable):
-    def __init__(self, make_filter: Callable[[], Filter], *, order: str = "deadline", with_status: bool = True, **kwargs):
+    def __init__(self, make_filter: Callable[[], Filter], *, order: str = "deadline", with_status: bool = True,
+                 count: bool = True, **kwargs):
         super().__init__(columns(with_status=with_status), lambda row: cells(row, with_status=with_status),
-                         source(make_filter, order), **kwargs)
+                         source(make_filter, order, count=count), **kwargs)

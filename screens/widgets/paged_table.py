@@ -56,7 +56,7 @@ class PagedTable(DataTable):
         Binding("G", "scroll_bottom", "Last", show=False, id="list.last"),
     ]
 
-    PAGE = 100
+    PAGE = 40  # about a tall terminal's worth of rows; more load as the cursor nears the end
 
     class Chosen(Message):
         def __init__(self, table: PagedTable, row: dict):
@@ -70,13 +70,19 @@ class PagedTable(DataTable):
             self.table = table
             self.total = total
 
-    def __init__(self, columns: list[Column], render: Callable[[dict], list], source: Source | None = None, **kwargs):
+    def __init__(self, columns: list[Column], render: Callable[[dict], list], source: Source | None = None, *,
+                 page: int | None = None, first: Page | None = None, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        if page:
+            self.PAGE = page
+        self._first = first  # rows already fetched: shown in the very first frame
+        self.started_fresh = False
         self._columns = columns
         self._render = render
         self.source = source
         self.rows_loaded: list[dict] = []
-        self.total = 0
+        self.total: int | None = 0  # None: not counted, and more rows may follow
+        self.exhausted = False
         self._widths: list[int] = []
         self._visible: list[int] = list(range(len(columns)))
         self._loading = False
@@ -117,6 +123,9 @@ class PagedTable(DataTable):
 
     def on_mount(self) -> None:
         self._build_columns()
+        if self._first is not None:
+            self.preload(self._first)
+            self._first = None
 
     # --- rows -----------------------------------------------------------------------------
     def _add(self, rows: list[dict]) -> None:
@@ -140,10 +149,21 @@ class PagedTable(DataTable):
         limit = max(self.PAGE, self.loaded)
         self._fetch(0, limit, replace=True, keep_key=keep_key, generation=self._generation)
 
+    def start_with(self, page: Page) -> None:
+        """Before mounting: show these rows in the first frame instead of fetching."""
+        self._first = page
+        self.started_fresh = True
+
+    def preload(self, page: Page) -> None:
+        """Show a first page that was fetched elsewhere (the dashboard's prefetch)."""
+        self._generation += 1
+        self._show(page, True, None, self._generation)
+
     def set_source(self, source: Source) -> None:
         self.source = source
         self.rows_loaded = []
         self.total = 0
+        self.exhausted = False
         self.clear()
         self.reload()
 
@@ -156,8 +176,14 @@ class PagedTable(DataTable):
         if generation != self._generation:
             return  # a newer reload is on its way
         self._loading = False
+        requested = max(self.PAGE, self.loaded) if replace else self.PAGE
+        self.exhausted = len([r for r in page.rows if (self.source.counted if self.source else bool)(r)]) < requested
         if page.total is not None:
             self.total = page.total
+        elif self.exhausted:  # uncounted: the end is where a page comes back short
+            self.total = (0 if replace else self.loaded) + len(page.rows)
+        else:
+            self.total = None
         if replace:
             self.rows_loaded = list(page.rows)
             self.clear()
@@ -177,7 +203,7 @@ class PagedTable(DataTable):
         return sum(1 for row in self.rows_loaded if counted(row))
 
     def _more(self) -> None:
-        if self._loading or self.source is None or self.loaded >= self.total:
+        if self._loading or self.source is None or (self.total is not None and self.loaded >= self.total):
             return
         self._loading = True
         self._fetch(self.loaded, self.PAGE, replace=False, generation=self._generation)

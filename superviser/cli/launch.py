@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
+
 from superviser.cli.common import Env
 
 
@@ -15,10 +18,35 @@ def prepare_demo(env: Env) -> None:
     build_office(env.path, current_login())
 
 
+def prefetch_dashboard(session) -> Future:
+    """The dashboard's data, read on another thread (and core) while Textual starts."""
+    from superviser import store
+    from superviser.read.dashboard import dashboard
+
+    def read() -> dict:
+        db = store.reopen(session.db)
+        try:
+            return dashboard(db)
+        finally:
+            db.conn.close()
+
+    future: Future = Future()
+    threading.Thread(target=lambda: _fulfil(future, read), daemon=True, name="dashboard-prefetch").start()
+    return future
+
+
+def _fulfil(future: Future, read) -> None:
+    try:
+        future.set_result(read())
+    except BaseException as error:  # the dashboard loads it again, and reports what goes wrong
+        future.set_exception(error)
+
+
 def launch(env: Env, screen: str | None = None) -> int:
     if env.demo:
         prepare_demo(env)
     session = env.session  # opens (and checks) the database before the app starts
+    prefetched = prefetch_dashboard(session) if screen is None else None
     from screens.app import run  # noqa: the launcher is the core's one entry into the app
 
-    return run(session, start=screen)
+    return run(session, start=screen, prefetched=prefetched)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from superviser import __version__
@@ -22,8 +24,34 @@ EPILOG = _(
 )
 
 
+# Each subcommand's module is imported when it is used, so a command (or the app)
+# does not pay for building all the others.
+SUBCOMMANDS = {
+    "init": "setup_cmds", "demo": "setup_cmds", "unit": "setup_cmds", "person": "setup_cmds",
+    "settings": "setup_cmds", "decision": "register_cmds", "objective": "register_cmds",
+    "assign": "step_cmds", "accept": "step_cmds", "return": "step_cmds", "transfer": "step_cmds",
+    "progress": "step_cmds", "urge": "step_cmds", "inspect": "step_cmds", "extend": "step_cmds",
+    "complete": "step_cmds", "verify": "step_cmds", "sendback": "step_cmds", "suspend": "step_cmds",
+    "cancel": "step_cmds", "reopen": "step_cmds", "note": "step_cmds", "light": "step_cmds", "undo": "step_cmds",
+    "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
+    "doctor": "admin_cmds",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = SUBCOMMANDS.get(name)
+        if module is None:
+            return None
+        imported = importlib.import_module(f"superviser.cli.{module}")
+        return next(c for c in imported.COMMANDS if c.name == name)
+
+
 @click.group(
-    invoke_without_command=True, help=HELP, epilog=EPILOG,
+    cls=LazyGroup, invoke_without_command=True, help=HELP, epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option("--db", metavar="PATH", help=_("Database file (else $SUPERVISER_DB, else the user data directory)."))
@@ -39,13 +67,3 @@ def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> No
         return launch(ctx.obj)
     return None
 
-
-def _register() -> None:
-    from superviser.cli import admin_cmds, register_cmds, review_cmds, setup_cmds, step_cmds
-
-    for module in (setup_cmds, register_cmds, step_cmds, review_cmds, admin_cmds):
-        for command in module.COMMANDS:
-            root.add_command(command)
-
-
-_register()

@@ -43,17 +43,19 @@ class Filter:
 
 
 _AWAITED = "('registered', 'assigned', 'accepted', 'in_progress', 'returned')"
-# Necessary (not sufficient) conditions for a light or reason that the indexes can
-# answer, so a filtered list does not evaluate the light rule on every row.
+# Necessary (not sufficient) conditions for a light or reason, so a filtered list
+# does not evaluate the light rule on every row. {status} is "o.status" when the
+# whole match is counted (the status index narrows it), "+o.status" when only a
+# page is wanted (the planner then walks the list's ordered index and stops early).
 _PREFILTER = {
-    "overdue": f"o.status IN {_AWAITED} AND o.deadline < :today",
-    "due_soon": f"o.status IN {_AWAITED} AND o.deadline >= :today AND o.deadline <= :near",
-    "silent": "o.status IN ('assigned', 'accepted', 'in_progress')",
-    "urged": "o.status IN ('assigned', 'accepted', 'in_progress') AND o.urges_unanswered >= :urges",
-    "submitted": "o.status IN ('submitted', 'verified')",
+    "overdue": f"{{status}} IN {_AWAITED} AND o.deadline < :today",
+    "due_soon": f"{{status}} IN {_AWAITED} AND o.deadline >= :today AND o.deadline <= :near",
+    "silent": "{status} IN ('assigned', 'accepted', 'in_progress')",
+    "urged": "{status} IN ('assigned', 'accepted', 'in_progress') AND o.urges_unanswered >= :urges",
+    "submitted": "{status} IN ('submitted', 'verified')",
     "override": "o.light_override IS NOT NULL",
-    "red": f"(o.light_override = 'red' OR (o.status IN {_AWAITED} AND o.deadline < :today))",
-    "grey": "o.status IN ('closed', 'suspended', 'cancelled')",
+    "red": f"(o.light_override = 'red' OR ({{status}} IN {_AWAITED} AND o.deadline < :today))",
+    "grey": "{status} IN ('closed', 'suspended', 'cancelled')",
 }
 _WAITING = (
     "(o.status IN ('submitted', 'verified') OR o.id IN "
@@ -76,17 +78,18 @@ def _search_clause(db: Database, text: str, params: dict) -> str:
     return " AND ".join(clauses)
 
 
-def where(db: Database, flt: Filter, params: dict) -> str:
+def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -> str:
     clauses = []
+    status = "+o.status" if page_only else "o.status"
     if flt.light:
         if flt.light not in LIGHTS:
             raise InvalidInput(_("light"), _("must be one of: {choices}").format(choices=", ".join(LIGHTS)))
         params["light"] = flt.light
-        clauses += [_PREFILTER[flt.light]] if flt.light in _PREFILTER else []
+        clauses += [_PREFILTER[flt.light].format(status=status)] if flt.light in _PREFILTER else []
         clauses.append(f"({LIGHT_SQL}) = :light")
     if flt.reason:
         params["reason"] = flt.reason
-        clauses += [_PREFILTER[flt.reason]] if flt.reason in _PREFILTER else []
+        clauses += [_PREFILTER[flt.reason].format(status=status)] if flt.reason in _PREFILTER else []
         clauses.append(f"({REASON_SQL}) = :reason")
     if flt.waiting:
         clauses.append(_WAITING)
@@ -106,7 +109,10 @@ def where(db: Database, flt: Filter, params: dict) -> str:
         for i, status in enumerate(flt.status):
             params[f"s{i}"] = status
             names.append(f":s{i}")
-        clauses.append(f"o.status IN ({', '.join(names)})")
+        # A few statuses are selective: let the status index find them. Many are not:
+        # "+" keeps the planner on the ordered index, so a page stops after its rows.
+        column = "o.status" if len(flt.status) < 3 else "+o.status"
+        clauses.append(f"{column} IN ({', '.join(names)})")
     if flt.open_only:
         clauses.append("o.status IN (" + ", ".join(f"'{s}'" for s in lifecycle.OPEN) + ")")
     if flt.due_before:
@@ -158,17 +164,40 @@ def list_objectives(
     thresholds: Thresholds | None = None,
 ) -> list[dict]:
     """A page of objectives, shaped for display and JSON."""
+    return page(db, flt, limit=limit, offset=offset, order=order, thresholds=thresholds)[0]
+
+
+def page(
+    db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
+    thresholds: Thresholds | None = None, count: bool = True,
+) -> tuple[list[dict], int | None]:
+    """A page of objectives and how many match in all (None with ``count=False``:
+    the page then stops reading as soon as it has its rows)."""
     flt = flt or Filter()
     today = clock.today()
     params = (thresholds or Thresholds.load(db)).params(today)
-    clause = where(db, flt, params)
-    # Pick the page's ids first, then fetch the wide rows for those only.
-    page = f"SELECT o.id FROM objectives o WHERE {clause} ORDER BY {ORDERS[order]}"
+    clause = where(db, flt, params, page_only=not count)
+    # Filters the indexes cannot answer (the light rule, text) read every row anyway:
+    # count while doing it. Otherwise a page stops early and the count is separate.
+    scanning = count and bool(flt.search or flt.light or flt.reason or flt.waiting)
+    counted = ", count(*) OVER ()" if scanning else ""
+    # The page's ids first, then the wide rows for those only.
+    sql = f"SELECT o.id{counted} FROM objectives o WHERE {clause} ORDER BY {ORDERS[order]}"
     if limit is not None:
-        page += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    ids = [r[0] for r in db.conn.execute(page, params)]
-    if not ids:
-        return []
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    found = db.conn.execute(sql, params).fetchall()
+    if not count:
+        total = None
+    elif scanning and found:
+        total = found[0][1]
+    else:
+        total = db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {clause}", params).fetchone()[0]
+    if not found:
+        return [], total
+    return _wide(db, [r[0] for r in found], params, today), total
+
+
+def _wide(db: Database, ids: list[int], params: dict, today: date) -> list[dict]:
     position = {oid: i for i, oid in enumerate(ids)}
     cursor = db.conn.execute(_DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params)
     rows = sorted(_rows(cursor), key=lambda r: position[r["id"]])
@@ -191,8 +220,21 @@ def light_counts(db: Database, flt: Filter | None = None, thresholds: Thresholds
 
 
 def reason_counts(db: Database, thresholds: Thresholds | None = None) -> dict[str, int]:
+    return overview(db, thresholds)["reasons"]
+
+
+def overview(db: Database, thresholds: Thresholds | None = None) -> dict:
+    """Counts by light, by reason, and of the office's waiting work, in one pass over the objectives."""
     params = (thresholds or Thresholds.load(db)).params()
-    return dict(db.conn.execute(f"SELECT ({REASON_SQL}) AS reason, count(*) FROM objectives o GROUP BY reason", params))
+    lights, reasons = dict.fromkeys(LIGHTS, 0), {}
+    for reason, override, n in db.conn.execute(
+        f"SELECT ({REASON_SQL}) AS reason, o.light_override, count(*) FROM objectives o GROUP BY reason, o.light_override",
+        params,
+    ):
+        reasons[reason] = reasons.get(reason, 0) + n
+        lights[light_of(reason, override)] += n
+    waiting = db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {_WAITING}").fetchone()[0]
+    return {"lights": lights, "reasons": reasons, "waiting": waiting}
 
 
 def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> dict:

@@ -94,8 +94,9 @@ async def test_interrupt_and_resume(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        await pilot.press("m", "m", "s")
-        await settle(pilot)
+        for key in ("m", "m", "s"):
+            await pilot.press(key)
+            await settle(pilot)
         where = screen.items[screen.pos]["ref"]
     again = make_app(demo_db)
     async with again.run_test(size=(120, 40)) as pilot:

@@ -160,3 +160,28 @@ async def test_decisions_filter_in_chinese_by_two_characters(demo_db_zh):
         await settle(pilot)
         titles = [r["title"] for r in app.screen.query_one(PagedTable).rows_loaded]
         assert titles and all("安全" in t for t in titles)
+
+
+async def test_each_screen_loads_its_data_once(demo_db, monkeypatch):
+    """Textual dispatches a message to the handler of every class in the MRO, so a
+    handler that also calls super() runs the base's twice (and loads twice)."""
+    from screens.base import BaseScreen
+
+    loads: list[str] = []
+    original = BaseScreen.on_mount
+
+    def counting(self):
+        loads.append(type(self).__name__)
+        original(self)
+
+    monkeypatch.setattr(BaseScreen, "on_mount", counting)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for open_screen in (lambda: app.switch_mode("decisions"), lambda: app.open_decision("2026-001"),
+                            lambda: app.open_objective("2026-001.1"), lambda: app.switch_mode("log"),
+                            lambda: app.start_review()):
+            open_screen()
+            await settle(pilot)
+    assert sorted(loads) == sorted(["DashboardScreen", "DecisionsScreen", "DecisionScreen", "ObjectiveScreen",
+                                    "LogScreen", "ReviewScreen"])

@@ -1,0 +1,53 @@
+"""The keys that matter here, on one line at the bottom.
+
+One widget drawing one line of text: Textual's Footer mounts a widget per key and
+rebuilds them whenever the bindings change, which costs more than the rest of
+opening a screen. Clicking a key presses it.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.content import Content
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.draw())
+        self._spans: list[tuple[int, int, str]] = []
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def _keys(self) -> list[tuple[str, str, str]]:
+        seen, keys = set(), []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not active.enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys.append((key, self.app.get_key_display(binding), binding.description))
+        return keys
+
+    def draw(self) -> None:
+        width = self.size.width or 80
+        parts: list = []
+        self._spans = []
+        used = 0
+        for key, shown, description in self._keys():
+            item = cell_len(shown) + 1 + cell_len(description) + 2
+            if used + item > width:
+                break
+            self._spans.append((used, used + item, key))
+            parts += [(f"{shown}", "bold $accent"), " ", description, "  "]
+            used += item
+        self.update(Content.assemble(*parts) if parts else "")
+
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                await self.app.action_simulate_key(key)
+                return
