@@ -103,6 +103,8 @@ class SuperviserApp(Localized, App):
 
         from screens.widgets.filter_bar import FilterBar
 
+        if not self.screen_stack:  # the app is closing
+            return
         box = Container(FilterBar(), Input(compact=True), TextArea(compact=True), Select([("a", "a")], compact=True),
                         Button("x", compact=True), Label("x"), DataTable(), id="warm-up")
         box.display = False

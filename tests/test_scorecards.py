@@ -1,0 +1,55 @@
+"""Unit scorecards: lead and co-unit counted apart; the original deadline decides on-time."""
+
+from superviser import store
+from superviser.read import units
+from superviser.services import steps
+
+
+def card(office, name):
+    return next(c for c in units.scorecards(store.connect(office.path)) if c["name"] == name)
+
+
+def test_lead_and_co_unit_counted_apart(office):
+    office.objective(lead="Finance", co=["East Station"], status="in_progress", deadline="2026-11-10")
+    office.objective(lead="East Station", status="in_progress", deadline="2026-12-20")
+    finance, east = card(office, "Finance"), card(office, "East Station")
+    assert finance["lead"]["open"] == 1 and finance["lead"]["overdue"] == 1 and finance["co"]["open"] == 0
+    assert east["lead"]["open"] == 1 and east["lead"]["overdue"] == 0
+    assert east["co"]["open"] == 1 and east["co"]["overdue"] == 1
+
+
+def test_on_time_rate_uses_the_original_deadline(office, monkeypatch):
+    on_time = office.objective(deadline="2026-11-25", status="accepted")
+    extended = office.objective(deadline="2026-11-21", status="accepted")
+    steps.extend_request(office.session("li"), extended, to="2026-12-10", reason="rain")
+    steps.extend_approve(office.director, extended)
+    monkeypatch.setenv("SUPERVISER_NOW", "2026-11-24T09:00:00Z")  # after the original deadline of the second
+    for ref in (on_time, extended):
+        steps.complete(office.session("li"), ref, text_="done")
+        steps.verify(office.director, ref)
+    lead = card(office, "Finance")["lead"]
+    assert lead["closed"] == 2 and lead["on_time"] == 1 and lead["on_time_rate"] == 50
+    assert lead["avg_delay"] == 3.0  # completed on the 24th, originally due the 21st
+
+
+def test_average_delay_counts_open_overdue_work_too(office):
+    office.objective(deadline="2026-11-10", status="in_progress")  # 10 days late today
+    office.objective(deadline="2026-11-16", status="accepted")  # 4 days late
+    office.objective(deadline="2026-12-30", status="accepted")  # not late
+    lead = card(office, "Finance")["lead"]
+    assert lead["late"] == 2 and lead["avg_delay"] == 7.0 and lead["on_time_rate"] is None
+
+
+def test_urges_and_suspended_work(office):
+    ref = office.objective(status="accepted", deadline="2026-12-20")
+    steps.urge(office.director, ref)
+    steps.urge(office.director, ref)
+    office.objective(status="suspended", deadline="2026-12-20")
+    lead = card(office, "Finance")["lead"]
+    assert lead["urges"] == 2 and lead["open"] == 1  # a suspended objective is not open
+
+
+def test_units_in_tree_order(office):
+    names = [(c["name"], c["depth"]) for c in units.scorecards(store.connect(office.path))]
+    assert ("East Depot", 1) in names
+    assert names.index(("East Depot", 1)) == names.index(("East Station", 0)) + 1
