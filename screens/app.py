@@ -40,6 +40,7 @@ class SuperviserApp(Localized, App):
         Binding("3", "section('units')", N_("Units"), show=False, id="app.units"),
         Binding("4", "section('deadlines')", N_("Deadlines"), show=False, id="app.deadlines"),
         Binding("5", "section('log')", N_("Log"), show=False, id="app.log"),
+        Binding("e", "export", N_("Export"), id="app.export"),
         Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
@@ -201,6 +202,20 @@ class SuperviserApp(Localized, App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_export(self) -> None:
+        from screens.export import open_export
+
+        scope = getattr(self.screen, "export_scope", lambda: {})()
+        open_export(self, scope)
+
+    def on_delivery_complete(self, event) -> None:
+        where = str(event.path) if event.path else event.name
+        self.notify(_("Saved {where}").format(where=where), markup=False)
+
+    def on_delivery_failed(self, event) -> None:
+        self.notify(_("Could not save {name}: {error}").format(name=event.name, error=event.exception),
+                    severity="error", markup=False)
 
     def open_objective(self, ref: str) -> None:
         from screens.objective import ObjectiveScreen

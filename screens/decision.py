@@ -73,6 +73,9 @@ class DecisionScreen(Localized, BaseScreen):
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
         self.app.open_objective(message.row["ref"])
 
+    def export_scope(self) -> dict:
+        return {"decision": self.ref}
+
     def action_new_objective(self) -> None:
         from screens.register import new_objective
 

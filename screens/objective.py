@@ -202,6 +202,9 @@ class ObjectiveScreen(Localized, BaseScreen):
         summary = describe.headline(mine, {})
         self.app.push_screen(undo_form(mine, self.item["ref"], summary))
 
+    def export_scope(self) -> dict:
+        return {"decision": self.item["decision"]["ref"]} if self.item else {}
+
     def action_decision(self) -> None:
         if self.item:
             self.app.open_decision(self.item["decision"]["ref"])

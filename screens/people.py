@@ -21,7 +21,7 @@ def _role_choices() -> list[tuple[str, str]]:
 class PeopleScreen(ListScreen):
     BINDINGS = [
         Binding("n", "add", N_("Add a person"), id="people.add"),
-        Binding("e", "edit", N_("Change"), id="people.edit"),
+        Binding("enter", "edit", N_("Change"), id="people.edit"),
         Binding("delete", "deactivate", N_("Deactivate"), id="people.deactivate"),
     ]
 
@@ -61,6 +61,9 @@ class PeopleScreen(ListScreen):
             _("Add a person"), fields,
             lambda s, v: org.person_add(s, v["login"], v["name"], v["role"], v["unit"] or None),
             unit_names=self.app.unit_names))
+
+    def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
+        self.action_edit()
 
     def action_edit(self) -> None:
         row = self.table.selected()

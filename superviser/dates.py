@@ -101,9 +101,9 @@ def week_label(day: str | date, today: date | None = None) -> str:
 
 
 def moment(stamp: str) -> str:
-    """A log timestamp in local time, to the minute."""
-    local = clock.parse_stamp(stamp).astimezone()
-    return local.strftime("%Y-%m-%d %H:%M")
+    """A log timestamp in local time, to the minute (fast: exports call it per step)."""
+    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def ago(stamp: str | datetime) -> str:

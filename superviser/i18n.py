@@ -96,6 +96,14 @@ def is_chinese() -> bool:
     return _current.startswith("zh")
 
 
+def everywhere(message: str) -> set[str]:
+    """``message`` in every language there is a catalog for (for reading files people made)."""
+    found = {message}
+    for code in LANGUAGES:
+        found.add(gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True).gettext(message))
+    return found
+
+
 def _(message: str) -> str:
     return _translation.gettext(message)
 

@@ -14,6 +14,12 @@ from textual.widgets import Static
 
 
 class KeyBar(Static):
+    PINNED = "help"  # the action that lists every key keeps its place on a short line
+
+    @staticmethod
+    def _width(key: tuple[str, str, str, str]) -> int:
+        return cell_len(key[1]) + 1 + cell_len(key[2]) + 2
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.draw())
         self._spans: list[tuple[int, int, str]] = []
@@ -22,25 +28,32 @@ class KeyBar(Static):
     def on_resize(self) -> None:
         self.draw()
 
-    def _keys(self) -> list[tuple[str, str, str]]:
+    def _keys(self) -> list[tuple[str, str, str, str]]:
         seen, keys = set(), []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keys.append((key, self.app.get_key_display(binding), binding.description))
+            keys.append((key, self.app.get_key_display(binding), binding.description, binding.action))
         return keys
 
     def draw(self) -> None:
         width = self.size.width or 80
+        keys = self._keys()
+        pinned = [k for k in keys if k[3] == self.PINNED]
+        room = width - sum(self._width(k) for k in pinned)
+        rest = []
+        for k in (k for k in keys if k[3] != self.PINNED):
+            room -= self._width(k)
+            if room < 0:
+                break
+            rest.append(k)
         parts: list = []
         self._spans = []
         used = 0
-        for key, shown, description in self._keys():
-            item = cell_len(shown) + 1 + cell_len(description) + 2
-            if used + item > width:
-                break
+        for key, shown, description, action in (k for k in keys if k in rest or k in pinned):
+            item = self._width((key, shown, description, action))
             self._spans.append((used, used + item, key))
             parts += [(f"{shown}", "bold $accent"), " ", description, "  "]
             used += item

@@ -40,6 +40,10 @@ class Filter:
     reason: str | None = None
     waiting: bool = False  # completions to verify and extension requests: the office's move
     ids: list[int] | None = None
+    # A period: objectives that existed by ``active_until`` and were still open at
+    # ``active_since`` (or closed or cancelled since then).
+    active_since: date | None = None
+    active_until: date | None = None
 
 
 _AWAITED = "('registered', 'assigned', 'accepted', 'in_progress', 'returned')"
@@ -123,6 +127,15 @@ def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -
         clauses.append("o.deadline >= :due_after")
     if flt.search and flt.search.strip():
         clauses.append(_search_clause(db, flt.search.strip(), params))
+    if flt.active_until:
+        params["active_until"] = flt.active_until.isoformat()
+        clauses.append("substr(o.created_at, 1, 10) <= :active_until")
+    if flt.active_since:
+        params["active_since"] = flt.active_since.isoformat()
+        clauses.append(
+            "(o.status NOT IN ('closed', 'cancelled') OR (o.status = 'closed' AND o.closed_on >= :active_since)"
+            " OR (o.status = 'cancelled' AND substr(o.updated_at, 1, 10) >= :active_since))"
+        )
     if flt.ids is not None:
         clauses.append("o.id IN (" + ",".join(str(int(i)) for i in flt.ids) + ")" if flt.ids else "0")
     return " AND ".join(clauses) or "1"

@@ -1,0 +1,66 @@
+"""A short summary for cron and mail: what is overdue, due soon, silent, and waiting
+for the office, grouped by unit, in the user's language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlite_utils import Database
+
+from superviser import clock, dates, text
+from superviser.i18n import N_, _
+from superviser.lights import Thresholds
+from superviser.read import objectives
+from superviser.read.objectives import Filter
+
+SECTIONS = [
+    ("overdue", N_("Overdue"), Filter(reason="overdue")),
+    ("due_soon", N_("Due soon"), Filter(reason="due_soon")),
+    ("silent", N_("No report for too long"), Filter(reason="silent")),
+    ("waiting", N_("Waiting for the office"), Filter(waiting=True)),
+]
+
+
+def digest(db: Database, unit: str | None = None) -> dict:
+    thresholds = Thresholds.load(db)
+    out = {"date": clock.today().isoformat(), "unit": unit, "sections": []}
+    for key, label, base in SECTIONS:
+        flt = Filter(**{**base.__dict__, "unit": unit})
+        rows = objectives.list_objectives(db, flt, limit=None, order="deadline", thresholds=thresholds)
+        by_unit: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_unit[row["lead_unit"]].append(row)
+        out["sections"].append({"key": key, "title": _(label), "count": len(rows),
+                                "units": sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))})
+    return out
+
+
+def _line(row: dict, key: str) -> str:
+    if key == "waiting":
+        what = _("extension → {date}").format(date=row["extension_to"]) if row.get("extension_to") else _("verify")
+    elif key == "silent":
+        what = _("last report {date}").format(date=row["last_report_on"] or _("never"))
+    else:
+        what = dates.relative_deadline(row["deadline"])
+    return f"{row['ref']}  {text.one_line(row['title'])} ({what})"
+
+
+def render(result: dict, fmt: str = "text") -> str:
+    markdown = fmt == "md"
+    heading = _("superviser digest · {date}").format(date=dates.long_date(result["date"]))
+    if result["unit"]:
+        heading += " · " + text.one_line(result["unit"])
+    lines = [f"# {heading}" if markdown else heading, ""]
+    if not any(section["count"] for section in result["sections"]):
+        lines.append(_("Nothing needs attention."))
+    for section in result["sections"]:
+        if not section["count"]:
+            continue
+        title = f"{section['title']} ({section['count']})"
+        lines += [f"## {title}" if markdown else title, ""]
+        for unit, rows in section["units"]:
+            lines.append(f"**{text.one_line(unit)}**" if markdown else f"  {text.one_line(unit)}")
+            for row in rows:
+                lines.append(("- " if markdown else "    - ") + _line(row, section["key"]))
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

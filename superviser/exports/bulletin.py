@@ -1,0 +1,89 @@
+"""The bulletin's text, once, for every bulletin format: title, summary, what was
+completed, what is overdue and which units are behind, each decision's objectives,
+the scorecards. The writers only lay it out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from superviser import dates, lifecycle, lights, text
+from superviser.exports.report import Report
+from superviser.i18n import _
+
+
+@dataclass
+class Table:
+    headings: list[str]
+    rows: list[list[str]]
+    lights: list[str] | None = None  # the light of each row, to colour it
+    light_column: int | None = None
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str]
+    tables: list[tuple[str, Table]]  # (caption, table); caption may be ""
+
+
+def title(report: Report) -> str:
+    return _("Supervision bulletin")
+
+
+def subtitle(report: Report) -> str:
+    return report.scope.describe()
+
+
+def _light(row: dict) -> str:
+    return f"{lights.SYMBOLS[row['light']]} {lights.label(row['light'])}"
+
+
+def sections(report: Report) -> list[Section]:
+    counts = report.counts()
+    lit = counts["lights"]
+    rate = "–" if counts["on_time_rate"] is None else f"{counts['on_time_rate']}%"
+    summary = Section(_("Summary"), [
+        _("{total} objectives in scope: {open} open, {completed} completed in the period, {overdue} overdue.").format(
+            **counts),
+        _("Lights: {red} red, {yellow} yellow, {green} green, {grey} grey.").format(
+            red=lit["red"], yellow=lit["yellow"], green=lit["green"], grey=lit["grey"]),
+        _("Completed on time (by the original deadline): {rate}.").format(rate=rate),
+    ], [])
+
+    done = report.completed()
+    completed = Section(_("Completed"), [] if done else [_("Nothing was completed in the period.")], [])
+    if done:
+        completed.tables.append(("", Table(
+            [_("reference"), _("objective"), _("lead unit"), _("completed"), _("original deadline"), _("on time")],
+            [[r["ref"], text.one_line(r["title"]), r["lead_unit"], r["closed_on"] or "", r["original_deadline"],
+              _("yes") if r["on_time"] else _("no")] for r in done])))
+
+    behind = report.behind()
+    overdue = Section(_("Overdue, and the units behind"), [] if behind else [_("Nothing is overdue.")], [])
+    for unit, rows in behind:
+        overdue.tables.append((_("{unit}: {n} overdue").format(unit=unit, n=len(rows)), Table(
+            [_("reference"), _("objective"), _("deadline"), _("days overdue"), _("urges"), _("latest report")],
+            [[r["ref"], text.one_line(r["title"]), r["deadline"], str(r["days_overdue"]), str(r["urge_count"]),
+              text.one_line(r["latest_report"])] for r in rows])))
+
+    decisions = Section(_("Decisions and their objectives"), [], [])
+    for decision, rows in report.by_decision():
+        source = _(lifecycle.SOURCES[decision["source"]])
+        caption = f"{decision['ref']}  {text.one_line(decision['title'])}  " + _("({source}, {date})").format(
+            source=source, date=dates.long_date(decision["decided_on"]))
+        decisions.tables.append((caption, Table(
+            [_("reference"), _("objective"), _("lead unit"), _("deadline"), _("status"), _("light"), _("% done")],
+            [[r["ref"], text.one_line(r["title"]), r["lead_unit"], r["deadline"], lifecycle.status_label(r["status"]),
+              _light(r), str(r["percent"])] for r in rows],
+            lights=[r["light"] for r in rows], light_column=5)))
+
+    cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart; on time means by the original deadline.")], [])
+    rows = []
+    for card in report.scorecards:
+        lead, co = card["lead"], card["co"]
+        rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
+        rows.append(["  " * card["depth"] + card["name"], str(lead["open"]), str(lead["overdue"]), rate,
+                     f"{lead['avg_delay']:g}", str(lead["urges"]), str(co["open"]), str(co["overdue"])])
+    cards.tables.append(("", Table([_("unit"), _("open"), _("overdue"), _("on time"), _("avg delay"), _("urges"),
+                                    _("co open"), _("co overdue")], rows)))
+    return [summary, completed, overdue, decisions, cards]

@@ -1,0 +1,207 @@
+"""What an export contains, whatever its format."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlite_utils import Database
+
+from superviser import clock, dates, describe, journal, lifecycle, lights, refs
+from superviser.i18n import N_, _
+from superviser.read import log as log_read
+from superviser.read import objectives, units
+from superviser.read.objectives import Filter
+
+
+@dataclass
+class Scope:
+    """What to export: a period, and optionally one decision, unit, light or status."""
+
+    since: date | None = None
+    until: date | None = None
+    decision: str | None = None
+    unit: str | None = None
+    light: str | None = None
+    status: str | None = None
+
+    def filter(self) -> Filter:
+        return Filter(decision=self.decision, unit=self.unit, light=self.light,
+                      status=[self.status] if self.status else [], active_since=self.since, active_until=self.until)
+
+    def describe(self) -> str:
+        parts = []
+        if self.since or self.until:
+            parts.append(_("period {since} – {until}").format(
+                since=self.since.isoformat() if self.since else "…", until=self.until.isoformat() if self.until else "…"))
+        if self.decision:
+            parts.append(_("decision {ref}").format(ref=self.decision))
+        if self.unit:
+            parts.append(_("unit {name}").format(name=self.unit))
+        if self.light:
+            parts.append(_("light {light}").format(light=lights.label(self.light)))
+        if self.status:
+            parts.append(_("status {status}").format(status=lifecycle.status_label(self.status)))
+        return "; ".join(parts) or _("everything")
+
+
+@dataclass
+class Report:
+    scope: Scope
+    made_at: str
+    made_by: str
+    made_by_name: str
+    head_seq: int
+    head_hash: str
+    today: date
+    objectives: list[dict]
+    decisions: list[dict]
+    scorecards: list[dict]
+    steps: list[dict] = field(default_factory=list)
+
+    # --- derived, for the bulletin --------------------------------------------------------
+    def counts(self) -> dict:
+        lit = dict.fromkeys(lights.LIGHTS, 0)
+        for row in self.objectives:
+            lit[row["light"]] += 1
+        return {"total": len(self.objectives), "lights": lit,
+                "completed": len(self.completed()), "overdue": len(self.overdue()),
+                "open": sum(1 for r in self.objectives if r["status"] in lifecycle.OPEN),
+                "on_time_rate": self.on_time_rate()}
+
+    def _in_period(self, day: str | None) -> bool:
+        if not day:
+            return False
+        return (not self.scope.since or day >= self.scope.since.isoformat()) and (
+            not self.scope.until or day <= self.scope.until.isoformat())
+
+    def completed(self) -> list[dict]:
+        return [r for r in self.objectives if r["status"] == lifecycle.CLOSED and self._in_period(r["closed_on"])]
+
+    def on_time_rate(self) -> int | None:
+        done = self.completed()
+        if not done:
+            return None
+        return round(100 * sum(1 for r in done if r["on_time"]) / len(done))
+
+    def overdue(self) -> list[dict]:
+        return [r for r in self.objectives if r["reason"] == "overdue"]
+
+    def behind(self) -> list[tuple[str, list[dict]]]:
+        """Units with overdue objectives, the most behind first."""
+        by_unit: dict[str, list[dict]] = defaultdict(list)
+        for row in self.overdue():
+            by_unit[row["lead_unit"]].append(row)
+        return sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
+
+    def by_decision(self) -> list[tuple[dict, list[dict]]]:
+        rows: dict[int, list[dict]] = defaultdict(list)
+        for row in self.objectives:
+            rows[row["decision_id"]].append(row)
+        return [(d, sorted(rows[d["id"]], key=lambda r: r["sort_key"])) for d in self.decisions if rows[d["id"]]]
+
+    def meta_lines(self) -> list[str]:
+        return [
+            _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
+            _("Scope: {scope}").format(scope=self.scope.describe()),
+            _("Supervision log: {n} entries, head #{seq} {hash}").format(
+                n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
+            _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
+        ]
+
+
+def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:
+    """Read everything an export of ``scope`` shows."""
+    today = clock.today()
+    rows = objectives.list_objectives(db, scope.filter(), limit=None, order="ref")
+    ids = [r["id"] for r in rows]
+    latest = _latest_reports(db, ids)
+    units_by_id = describe.unit_names(db)
+    for row in rows:
+        report = latest.get(row["id"])
+        row["latest_report"] = f"{report[0]} {report[1]}% {report[2]}" if report else ""
+        late = -(row["days_left"] or 0)
+        row["days_overdue"] = late if row["reason"] == "overdue" and late > 0 else 0
+        row["on_time"] = bool(row["submitted_on"] and row["submitted_on"] <= row["original_deadline"])
+    decision_ids = sorted({r["decision_id"] for r in rows})
+    decisions = _decisions(db, decision_ids)
+    by_id = {d["id"]: d for d in decisions}
+    for row in rows:
+        decision = by_id[row["decision_id"]]
+        row["decision_date"] = decision["decided_on"]
+        row["decision_source"] = decision["source"]
+    unit_ids = None
+    if scope.unit:
+        unit_ids = [refs.unit(db, scope.unit)["id"]]
+    cards = units.scorecards(db, unit_ids)
+    steps = []
+    if with_steps:
+        steps = log_read.entries(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
+                                                         decision=scope.decision), limit=None)
+        for step in steps:
+            step["what"] = describe.headline(step, units_by_id)
+    seq, digest = journal.head(db)
+    person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
+    return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
+                  head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
+                  scorecards=cards, steps=steps)
+
+
+def _latest_reports(db: Database, ids: list[int]) -> dict[int, tuple]:
+    if not ids:
+        return {}
+    found = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ",".join(str(i) for i in ids[start:start + 5000])
+        for oid, on_date, percent, text in db.conn.execute(
+            "SELECT objective_id, on_date, percent, text FROM reports WHERE id IN ("
+            f" SELECT max(id) FROM reports WHERE withdrawn_seq IS NULL AND objective_id IN ({chunk})"
+            " GROUP BY objective_id)"
+        ):
+            found[oid] = (on_date, percent, text)
+    return found
+
+
+def _decisions(db: Database, ids: list[int]) -> list[dict]:
+    found = []
+    for start in range(0, len(ids), 5000):
+        chunk = ",".join(str(i) for i in ids[start:start + 5000])
+        cursor = db.conn.execute(f"SELECT * FROM decisions WHERE id IN ({chunk})")
+        names = [d[0] for d in cursor.description]
+        found += [dict(zip(names, r)) for r in cursor]
+    return sorted(found, key=lambda d: (d["year"], d["seq"]))
+
+
+# The ledger's columns: key, heading (message id), how to get the value from a row.
+LEDGER = [
+    ("ref", N_("reference")), ("decision_ref", N_("decision")), ("decision_title", N_("decision title")),
+    ("decision_date", N_("decided on")), ("decision_source", N_("source")), ("title", N_("objective")),
+    ("lead_unit", N_("lead unit")), ("co_units", N_("co-units")), ("deadline", N_("deadline")),
+    ("original_deadline", N_("original deadline")), ("status", N_("status")), ("light", N_("light")),
+    ("percent", N_("% done")), ("latest_report", N_("latest report")), ("urge_count", N_("urges")),
+    ("days_overdue", N_("days overdue")), ("priority", N_("priority")), ("detail", N_("detail")),
+]
+
+
+def ledger_headings() -> list[str]:
+    return [_(heading) for _key, heading in LEDGER]
+
+
+def ledger_values(row: dict) -> list:
+    """A ledger row as plain values, in the user's language."""
+    out = []
+    for key, _heading in LEDGER:
+        value = row.get(key)
+        if key == "co_units":
+            value = "、".join(value or [])
+        elif key == "status":
+            value = lifecycle.status_label(value)
+        elif key == "light":
+            value = f"{lights.SYMBOLS[value]} {lights.label(value)}"
+        elif key == "decision_source":
+            value = _(lifecycle.SOURCES[value])
+        elif key == "priority":
+            value = _(lifecycle.PRIORITIES[value])
+        out.append("" if value is None else value)
+    return out

@@ -1,0 +1,90 @@
+"""Making an export: build the report, write the file, record it in the log."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from superviser import clock, journal, roles, store
+from superviser.errors import InvalidInput
+from superviser.exports import FORMATS
+from superviser.exports.report import Scope, build
+from superviser.i18n import _
+from superviser.services.base import Session
+
+EXTENSIONS = {"xlsx": ".xlsx", "docx": ".docx", "md": ".md", "html": ".html", "csv": ".csv"}
+
+
+@dataclass
+class Exported:
+    path: Path | None
+    data: bytes
+    seq: int
+    head_seq: int
+    head_hash: str
+    objectives: int
+    steps: int
+
+
+def default_name(fmt: str) -> str:
+    kind = _("ledger") if fmt in ("xlsx", "csv") else _("bulletin")
+    return f"superviser-{kind}-{clock.today().isoformat()}{EXTENSIONS[fmt]}"
+
+
+def render(report, fmt: str) -> bytes:
+    """The export's bytes."""
+    if fmt == "xlsx":
+        from superviser.exports import xlsx
+
+        buffer = io.BytesIO()
+        xlsx.write(report, buffer)
+        return buffer.getvalue()
+    if fmt == "docx":
+        from superviser.exports import docx_writer
+
+        buffer = io.BytesIO()
+        docx_writer.write(report, buffer)
+        return buffer.getvalue()
+    from superviser.exports import text_writers
+
+    if fmt == "md":
+        return text_writers.markdown(report).encode("utf-8")
+    if fmt == "html":
+        return text_writers.html_page(report).encode("utf-8")
+    return text_writers.csv_text(report).encode("utf-8-sig")
+
+
+def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | None = None,
+           name: str | None = None) -> Exported:
+    """Export ``scope`` as ``fmt``; to ``path`` if given (else only the bytes, for the app to
+    deliver as ``name``)."""
+    if fmt not in FORMATS:
+        raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
+    db = session.db
+    roles.check(db, session.login, "export")
+    report = build(db, scope, session.login, with_steps=fmt == "xlsx")
+    data = render(report, fmt)
+    target = Path(path).expanduser() if path else None
+    temporary = None
+    if target:
+        if target.is_dir():
+            target = target / default_name(fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".superviser-", suffix=target.suffix)
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+    try:
+        with store.transaction(db):
+            seq = journal.append(db, actor=session.login, action="export",
+                                 detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
+                                 changes={"export.anchor": [None, f"{report.head_seq}:{report.head_hash}"],
+                                          "export.objectives": [None, len(report.objectives)]})
+        if temporary:
+            os.replace(temporary, target)  # the file appears only once the export is logged
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
+    return Exported(target, data, seq, report.head_seq, report.head_hash, len(report.objectives), len(report.steps))

@@ -1,0 +1,106 @@
+"""The ledger as an Excel workbook (XlsxWriter): the objectives, the log steps in
+the period, the unit scorecards."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from superviser import dates, text
+from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_values
+from superviser.i18n import _
+
+FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
+TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
+
+
+def _width(values, floor: int = 6, ceiling: int = 50) -> int:
+    """A column width in Excel units that fits CJK text (a wide character counts twice)."""
+    widest = max((cell_len(str(v)) for v in values if v not in (None, "")), default=floor)
+    return max(floor, min(ceiling, widest + 2))
+
+
+def write(report: Report, target) -> None:
+    import xlsxwriter
+
+    # constant_memory: rows go to disk as they are written (a 100,000-step log sheet
+    # would otherwise be held in memory and written again at the end).
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": _("Supervision ledger"), "author": report.made_by_name,
+                         "comments": " / ".join(report.meta_lines())})
+    bold = book.add_format({"bold": True})
+    head = book.add_format({"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True, "valign": "top"})
+    cell = book.add_format({"valign": "top"})
+    wrap = book.add_format({"valign": "top", "text_wrap": True})
+    fills = {light: book.add_format({"bg_color": colour, "valign": "top"}) for light, colour in FILLS.items()}
+    muted = book.add_format({"font_color": "#666666"})
+
+    def sheet(name: str, headings: list[str], rows: list[list], widths: list[int], *, wrap_at=(), light_at=None,
+              lights_of=None):
+        ws = book.add_worksheet(name)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&L" + _("superviser") + "&C&P / &N&R" + report.head_hash[:16])
+        ws.write(0, 0, _("Supervision ledger") if name == sheet_names[0] else name, bold)
+        ws.write(1, 0, "  ·  ".join(report.meta_lines()[:3]), muted)
+        header_row = 3
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width, wrap if col in wrap_at else cell)
+        light_at = light_at if lights_of else None
+        ws.write_row(header_row, 0, headings, head)
+        # The columns' formats (set_column above) apply to their cells; only the light
+        # cell needs a format of its own. The loop is lean: it runs for every cell.
+        write_string, write_number = ws.write_string, ws.write_number
+        if light_at is None:
+            for r, values in enumerate(rows, start=header_row + 1):
+                for c, value in enumerate(values):
+                    if value.__class__ is str:
+                        write_string(r, c, value)
+                    else:
+                        write_number(r, c, value)
+        else:
+            for r, values in enumerate(rows, start=header_row + 1):
+                for c, value in enumerate(values):
+                    style = fills[lights_of[r - header_row - 1]] if c == light_at else None
+                    if value.__class__ is str:
+                        write_string(r, c, value, style)
+                    else:
+                        write_number(r, c, value, style)
+        ws.freeze_panes(header_row + 1, 0)
+        ws.repeat_rows(header_row)
+        ws.autofilter(header_row, 0, header_row + max(len(rows), 1), len(headings) - 1)
+        return ws
+
+    sheet_names = [_("Ledger"), _("Log"), _("Scorecards")]
+
+    # 1. the ledger (user text cleaned once here; the log's text comes cleaned)
+    rows = [[text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)] for row in report.objectives]
+    headings = ledger_headings()
+    keys = [key for key, _heading in LEDGER]
+    widths = [_width([h] + [r[i] for r in rows[:2000]], ceiling=60 if keys[i] in TEXT_COLUMNS else 30)
+              for i, h in enumerate(headings)]
+    sheet(sheet_names[0], headings, rows, widths, wrap_at={i for i, k in enumerate(keys) if k in TEXT_COLUMNS},
+          light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives])
+
+    # 2. the log steps in the period
+    log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
+    log_rows = [[s["seq"], dates.moment(s["at"]), text.one_line(s["actor"]), s["objective"] or s["decision"] or "",
+                 s["what"], text.one_line(s["detail"])] for s in report.steps]
+    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70])
+
+    # 3. the scorecards
+    card_headings = [_("unit"), _("open"), _("overdue"), _("closed"), _("on time"), _("avg delay"), _("urges"),
+                     _("co open"), _("co overdue")]
+    card_rows = []
+    for card in report.scorecards:
+        lead, co = card["lead"], card["co"]
+        rate = "" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
+        card_rows.append(["  " * card["depth"] + card["name"], lead["open"], lead["overdue"], lead["closed"], rate,
+                          lead["avg_delay"], lead["urges"], co["open"], co["overdue"]])
+    sheet(sheet_names[2], card_headings, card_rows,
+          [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
+    book.close()
+
+

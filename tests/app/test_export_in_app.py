@@ -1,0 +1,53 @@
+"""Export from the app: e, a dialog with the scope and the format, the file saved where asked."""
+
+import asyncio
+
+from openpyxl import load_workbook
+from textual.widgets import Input, Select
+
+from screens.forms import FormScreen
+from superviser import store
+from superviser.read import log
+from tests.app.conftest import make_app, settle
+
+
+async def test_export_dialog_saves_the_file(demo_db, tmp_path):
+    app = make_app(demo_db)
+    notes = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-002.2")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-decision", Input).value == "2026-002"  # the scope follows the screen
+        form.query_one("#field-format", Select).value = "xlsx"
+        form.query_one("#field-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await settle(pilot)
+            if any(n.startswith("Saved ") for n in notes):
+                break
+            await asyncio.sleep(0.05)
+    saved = list(tmp_path.glob("superviser-ledger-*.xlsx"))
+    assert len(saved) == 1
+    rows = list(load_workbook(saved[0])["Ledger"].iter_rows(values_only=True))
+    assert {r[1] for r in rows[4:]} == {"2026-002"} and len(rows[4:]) == 3
+    entry = log.entries(store.connect(demo_db), limit=1)[0]
+    assert entry["action"] == "export" and entry["actor"] == "boss" and "2026-002" in entry["detail"]
+
+
+async def test_a_viewer_may_export_a_stranger_may_not(demo_db, tmp_path):
+    app = make_app(demo_db, login="visitor")
+    notes = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("superviser person add visitor" in n for n in notes)

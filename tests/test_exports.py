@@ -1,0 +1,138 @@
+"""Exports opened with real readers: the contents, Chinese text, and the log's anchor."""
+
+import csv
+import io
+import json
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from superviser import i18n, journal, store
+from superviser.exports.report import Scope
+from superviser.exports.run import export
+from superviser.services import steps
+
+
+@pytest.fixture
+def stocked(office):
+    """A few objectives in different states, one with a Chinese title and a report."""
+    late = office.objective(title="修复站台雨棚 canopy", co=["East Station"], deadline="2026-11-15", status="in_progress")
+    office.objective(title="Paint the fence", lead="Planning", deadline="2026-12-30", status="closed")
+    office.objective(title="Order salt", deadline="2026-12-10", status="assigned")
+    steps.urge(office.director, late, text_="快一点")
+    return office
+
+
+def anchor(office):
+    return journal.head(store.connect(office.path))
+
+
+def test_xlsx_ledger(stocked, tmp_path):
+    head = anchor(stocked)
+    made = export(stocked.director, "xlsx", Scope(), tmp_path / "ledger.xlsx")
+    book = load_workbook(made.path)
+    assert book.sheetnames == ["Ledger", "Log", "Scorecards"]
+    sheet = book["Ledger"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert head[1] in rows[1][0] and f"#{head[0]}" in rows[1][0]
+    header = rows[3]
+    assert header[:3] == ("reference", "decision", "decision title") and "light" in header
+    body = {r[0]: dict(zip(header, r)) for r in rows[4:]}
+    canopy = body["2026-001.1"]
+    assert canopy["objective"] == "修复站台雨棚 canopy" and canopy["co-units"] == "East Station"
+    assert canopy["light"] == "● red" and canopy["urges"] == 1 and canopy["days overdue"] == 5
+    assert canopy["latest report"].startswith("2026-11-20 30% begun")
+    light_cell = sheet.cell(row=5, column=header.index("light") + 1)
+    assert light_cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4")
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.print_title_rows == "$4:$4"
+    log_rows = list(book["Log"].iter_rows(values_only=True))
+    assert any(r[4] and r[4].startswith("urge") and r[5] == "快一点" for r in log_rows[4:])
+    cards = [r[0] for r in book["Scorecards"].iter_rows(values_only=True)][4:]
+    assert "Finance" in cards and "  East Depot" in cards
+
+
+def test_docx_bulletin_in_chinese(stocked, tmp_path):
+    i18n.setup("zh_CN")
+    try:
+        made = export(stocked.director, "docx", Scope(), tmp_path / "bulletin.docx")
+    finally:
+        i18n.setup("en")
+    document = Document(made.path)
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "督查通报" in paragraphs and made.head_hash in paragraphs
+    assert "逾期事项及滞后单位" in paragraphs and "Finance：逾期1项" in paragraphs
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "修复站台雨棚 canopy" in cells and "● 红灯" in cells
+    east_asian = document.styles["Normal"].element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+    assert east_asian == "SimSun"
+    assert document.sections[0].orientation == 1  # landscape
+
+
+def test_csv_ledger_has_a_bom(stocked, tmp_path):
+    made = export(stocked.director, "csv", Scope(), tmp_path / "ledger.csv")
+    raw = made.path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert made.head_hash in rows[0][0]
+    assert rows[1][0] == "reference" and any("修复站台雨棚 canopy" in r for r in rows[2:])
+    assert len(rows) == 2 + 3
+
+
+def test_markdown_and_html_bulletins(stocked, tmp_path):
+    md = export(stocked.director, "md", Scope(), tmp_path / "b.md").path.read_text(encoding="utf-8")
+    assert md.startswith("# Supervision bulletin") and "## Overdue, and the units behind" in md
+    assert "修复站台雨棚 canopy" in md and "--anchor" in md
+    page = export(stocked.director, "html", Scope(), tmp_path / "b.html").path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "<link" not in page
+    assert "修复站台雨棚 canopy" in page and "background:#FFC7CE" in page
+
+
+def test_user_text_is_escaped(office, tmp_path):
+    office.objective(title="<script>alert(1)</script> | [x](javascript:1)", status="assigned")
+    page = export(office.director, "html", Scope(), tmp_path / "b.html").path.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    md = export(office.director, "md", Scope(), tmp_path / "b.md").path.read_text(encoding="utf-8")
+    assert "\\<script\\>" in md and "\\| \\[x\\]" in md
+
+
+def test_scope(stocked, tmp_path):
+    only_red = export(stocked.director, "csv", Scope(light="red"), tmp_path / "red.csv")
+    assert only_red.objectives == 1
+    planning = export(stocked.director, "csv", Scope(unit="Planning"), tmp_path / "p.csv")
+    assert planning.objectives == 1
+    # A closed objective is in a period only if it closed within it.
+    period = export(stocked.director, "csv", Scope(since=__import__("datetime").date(2026, 11, 21)), tmp_path / "x.csv")
+    assert period.objectives == 2
+
+
+def test_export_is_logged_and_anchors_the_audit(stocked, tmp_path, cli):
+    made = export(stocked.director, "md", Scope(), tmp_path / "b.md")
+    db = store.connect(stocked.path)
+    entry = db.conn.execute("SELECT action, detail, changes FROM log WHERE seq = ?", (made.seq,)).fetchone()
+    assert entry[0] == "export" and "b.md" in entry[1] and made.head_hash in entry[2]
+    ran = cli("--db", stocked.path, "audit", "--anchor", made.head_hash)
+    assert ran.code == 0 and "is in the chain" in ran.out
+
+
+def test_cli_export(stocked, tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ran = cli("--db", stocked.path, "export", "--format", "xlsx", "--json")
+    result = json.loads(ran.out)
+    assert ran.code == 0 and result["path"].endswith(".xlsx") and result["objectives"] == 3
+    assert (tmp_path / result["path"]).exists() or __import__("pathlib").Path(result["path"]).exists()
+    out = cli("--db", stocked.path, "export", "--format", "md", "-o", "-")
+    assert out.out.startswith("# Supervision bulletin")
+    refused = cli("--db", stocked.path, "export", "--format", "docx", "-o", "-")
+    assert refused.code == 2 and "binary" in refused.err
+
+
+def test_unknown_person_cannot_export(stocked, tmp_path):
+    from superviser.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        export(stocked.session("nobody"), "csv", Scope(), tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()

@@ -1,0 +1,143 @@
+"""Bringing a ledger in: headings in English or Chinese, all rows or none, round trips."""
+
+import csv
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from superviser import journal, store
+from superviser.errors import Forbidden
+from superviser.exports.report import Scope
+from superviser.exports.run import export
+from superviser.importer import import_ledger
+from superviser.read import objectives
+from superviser.services import org, steps
+
+
+def write_csv(path, rows):
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def counts(path):
+    db = store.connect(path)
+    return tuple(db.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("objectives", "decisions", "units", "log"))
+
+
+CHINESE = [
+    ["督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "具体内容"],
+    ["修订公文处理办法", "Finance", "East Station、Planning", "2026年12月20日", "办理中", "40%", "年底前完成"],
+    ["整理档案", "Planning", "", "2026/12/31", "", "", ""],
+]
+
+
+def test_chinese_headings_are_recognised(office, tmp_path):
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and len(outcome.objectives) == 2 and len(outcome.decisions) == 1
+    assert outcome.mapping["牵头单位"] == "lead" and outcome.mapping["完成时限"] == "deadline"
+    db = store.connect(office.path)
+    first = objectives.get(db, outcome.objectives[0])
+    assert first["status"] == "in_progress" and first["percent"] == 40 and first["deadline"] == "2026-12-20"
+    assert first["co_units"] == ["East Station", "Planning"] and first["detail"] == "年底前完成"
+    assert objectives.get(db, outcome.objectives[1])["status"] == "registered"
+    actions = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 4")]
+    assert actions == ["import", "objective.add", "objective.add", "decision.add"]
+    assert journal.audit(db).ok
+
+
+def test_a_broken_row_leaves_the_database_unchanged(office, tmp_path):
+    rows = CHINESE + [["", "Finance", "", "2026-12-01", "", "", ""], ["Bad date", "Finance", "", "someday", "", "", ""],
+                      ["Bad status", "Finance", "", "2026-12-01", "sleeping", "", ""]]
+    before = counts(office.path)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "bad.csv", rows))
+    assert not outcome.ok
+    problems = [str(r) for r in outcome.rejected]
+    assert any("row 4" in p and "must not be empty" in p for p in problems)
+    assert any("row 5" in p and "not a date" in p for p in problems)
+    assert any("row 6" in p and "not a known status" in p for p in problems)
+    assert counts(office.path) == before
+
+
+def test_unknown_units_are_offered_for_creation(office, tmp_path):
+    rows = [["title", "lead unit", "deadline"], ["Survey", "Harbour Office", "2026-12-01"]]
+    path = write_csv(tmp_path / "units.csv", rows)
+    before = counts(office.path)
+    refused = import_ledger(office.director, path)
+    assert not refused.ok and refused.units == ["Harbour Office"] and "--create-units" in str(refused.rejected[0])
+    assert counts(office.path) == before
+    made = import_ledger(office.director, path, create_units=True)
+    assert made.ok and made.units == ["Harbour Office"]
+
+
+def test_dry_run_writes_nothing(office, tmp_path):
+    before = counts(office.path)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE), dry_run=True)
+    assert outcome.ok and len(outcome.objectives) == 2
+    assert counts(office.path) == before
+
+
+def test_map_names_an_unusual_heading(office, tmp_path):
+    rows = [["任务", "牵头处室", "时限"], ["Buy salt", "Finance", "2026-12-01"]]
+    path = write_csv(tmp_path / "odd.csv", rows)
+    with pytest.raises(Exception, match="--map"):
+        import_ledger(office.director, path)
+    outcome = import_ledger(office.director, path, mapping={"牵头处室": "lead"})
+    assert outcome.ok and outcome.mapping["牵头处室"] == "lead"
+
+
+def test_xlsx_with_real_dates(office, tmp_path):
+    import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Objective", "Lead unit", "Deadline", "% done"])
+    sheet.append(["Fix the roof", "Finance", datetime.datetime(2026, 12, 5), 0.5])
+    book.save(tmp_path / "l.xlsx")
+    outcome = import_ledger(office.director, tmp_path / "l.xlsx")
+    item = objectives.get(store.connect(office.path), outcome.objectives[0])
+    assert item["deadline"] == "2026-12-05" and item["percent"] == 50
+
+
+def test_round_trip_through_the_xlsx_ledger(office, tmp_path):
+    parent = office.objective(title="修复雨棚", co=["East Station"], deadline="2026-12-20", status="in_progress")
+    office.objective(title="Part one", parent=parent, deadline="2026-12-10", status="accepted")
+    office.objective(title="Fence", lead="Planning", deadline="2026-11-30", status="closed")
+    steps.urge(office.director, parent)
+    ledger = export(office.director, "xlsx", Scope(), tmp_path / "ledger.xlsx").path
+
+    empty = tmp_path / "empty.db"
+    boss = org.init(empty, "boss")
+    imported = import_ledger(boss, ledger, create_units=True)
+    assert imported.ok, [str(r) for r in imported.rejected]
+
+    def shape(path):
+        rows = objectives.list_objectives(store.connect(path), limit=None, order="ref")
+        return [(r["ref"], r["title"], r["lead_unit"], r["co_units"], r["deadline"], r["original_deadline"], r["status"],
+                 r["percent"], r["urge_count"], r["decision_ref"]) for r in rows]
+
+    assert shape(empty) == shape(office.path)
+    db = store.connect(empty)
+    assert objectives.get(db, "2026-001.1.1")["parent_ref"] == "2026-001.1"
+    assert objectives.reports(db, objectives.get(db, "2026-001.1")["id"])[0]["text"] == "begun"
+    assert journal.audit(db).ok
+
+
+def test_only_the_office_imports(office, tmp_path):
+    with pytest.raises(Forbidden):
+        import_ledger(office.session("li"), write_csv(tmp_path / "x.csv", CHINESE))
+    with pytest.raises(Forbidden):
+        import_ledger(office.session("sup"), write_csv(tmp_path / "y.csv", CHINESE), create_units=True)
+
+
+def test_cli_import(office, tmp_path, cli):
+    path = write_csv(tmp_path / "台账.csv", CHINESE)
+    dry = cli("--db", office.path, "import", path, "--dry-run")
+    assert dry.code == 0 and "would create: 2 objectives" in dry.out
+    bad = write_csv(tmp_path / "bad.csv", [["title", "lead unit", "deadline"], ["X", "Finance", "soon"]])
+    ran = cli("--db", office.path, "import", bad, "--json")
+    result = json.loads(ran.out)
+    assert ran.code == 2 and result["rejected"][0]["row"] == 2 and not result["objectives"]
+    done = cli("--db", office.path, "import", path)
+    assert done.code == 0 and "created: 2 objectives" in done.out
