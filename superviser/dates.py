@@ -100,10 +100,27 @@ def week_label(day: str | date, today: date | None = None) -> str:
     return _("Week of {date}").format(date=short_date(monday))
 
 
+_OFFSETS: dict[str, timedelta] = {}
+
+
+def local(stamp: str) -> datetime:
+    """A stored UTC timestamp as a naive local time.
+
+    The local offset is looked up once per hour of UTC (offsets change on the hour),
+    since ``astimezone()`` asks the C library every time and exports call this per step.
+    """
+    utc = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    hour = stamp[:13]
+    offset = _OFFSETS.get(hour)
+    if offset is None:
+        offset = _OFFSETS[hour] = utc.astimezone().utcoffset() or timedelta(0)
+    return utc.replace(tzinfo=None) + offset
+
+
 def moment(stamp: str) -> str:
-    """A log timestamp in local time, to the minute (fast: exports call it per step)."""
-    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
+    """A log timestamp in local time, to the minute."""
+    at = local(stamp)
+    return f"{at.year:04d}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
 
 
 def ago(stamp: str | datetime) -> str:

@@ -104,6 +104,13 @@ def test_mistakes_are_one_line_nonzero_and_write_nothing(db, office, cli, args, 
     assert log_count(db) == before
 
 
+def test_usage_mistakes_name_the_program_once(cli):
+    top = cli("--bogus")
+    assert top.code == 2 and top.err.strip() == "superviser: No such option '--bogus'. (see superviser --help)"
+    sub = cli("objective", "list", "--bogus")
+    assert sub.err.startswith("superviser: objective list: No such option '--bogus'.")
+
+
 def test_conflict_from_a_stale_version(db, office, cli):
     office.objective(status="accepted")
     version = json.loads(cli("--db", db, "objective", "show", "2026-001.1", "--json").out)["version"]

@@ -1,6 +1,7 @@
 """Exports opened with real readers: the contents, Chinese text, and the log's anchor."""
 
 import csv
+from datetime import datetime
 import io
 import json
 
@@ -43,6 +44,10 @@ def test_xlsx_ledger(stocked, tmp_path):
     assert canopy["objective"] == "修复站台雨棚 canopy" and canopy["co-units"] == "East Station"
     assert canopy["light"] == "● red" and canopy["urges"] == 1 and canopy["days overdue"] == 5
     assert canopy["latest report"].startswith("2026-11-20 30% begun")
+    # dates are Excel dates, so a meeting can sort and filter on them
+    assert canopy["deadline"] == datetime(2026, 11, 15) and canopy["original deadline"] == datetime(2026, 11, 15)
+    deadline_cell = sheet.cell(row=5, column=header.index("deadline") + 1)
+    assert deadline_cell.is_date and deadline_cell.number_format == "yyyy-mm-dd"
     light_cell = sheet.cell(row=5, column=header.index("light") + 1)
     assert light_cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4")
@@ -50,6 +55,7 @@ def test_xlsx_ledger(stocked, tmp_path):
     assert sheet.print_title_rows == "$4:$4"
     log_rows = list(book["Log"].iter_rows(values_only=True))
     assert any(r[4] and r[4].startswith("urge") and r[5] == "快一点" for r in log_rows[4:])
+    assert all(r[1] == datetime(2026, 11, 20, 9, 0) for r in log_rows[4:])  # the frozen clock, UTC
     cards = [r[0] for r in book["Scorecards"].iter_rows(values_only=True)][4:]
     assert "Finance" in cards and "  East Depot" in cards
 

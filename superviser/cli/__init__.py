@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         _fail(_("interrupted; nothing more was written"), 130)
     except click.UsageError as error:
-        where = f"{error.ctx.command_path}: " if error.ctx else ""
+        # _fail names the program already; name the subcommand too, if there is one.
+        sub = error.ctx.command_path.partition(" ")[2] if error.ctx else ""
+        where = f"{sub}: " if sub else ""
         hint = _("(see {command} --help)").format(command=error.ctx.command_path) if error.ctx else ""
         _fail(f"{where}{error.format_message()} {hint}".strip(), 2)
     except click.ClickException as error:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
+from contextlib import contextmanager
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,20 @@ class Exported:
 def default_name(fmt: str) -> str:
     kind = _("ledger") if fmt in ("xlsx", "csv") else _("bulletin")
     return f"superviser-{kind}-{clock.today().isoformat()}{EXTENSIONS[fmt]}"
+
+
+@contextmanager
+def _without_cycle_collection():
+    """Writers allocate a million short-lived cells, none of them in a cycle; the cyclic
+    collector would walk them again and again (measured: 9.4 s against 5.8 s for the
+    xlsx of 10,000 objectives). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def render(report, fmt: str) -> bytes:
@@ -65,8 +81,9 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
         raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
     db = session.db
     roles.check(db, session.login, "export")
-    report = build(db, scope, session.login, with_steps=fmt == "xlsx")
-    data = render(report, fmt)
+    with _without_cycle_collection():
+        report = build(db, scope, session.login, with_steps=fmt == "xlsx")
+        data = render(report, fmt)
     target = Path(path).expanduser() if path else None
     temporary = None
     if target:

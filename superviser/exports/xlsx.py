@@ -3,6 +3,8 @@ the period, the unit scorecards."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from rich.cells import cell_len
 
 from superviser import dates, text
@@ -11,6 +13,19 @@ from superviser.i18n import _
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
+DATE_COLUMNS = {"decision_date", "deadline", "original_deadline"}
+# Excel counts days from 30 December 1899; dates and times are written as such numbers
+# so that people can sort and filter on them (and numbers are cheaper cells than text).
+_EXCEL_DAY0 = date(1899, 12, 30).toordinal()
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _excel_date(value: str):
+    return date.fromisoformat(value).toordinal() - _EXCEL_DAY0 if value else ""
+
+
+def _excel_time(stamp: str) -> float:
+    return (dates.local(stamp) - _EXCEL_EPOCH).total_seconds() / 86400
 
 
 def _width(values, floor: int = 6, ceiling: int = 50) -> int:
@@ -22,9 +37,10 @@ def _width(values, floor: int = 6, ceiling: int = 50) -> int:
 def write(report: Report, target) -> None:
     import xlsxwriter
 
-    # constant_memory: rows go to disk as they are written (a 100,000-step log sheet
-    # would otherwise be held in memory and written again at the end).
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
+    # Not constant_memory: holding the cells and writing shared strings at the end is
+    # faster (measured: 3.6 s against 4.5 s for 600,000 cells) and repeats such as
+    # logins and actions are stored once.
+    book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": _("Supervision ledger"), "author": report.made_by_name,
                          "comments": " / ".join(report.meta_lines())})
@@ -34,9 +50,11 @@ def write(report: Report, target) -> None:
     wrap = book.add_format({"valign": "top", "text_wrap": True})
     fills = {light: book.add_format({"bg_color": colour, "valign": "top"}) for light, colour in FILLS.items()}
     muted = book.add_format({"font_color": "#666666"})
+    day = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd", "align": "left"})
+    minute = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm", "align": "left"})
 
     def sheet(name: str, headings: list[str], rows: list[list], widths: list[int], *, wrap_at=(), light_at=None,
-              lights_of=None):
+              lights_of=None, formats=None, top=False):
         ws = book.add_worksheet(name)
         ws.set_landscape()
         ws.set_paper(9)  # A4
@@ -47,7 +65,10 @@ def write(report: Report, target) -> None:
         ws.write(1, 0, "  ·  ".join(report.meta_lines()[:3]), muted)
         header_row = 3
         for col, width in enumerate(widths):
-            ws.set_column(col, col, width, wrap if col in wrap_at else cell)
+            # Rows with wrapped text are tall; ``top`` keeps their other cells at the top. Sheets
+            # of one-line rows go without: a format on every cell costs a second per 600,000.
+            plain = cell if top else None
+            ws.set_column(col, col, width, (formats or {}).get(col) or (wrap if col in wrap_at else plain))
         light_at = light_at if lights_of else None
         ws.write_row(header_row, 0, headings, head)
         # The columns' formats (set_column above) apply to their cells; only the light
@@ -76,19 +97,27 @@ def write(report: Report, target) -> None:
     sheet_names = [_("Ledger"), _("Log"), _("Scorecards")]
 
     # 1. the ledger (user text cleaned once here; the log's text comes cleaned)
-    rows = [[text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)] for row in report.objectives]
-    headings = ledger_headings()
     keys = [key for key, _heading in LEDGER]
-    widths = [_width([h] + [r[i] for r in rows[:2000]], ceiling=60 if keys[i] in TEXT_COLUMNS else 30)
+    at_dates = [i for i, key in enumerate(keys) if key in DATE_COLUMNS]
+    rows = []
+    for row in report.objectives:
+        values = [text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)]
+        for i in at_dates:
+            values[i] = _excel_date(values[i])
+        rows.append(values)
+    headings = ledger_headings()
+    widths = [max(11, _width([h])) if i in at_dates else
+              _width([h] + [r[i] for r in rows[:2000]], ceiling=60 if keys[i] in TEXT_COLUMNS else 30)
               for i, h in enumerate(headings)]
     sheet(sheet_names[0], headings, rows, widths, wrap_at={i for i, k in enumerate(keys) if k in TEXT_COLUMNS},
-          light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives])
+          light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives],
+          formats={i: day for i in at_dates}, top=True)
 
     # 2. the log steps in the period
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
-    log_rows = [[s["seq"], dates.moment(s["at"]), text.one_line(s["actor"]), s["objective"] or s["decision"] or "",
+    log_rows = [[s["seq"], _excel_time(s["at"]), text.one_line(s["actor"]), s["objective"] or s["decision"] or "",
                  s["what"], text.one_line(s["detail"])] for s in report.steps]
-    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70])
+    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70], formats={1: minute})
 
     # 3. the scorecards
     card_headings = [_("unit"), _("open"), _("overdue"), _("closed"), _("on time"), _("avg delay"), _("urges"),
