@@ -30,6 +30,8 @@ def clean(value: object) -> str:
 
 def one_line(value: object) -> str:
     """Cleaned text folded onto one line (titles, names, table cells)."""
+    if value.__class__ is str and value.isprintable() and "  " not in value:
+        return value.strip()  # nothing to clean or fold: the common case, checked in C
     return _SPACES.sub(" ", clean(value)).strip()
 
 
