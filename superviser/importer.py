@@ -16,7 +16,7 @@ from pathlib import Path
 
 from superviser import clock, journal, lifecycle, refs, roles, store, text
 from superviser.errors import InvalidInput, NotFound, SuperviserError
-from superviser.i18n import N_, _, everywhere
+from superviser.i18n import N_, _, everywhere, ngettext
 from superviser.services.base import Session, created
 from superviser.services.registry import insert_decision, insert_objective
 
@@ -73,7 +73,8 @@ class Outcome:
     mapping: dict[str, str]  # heading → field
     rows: int = 0
     decisions: list[str] = field(default_factory=list)
-    objectives: list[str] = field(default_factory=list)
+    # each created objective: ref, row, was (its old reference), title, lead, deadline
+    objectives: list[dict] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     dry_run: bool = False
@@ -82,6 +83,14 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+    def counts(self) -> str:
+        """"3 objectives, 1 decision, 0 units", in the user's language."""
+        o, d, u = len(self.objectives), len(self.decisions), len(self.units)
+        return _("{objectives}, {decisions}, {units}").format(
+            objectives=ngettext("{n} objective", "{n} objectives", o).format(n=o),
+            decisions=ngettext("{n} decision", "{n} decisions", d).format(n=d),
+            units=ngettext("{n} unit", "{n} units", u).format(n=u))
 
 
 def read_rows(path: Path) -> list[list]:
@@ -281,12 +290,12 @@ def _run(session: Session, body, columns, outcome: Outcome, *, create_units: boo
             db.conn.execute("UPDATE objectives SET last_report_on = ? WHERE id = ?", (on_date, made["id"]))
         if item["ref"]:
             old_to_new[item["ref"]] = made
-        outcome.objectives.append(made["ref"])
+        outcome.objectives.append({"ref": made["ref"], "row": number, "was": item["ref"] or None,
+                                   "title": item["title"], "lead": item["lead"], "deadline": item["deadline"].isoformat()})
     if not outcome.rejected:
         outcome.seq = journal.append(
             db, actor=actor, action="import",
-            detail=_("{name}: {objectives} objectives, {decisions} decisions, {units} units").format(
-                name=name, objectives=len(outcome.objectives), decisions=len(outcome.decisions), units=len(outcome.units)),
+            detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),
             changes={"import.objectives": [None, len(outcome.objectives)], "import.file": [None, name]})
 
 

@@ -38,10 +38,10 @@ def test_chinese_headings_are_recognised(office, tmp_path):
     assert outcome.ok and len(outcome.objectives) == 2 and len(outcome.decisions) == 1
     assert outcome.mapping["牵头单位"] == "lead" and outcome.mapping["完成时限"] == "deadline"
     db = store.connect(office.path)
-    first = objectives.get(db, outcome.objectives[0])
+    first = objectives.get(db, outcome.objectives[0]["ref"])
     assert first["status"] == "in_progress" and first["percent"] == 40 and first["deadline"] == "2026-12-20"
     assert first["co_units"] == ["East Station", "Planning"] and first["detail"] == "年底前完成"
-    assert objectives.get(db, outcome.objectives[1])["status"] == "registered"
+    assert objectives.get(db, outcome.objectives[1]["ref"])["status"] == "registered"
     actions = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 4")]
     assert actions == ["import", "objective.add", "objective.add", "decision.add"]
     assert journal.audit(db).ok
@@ -96,7 +96,7 @@ def test_xlsx_with_real_dates(office, tmp_path):
     sheet.append(["Fix the roof", "Finance", datetime.datetime(2026, 12, 5), 0.5])
     book.save(tmp_path / "l.xlsx")
     outcome = import_ledger(office.director, tmp_path / "l.xlsx")
-    item = objectives.get(store.connect(office.path), outcome.objectives[0])
+    item = objectives.get(store.connect(office.path), outcome.objectives[0]["ref"])
     assert item["deadline"] == "2026-12-05" and item["percent"] == 50
 
 
@@ -135,6 +135,7 @@ def test_cli_import(office, tmp_path, cli):
     path = write_csv(tmp_path / "台账.csv", CHINESE)
     dry = cli("--db", office.path, "import", path, "--dry-run")
     assert dry.code == 0 and "would create: 2 objectives" in dry.out
+    assert "2026-002.1  修订公文处理办法 · Finance · 2026-12-20" in dry.out  # each objective it would make
     bad = write_csv(tmp_path / "bad.csv", [["title", "lead unit", "deadline"], ["X", "Finance", "soon"]])
     ran = cli("--db", office.path, "import", bad, "--json")
     result = json.loads(ran.out)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from superviser import dates, lifecycle, lights
+from superviser import dates, lifecycle, lights, text
 from superviser.cli.common import Env, emit_json, json_option, pass_env
 from superviser.i18n import _
 
@@ -31,10 +31,10 @@ def _scope(since, until, decision_ref, unit_name, light, status):
 @click.option("--format", "fmt", required=True, type=click.Choice(["xlsx", "docx", "md", "html", "csv"]))
 @click.option("--since", metavar="DATE", help=_("Start of the period."))
 @click.option("--until", metavar="DATE", help=_("End of the period."))
-@click.option("--decision", "decision_ref", metavar="DECISION")
+@click.option("--decision", "decision_ref", metavar="DECISION", help=_("Only this decision's objectives."))
 @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives (lead or co-unit)."))
-@click.option("--light", type=click.Choice(list(lights.LIGHTS)))
-@click.option("--status", type=click.Choice(lifecycle.STATUSES))
+@click.option("--light", type=click.Choice(list(lights.LIGHTS)), help=_("Only objectives with this light."))
+@click.option("--status", type=click.Choice(lifecycle.STATUSES), help=_("Only objectives in this status."))
 @click.option("-o", "--output", metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
                                                         "Default: a dated name in this folder."))
 @json_option
@@ -98,11 +98,14 @@ def import_(env: Env, path, maps, dry_run, create_units, decision_ref, source, a
     if not outcome.ok:
         click.echo(_("nothing was imported ({n} problems to fix)").format(n=len(outcome.rejected)), err=True)
         return 2
-    verb = _("would create") if dry_run else _("created")
-    click.echo(_("{verb}: {objectives} objectives, {decisions} decisions, {units} units").format(
-        verb=verb, objectives=len(outcome.objectives), decisions=len(outcome.decisions), units=len(outcome.units)))
+    said = _("would create: {counts}") if dry_run else _("created: {counts}")
+    click.echo(said.format(counts=outcome.counts()))
     if outcome.units:
         click.echo(_("units: {names}").format(names="、".join(outcome.units)))
+    for made in outcome.objectives:
+        was = f" ← {made['was']}" if made["was"] and made["was"] != made["ref"] else ""
+        click.echo(f"  {made['ref']}{was}  {text.one_line(made['title'])} · {text.one_line(made['lead'])} · "
+                   f"{made['deadline']}")
     return 0
 
 
