@@ -133,6 +133,19 @@ class FormScreen(Localized, ModalScreen):
     def on_mount(self) -> None:
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
         (fields[0] if fields else self.query_one("#submit")).focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Give the fields every row the title, messages and buttons leave, so a long form
+        scrolls inside while its save key stays in view (CSS can only give a fixed share)."""
+        form, fields = self.query_one("#form"), self.query_one("#form-fields")
+        others = sum(child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
+                     for child in form.children if child is not fields and child.display)
+        frame = form.outer_size.height - form.content_size.height
+        fields.styles.max_height = max(3, self.size.height - frame - others)
 
     # --- values and checks ---------------------------------------------------------------
     def value(self, f: Field):
@@ -190,6 +203,7 @@ class FormScreen(Localized, ModalScreen):
         form_error = self.query_one("#form-error", Static)
         form_error.update(Content(general))
         form_error.set_class(bool(general), "-shown")
+        self.call_after_refresh(self._fit)
         for f in self.fields:
             if f.key in errors:
                 self.query_one(f"#field-{f.key}").focus()
