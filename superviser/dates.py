@@ -62,28 +62,22 @@ def days_left(deadline: str | date | None, today: date | None = None) -> int | N
     return clock.days_between(today or clock.today(), deadline)
 
 
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]
+def _day(day: str | date) -> date:
+    return date.fromisoformat(day[:10]) if isinstance(day, str) else day
 
 
 def long_date(day: str | date) -> str:
-    """A date written out: "20 November 2026" / "2026年11月20日"."""
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    if current().startswith("zh"):
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """A date written out in the user's language: "November 20, 2026", "2026年11月20日"."""
+    from babel.dates import format_date  # imported on first use: it loads locale data
+
+    return format_date(_day(day), "long", locale=current())
 
 
 def short_date(day: str | date) -> str:
-    """"23 Nov" / "11月23日"."""
-    if isinstance(day, str):
-        day = date.fromisoformat(day[:10])
-    if current().startswith("zh"):
-        return f"{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS[day.month - 1][:3]}"
+    """Day and month: "Nov 23", "11月23日"."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMd", _day(day), locale=current())
 
 
 def week_label(day: str | date, today: date | None = None) -> str:

@@ -9,7 +9,7 @@ def test_digest_groups_by_unit(office, cli):
     office.objective(title="Soon thing", lead="Planning", deadline="2026-11-21", status="accepted")
     office.objective(title="Done thing", deadline="2026-11-25", status="submitted")
     text = cli("--db", office.path, "digest").out
-    assert text.startswith("superviser digest · 20 November 2026")
+    assert text.startswith("superviser digest · November 20, 2026")
     overdue = text.index("Overdue (1)")
     assert text.index("Finance", overdue) < text.index("Late thing (overdue by 5 days)")
     assert "Soon thing (due tomorrow)" in text and "Done thing (verify)" in text

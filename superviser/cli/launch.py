@@ -20,15 +20,17 @@ def prepare_demo(env: Env) -> None:
 
 def prefetch_dashboard(session) -> Future:
     """The dashboard's data, read on another thread (and core) while Textual starts."""
-    from superviser import store
+    from superviser import clock, dates, store
     from superviser.read.dashboard import dashboard
 
     def read() -> dict:
         db = store.reopen(session.db)
         try:
-            return dashboard(db)
+            data = dashboard(db)
         finally:
             db.conn.close()
+        dates.short_date(clock.today())  # loads the calendar's names here, not on the first frame
+        return data
 
     future: Future = Future()
     threading.Thread(target=lambda: _fulfil(future, read), daemon=True, name="dashboard-prefetch").start()

@@ -100,7 +100,7 @@ async def test_deadlines_grouped_by_week_overdue_first(demo_db):
         await settle(pilot)
         rows = app.screen.query_one(PagedTable).rows_loaded
         headings = [r["heading"] for r in rows if r.get("heading")]
-        assert headings[:3] == ["Overdue", "This week (to 22 Nov)", "Next week (from 23 Nov)"]
+        assert headings[:3] == ["Overdue", "This week (to Nov 22)", "Next week (from Nov 23)"]
         assert rows[1]["ref"] == "2026-002.2"
 
 
