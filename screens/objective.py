@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
@@ -16,7 +14,7 @@ from screens import render
 from screens.base import BaseScreen, title_bar
 from screens.localize import Localized
 from screens.messages import DataChanged
-from screens.steps import STEP_KEYS, form, possible, refusal, undo_form
+from screens.steps import STEP_KEYS, allowed, form, refusal, show_only_allowed, undo_form
 from superviser import dates, describe, lifecycle, lights, text
 from superviser.i18n import N_, _
 from superviser.read import objectives
@@ -174,13 +172,7 @@ class ObjectiveScreen(Localized, BaseScreen):
         return Content("\n").join(lines)
 
     def _show_possible_steps(self, item: dict) -> None:
-        """Footer: the steps possible now for this person; the other keys still answer, with the reason."""
-        allowed = {s for s in possible(item) if refusal(s, item, self.app.person, self.app.login) is None}
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, show=b.action[6:-2] in allowed) if b.action.startswith("step(") else b for b in bindings
-            ]
-        self.refresh_bindings()
+        show_only_allowed(self, "step", allowed(item, self.app.person, self.app.login))
 
     # --- acting ----------------------------------------------------------------------------
     def action_step(self, step: str) -> None:

@@ -18,7 +18,7 @@ from screens.forms import Field, FormScreen
 from screens.localize import Localized
 from screens.messages import DataChanged
 from screens.objective import facts
-from screens.steps import form, refusal
+from screens.steps import allowed, form, refusal, show_only_allowed
 from superviser import dates, describe, lifecycle, lights, review, text
 from superviser.errors import SuperviserError
 from superviser.i18n import N_, _
@@ -32,6 +32,7 @@ BULK = {"urge", "note"}
 
 class ReviewScreen(Localized, BaseScreen):
     BINDINGS = [
+        # In the order of a morning: act, then mark the item reviewed or skip it.
         Binding("c", "act('urge')", N_("Urge"), id="review.urge"),
         Binding("i", "act('inspect')", N_("Inspect"), id="review.inspect"),
         Binding("p", "act('progress')", N_("Progress"), id="review.progress"),
@@ -42,9 +43,9 @@ class ReviewScreen(Localized, BaseScreen):
         Binding("n", "act('note')", N_("Note"), id="review.note"),
         Binding("m", "mark", N_("Reviewed"), id="review.mark"),
         Binding("s", "skip", N_("Skip"), id="review.skip"),
-        Binding("space", "select", N_("Select"), id="review.select"),
-        Binding("u", "undo", N_("Undo"), id="review.undo"),
         Binding("f", "finish", N_("Finish"), id="review.finish"),
+        Binding("u", "undo", N_("Undo"), id="review.undo"),
+        Binding("space", "select", N_("Select"), id="review.select"),
         Binding("right,j", "move(1)", N_("Next"), show=False, id="review.next"),
         Binding("left,k", "move(-1)", N_("Previous"), show=False, id="review.previous"),
         Binding("enter", "open", N_("Open"), show=False, id="review.open"),
@@ -191,6 +192,7 @@ class ReviewScreen(Localized, BaseScreen):
                 line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
             lines.append(line)
         self.query_one("#review-history", Static).update(Content("\n").join(lines))
+        show_only_allowed(self, "act", allowed(item, self.app.person, self.app.login))
         self._title()
         if self.items:
             self._point_queue()

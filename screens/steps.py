@@ -59,6 +59,26 @@ def possible(objective: dict) -> set[str]:
     return out
 
 
+def allowed(objective: dict, person: dict | None, login: str) -> set[str]:
+    """The UI steps this person can take on the objective now (approve and reject are the
+    review's two keys for the objective screen's one extension decision)."""
+    found = possible(objective)
+    if "extend.decide" in found:
+        found |= set(REVIEW_ONLY)
+    return {s for s in found if refusal(s, objective, person, login) is None}
+
+
+def show_only_allowed(screen, action: str, steps: set[str]) -> None:
+    """Show in the key bar only the ``action('step')`` keys in ``steps``; the others still
+    answer when pressed, with the reason they cannot be taken."""
+    prefix = f"{action}('"
+    bindings_map = screen._bindings.key_to_bindings
+    for key, bindings in bindings_map.items():
+        bindings_map[key] = [replace(b, show=b.action[len(prefix):-2] in steps) if b.action.startswith(prefix) else b
+                             for b in bindings]
+    screen.refresh_bindings()
+
+
 def refusal(step: str, objective: dict, person: dict | None, login: str) -> str | None:
     """Why this step cannot be taken now (status or role), in the core's words; None if it can."""
     spec = BY_STEP.get(step) or REVIEW_ONLY[step]

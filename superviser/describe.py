@@ -60,7 +60,8 @@ def summary(entry: dict, units: dict[int, str]) -> str:
     if "status" in changes and action not in ("objective.add",):
         before, after = pair("status")
         parts.append(f"{lifecycle.status_label(before)} → {lifecycle.status_label(after)}")
-    return "; ".join(parts)
+    # Translators: between the parts of a step's summary ("40% → 60%; accepted → in progress")
+    return _("; ").join(parts)
 
 
 def headline(entry: dict, units: dict[int, str]) -> str:

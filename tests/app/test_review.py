@@ -120,6 +120,25 @@ async def test_refused_review_action_says_why(demo_db):
         assert any("only a director may do this" in n for n in notes)
 
 
+async def test_key_bar_offers_the_steps_this_item_allows(demo_db):
+    def key_bar(app) -> str:
+        from screens.widgets.key_bar import KeyBar
+
+        return str(app.screen.query_one(KeyBar).render())
+
+    for login, may_approve in (("boss", True), ("chen.jing", False)):
+        app = make_app(demo_db, login=login)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_review(pilot)
+            assert screen.items[screen.pos]["category"] == "overdue"
+            keys = key_bar(app)
+            assert "Urge" in keys and "Reviewed" in keys and "Skip" in keys and "Help" in keys
+            assert "Approve" not in keys and "Verify" not in keys
+            screen._go(next(i for i, item in enumerate(screen.items) if item["ref"] == "2026-004.3"))
+            await settle(pilot)
+            assert ("Approve" in key_bar(app)) is may_approve
+
+
 async def test_review_from_the_command_line_opens_on_the_review(demo_db):
     app = make_app(demo_db, start="review")
     async with app.run_test(size=(120, 40)) as pilot:
