@@ -176,8 +176,9 @@ def list_objectives(
     db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
     thresholds: Thresholds | None = None,
 ) -> list[dict]:
-    """A page of objectives, shaped for display and JSON."""
-    return page(db, flt, limit=limit, offset=offset, order=order, thresholds=thresholds)[0]
+    """A page of objectives, shaped for display and JSON (without the total, so that
+    reading stops once the page is full)."""
+    return page(db, flt, limit=limit, offset=offset, order=order, thresholds=thresholds, count=False)[0]
 
 
 def page(
