@@ -87,8 +87,25 @@ class PagedTable(DataTable):
         self._visible: list[int] = list(range(len(columns)))
         self._loading = False
         self._generation = 0
+        self._style_signature: tuple | None = None
+
+    def notify_style_update(self) -> None:
+        """Keep the rendered cells when the table's styles did not change.
+
+        Textual applies a screen's CSS again each time the screen comes back (every
+        section switch), and DataTable then renders every visible cell anew: about 90 ms
+        for a page at 120x40. Focus, hover, classes, the theme and the table's own rules
+        are what its cells' looks depend on."""
+        signature = (self.app.theme, frozenset(self.get_pseudo_classes()), frozenset(self.classes),
+                     repr(self.styles.base._rules))
+        if signature == self._style_signature:
+            super(DataTable, self).notify_style_update()  # the widget's own caches only
+            return
+        self._style_signature = signature
+        super().notify_style_update()
 
     # --- sizing -------------------------------------------------------------------------
+
     def _layout(self, width: int) -> tuple[list[int], list[int]]:
         """Which columns show at this width, and how wide each is."""
         visible = [i for i, c in enumerate(self._columns) if width >= c.hide_below]
@@ -103,9 +120,6 @@ class PagedTable(DataTable):
         widths = [c.width if c.width is not None else share for c in shown]
         return visible, widths
 
-    def _fit(self, width: int) -> list[int]:
-        return self._layout(width)[1]
-
     def _build_columns(self) -> None:
         self._visible, self._widths = self._layout(self.size.width or 80)
         self.clear(columns=True)
@@ -115,13 +129,21 @@ class PagedTable(DataTable):
         self._add(self.rows_loaded)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._layout(event.size.width) != (self._visible, self._widths):
+        if not self._widths:
+            self._start()
+        elif self._layout(event.size.width) != (self._visible, self._widths):
             keep = self.cursor_row
             self._build_columns()
             if self.row_count:
                 self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
 
     def on_mount(self) -> None:
+        # A table mounted on a new screen has no size until the first layout: building
+        # its columns for a guessed width would render every cell twice.
+        if self.size.width:
+            self._start()
+
+    def _start(self) -> None:
         self._build_columns()
         if self._first is not None:
             self.preload(self._first)
@@ -129,6 +151,8 @@ class PagedTable(DataTable):
 
     # --- rows -----------------------------------------------------------------------------
     def _add(self, rows: list[dict]) -> None:
+        if not self._widths:
+            return  # no columns yet: the rows are kept and added when they are built
         key = self.source.key if self.source else (lambda row: str(id(row)))
         for row in rows:
             cells = self._render(row)
