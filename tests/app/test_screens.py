@@ -185,3 +185,21 @@ async def test_each_screen_loads_its_data_once(demo_db, monkeypatch):
             await settle(pilot)
     assert sorted(loads) == sorted(["DashboardScreen", "DecisionsScreen", "DecisionScreen", "ObjectiveScreen",
                                     "LogScreen", "ReviewScreen"])
+
+
+async def test_a_table_keeps_its_rendered_cells_until_its_looks_change(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        table._cell_render_cache["marker"] = []  # gone if the cells are rendered anew
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "marker" in table._cell_render_cache  # the section came back: same looks, same cells
+        table.blur()  # losing the focus changes the cursor's colours: render again
+        await settle(pilot)
+        assert "marker" not in table._cell_render_cache
