@@ -51,3 +51,32 @@ async def test_a_viewer_may_export_a_stranger_may_not(demo_db, tmp_path):
         await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
         assert any("superviser person add visitor" in n for n in notes)
+
+
+async def test_in_a_browser_the_export_downloads(demo_db, tmp_path, monkeypatch):
+    from screens.app import SuperviserApp
+
+    monkeypatch.setattr(SuperviserApp, "is_web", property(lambda self: True))
+    app = make_app(demo_db)
+    delivered = []
+    app.deliver_binary = lambda data, **kw: delivered.append((data.read(), kw))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-format", Select).value = "csv"
+        folder = tmp_path / "exports"
+        folder.mkdir()
+        form.query_one("#field-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await settle(pilot)
+            if delivered:
+                break
+            await asyncio.sleep(0.05)
+    data, options = delivered[0]
+    assert data.startswith("\ufeff".encode()) and "2026-002.2" in data.decode("utf-8-sig")
+    assert options["save_filename"].startswith("superviser-ledger-") and options["save_filename"].endswith(".csv")
+    assert list(folder.iterdir()) == []  # nothing left on the server
+    assert log.entries(store.connect(demo_db), limit=1)[0]["action"] == "export"
