@@ -49,7 +49,7 @@ def open_export(app, scope: dict | None = None) -> None:
                        unit=v["unit"] or None, light=v["light"] or None, status=v["status"] or None)
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
-        target = None if web else _free_name(Path(v["folder"]).expanduser() / name)
+        target = None if web else free_name(Path(v["folder"]).expanduser() / name)
         made = export(session, v["format"], chosen, target, name=name)
         where = made.path if made.path else name
         result = Result(_("Saved {where}: {n} objectives; log anchor #{seq}").format(
@@ -66,7 +66,7 @@ def open_export(app, scope: dict | None = None) -> None:
                     deliver)
 
 
-def _free_name(path: Path) -> Path:
+def free_name(path: Path) -> Path:
     """``path``, or ``name (2).ext`` and so on if it is taken: an export never overwrites."""
     candidate, n = path, 1
     while candidate.exists():

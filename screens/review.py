@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from textual import work
@@ -394,9 +395,9 @@ class ReviewSummary(Localized, ModalScreen):
             with VerticalScroll():
                 yield Static(Content("\n").join(lines), id="summary-text")
             with Horizontal(id="form-buttons"):
-                yield Button(_("Copy"), id="copy")
-                yield Button(_("Save as Markdown"), id="save")
-                yield Button(_("Close"), variant="primary", id="close")
+                yield Button(_("Copy (y)"), id="copy", compact=True)
+                yield Button(_("Save as Markdown (w)"), id="save", compact=True)
+                yield Button(_("Close (esc)"), variant="primary", id="close", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"copy": self.action_copy, "save": self.action_save, "close": self.action_close}[event.button.id]()
@@ -406,9 +407,14 @@ class ReviewSummary(Localized, ModalScreen):
         self.notify(_("Summary copied to the clipboard."), markup=False)
 
     def action_save(self) -> None:
+        from screens.export import free_name
         from superviser import clock
 
-        path = Path.home() / f"superviser-review-{clock.today().isoformat()}.md"
+        name = f"superviser-review-{clock.today().isoformat()}.md"
+        if self.app.is_web:  # in a browser the file downloads
+            self.app.deliver_binary(io.BytesIO(self.markdown.encode("utf-8")), save_filename=name, name=name)
+            return
+        path = free_name(Path.home() / name)
         path.write_text(self.markdown, encoding="utf-8")
         self.notify(_("Saved to {path}").format(path=path), markup=False)
 

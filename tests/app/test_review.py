@@ -144,3 +144,19 @@ async def test_review_from_the_command_line_opens_on_the_review(demo_db):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_summary_saves_as_markdown_without_overwriting(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(pilot)
+        await pilot.press("m", "f")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewSummary)
+        assert "Close (esc)" in str(app.screen.query_one("#close").label)
+        await pilot.press("w", "w")
+        await settle(pilot)
+    saved = sorted(p.name for p in tmp_path.glob("superviser-review-*.md"))
+    assert saved == ["superviser-review-2026-11-20 (2).md", "superviser-review-2026-11-20.md"]
+    assert "marked reviewed: 1" in (tmp_path / saved[1]).read_text(encoding="utf-8")
