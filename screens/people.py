@@ -18,10 +18,14 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(r, roles.role_label(r)) for r in roles.ROLES]
 
 
+class PeopleTable(PagedTable):
+    # Enter is the table's own key (it selects the row); naming it here puts it in the key bar.
+    BINDINGS = [Binding("enter", "select_cursor", N_("Change"), id="people.edit")]
+
+
 class PeopleScreen(ListScreen):
     BINDINGS = [
         Binding("n", "add", N_("Add a person"), id="people.add"),
-        Binding("enter", "edit", N_("Change"), id="people.edit"),
         Binding("delete", "deactivate", N_("Deactivate"), id="people.deactivate"),
     ]
 
@@ -43,7 +47,7 @@ class PeopleScreen(ListScreen):
             return [render.plain(row["login"]), render.plain(row["name"]), render.plain(roles.role_label(row["role"])),
                     render.plain(row["unit"] or ""), render.plain(_("yes") if row["active"] else _("no"))]
 
-        return PagedTable(columns, cells, Source(fetch, key=lambda r: r["login"]), id="list")
+        return PeopleTable(columns, cells, Source(fetch, key=lambda r: r["login"]), id="list")
 
     def _allowed(self) -> bool:
         problem = roles.refusal("person.add", self.app.person["role"] if self.app.person else None, self.app.login)
