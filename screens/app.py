@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from screens import keymap
+from screens import render
 from screens.backend import Backend
 from screens.commands import JumpProvider
 from screens.dashboard import DashboardScreen
@@ -54,6 +55,8 @@ class SuperviserApp(Localized, App):
 
     def __init__(self, session: Session, start: str | None = None, prefetched: Future | None = None):
         super().__init__()
+        render.use_colour(not self.no_color)  # Textual reads NO_COLOR (and removes it) just above
+        self.set_class(self.no_color, "-monochrome")
         self.prefetched = prefetched  # the dashboard's first data, read while the app started
         self.backend = Backend(session)
         self.person = session.person()

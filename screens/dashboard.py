@@ -106,7 +106,7 @@ def _unit_cells(card: dict) -> list:
     lead = card["lead"]
     rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
     return [render.plain(card["name"]), render.number(lead["open"]),
-            Text(str(lead["overdue"]), justify="right", style="bold red" if lead["overdue"] else "dim"),
+            Text(str(lead["overdue"]), justify="right", style=render.STYLES["alert"] if lead["overdue"] else "dim"),
             Text(rate, justify="right"), render.number(lead["urges"])]
 
 

@@ -20,8 +20,6 @@ from superviser.i18n import N_, _
 from superviser.read import objectives
 from superviser.services.undo import UNDOABLE
 
-STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "grey": "dim"}
-
 
 def facts(pairs: list[tuple[str, Content | str]]) -> Content:
     """Label/value lines with the labels padded to one width (CJK-aware)."""
@@ -97,7 +95,7 @@ class ObjectiveScreen(Localized, BaseScreen):
     def _facts(self, item: dict) -> Content:
         light = item["light"]
         light_line = Content.assemble(
-            (f"{lights.SYMBOLS[light]} {lights.label(light)}", STYLE[light]), " — ", Content(text.one_line(item["light_explained"])))
+            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ", Content(text.one_line(item["light_explained"])))
         deadline = item["deadline"]
         if item["status"] in lifecycle.AWAITED:
             deadline = f"{deadline} ({dates.relative_deadline(item['deadline'])})"
@@ -123,7 +121,7 @@ class ObjectiveScreen(Localized, BaseScreen):
         if item.get("extension_to"):
             pairs.append((_("extension asked"), Content.styled(
                 _("{old} → {new}, waiting for the director").format(old=item["deadline"], new=item["extension_to"]),
-                "bold yellow")))
+                render.STYLES["waiting"])))
         return facts(pairs)
 
     def _children(self, item: dict) -> Content | str:
@@ -132,7 +130,7 @@ class ObjectiveScreen(Localized, BaseScreen):
         lines = [section(_("Sub-objectives"))]
         for sub in item["sub_objectives"]:
             lines.append(Content.assemble(
-                (lights.SYMBOLS[sub["light"]] + " ", STYLE[sub["light"]]), (sub["ref"], "bold"), "  ",
+                (lights.SYMBOLS[sub["light"]] + " ", render.STYLES[sub["light"]]), (sub["ref"], "bold"), "  ",
                 Content(text.one_line(sub["title"])), ("  " + lifecycle.status_label(sub["status"]), "dim")))
         return Content("\n").join(lines)
 

@@ -8,7 +8,22 @@ from textual.content import Content
 
 from superviser import dates, lifecycle, lights, text
 
-LIGHT_STYLES = {"red": "bold red", "yellow": "bold yellow", "green": "green", "grey": "dim"}
+# Hex rather than ANSI names: Textual passes ANSI red through its theme and a 16-colour
+# terminal then shows it magenta. These become bright red, yellow and green there.
+RED, YELLOW, GREEN = "#E5484D", "#F2C94C", "#3FB950"
+_COLOUR = {"red": f"bold {RED}", "yellow": f"bold {YELLOW}", "green": GREEN, "grey": "dim", "alert": f"bold {RED}",
+           "waiting": f"bold {YELLOW}", "done": GREEN}
+# With NO_COLOR, Textual greys every colour by its brightness, and red and green turn dark grey
+# on a dark background. Weight stands in for colour there; symbols and words carry the meaning.
+_MONOCHROME = {"red": "bold", "yellow": "bold", "green": "", "grey": "dim", "alert": "bold", "waiting": "bold",
+               "done": ""}
+STYLES = dict(_COLOUR)
+
+
+def use_colour(on: bool) -> None:
+    """Colours, or their stand-ins when the terminal or the person asks for none."""
+    STYLES.clear()
+    STYLES.update(_COLOUR if on else _MONOCHROME)
 
 
 def plain(value) -> Text:
@@ -24,7 +39,7 @@ def content(value) -> Content:
 def light(colour: str, *, word: bool = True) -> Text:
     """The light as a symbol and a word, so it never depends on colour alone."""
     label = f"{lights.SYMBOLS[colour]} {lights.label(colour)}" if word else lights.SYMBOLS[colour]
-    return Text(label, style=LIGHT_STYLES[colour], no_wrap=True, overflow="ellipsis")
+    return Text(label, style=STYLES[colour], no_wrap=True, overflow="ellipsis")
 
 
 def status(value: str) -> Text:
@@ -35,14 +50,14 @@ def due(row: dict, *, short: bool = True) -> Text:
     """"in 3 days" / "2 days late" while the office waits; the date otherwise."""
     if row["status"] in lifecycle.AWAITED:
         phrase = dates.relative_deadline(row["deadline"], short=short)
-        style = "bold red" if row["deadline"] < dates.clock.today().isoformat() else ""
+        style = STYLES["alert"] if row["deadline"] < dates.clock.today().isoformat() else ""
         return Text(phrase, style=style, no_wrap=True, overflow="ellipsis")
     return Text(row["deadline"], style="dim", no_wrap=True)
 
 
 def percent_bar(value: int, width: int = 6) -> Text:
     filled = round(width * max(0, min(100, value)) / 100)
-    bar = Text("█" * filled, style="green")
+    bar = Text("█" * filled, style=STYLES["done"])
     bar.append("░" * (width - filled), style="dim")
     bar.append(f"{value:>4}%")
     return bar

@@ -27,7 +27,6 @@ from superviser.read import objectives
 from superviser.services import Result, steps
 from superviser.services import review as review_service
 
-STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "grey": "dim"}
 BULK = {"urge", "note"}
 
 
@@ -164,7 +163,7 @@ class ReviewScreen(Localized, BaseScreen):
         current = self.items[self.pos]
         light = item["light"]
         why = Content.assemble(
-            (f"{lights.SYMBOLS[light]} {lights.label(light)}", STYLE[light]), "  ",
+            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), "  ",
             (review.category_label(current["category"]), "bold"), " — ", Content(text.one_line(item["light_explained"])))
         header = Content.assemble((f" {item['ref']} ", "bold reverse"), " ", Content(text.one_line(item["title"])))
         self.query_one("#review-reason", Static).update(Content("\n").join([header, why]))

@@ -32,7 +32,7 @@ def unit_cells(card: dict) -> list:
     name.append(render.plain(card["name"]))
     rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
     delay = _("{days:g} d").format(days=lead["avg_delay"]) if lead["avg_delay"] else "–"
-    overdue = Text(str(lead["overdue"]), justify="right", style="bold red" if lead["overdue"] else "dim")
+    overdue = Text(str(lead["overdue"]), justify="right", style=render.STYLES["alert"] if lead["overdue"] else "dim")
     return [name, render.number(lead["open"]), overdue, Text(rate, justify="right"), Text(delay, justify="right"),
             render.number(lead["urges"]), render.number(co["open"]), render.number(co["overdue"])]
 

@@ -203,3 +203,25 @@ async def test_a_table_keeps_its_rendered_cells_until_its_looks_change(demo_db):
         table.blur()  # losing the focus changes the cursor's colours: render again
         await settle(pilot)
         assert "marker" not in table._cell_render_cache
+
+
+async def test_without_colour_the_lights_stand_out_by_weight(demo_db, monkeypatch):
+    from textual.color import Color
+
+    from screens import render
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.no_color and app.has_class("-monochrome")
+        card = app.screen.query_one("#light-red", LightCard)
+        assert card.styles.text_style.bold and card.styles.color != Color.parse(render.RED)
+        cell = app.screen.query_one("#overdue", PagedTable).get_row_at(0)[0]
+        assert str(cell.style) == "bold" and "●" in cell.plain  # the symbol and the word say it
+    monkeypatch.delenv("NO_COLOR")
+    coloured = make_app(demo_db)
+    async with coloured.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert coloured.screen.query_one("#light-red", LightCard).styles.color == Color.parse(render.RED)
+        assert render.RED in str(coloured.screen.query_one("#overdue", PagedTable).get_row_at(0)[0].style).upper()
