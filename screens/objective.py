@@ -16,7 +16,7 @@ from screens.localize import Localized
 from screens.messages import DataChanged
 from screens.steps import STEP_KEYS, allowed, form, refusal, show_only_allowed, undo_form
 from superviser import dates, describe, lifecycle, lights, text
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside
 from superviser.read import objectives
 from superviser.services.undo import UNDOABLE
 
@@ -98,7 +98,7 @@ class ObjectiveScreen(Localized, BaseScreen):
             (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ", Content(text.one_line(item["light_explained"])))
         deadline = item["deadline"]
         if item["status"] in lifecycle.AWAITED:
-            deadline = f"{deadline} ({dates.relative_deadline(item['deadline'])})"
+            deadline = aside(deadline, dates.relative_deadline(item["deadline"]))
         original = item["original_deadline"] if item["original_deadline"] != item["deadline"] else ""
         urges = ""
         if item["urge_count"]:

@@ -22,7 +22,7 @@ from screens.objective import facts
 from screens.steps import allowed, form, refusal, show_only_allowed
 from superviser import dates, describe, lifecycle, lights, review, text
 from superviser.errors import SuperviserError
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside
 from superviser.read import objectives
 from superviser.services import Result, steps
 from superviser.services import review as review_service
@@ -169,7 +169,7 @@ class ReviewScreen(Localized, BaseScreen):
         self.query_one("#review-reason", Static).update(Content("\n").join([header, why]))
         deadline = item["deadline"]
         if item["status"] in lifecycle.AWAITED:
-            deadline += f" ({dates.relative_deadline(item['deadline'])})"
+            deadline = aside(deadline, dates.relative_deadline(item["deadline"]))
         last = item["reports"][0] if item["reports"] else None
         last_report = f"{last['on_date']} {last['percent']}% {text.one_line(last['text'])}" if last else _("none yet")
         pairs = [

@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from superviser import clock, dates, text
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside
 from superviser.lights import Thresholds
 from superviser.read import objectives
 from superviser.read.objectives import Filter
@@ -42,7 +42,7 @@ def _line(row: dict, key: str) -> str:
         what = _("last report {date}").format(date=row["last_report_on"] or _("never"))
     else:
         what = dates.relative_deadline(row["deadline"])
-    return f"{row['ref']}  {text.one_line(row['title'])} ({what})"
+    return aside(f"{row['ref']}  {text.one_line(row['title'])}", what)
 
 
 def render(result: dict, fmt: str = "text") -> str:
@@ -56,7 +56,7 @@ def render(result: dict, fmt: str = "text") -> str:
     for section in result["sections"]:
         if not section["count"]:
             continue
-        title = f"{section['title']} ({section['count']})"
+        title = aside(section["title"], section["count"])
         lines += [f"## {title}" if markdown else title, ""]
         for unit, rows in section["units"]:
             lines.append(f"**{text.one_line(unit)}**" if markdown else f"  {text.one_line(unit)}")

@@ -104,6 +104,12 @@ def everywhere(message: str) -> set[str]:
     return found
 
 
+def aside(main: str, note: object) -> str:
+    """"2026-11-08 (overdue by 13 days)"; Chinese takes full-width brackets."""
+    # Translators: a remark in brackets after something
+    return _("{main} ({note})").format(main=main, note=note)
+
+
 def _(message: str) -> str:
     return _translation.gettext(message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser import dates, describe, lifecycle, lights, text
-from superviser.i18n import _
+from superviser.i18n import _, aside
 
 
 def _line(name: str, value) -> None:
@@ -25,7 +25,7 @@ def print_objective(item: dict, units: dict[int, str]) -> None:
     _line(_("co-units"), "、".join(item["co_units"]))
     deadline = item["deadline"]
     if item["status"] in lifecycle.AWAITED:
-        deadline += f" ({dates.relative_deadline(item['deadline'])})"
+        deadline = aside(deadline, dates.relative_deadline(item["deadline"]))
     _line(_("deadline"), deadline)
     if item["original_deadline"] != item["deadline"]:
         _line(_("original deadline"), item["original_deadline"])
