@@ -91,7 +91,10 @@ def refusal(step: str, objective: dict, person: dict | None, login: str) -> str 
         return _("{ref}: no extension request is waiting").format(ref=objective["ref"])
     if step == "extend.request" and objective.get("extension_to"):
         return _("{ref}: an extension request is already waiting for a decision").format(ref=objective["ref"])
-    return roles.refusal(spec.permission, person["role"] if person else None, login)
+    problem = roles.refusal(spec.permission, person["role"] if person else None, login)
+    if problem is None and person["role"] == roles.LIAISON:
+        problem = roles.outside_unit(spec.permission, objective, person["scope"], objective.get("co_unit_ids", ()))
+    return problem
 
 
 def _reason(label: str | None = None, required: bool = True) -> Field:

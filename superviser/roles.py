@@ -103,27 +103,29 @@ def refusal(step: str, role: str | None, login: str) -> str | None:
     return None
 
 
+def outside_unit(step: str, objective: dict, scope: set[int], co_unit_ids=()) -> str | None:
+    """Why a liaison whose units are ``scope`` may not take ``step`` on ``objective``
+    (None if it is their unit's): the app asks before opening a form, the services again."""
+    from superviser.actions import label
+
+    units = {objective["lead_unit_id"]}
+    if step in LEAD_OR_CO:
+        units |= set(co_unit_ids)
+    if units & scope:
+        return None
+    return _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
+        step=label(step), ref=objective["ref"])
+
+
 def check(db: Database, login: str, step: str, objective: dict | None = None) -> dict:
     """The acting person, if they may take ``step`` (on ``objective``); else Forbidden."""
-    from superviser.actions import label as action_label
-
     who = person(db, login)
-    label = action_label(step)
     problem = refusal(step, who["role"] if who else None, login)
     if problem:
         raise Forbidden(problem)
-    role = who["role"]
-    if role == LIAISON and objective is not None:
-        scope = unit_scope(db, who["unit_id"])
-        units = {objective["lead_unit_id"]}
-        if step in LEAD_OR_CO:
-            units |= {
-                r[0] for r in db.conn.execute("SELECT unit_id FROM co_units WHERE objective_id = ?", (objective["id"],))
-            }
-        if not units & scope:
-            raise Forbidden(
-                _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
-                    step=label, ref=objective["ref"]
-                )
-            )
+    if who["role"] == LIAISON and objective is not None:
+        co = [r[0] for r in db.conn.execute("SELECT unit_id FROM co_units WHERE objective_id = ?", (objective["id"],))]
+        problem = outside_unit(step, objective, unit_scope(db, who["unit_id"]), co)
+        if problem:
+            raise Forbidden(problem)
     return who

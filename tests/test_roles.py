@@ -1,4 +1,5 @@
-"""Who may do what: every step against every role, through the services and the CLI."""
+"""Who may do what: every step against every role, through the services and the CLI
+(the app: tests/app/test_roles_in_app.py)."""
 
 import pytest
 
@@ -42,6 +43,15 @@ def allowed(step: str, who: str) -> bool:
     return role in roles.PERMITTED[step]
 
 
+def refusal_says(step: str, who: str) -> str:
+    """What the refusal must contain for ``who``."""
+    if PEOPLE[who] is None:
+        return "superviser person add stranger"
+    if PEOPLE[who] == "liaison-other" and "liaison" in roles.PERMITTED[step]:
+        return "not your unit's objective"
+    return "only a"
+
+
 def prepare(office, status: str) -> str:
     if status == "extension":
         ref = office.objective(status="accepted", deadline="2026-12-20")
@@ -65,12 +75,9 @@ def test_step_by_role(office, step, who):
         with pytest.raises(Forbidden) as refusal:
             take(session, ref)
         message = str(refusal.value)
-        if PEOPLE[who] is None:
-            assert "superviser person add stranger" in message
-        elif PEOPLE[who] == "liaison-other" and "liaison" in roles.PERMITTED[step]:
-            assert "not your unit's objective" in message
-        else:
-            assert "only a" in message and "you are a" in message
+        assert refusal_says(step, who) in message
+        if refusal_says(step, who) == "only a":
+            assert "you are a" in message
         assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before
 
 
@@ -137,3 +144,45 @@ def test_refusals_through_the_cli(office, cli, monkeypatch):
     assert ran.code == 5 and "superviser person add nobody" in ran.err
     listed = cli("--db", office.path, "objective", "list")  # reading is open to everyone
     assert listed.code == 0 and "2026-001.1" in listed.out
+
+
+# The same steps as typed at the command line.
+CLI = {
+    "assign": ["assign"], "accept": ["accept"], "return": ["return", "--reason", "not ours"],
+    "transfer": ["transfer", "--to", "Planning", "--reason", "theirs"],
+    "progress": ["progress", "--percent", "10", "--text", "x"], "urge": ["urge"],
+    "inspect": ["inspect", "--finding", "x", "--verdict", "on-track"],
+    "extend.request": ["extend", "request", "--to", "2027-01-30", "--reason", "x"],
+    "extend.approve": ["extend", "approve"], "extend.reject": ["extend", "reject", "--reason", "x"],
+    "complete": ["complete", "--text", "done"], "verify": ["verify"], "sendback": ["sendback", "--reason", "x"],
+    "suspend": ["suspend", "--reason", "x"], "cancel": ["cancel", "--reason", "x"], "reopen": ["reopen", "--reason", "x"],
+    "note": ["note", "x"], "light": ["light", "--reason", "x"],
+}
+
+
+def cli_args(step: str, ref: str) -> list[str]:
+    words = CLI[step]
+    verb = 2 if words[0] == "extend" else 1
+    tail = ["red"] if step == "light" else []
+    return words[:verb] + [ref] + tail + words[verb:]
+
+
+def test_every_cli_step_is_in_the_table():
+    assert set(CLI) == set(STEPS)
+
+
+@pytest.mark.parametrize("who", sorted(PEOPLE))
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_step_by_role_through_the_cli(office, cli, monkeypatch, step, who):
+    ref = prepare(office, STEPS[step][0])
+    db = store.connect(office.path)
+    before = db.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+    monkeypatch.setenv("SUPERVISER_USER", who)
+    ran = cli("--db", office.path, *cli_args(step, ref))
+    if allowed(step, who):
+        assert ran.code == 0, ran.err
+        assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before + 1
+    else:
+        assert ran.code == 5 and len(ran.err.strip().splitlines()) == 1
+        assert refusal_says(step, who) in ran.err
+        assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before

@@ -150,6 +150,7 @@ SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS
        ({REASON_SQL}) AS reason,
        (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
           WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
+       (SELECT group_concat(c.unit_id) FROM co_units c WHERE c.objective_id = o.id) AS co_unit_ids,
        (SELECT count(*) FROM objectives k WHERE k.parent_id = o.id) AS children,
        (SELECT e.to_deadline FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending'
           AND e.withdrawn_seq IS NULL ORDER BY e.id DESC LIMIT 1) AS extension_to
@@ -163,6 +164,7 @@ LEFT JOIN objectives p ON p.id = o.parent_id
 def _shape(row: dict, today: date) -> dict:
     row["light"] = light_of(row["reason"], row["light_override"])
     row["co_units"] = row["co_units"].split(SEP) if row["co_units"] else []
+    row["co_unit_ids"] = [int(i) for i in row["co_unit_ids"].split(",")] if row["co_unit_ids"] else []
     row["days_left"] = dates.days_left(row["deadline"], today)
     return row
 

@@ -30,7 +30,11 @@ class Session:
     login: str = field(default_factory=current_login)
 
     def person(self) -> dict | None:
-        return roles.person(self.db, self.login)
+        """Who is acting, with ``scope``: the units a liaison acts for (theirs and those under it)."""
+        who = roles.person(self.db, self.login)
+        if who is not None:
+            who["scope"] = roles.unit_scope(self.db, who["unit_id"]) if who["role"] == roles.LIAISON else set()
+        return who
 
 
 @dataclass
