@@ -51,6 +51,19 @@ def make_app(path, login: str = "boss", lang: str = "en", start: str | None = No
     return SuperviserApp(Session(store.connect(path), login), start=start)
 
 
+def capture_notes(app) -> list[str]:
+    """The notifications the app shows from now on, as text."""
+    notes: list[str] = []
+    original = app.notify
+
+    def notify(message, **kwargs):
+        notes.append(str(message))
+        original(message, **kwargs)
+
+    app.notify = notify
+    return notes
+
+
 async def settle(pilot, rounds: int = 3) -> None:
     """Let workers finish and the screen catch up (loads can chain)."""
     for _ in range(rounds):

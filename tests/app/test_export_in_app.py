@@ -8,14 +8,12 @@ from textual.widgets import Input, Select
 from screens.forms import FormScreen
 from superviser import store
 from superviser.read import log
-from tests.app.conftest import make_app, settle
+from tests.app.conftest import capture_notes, make_app, settle
 
 
 async def test_export_dialog_saves_the_file(demo_db, tmp_path):
     app = make_app(demo_db)
-    notes = []
-    original = app.notify
-    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    notes = capture_notes(app)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_objective("2026-002.2")
         await settle(pilot)
@@ -42,9 +40,7 @@ async def test_export_dialog_saves_the_file(demo_db, tmp_path):
 
 async def test_a_viewer_may_export_a_stranger_may_not(demo_db, tmp_path):
     app = make_app(demo_db, login="visitor")
-    notes = []
-    original = app.notify
-    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    notes = capture_notes(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")

@@ -3,7 +3,7 @@
 from screens.review import ReviewScreen, ReviewSummary
 from superviser import journal, store
 from superviser.services import Session, registry, steps
-from tests.app.conftest import make_app, screen_text, settle
+from tests.app.conftest import capture_notes, make_app, screen_text, settle
 
 
 def add_overdue(path, count: int) -> None:
@@ -107,9 +107,7 @@ async def test_interrupt_and_resume(demo_db):
 
 async def test_refused_review_action_says_why(demo_db):
     app = make_app(demo_db, login="chen.jing")  # a supervisor cannot approve extensions
-    notes = []
-    original = app.notify
-    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))
+    notes = capture_notes(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         index = next(i for i, item in enumerate(screen.items) if item["ref"] == "2026-004.3")

@@ -10,8 +10,7 @@ from screens.forms import FormScreen
 from screens.objective import ObjectiveScreen
 from screens.steps import STEP_KEYS
 from screens.widgets.key_bar import KeyBar
-from tests.app.conftest import make_app, settle
-from tests.app.test_steps_in_app import capture_notes
+from tests.app.conftest import capture_notes, make_app, settle
 from tests.test_roles import PEOPLE, STEPS, allowed, prepare, refusal_says
 
 

@@ -8,7 +8,7 @@ from screens.objective import ObjectiveScreen
 from superviser import store
 from superviser.read import log, objectives
 from superviser.services import Session, steps
-from tests.app.conftest import make_app, screen_text, settle
+from tests.app.conftest import capture_notes, make_app, screen_text, settle
 
 
 def last_entry(path):
@@ -33,18 +33,6 @@ async def fill(pilot, **values):
             widget.value = value
     await pilot.press("ctrl+s")
     await settle(pilot)
-
-
-def capture_notes(app) -> list[str]:
-    notes: list[str] = []
-    original = app.notify
-
-    def notify(message, **kwargs):
-        notes.append(str(message))
-        original(message, **kwargs)
-
-    app.notify = notify
-    return notes
 
 
 # key, objective in a state that allows the step, the fields, the action logged, a check on the objective after
