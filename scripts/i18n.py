@@ -3,6 +3,10 @@
     python scripts/i18n.py update    extract messages, merge them into every catalog
     python scripts/i18n.py compile   write the .mo files the program loads
     python scripts/i18n.py check     list messages still untranslated (exit 1 if any)
+    python scripts/i18n.py todo LANG  the untranslated messages of LANG as JSON, to fill in
+    python scripts/i18n.py fill LANG FILE
+                                     take translations from FILE (JSON: message → translation,
+                                     a list of forms for a plural), then compile
 
 English is the source language; its catalog maps every message to itself so that
 it is complete by construction and can be edited where wording should change.
@@ -90,12 +94,56 @@ def untranslated(lang: str) -> list[str]:
     return missing
 
 
+def todo(lang: str) -> dict:
+    out = {}
+    for message in load(lang):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            if isinstance(message.id, tuple):
+                out[message.id[0]] = {"plural": message.id[1], "forms": list(strings)}
+            else:
+                out[message.id] = ""
+    return out
+
+
+def fill(lang: str, source: Path) -> int:
+    import json
+
+    given = json.loads(source.read_text(encoding="utf-8"))
+    catalog = load(lang)
+    filled = 0
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not key or key not in given or not given[key]:
+            continue
+        value = given[key]
+        if isinstance(message.id, tuple):
+            forms = value["forms"] if isinstance(value, dict) else value
+            message.string = tuple(forms) if isinstance(forms, list) else (forms,) * len(message.string)
+        else:
+            message.string = value
+        message.flags.discard("fuzzy")
+        filled += 1
+    save(lang, catalog)
+    compile_all()
+    print(f"{lang}: {filled} messages filled")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "update":
         update()
     elif command == "compile":
         compile_all()
+    elif command == "todo":
+        import json
+
+        print(json.dumps(todo(argv[2]), ensure_ascii=False, indent=1))
+    elif command == "fill":
+        return fill(argv[2], Path(argv[3]))
     elif command == "check":
         bad = 0
         for lang in LANGUAGES:

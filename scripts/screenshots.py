@@ -14,15 +14,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["SUPERVISER_NOW"] = "2026-11-20T09:00:00Z"
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from superviser import i18n, store  # noqa: E402 (after the clock is frozen)
+from superviser import clock, i18n, store  # noqa: E402 (after the time zone is set)
 from superviser.demo import build_office  # noqa: E402
 from superviser.services import Session  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+clock.freeze(clock.parse_stamp("2026-11-20T09:00:00Z"))
 
 SCENES = [
     ("dashboard", "en", (120, 40), None, ()),

@@ -12,14 +12,29 @@ from superviser.i18n import _, current, humanize, ngettext
 _RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
 
 
-def parse(field: str, value: str | date | None, *, required: bool = True) -> date | None:
-    """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or ``+Nd`` / ``+Nw``."""
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def parse(field: str, value: str | date | None, *, required: bool = True, label: str | None = None) -> date | None:
+    """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or ``+Nd`` / ``+Nw``, between the
+    years 2000 and 2100 (anything else is a typing mistake, not a deadline)."""
     if isinstance(value, date):
-        return value
+        day = value
+    else:
+        day = _parse_text(field, value, required, label)
+        if day is None:
+            return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(field, _("{date} is outside the years 2000 to 2100").format(date=day.isoformat()), label)
+    return day
+
+
+def _parse_text(field: str, value: str | None, required: bool, label: str | None) -> date | None:
     text = (value or "").strip().lower()
     if not text:
         if required:
-            raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"))
+            raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"), label)
         return None
     today = clock.today()
     words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
@@ -33,8 +48,9 @@ def parse(field: str, value: str | date | None, *, required: bool = True) -> dat
     try:
         return date.fromisoformat(text)
     except ValueError:
+        shown = text if len(text) <= 40 else text[:40] + "…"
         raise InvalidInput(
-            field, _("{value!r} is not a date; use YYYY-MM-DD, today, tomorrow or +Nd").format(value=value)
+            field, _("{value!r} is not a date; use YYYY-MM-DD, today, tomorrow or +Nd").format(value=shown), label
         ) from None
 
 

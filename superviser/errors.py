@@ -20,24 +20,29 @@ def _field_problem(field: str, problem: str) -> str:
     return _("{field}: {problem}").format(field=field, problem=problem)
 
 
-class InvalidInput(SuperviserError):
+class FieldError(SuperviserError):
+    """A refusal about one field: ``field`` is its stable key (``reason``, ``deadline``), the
+    message names it by ``label`` (an N_ message id, translated here)."""
+
+    def __init__(self, field: str, problem: str, label: str | None = None):
+        from superviser.i18n import _
+
+        self.field = field
+        self.problem = problem
+        self.label = _(label) if label else field
+        super().__init__(_field_problem(self.label, problem))
+
+
+class InvalidInput(FieldError):
     """A field's value is wrong."""
 
     exit_code = 2
 
-    def __init__(self, field: str, problem: str):
-        self.field = field
-        self.problem = problem
-        super().__init__(_field_problem(field, problem))
 
+class NotFound(FieldError):
+    """What a field names does not exist."""
 
-class NotFound(SuperviserError):
     exit_code = 3
-
-    def __init__(self, field: str, problem: str):
-        self.field = field
-        self.problem = problem
-        super().__init__(_field_problem(field, problem))
 
 
 class Refused(SuperviserError):

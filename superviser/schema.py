@@ -45,6 +45,14 @@ FTS_TABLES = {
     "decisions": ["ref", "title", "summary", "source_ref", "leader"],
 }
 
+# Columns whose values the log records only as fingerprints (see changes.fingerprint):
+# a group robot's webhook address carries its access token, and its signing secret.
+SECRET_COLUMNS: dict[str, frozenset[str]] = {}
+
+# Tables that are not state of their own: rebuilt from other tables (full-text
+# indexes) or kept for speed. Audit does not replay them.
+DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts")
+
 DEFAULT_SETTINGS = {
     "light.near_days": "3",
     "light.silent_days": "14",

@@ -2,7 +2,9 @@
 
 Every string a user types, imports or that comes back from the database passes
 through ``clean`` before it is stored or shown, so raw escape sequences never
-reach a terminal (C0 controls except newline and tab, DEL, C1 controls).
+reach a terminal (C0 controls except newline and tab, DEL, C1 controls), and
+nothing invisible can reorder or hide what a reader sees (bidi overrides and
+isolates, zero-width characters).
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ import re
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    # invisible: soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width
+    # space/non-joiner/joiner, LRM/RLM, bidi embeddings and overrides, word joiner and
+    # invisible operators, bidi isolates, zero-width no-break space (BOM)
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# Lone surrogates: bytes that were not UTF-8 (Python keeps them as surrogates in
+# arguments and file names); shown as the replacement character, never encoded.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 
 TITLE_MAX = 200
@@ -25,7 +36,17 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n")
-    return _CONTROL.sub("", text)
+    return _SURROGATES.sub("\ufffd", _CONTROL.sub("", text))
+
+
+def multiline(value: object) -> str:
+    """Cleaned text that may hold several lines, without blank lines around it."""
+    return clean(value).strip()
+
+
+def visible(value: object) -> bool:
+    """Whether the text shows anything once cleaned (not only spaces or invisible characters)."""
+    return bool(one_line(value))
 
 
 def one_line(value: object) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from superviser import i18n, store
+from superviser import clock, i18n, store
 from superviser.services import Session, org, registry, steps
 
 TODAY = "2026-11-20"
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def frozen_environment(monkeypatch, tmp_path):
     """Every test runs on 20 November 2026, in English, as the director ``boss``, in UTC."""
-    monkeypatch.setenv("SUPERVISER_NOW", NOW)
+    clock.freeze(clock.parse_stamp(NOW))
     monkeypatch.setenv("SUPERVISER_LANG", "en")
     monkeypatch.setenv("SUPERVISER_USER", "boss")
     monkeypatch.setenv("TZ", "UTC")
@@ -30,6 +30,13 @@ def frozen_environment(monkeypatch, tmp_path):
     i18n.setup("en")
     yield
     i18n.setup("en")
+    clock.freeze(None)
+
+
+@pytest.fixture
+def set_now():
+    """Move the frozen clock: ``set_now("2026-11-21T09:00:00Z")``."""
+    return lambda moment: clock.freeze(clock.parse_stamp(moment))
 
 
 @dataclass
@@ -126,8 +133,9 @@ def cli(capsys):
     return run
 
 
-def run_process(*args, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run ``superviser`` in a real process."""
-    full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "superviser", *map(str, args)], capture_output=True, text=True,
+def run_process(*args, env: dict | None = None, timeout: float = 120, now: str | None = NOW) -> subprocess.CompletedProcess:
+    """Run ``superviser`` in a real process, its clock frozen at ``now`` (None: the system clock)."""
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    command = ["-m", "superviser"] if now is None else ["-m", "tests.frozen", now, "--"]
+    return subprocess.run([sys.executable, *command, *map(str, args)], capture_output=True, text=True,
                           env=full_env, timeout=timeout, cwd=ROOT)

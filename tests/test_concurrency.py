@@ -18,13 +18,14 @@ def test_sixteen_processes_fifty_steps_each(office, tmp_path):
         office.objective(title=f"Shared {i}", status="accepted", deadline="2026-12-31")
     db = store.connect(office.path)
     before = journal.head(db)[0]
-    env = dict(os.environ, SUPERVISER_NOW=NOW, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     workers = []
     for n in range(16):
         login = "boss" if n % 2 == 0 else "li"
         out = tmp_path / f"worker{n}.json"
         workers.append((subprocess.Popen(
-            [sys.executable, "-m", "tests.concurrent_worker", str(office.path), login, "50", str(n), str(out)],
+            [sys.executable, "-m", "tests.frozen", NOW, "--module", "tests.concurrent_worker", "--",
+             str(office.path), login, "50", str(n), str(out)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), out))
     results = []
     for process, out in workers:

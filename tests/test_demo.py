@@ -11,9 +11,9 @@ from superviser.read import objectives
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    import os
+    from superviser import clock
 
-    os.environ["SUPERVISER_NOW"] = "2026-11-20T09:00:00Z"
+    clock.freeze(clock.parse_stamp("2026-11-20T09:00:00Z"))
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     i18n.setup("en")
     build_office(path, "boss")

@@ -54,13 +54,13 @@ def test_marked_items_leave_until_something_changes(office, queue_office):
     assert queue_office["overdue"] in [i["ref"] for i in review.queue(db, "boss")]
 
 
-def test_marks_expire_the_next_day(office, queue_office, monkeypatch):
+def test_marks_expire_the_next_day(office, queue_office, set_now):
     boss = office.director
     started = review_service.start(boss)
     db = store.connect(office.path)
     item = review.queue(db, "boss")[0]
     review_service.mark(boss, started["id"], item["id"], item["category"])
-    monkeypatch.setenv("SUPERVISER_NOW", "2026-11-21T09:00:00Z")
+    set_now("2026-11-21T09:00:00Z")
     assert item["ref"] in [i["ref"] for i in review.queue(db, "boss")]
 
 
@@ -73,9 +73,9 @@ def test_resume_where_it_stopped(office, queue_office):
     assert again["id"] == first["id"] and again["position"] == item["id"]
 
 
-def test_an_unfinished_review_of_yesterday_is_closed_and_logged(office, queue_office, monkeypatch):
+def test_an_unfinished_review_of_yesterday_is_closed_and_logged(office, queue_office, set_now):
     review_service.start(office.director)
-    monkeypatch.setenv("SUPERVISER_NOW", "2026-11-21T09:00:00Z")
+    set_now("2026-11-21T09:00:00Z")
     today = review_service.start(office.director)
     db = store.connect(office.path)
     entry = db.conn.execute("SELECT action, detail FROM log ORDER BY seq DESC LIMIT 1").fetchone()

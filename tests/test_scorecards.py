@@ -18,12 +18,12 @@ def test_lead_and_co_unit_counted_apart(office):
     assert east["co"]["open"] == 1 and east["co"]["overdue"] == 1
 
 
-def test_on_time_rate_uses_the_original_deadline(office, monkeypatch):
+def test_on_time_rate_uses_the_original_deadline(office, set_now):
     on_time = office.objective(deadline="2026-11-25", status="accepted")
     extended = office.objective(deadline="2026-11-21", status="accepted")
     steps.extend_request(office.session("li"), extended, to="2026-12-10", reason="rain")
     steps.extend_approve(office.director, extended)
-    monkeypatch.setenv("SUPERVISER_NOW", "2026-11-24T09:00:00Z")  # after the original deadline of the second
+    set_now("2026-11-24T09:00:00Z")  # after the original deadline of the second
     for ref in (on_time, extended):
         steps.complete(office.session("li"), ref, text_="done")
         steps.verify(office.director, ref)

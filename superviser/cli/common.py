@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from superviser import store, text
+from superviser import identity, store, text
 from superviser.i18n import _
 from superviser.services import Result, Session
 
@@ -17,13 +17,19 @@ from superviser.services import Result, Session
 class Env:
     """The command line's context: where the database is and who is acting."""
 
-    def __init__(self, db: str | None, demo: bool = False):
+    def __init__(self, db: str | None, demo: bool = False, as_login: str | None = None):
         self.demo = demo
+        self.as_login = as_login
         self.path = store.demo_path() if demo and not db else store.resolve_path(db)
 
     @cached_property
+    def login(self) -> str:
+        """Who is acting, as the system proves it (superviser/identity.py)."""
+        return identity.acting_login(self.path, as_login=self.as_login)
+
+    @cached_property
     def session(self) -> Session:
-        return Session(store.connect(self.path))
+        return Session(store.connect(self.path), self.login)
 
     @property
     def db(self):

@@ -14,9 +14,8 @@ def prepare_demo(env: Env) -> None:
     if env.path.exists():
         return
     from superviser.demo import build_office
-    from superviser.services.base import current_login
 
-    build_office(env.path, current_login())
+    build_office(env.path, env.login)
 
 
 def prefetch_dashboard(session) -> Future:

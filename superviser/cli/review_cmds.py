@@ -18,10 +18,8 @@ from superviser.i18n import _
 @pass_env
 def review(env: Env, as_list: bool, as_json: bool) -> int | None:
     from superviser import review as review_core
-    from superviser.services.base import current_login
-
     if as_list or as_json:
-        items = review_core.queue(env.db, current_login())
+        items = review_core.queue(env.db, env.login)
         if as_json:
             emit_json(items)
         else:

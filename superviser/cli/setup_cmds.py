@@ -17,9 +17,8 @@ from superviser.i18n import _
 @pass_env
 def init(env: Env, director: str | None, name: str | None) -> None:
     from superviser.services import org
-    from superviser.services.base import current_login
 
-    login = director or current_login()
+    login = director or env.login
     org.init(env.path, login, name)
     click.echo(_("created {path}; {login} is its director").format(path=env.path, login=login))
 
@@ -37,10 +36,9 @@ def demo(env: Env, size: int | None) -> None:
     import time
 
     from superviser import demo as demo_data
-    from superviser.services.base import current_login
 
     started = time.perf_counter()
-    login = current_login()
+    login = env.login
     if not env.path.exists() or env.path.stat().st_size == 0:
         demo_data.build_office(env.path, login)
         click.echo(_("demo office created in {path}").format(path=env.path))

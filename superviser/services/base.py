@@ -4,8 +4,6 @@ returns, and the ``objective_step`` machinery that loads, checks, changes and lo
 from __future__ import annotations
 
 import contextlib
-import getpass
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -17,17 +15,12 @@ from superviser.i18n import _
 from superviser.store import transaction
 
 
-def current_login() -> str:
-    """``SUPERVISER_USER``, else the login this process runs under."""
-    return os.environ.get("SUPERVISER_USER") or getpass.getuser()
-
-
 @dataclass
 class Session:
     """A person working on a database."""
 
     db: Database
-    login: str = field(default_factory=current_login)
+    login: str  # decided by superviser.identity, never by the caller's environment
 
     def person(self) -> dict | None:
         """Who is acting, with ``scope``: the units a liaison acts for (theirs and those under it)."""

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from superviser import i18n, store
+from superviser import clock, i18n, store
 from superviser.demo import build_office
 from superviser.services import Session
 from tests.conftest import NOW
@@ -17,7 +17,7 @@ from tests.conftest import NOW
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """The demo office as it is on 20 November 2026, built once per language."""
-    os.environ["SUPERVISER_NOW"] = NOW
+    clock.freeze(clock.parse_stamp(NOW))
     os.environ["TZ"] = "UTC"
     time.tzset()
     built = {}

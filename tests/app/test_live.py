@@ -53,11 +53,13 @@ async def test_dashboard_counts_follow_other_peoples_steps(demo_db):
 @pytest.mark.slow
 async def test_cli_writers_in_other_processes_while_the_app_is_open(demo_db):
     app = make_app(demo_db)
-    env = dict(os.environ, SUPERVISER_NOW=NOW, SUPERVISER_USER="chen.jing", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, SUPERVISER_USER="chen.jing", PYTHONPATH=str(ROOT))
     before = journal.head(store.connect(demo_db))[0]
     refs = ["2026-020.1", "2026-015.2", "2026-016.1", "2026-007.2"]
     script = (
         "import sys\n"
+        "from superviser import clock\n"
+        f"clock.freeze(clock.parse_stamp({NOW!r}))\n"
         "from superviser.cli import main\n"
         "for i in range(10):\n"
         "    for ref in sys.argv[2:]:\n"

@@ -1,0 +1,204 @@
+"""Values from people and files, checked in one place.
+
+A ``Field`` says what a step takes: its stable key, its label, its kind and limits.
+``parse(field, raw)`` turns what was typed (a CLI option, a form field, an import
+cell) into the value the services store, or raises ``InvalidInput`` naming the
+field. The CLI, the forms and the import all call it, so a value refused in one is
+refused in all, with the same words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from superviser import text
+from superviser.errors import InvalidInput
+from superviser.i18n import N_, _
+
+REF_MAX = 40
+UNITS_MAX = 50  # co-units of one objective
+SEPARATORS = (",", "，", "、", ";", "；")
+_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
+_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+# kinds: line (one line of text), text (several lines), date, percent, int, choice, flag,
+# unit (a unit's name), units (several), objective / decision (a reference), login, email, url
+KINDS = ("line", "text", "date", "percent", "int", "choice", "flag", "unit", "units", "objective", "decision",
+         "login", "email", "url", "secret")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str                                  # stable: error keys, form widgets, service arguments
+    label: str                                # N_ message id, translated where shown
+    kind: str = "line"
+    required: bool = False
+    limit: int | None = None                  # characters for text; the highest value for numbers
+    low: int = 0                              # the lowest value for numbers
+    choices: tuple[tuple[str, str], ...] = ()  # (value, N_ label)
+    help: str = ""                            # N_ message id
+    option: str | None = None                 # CLI: "--text"; "" for a positional argument; None: --key
+    default: object = None
+    hint: str = ""                            # N_ message id: shown under the form field
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown field kind {self.kind}")
+
+    @property
+    def max_length(self) -> int:
+        if self.limit is not None:
+            return self.limit
+        return {"text": text.TEXT_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254, "url": 2000,
+                "secret": 500, "objective": REF_MAX, "decision": REF_MAX}.get(self.kind, text.TITLE_MAX)
+
+    def cli_option(self) -> str:
+        return self.option if self.option is not None else "--" + self.key.replace("_", "-")
+
+
+def problem(field: Field, message: str) -> InvalidInput:
+    return InvalidInput(field.key, message, label=field.label)
+
+
+def _limited(field: Field, value: str) -> str:
+    if len(value) > field.max_length:
+        raise problem(field, _("is {length} characters long; the limit is {limit}").format(
+            length=len(value), limit=field.max_length))
+    return value
+
+
+def _number(field: Field, raw: object, *, percent: bool = False) -> int:
+    low = field.low
+    high = 100 if percent else (field.limit if field.limit is not None else 1_000_000)
+    wrong = (_("must be a whole number from 0 to 100") if percent
+             else _("must be a whole number from {low} to {high}").format(low=low, high=high))
+    if isinstance(raw, bool):
+        raise problem(field, wrong)
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or raw != int(raw):
+            raise problem(field, wrong)
+        raw = int(raw)
+    if not isinstance(raw, int):
+        cleaned = text.one_line(raw)
+        if percent:
+            cleaned = cleaned.rstrip("%").strip()
+        if not re.fullmatch(r"[+-]?\d{1,9}", cleaned):
+            raise problem(field, wrong)
+        raw = int(cleaned)
+    if not low <= raw <= high:
+        raise problem(field, wrong)
+    return raw
+
+
+def parse_date(field: Field, raw: object) -> date:
+    from superviser import dates
+
+    return dates.parse(field.key, raw if isinstance(raw, date) else text.one_line(raw), label=field.label)
+
+
+def split_units(value: str) -> list[str]:
+    for sep in SEPARATORS[1:]:
+        value = value.replace(sep, ",")
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _empty(raw: object) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, (list, tuple)):
+        return all(_empty(item) for item in raw)
+    if isinstance(raw, str):
+        return not text.visible(raw)
+    return False
+
+
+def parse(field: Field, raw: object):
+    """The value ``raw`` stands for, checked; ``InvalidInput`` naming the field if it is wrong.
+    An empty optional field gives its default ("" for text, None otherwise, [] for units)."""
+    kind = field.kind
+    if _empty(raw):
+        if field.required:
+            raise problem(field, _("must not be empty"))
+        if field.default is not None:
+            return field.default
+        return {"line": "", "text": "", "units": [], "flag": False}.get(kind)
+    if kind == "text":
+        return _limited(field, text.multiline(raw))
+    if kind in ("line", "unit", "secret"):
+        return _limited(field, text.one_line(raw))
+    if kind == "date":
+        return parse_date(field, raw)
+    if kind == "percent":
+        return _number(field, raw, percent=True)
+    if kind == "int":
+        return _number(field, raw)
+    if kind == "flag":
+        if isinstance(raw, bool):
+            return raw
+        value = text.one_line(raw).lower()
+        if value in ("yes", "y", "true", "1", "on"):
+            return True
+        if value in ("no", "n", "false", "0", "off"):
+            return False
+        raise problem(field, _("must be yes or no"))
+    if kind == "choice":
+        value = text.one_line(raw).lower()
+        keys = [k for k, _label in field.choices]
+        if value not in keys:
+            raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys)))
+        return value
+    if kind == "units":
+        names = raw if isinstance(raw, (list, tuple)) else split_units(text.one_line(raw))
+        cleaned = [text.one_line(name) for name in names]
+        cleaned = [name for name in cleaned if name]
+        if len(cleaned) > UNITS_MAX:
+            raise problem(field, _("names {n} units; the limit is {limit}").format(n=len(cleaned), limit=UNITS_MAX))
+        for name in cleaned:
+            if len(name) > text.NAME_MAX:
+                raise problem(field, _("{name}…: a unit's name is at most {limit} characters").format(
+                    name=name[:20], limit=text.NAME_MAX))
+        return cleaned
+    if kind in ("objective", "decision"):
+        return _limited(field, text.one_line(raw))
+    if kind == "login":
+        value = text.one_line(raw)
+        if not _LOGIN.match(value):
+            raise problem(field, _("{value} is not a login (letters, digits, dot, dash and underscore; "
+                                   "not starting with a dot or dash)").format(value=value[:40]))
+        return value
+    if kind == "email":
+        value = text.one_line(raw)
+        if len(value) > 254 or not _EMAIL.match(value):
+            raise problem(field, _("{value} is not a mail address").format(value=value[:60]))
+        return value
+    if kind == "url":
+        value = _limited(field, text.one_line(raw))
+        if not re.match(r"^https?://[^\s/?#]+", value):
+            raise problem(field, _("must be an address starting with https://"))
+        return value
+    raise AssertionError(kind)
+
+
+def parse_all(fields: tuple[Field, ...] | list[Field], raw: dict) -> tuple[dict, dict[str, str]]:
+    """Every field's value, and every field's problem (for a form that shows them all)."""
+    values, errors = {}, {}
+    for field in fields:
+        try:
+            values[field.key] = parse(field, raw.get(field.key))
+        except InvalidInput as error:
+            errors[field.key] = error.problem
+    return values, errors
+
+
+def validate(fields: tuple[Field, ...] | list[Field], raw: dict) -> dict:
+    """Every field's value, or the first problem as ``InvalidInput``."""
+    return {field.key: parse(field, raw.get(field.key)) for field in fields}
+
+
+# Fields many steps share.
+REASON = Field("reason", N_("reason"), "text", required=True, help=N_("Why (required; - reads it from standard input)."))
+NOTE = Field("note", N_("note"), "text", help=N_("A note for the log."))
+TITLE = Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX)
