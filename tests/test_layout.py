@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -39,9 +40,16 @@ def test_messages_inside_f_strings_are_extracted_on_every_python():
     assert [message for _line, _name, message, _comments in found] == ["Extension request", "plain"]
 
 
-def test_catalogs_are_complete_and_compiled():
-    """Every message is translated in every catalog, and the .mo files are current."""
+def test_catalogs_are_complete_and_compiled(monkeypatch):
+    """Every message is translated in every catalog, and the .mo files are current, in the
+    superviser being tested (the checkout, or the installed wheel in CI)."""
+    import screens
+    import superviser
+
     tool = _i18n_tool()
+    package = Path(superviser.__file__).parent
+    monkeypatch.setattr(tool, "LOCALE", package / "locale")
+    monkeypatch.setattr(tool, "SOURCES", [package, Path(screens.__file__).parent])
     from babel.messages.mofile import read_mo
 
     extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in tool.template() if m.id}

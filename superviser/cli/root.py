@@ -6,7 +6,6 @@ import importlib
 
 import click
 
-from superviser import __version__
 from superviser.cli.common import Env
 from superviser.i18n import _
 
@@ -58,7 +57,7 @@ class LazyGroup(click.Group):
 @click.option("--db", metavar="PATH", help=_("Database file (else $SUPERVISER_DB, else the user data directory)."))
 @click.option("--lang", metavar="LANG", help=_("Language: en or zh_CN (else $SUPERVISER_LANG, else the locale)."))
 @click.option("--demo", is_flag=True, help=_("Use the demo database, kept apart from the real one (created if missing)."))
-@click.version_option(__version__, prog_name="superviser")
+@click.version_option(package_name="superviser", prog_name="superviser")  # read when asked
 @click.pass_context
 def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
     ctx.obj = Env(db, demo)
