@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "superviser" / "locale"
 SOURCES = [ROOT / "superviser", ROOT / "screens"]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-LANGUAGES = ["en", "zh_CN"]
+LANGUAGES = ["en", "es", "zh_CN"]
 
 
 def extract_python(fileobj, keywords, comment_tags, options):

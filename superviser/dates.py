@@ -37,7 +37,8 @@ def _parse_text(field: str, value: str | None, required: bool, label: str | None
             raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"), label)
         return None
     today = clock.today()
-    words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
+    words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1,
+             "hoy": 0, "mañana": 1, "ayer": -1}
     if text in words:
         return today + timedelta(days=words[text])
     match = _RELATIVE.match(text)

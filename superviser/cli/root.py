@@ -55,7 +55,7 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option("--db", metavar="PATH", help=_("Database file (else $SUPERVISER_DB, else the user data directory)."))
-@click.option("--lang", metavar="LANG", help=_("Language: en or zh_CN (else $SUPERVISER_LANG, else the locale)."))
+@click.option("--lang", metavar="LANG", help=_("Language: en, es or zh_CN (else $SUPERVISER_LANG, else the locale)."))
 @click.option("--demo", is_flag=True, help=_("Use the demo database, kept apart from the real one (created if missing)."))
 @click.version_option(package_name="superviser", prog_name="superviser")  # read when asked
 @click.pass_context
