@@ -58,3 +58,24 @@ def test_exports_in_spanish(office, tmp_path, spanish):
     assert book.sheetnames == ["Seguimiento", "Registro", "Evaluación"]
     header = list(book["Seguimiento"].iter_rows(values_only=True))[3]
     assert header[:3] == ("referencia", "decisión", "título de la decisión") and "semáforo" in header
+
+
+def test_a_spanish_ledger_imports_back(office, tmp_path, spanish):
+    from superviser import store
+    from superviser.importer import import_ledger
+    from superviser.read import objectives
+    from superviser.services import org
+
+    office.objective(title="Reparar la marquesina", co=["East Station"], deadline="2026-12-20", status="in_progress")
+    office.objective(title="Valla", lead="Planning", deadline="2026-11-30", status="closed")
+    ledger = export(office.director, "xlsx", Scope(), tmp_path / "libro.xlsx").path
+    i18n.setup("en")  # headings and states are recognised in every language, whoever imports
+    empty = tmp_path / "empty.db"
+    imported = import_ledger(org.init(empty, "boss"), ledger, create_units=True)
+    assert imported.ok, [str(r) for r in imported.rejected]
+
+    def shape(path):
+        rows = objectives.list_objectives(store.connect(path), limit=None, order="ref")
+        return [(r["ref"], r["title"], r["lead_unit"], r["co_units"], r["deadline"], r["status"]) for r in rows]
+
+    assert shape(empty) == shape(office.path)
