@@ -36,6 +36,11 @@ ACTION_LABELS = {
     "review": N_("daily review"),
     "review.mark": N_("mark reviewed"),
     "export": N_("export"),
+    "keys.add": N_("add an SSH key"),
+    "keys.remove": N_("remove SSH keys"),
+    "keys.list": N_("list the SSH keys"),
+    "keys.sync": N_("rewrite authorized_keys"),
+    "checkpoint": N_("sign a checkpoint"),
 }
 
 

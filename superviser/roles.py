@@ -50,6 +50,11 @@ PERMITTED: dict[str, frozenset[str]] = {
     "undo": frozenset({DIRECTOR, SUPERVISOR, LIAISON}),
     "review": OFFICE,
     "export": frozenset(ROLES),
+    "keys.add": frozenset({DIRECTOR}),
+    "keys.remove": frozenset({DIRECTOR}),
+    "keys.list": frozenset({DIRECTOR}),
+    "keys.sync": frozenset({DIRECTOR}),
+    "checkpoint": OFFICE,
 }
 
 # Steps a liaison may take only on their own unit's objectives; co-units count

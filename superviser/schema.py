@@ -274,3 +274,27 @@ def ensure_current(db: Database) -> None:
     with transaction(db):
         # Re-read inside the lock: another process may have migrated meanwhile.
         migrations.apply(db)
+
+
+@migrations()
+def m004_trust(db: Database) -> None:
+    """People's SSH keys (``superviser keys``) and the signed checkpoints of the log."""
+    db["ssh_keys"].create(
+        {
+            "id": int, "login": str, "type": str, "key": str, "bits": int, "fingerprint": str,
+            "comment": str, "added_at": str, "added_by": str,
+        },
+        pk="id",
+        not_null={"login", "type", "key", "bits", "fingerprint", "added_at", "added_by"},
+        defaults={"comment": ""},
+        foreign_keys=[("login", "people", "login")],
+    )
+    db["ssh_keys"].create_index(["fingerprint"], unique=True)  # one key, one person
+    db["ssh_keys"].create_index(["login"])
+    # One row per signed checkpoint: the log's size and head hash when it was signed, and the
+    # signed note as it was handed out (C2SP tlog-checkpoint in a signed note).
+    db["checkpoints"].create(
+        {"size": int, "origin": str, "head": str, "note": str, "key": str, "made_at": str, "made_by": str},
+        pk="size",
+        not_null={"origin", "head", "note", "key", "made_at", "made_by"},
+    )

@@ -31,6 +31,21 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _confine_sudo(argv: list[str]) -> None:
+    """A person who runs superviser with sudo as the service account gets what they would get
+    over SSH: their own login (SUDO_USER), the office's database, no file on the server.
+    (sudo to root is an administrator's business.)"""
+    import os
+
+    from superviser import identity
+
+    if os.getuid() != 0 and identity.sudo_user():
+        from superviser.cli.confine import check
+
+        check(argv, "sudo")
+        identity.confine("sudo")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_prescan_lang(argv))
@@ -38,6 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     from superviser.i18n import _
 
     try:
+        _confine_sudo(argv)
         result = root.main(args=argv, prog_name="superviser", standalone_mode=False)
     except click.exceptions.Exit as stop:
         sys.exit(stop.exit_code)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from superviser import dates, lifecycle, lights, text
+from superviser import dates, identity, lifecycle, lights, text
 from superviser.cli.common import Env, emit_json, json_option, pass_env
 from superviser.i18n import _
 
@@ -35,7 +35,7 @@ def _scope(since, until, decision_ref, unit_name, light, status):
 @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives (lead or co-unit)."))
 @click.option("--light", type=click.Choice(list(lights.LIGHTS)), help=_("Only objectives with this light."))
 @click.option("--status", type=click.Choice(lifecycle.STATUSES), help=_("Only objectives in this status."))
-@click.option("-o", "--output", metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
+@click.option("-o", "--output", type=click.Path(allow_dash=True), metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
                                                         "Default: a dated name in this folder."))
 @json_option
 @pass_env
@@ -44,8 +44,13 @@ def export(env: Env, fmt, since, until, decision_ref, unit_name, light, status, 
 
     scope = _scope(since, until, decision_ref, unit_name, light, status)
     to_stdout = output == "-"
-    if to_stdout and fmt in ("xlsx", "docx"):
-        raise click.UsageError(_("{fmt} is a binary format; give a file name with -o").format(fmt=fmt))
+    if to_stdout and fmt in ("xlsx", "docx") and sys.stdout.isatty():
+        raise click.UsageError(_("{fmt} is a binary format: send standard output to a file (-o - > file), "
+                                 "or give a file name with -o").format(fmt=fmt))
+    if not to_stdout and identity.confined():
+        raise click.UsageError(_("through the service account the export comes back to you, not into the server's "
+                                 "folders: add -o - and redirect it, as in: ssh superviser@office export --format {fmt} "
+                                 "-o - > file").format(fmt=fmt))
     result = do_export(env.session, fmt, scope, None if to_stdout else (output or default_name(fmt)))
     if to_stdout:
         sys.stdout.buffer.write(result.data)
@@ -65,7 +70,7 @@ def export(env: Env, fmt, since, until, decision_ref, unit_name, light, status, 
     epilog=_("\b\nExamples:\n  superviser import ledger.xlsx --dry-run\n"
              "  superviser import ledger.csv --create-units --map \"牵头处室=lead\""),
 )
-@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--map", "maps", multiple=True, metavar="HEADING=FIELD",
               help=_("Read the column HEADING as FIELD (title, lead, co, deadline, status, percent, …)."))
 @click.option("--dry-run", is_flag=True, help=_("Show what would happen; write nothing."))
@@ -84,8 +89,32 @@ def import_(env: Env, path, maps, dry_run, create_units, decision_ref, source, a
         if not heading:
             raise click.UsageError(_("--map takes HEADING=FIELD"))
         mapping[heading] = name
+    if path == "-":
+        return _import_stdin(env, mapping, dry_run, create_units, decision_ref, source, as_json)
     outcome = import_ledger(env.session, path, mapping=mapping, dry_run=dry_run, create_units=create_units,
                             decision=decision_ref, source=source)
+    return _imported(outcome, dry_run, as_json)
+
+
+def _import_stdin(env: Env, mapping, dry_run, create_units, decision_ref, source, as_json) -> int:
+    """``import -``: the ledger from standard input (over SSH: ssh superviser@office import - < 台账.xlsx),
+    kept in a private temporary folder while it is read."""
+    import tempfile
+    from pathlib import Path
+
+    from superviser.importer import import_ledger
+
+    data = sys.stdin.buffer.read()
+    suffix = ".xlsx" if data[:2] == b"PK" else ".csv"  # an xlsx is a zip file
+    with tempfile.TemporaryDirectory(prefix="superviser-import-") as folder:
+        path = Path(folder) / ("ledger" + suffix)
+        path.write_bytes(data)
+        outcome = import_ledger(env.session, path, mapping=mapping, dry_run=dry_run, create_units=create_units,
+                                decision=decision_ref, source=source)
+    return _imported(outcome, dry_run, as_json)
+
+
+def _imported(outcome, dry_run: bool, as_json: bool) -> int:
     if as_json:
         emit_json({"ok": outcome.ok, "dry_run": dry_run, "rows": outcome.rows, "mapping": outcome.mapping,
                    "decisions": outcome.decisions, "objectives": outcome.objectives, "units": outcome.units,
