@@ -54,7 +54,7 @@ def sudo_user(environ: Mapping[str, str] | None = None, uid: int | None = None) 
 _confined: str | None = None
 
 
-def confine(how: str) -> None:
+def confine(how: str | None) -> None:
     """Mark this process as acting for a person through the service account (``ssh`` or
     ``sudo``): it must not write files on the server for them (the app asks ``confined()``)."""
     global _confined
