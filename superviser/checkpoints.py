@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from superviser import clock, identity, journal, notes, roles
 from superviser.changes import write
-from superviser.errors import InvalidInput, NotFound
+from superviser.errors import InvalidInput, NotFound, StoreError
 from superviser.i18n import N_, _
 from superviser.schema import GENESIS
 
@@ -142,6 +142,10 @@ def make(session, db_path: Path, *, name: str | None = None) -> dict:
                                                "a log keeps its name").format(origin=chosen), label=N_("origin"))
             chosen = notes.check_name(name)
         size, head = journal.head(db)
+        kept = db.conn.execute("SELECT head FROM checkpoints WHERE size = ?", (size,)).fetchone()
+        if kept:  # each checkpoint is followed by its own entry, so the log was cut back to this size
+            raise StoreError(_("a checkpoint of {size} entries was signed before (head {head}); the log has been cut "
+                               "back since: run superviser audit").format(size=size, head=kept[0][:16]))
         note = notes.sign(body(chosen, size, head), chosen, key)
         row = {"size": size, "origin": chosen, "head": head, "note": note,
                "key": str(notes.verifier(chosen, notes.public_bytes(key))),
@@ -226,7 +230,8 @@ def check_proof(data: dict, key: notes.Verifier, old: Checkpoint, new: Checkpoin
             return _("the proof's entry after #{seq} is malformed").format(seq=expected - 1)
         seq, at, actor, action, oid, did, detail, changes, prev_hash, _digest = entry
         if seq != expected or prev_hash != prev:
-            return _("entry {seq} of the proof does not follow entry {before}").format(seq=seq, before=expected - 1)
+            return _("entry {seq} of the proof does not follow entry {before}: NEW does not extend OLD").format(
+                seq=seq, before=expected - 1)
         try:
             prev = journal.entry_hash(seq, at, actor, action, oid, did, detail, changes, prev_hash)
         except TypeError:

@@ -65,7 +65,7 @@ def verifier(name: str, public: bytes) -> Verifier:
 def parse_verifier(text: str) -> Verifier:
     """``NAME+HASH+BASE64`` back into a key, checked."""
     wrong = InvalidInput("key", _("is not a verifier key (NAME+HASH+BASE64, as `superviser checkpoint key` prints it)"))
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", 2)  # the base64 may hold '+' too
     if len(parts) != 3 or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
         raise wrong
     name, hash_hex, encoded = parts

@@ -32,7 +32,7 @@ class KeyOrFile(click.Path):
     name = "key_or_file"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, str) and value.count("+") == 2 and not Path(value).expanduser().exists():
+        if isinstance(value, str) and value.count("+") >= 2 and not Path(value).expanduser().exists():
             return value
         return super().convert(value, param, ctx)
 
