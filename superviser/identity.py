@@ -32,12 +32,16 @@ def account_name(uid: int) -> str:
         return str(uid)
 
 
-def owner_uid(db_path: Path) -> int:
-    """The account that owns the database (the caller, for a database not made yet)."""
+def owner_uid(db_path: Path) -> int | None:
+    """The account that owns the database (the caller, for a database not made yet; None
+    when the caller may not even look at it)."""
     probe = Path(db_path)
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    return probe.stat().st_uid if probe.exists() else os.getuid()
+    try:
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        return probe.stat().st_uid if probe.exists() else os.getuid()
+    except PermissionError:
+        return None
 
 
 def sudo_user(environ: Mapping[str, str] | None = None, uid: int | None = None) -> str | None:

@@ -204,7 +204,8 @@ def expected_lines(db, db_path: Path) -> list[str]:
 
 
 def _service_account(db_path: Path) -> str:
-    return identity.account_name(identity.owner_uid(db_path))
+    owner = identity.owner_uid(db_path)
+    return identity.account_name(owner) if owner is not None else ""
 
 
 def add(session, db_path: Path, login: str, content: str, *, file: Path | None = None) -> dict:
