@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from screens.forms import Field, FormScreen
-from superviser import lifecycle, lights, roles
+from superviser import identity, lifecycle, lights, roles
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
 from superviser.exports.run import default_name, export
@@ -23,6 +23,13 @@ def open_export(app, scope: dict | None = None) -> None:
     problem = roles.refusal("export", app.person["role"] if app.person else None, app.login)
     if problem:
         app.notify(problem, severity="warning", markup=False)
+        return
+    if identity.confined() and not app.is_web:
+        # Through the service account a file saved "here" would land in its folders, out of the
+        # person's reach; the export comes to their own computer from the command line instead.
+        app.notify(_("Over SSH a file saved here would stay on the server. From your computer: "
+                     "ssh superviser@office export --format docx -o - > bulletin.docx"), severity="warning",
+                   markup=False, timeout=12)
         return
     scope = scope or {}
     fields = [

@@ -144,7 +144,7 @@ def make(session, db_path: Path, *, name: str | None = None) -> dict:
         size, head = journal.head(db)
         kept = db.conn.execute("SELECT head FROM checkpoints WHERE size = ?", (size,)).fetchone()
         if kept:  # each checkpoint is followed by its own entry, so the log was cut back to this size
-            raise StoreError(_("a checkpoint of {size} entries was signed before (head {head}); the log has been cut "
+            raise StoreError(_("a checkpoint at log size {size} was signed before (head {head}); the log has been cut "
                                "back since: run superviser audit").format(size=size, head=kept[0][:16]))
         note = notes.sign(body(chosen, size, head), chosen, key)
         row = {"size": size, "origin": chosen, "head": head, "note": note,
@@ -173,7 +173,7 @@ def chain_hash_at(db: Database, size: int) -> tuple[str | None, str | None]:
                     seq=seq)
             prev, expected = digest, expected + 1
     if expected - 1 < size:
-        return None, _("the log holds {n} entries, fewer than the {size} signed: it was truncated").format(
+        return None, _("the log ends at entry {n}, before entry {size} that was signed: it was truncated").format(
             n=expected - 1, size=size)
     return prev, None
 

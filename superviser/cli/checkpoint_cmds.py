@@ -10,7 +10,7 @@ import click
 
 from superviser.cli.common import Env, emit_json, json_option, pass_env
 from superviser.errors import InvalidInput, SuperviserError
-from superviser.i18n import _
+from superviser.i18n import _, ngettext
 
 DAMAGE = 9  # as audit: the log does not hold what was signed
 
@@ -84,7 +84,7 @@ def checkpoint(ctx: click.Context, output: str | None, force: bool, origin: str 
         return
     _write_private(made["note"], output, force)
     if output not in (None, "-"):
-        click.echo(_("checkpoint of {size} entries, head {head}, signed and saved to {path} (#{seq})").format(
+        click.echo(_("checkpoint at log size {size}, head {head}, signed and saved to {path} (#{seq})").format(
             size=made["size"], head=made["head"][:16], path=output, seq=made["seq"]))
 
 
@@ -205,13 +205,15 @@ def checkpoint_verify(env: Env, file, key, old, proof, offline, as_json) -> int:
         if problem:
             problems.append(problem)
     if checked["extends"]:
-        said.append(_("extends OLD: the {old} entries OLD signed are unchanged, {added} were added since").format(
-            old=previous.size, added=new.size - previous.size))
+        added = new.size - previous.size
+        said.append(ngettext("extends OLD: the {old} entries OLD signed are unchanged, {added} was added since",
+                             "extends OLD: the {old} entries OLD signed are unchanged, {added} were added since",
+                             added).format(old=previous.size, added=added))
     if as_json:
         emit_json({"ok": not problems, "origin": new.origin, "size": new.size, "head": new.head, **checked,
                    "problems": problems})
     else:
-        click.echo(_("checkpoint: {origin}, {size} entries, head {head}").format(
+        click.echo(_("checkpoint: {origin}, log size {size}, head {head}").format(
             origin=new.origin, size=new.size, head=new.head[:16]))
         for line in said:
             click.echo(line)
@@ -239,7 +241,9 @@ def checkpoint_proof(env: Env, old, new, output, force) -> None:
     made = checkpoints.proof(env.db, _checkpoint(env, old, "old"), _checkpoint(env, new, "new"))
     _write_private(json.dumps(made, ensure_ascii=False, separators=(",", ":")) + "\n", output, force)
     if output not in (None, "-"):
-        click.echo(_("{n} entries written to {path}").format(n=len(made["entries"]), path=output), err=True)
+        n = len(made["entries"])
+        click.echo(ngettext("{n} entry written to {path}", "{n} entries written to {path}", n).format(n=n, path=output),
+                   err=True)
 
 
 COMMANDS = [checkpoint]

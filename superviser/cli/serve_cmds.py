@@ -14,8 +14,8 @@ from superviser.i18n import _
 @click.command(
     "serve",
     help=_(
-        "Serve the app to a web browser on HOST:PORT, acting as SUPERVISER_USER. Each browser tab runs "
-        "its own app on the server. Put it behind a reverse proxy that asks for a login (see README, "
+        "Serve the app to a web browser on HOST:PORT, acting as SUPERVISER_USER; run it as the account that owns "
+        "the database, one per person. Each browser tab runs its own app on the server. Put it behind a reverse proxy that asks for a login (see README, "
         "“In a browser”); needs the web extra: pip install 'superviser[web]'."
     ),
     epilog=_("\b\nExample:\n  SUPERVISER_USER=wang.fang superviser --db /srv/office/superviser.db serve --port 8101"),
@@ -30,7 +30,8 @@ def serve(env: Env, host: str, port: int, public_url: str | None) -> None:
     except ImportError:
         raise click.ClickException(_("the web extra is not installed: pip install 'superviser[web]'")) from None
     env.session  # check the database before serving it
-    command = shlex.join([sys.executable, "-m", "superviser", "--db", str(env.path)])
+    # Each tab runs what a person's SSH key runs: the app as this login, confined like them.
+    command = shlex.join([sys.executable, "-m", "superviser", "--db", str(env.path.resolve()), "shell", "--as", env.login])
     click.echo(_("serving {path} on http://{host}:{port} (ctrl+c stops)").format(path=env.path, host=host, port=port))
     Server(command, host=host, port=port, title="superviser", public_url=public_url).serve()
 

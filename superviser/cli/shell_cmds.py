@@ -49,7 +49,8 @@ def shell(env: Env, as_login: str) -> int | None:
     identity.confine("ssh")
     command = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
     if not command:
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        in_browser = bool(os.environ.get("TEXTUAL_DRIVER"))  # `serve` runs each tab's app on pipes
+        if not in_browser and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise click.UsageError(_("the app needs a terminal: connect with ssh -t, or give a command "
                                      "(ssh superviser@office objective list)"))
         from superviser.cli.launch import launch
