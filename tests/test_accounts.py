@@ -264,7 +264,8 @@ def test_sudo_mode_is_the_sudo_user_and_confined(server):
     """`sudo -u service superviser …` as the member: sudo sets SUDO_USER/SUDO_UID; SUPERVISER_USER
     and the rest are not believed, and the service account's files are out of reach."""
     path, service, member, ref = server["path"], server["service"], server["member"], server["ref"]
-    sudo = {**HOSTILE_ENV, "SUDO_USER": member.name, "SUDO_UID": str(member.uid), "SUDO_GID": str(member.gid)}
+    sudo = {**HOSTILE_ENV, "SUDO_USER": member.name, "SUDO_UID": str(member.uid), "SUDO_GID": str(member.gid),
+            "SUDO_COMMAND": "/opt/superviser/bin/superviser --db /srv/superviser/superviser.db"}
     ran = as_account(service, run_cli, "--db", path, "note", ref, "via sudo", env=sudo)
     assert ran.code == 0, ran.err
     actor = store.connect(path, migrate=False).conn.execute("SELECT actor FROM log ORDER BY seq DESC LIMIT 1").fetchone()
@@ -281,3 +282,14 @@ def test_sudo_mode_is_the_sudo_user_and_confined(server):
     assert head(path) == before and not (service.home / "x.md").exists() and not (service.home / "copy.db").exists()
     ran = as_account(service, run_cli, "--db", path, "export", "--format", "md", "-o", "-", env=sudo)
     assert ran.code == 0 and ran.out.startswith("# ")
+
+
+def test_an_administrator_with_a_shell_as_the_service_account_is_not_confined(server, accounts):
+    """sudo -iu superviser gives a shell as the account: that is holding the account, as its
+    administrator does, and the program does not pretend otherwise."""
+    path, service, member = server["path"], server["service"], server["member"]
+    shell = {"SUDO_USER": member.name, "SUDO_UID": str(member.uid), "SUDO_COMMAND": "/bin/bash"}
+    copy = service.home / f"copy-{uuid.uuid4().hex[:6]}.db"
+    ran = as_account(service, run_cli, "--db", path, "backup", copy, env=shell)
+    assert ran.code == 0, ran.err
+    copy.unlink()
