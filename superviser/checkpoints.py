@@ -28,8 +28,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from superviser import clock, identity, journal, notes, roles
+from superviser import clock, identity, journal, notes
 from superviser.changes import write
+from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound, StoreError
 from superviser.i18n import N_, _
 from superviser.schema import GENESIS
@@ -126,7 +127,7 @@ def _may_sign(session, db_path: Path) -> None:
     owner = identity.owner_uid(db_path)
     if os.getuid() == owner and session.login == identity.account_name(owner):
         return
-    roles.check(session.db, session.login, "checkpoint")
+    check(session, "checkpoint")
 
 
 def make(session, db_path: Path, *, name: str | None = None) -> dict:

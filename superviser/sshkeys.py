@@ -24,6 +24,7 @@ from pathlib import Path
 
 from superviser import clock, fields, identity, roles, text
 from superviser.changes import write
+from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound
 from superviser.i18n import N_, _
 
@@ -214,7 +215,7 @@ def add(session, db_path: Path, login: str, content: str, *, file: Path | None =
     login = fields.parse(LOGIN_FIELD, login)
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "keys.add")
+        check(session, "keys.add")
         key = parse_public_key(content)
         if roles.person(db, login) is None:
             raise NotFound("login", _("{login} is not among the active people; add them first: "
@@ -246,7 +247,7 @@ def remove(session, db_path: Path, login: str, *, fingerprint: str | None = None
     login = fields.parse(LOGIN_FIELD, login)
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "keys.remove")
+        check(session, "keys.remove")
         query = "SELECT id, fingerprint FROM ssh_keys WHERE login = ?" + (" AND fingerprint = ?" if fingerprint else "")
         found = db.conn.execute(query, (login, fingerprint) if fingerprint else (login,)).fetchall()
         if not found:
@@ -263,7 +264,7 @@ def listing(session, db_path: Path, *, file: Path | None = None) -> dict:
     """Every key, and whether the file holds exactly the lines the table says."""
     file = file or default_file()
     db = session.db
-    roles.check(db, session.login, "keys.list")
+    check(session, "keys.list")
     present = set(installed_lines(file))
     keys = [dict(r, installed=key_line(db_path, r["login"], r["type"], r["key"]) in present) for r in rows(db)]
     return {"file": str(file), "keys": keys, "in_sync": sorted(present) == sorted(expected_lines(db, db_path))}
@@ -274,7 +275,7 @@ def sync(session, db_path: Path, *, file: Path | None = None) -> dict:
     file = file or default_file()
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "keys.sync")
+        check(session, "keys.sync")
         changed = write_block(file, expected_lines(db, db_path))
         seq = changes.log("keys.sync", detail=str(file), facts={"keys.file": str(file)})
     return {"file": str(file), "changed": changed, "seq": seq}

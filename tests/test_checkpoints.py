@@ -21,8 +21,8 @@ def signed(office, cli, tmp_path):
     old = tmp_path / "old.txt"
     ran = cli("--db", office.path, "checkpoint", "-o", old)
     assert ran.code == 0, ran.err
-    steps.urge(office.director, ref, text_="Report by Friday")
-    steps.note(office.director, ref, text_="Called them")
+    steps.urge(office.director, ref, text="Report by Friday")
+    steps.note(office.director, ref, text="Called them")
     new = tmp_path / "new.txt"
     assert cli("--db", office.path, "checkpoint", "-o", new).code == 0
     key = tmp_path / "office.vkey"
@@ -48,6 +48,14 @@ def test_a_checkpoint_is_a_c2sp_signed_note_of_the_log_head(office, signed):
     assert latest["note"] == signed["new"].read_text() and latest["size"] == int(notes.split(latest["note"])[0].split()[1])
     entry = db.conn.execute("SELECT action, changes FROM log WHERE seq = ?", (latest["size"] + 1,)).fetchone()
     assert entry[0] == "checkpoint" and f"checkpoints#{latest['size']}" in json.loads(entry[1])
+
+
+def test_audit_replays_the_checkpoints_table(office, cli, signed):
+    assert cli("--db", office.path, "audit").code == 0
+    db = store.connect(office.path)
+    db.conn.execute("DELETE FROM checkpoints WHERE size = (SELECT min(size) FROM checkpoints)")
+    ran = cli("--db", office.path, "audit")
+    assert ran.code == 9 and "checkpoints" in ran.out + ran.err
 
 
 def test_the_signing_key_is_private(office, signed):
@@ -161,8 +169,8 @@ def test_a_proof_from_a_forked_log_does_not_convince_a_witness(office, cli, sign
         db.conn.execute(f"DROP TRIGGER {trigger}")
     db.conn.execute("DELETE FROM log WHERE seq >= ?", (old.size,))  # the last entry OLD signed goes
     db.conn.execute("DELETE FROM checkpoints")
-    steps.note(office.director, signed["ref"], text_="a different history")
-    steps.note(office.director, signed["ref"], text_="and more of it")
+    steps.note(office.director, signed["ref"], text="a different history")
+    steps.note(office.director, signed["ref"], text="and more of it")
     fork = tmp_path / "fork.txt"
     assert cli("--db", office.path, "checkpoint", "-o", fork).code == 0
     refused = cli("--db", office.path, "checkpoint", "proof", signed["old"], fork)

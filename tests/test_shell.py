@@ -40,7 +40,7 @@ def test_a_command_runs_as_the_keys_person_whatever_the_client_sets(office, as_l
     monkeypatch.setenv("SUPERVISER_NOW", "2001-01-01T00:00:00Z")
     ran = as_li(f'note {as_li.ref} "Called them; they said $5 (maybe)"')
     assert ran.code == 0, ran.err
-    entry = json.loads(as_li("log --json --limit 1").out)[0]
+    entry = json.loads(as_li("log --json --limit 1").out)["items"][0]
     assert entry["actor"] == "li" and entry["action"] == "note"
     assert entry["detail"] == "Called them; they said $5 (maybe)"
     assert entry["at"].startswith("2026-11-20")

@@ -91,7 +91,7 @@ def _database(value: str, how: str) -> None:
 def check(args: list[str], how: str = "ssh") -> None:
     """Refuse ``args`` unless a person may run them through the service account. ``how`` is
     ``ssh`` (the database is fixed by the key) or ``sudo`` (``--db`` may name the database)."""
-    from superviser.cli.root import SUBCOMMANDS, root
+    from superviser.cli.root import SUBCOMMANDS, build
 
     i = 0
     while i < len(args) and args[i].startswith("-"):
@@ -121,7 +121,7 @@ def check(args: list[str], how: str = "ssh") -> None:
         name = word.partition("=")[0]
         if name in FIXED:
             raise _fixed(name, how)
-    _no_server_files(root, verb, rest, how)
+    _no_server_files(build(), verb, rest, how)
 
 
 def _no_server_files(root: click.Group, verb: str, rest: list[str], how: str) -> None:
