@@ -20,16 +20,16 @@ FORMAT_LABELS = {"xlsx": N_("Excel (xlsx): the ledger"), "docx": N_("Word (docx)
 
 
 def open_export(app, scope: dict | None = None) -> None:
-    problem = roles.refusal("export", app.person["role"] if app.person else None, app.login)
-    if problem:
-        app.notify(problem, severity="warning", markup=False)
-        return
     if identity.confined() and not app.is_web:
         # Through the service account a file saved "here" would land in its folders, out of the
         # person's reach; the export comes to their own computer from the command line instead.
         app.notify(_("Over SSH a file saved here would stay on the server. From your computer: "
                      "ssh superviser@office export --format docx -o - > bulletin.docx"), severity="warning",
                    markup=False, timeout=12)
+        return
+    problem = roles.refusal("export", app.person["role"] if app.person else None, app.login)
+    if problem:
+        app.notify(problem, severity="warning", markup=False)
         return
     scope = scope or {}
     fields = [
