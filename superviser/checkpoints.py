@@ -157,37 +157,51 @@ def make(session, db_path: Path, *, name: str | None = None) -> dict:
 
 
 # --- checking ----------------------------------------------------------------------------------
-def chain_hash_at(db: Database, size: int) -> tuple[str | None, str | None]:
-    """(hash of entry ``size`` recomputed over the chain from the first entry, problem)."""
-    if size == 0:
-        return GENESIS, None
+def chain_hashes(db: Database, sizes: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """For each of ``sizes``: (hash of that entry recomputed over the chain from the first
+    entry, problem). One pass over the log, up to the largest size."""
+    wanted = set(sizes)
+    found: dict[int, tuple[str | None, str | None]] = {}
+    if 0 in wanted:
+        found[0] = (GENESIS, None)
+    last = max(sizes, default=0)
     prev, expected = GENESIS, 1
+    entry_hash = journal.entry_hash
     cursor = db.conn.execute(
         "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash "
-        "FROM log WHERE seq <= ? ORDER BY seq", (size,))
+        "FROM log WHERE seq <= ? ORDER BY seq", (last,))
     cursor.arraysize = 5000
-    while rows_ := cursor.fetchmany():
+    broken = None
+    while broken is None and (rows_ := cursor.fetchmany()):
         for seq, at, actor, action, oid, did, detail, changes, prev_hash, digest in rows_:
-            if seq != expected or prev_hash != prev or journal.entry_hash(
+            if seq != expected or prev_hash != prev or entry_hash(
                     seq, at, actor, action, oid, did, detail, changes, prev_hash) != digest:
-                return None, _("entry {seq} does not follow from the entries before it (the log was edited)").format(
+                broken = _("entry {seq} does not follow from the entries before it (the log was edited)").format(
                     seq=seq)
+                break
             prev, expected = digest, expected + 1
-    if expected - 1 < size:
-        return None, _("the log ends at entry {n}, before entry {size} that was signed: it was truncated").format(
-            n=expected - 1, size=size)
-    return prev, None
+            if seq in wanted:
+                found[seq] = (digest, None)
+    for size in wanted - set(found):
+        found[size] = (None, broken or _(
+            "the log ends at entry {n}, before entry {size} that was signed: it was truncated").format(
+                n=expected - 1, size=size))
+    return found
 
 
-def in_log(db: Database, checkpoint: Checkpoint) -> str | None:
-    """Why the log no longer matches ``checkpoint`` (None if it holds that size and head)."""
-    recomputed, problem = chain_hash_at(db, checkpoint.size)
-    if problem:
-        return problem
-    if recomputed != checkpoint.head:
-        return _("entry {size} is not the one signed (its hash is {found}, the checkpoint says {signed}): "
-                 "the log was rewritten").format(size=checkpoint.size, found=recomputed[:16], signed=checkpoint.head[:16])
-    return None
+def log_problems(db: Database, checkpoints_: list[Checkpoint]) -> list[tuple[Checkpoint, str]]:
+    """Each checkpoint the log no longer matches, and why (empty if it holds every size and head)."""
+    recomputed = chain_hashes(db, [c.size for c in checkpoints_])
+    problems = []
+    for checkpoint in checkpoints_:
+        digest, problem = recomputed[checkpoint.size]
+        if problem is None and digest != checkpoint.head:
+            problem = _("entry {size} is not the one signed (its hash is {found}, the checkpoint says {signed}): "
+                        "the log was rewritten").format(size=checkpoint.size, found=digest[:16],
+                                                        signed=checkpoint.head[:16])
+        if problem:
+            problems.append((checkpoint, problem))
+    return problems
 
 
 def proof(db: Database, old: Checkpoint, new: Checkpoint) -> dict:
@@ -198,14 +212,20 @@ def proof(db: Database, old: Checkpoint, new: Checkpoint) -> dict:
     if old.size > new.size:
         raise InvalidInput("checkpoint", _("OLD (size {old}) is newer than NEW (size {new})").format(
             old=old.size, new=new.size))
-    for checkpoint in (old, new):
-        problem = in_log(db, checkpoint)
-        if problem:
-            raise InvalidInput("checkpoint", _("size {size}: {problem}").format(size=checkpoint.size, problem=problem))
     cursor = db.conn.execute(
         "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash "
         "FROM log WHERE seq > ? AND seq <= ? ORDER BY seq", (old.size, new.size))
-    return {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
+    made = {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
+    # Only what lies between the two is read (a proof costs what it holds); a log that no longer
+    # leads from OLD to NEW makes no proof. The whole chain is audit's and `verify`'s to walk.
+    stored = db.conn.execute("SELECT hash FROM log WHERE seq = ?", (old.size,)).fetchone()
+    if old.size and (stored is None or stored[0] != old.head):
+        raise InvalidInput("checkpoint", _("size {size}: the log no longer holds the entry OLD signed").format(
+            size=old.size))
+    problem = _follows(made["entries"], old, new)
+    if problem:
+        raise InvalidInput("checkpoint", problem)
+    return made
 
 
 def check_proof(data: dict, key: notes.Verifier, old: Checkpoint, new: Checkpoint) -> str | None:
@@ -225,8 +245,13 @@ def check_proof(data: dict, key: notes.Verifier, old: Checkpoint, new: Checkpoin
         return _("the two checkpoints are of different logs ({old} and {new})").format(old=old.origin, new=new.origin)
     if new.size < old.size:
         return _("NEW (size {new}) is older than OLD (size {old})").format(old=old.size, new=new.size)
+    return _follows(data["entries"], old, new)
+
+
+def _follows(entries: list, old: Checkpoint, new: Checkpoint) -> str | None:
+    """Why ``entries`` do not lead from ``old``'s head to ``new``'s (None if they do)."""
     prev, expected = old.head, old.size + 1
-    for entry in data["entries"]:
+    for entry in entries:
         if not isinstance(entry, list) or len(entry) != 10:
             return _("the proof's entry after #{seq} is malformed").format(seq=expected - 1)
         seq, at, actor, action, oid, did, detail, changes, prev_hash, _digest = entry

@@ -185,10 +185,9 @@ def commands() -> list[click.Command]:
                 problems.append(_("this database is the log {mine}, not {theirs} (add --offline to check the file alone)").format(
                     mine=checkpoints.origin(db), theirs=new.origin))
             else:
-                for checkpoint_ in [c for c in (previous, new) if c is not None]:
-                    problem = checkpoints.in_log(db, checkpoint_)
-                    if problem:
-                        problems.append(_("log at size {size}: {problem}").format(size=checkpoint_.size, problem=problem))
+                checked_ = [c for c in (previous, new) if c is not None]
+                for checkpoint_, problem in checkpoints.log_problems(db, checked_):
+                    problems.append(_("log at size {size}: {problem}").format(size=checkpoint_.size, problem=problem))
                 checked["log"] = not problems
                 if not problems:
                     said.append(_("log: still holds entry {size} with this head").format(size=new.size))
