@@ -36,6 +36,20 @@ ACTION_LABELS = {
     "review": N_("daily review"),
     "review.mark": N_("mark reviewed"),
     "export": N_("export"),
+    # Delivery (issue 12)
+    "channel.add": N_("add a channel"),
+    "channel.remove": N_("remove a channel"),
+    "unit.lang": N_("set a unit's language"),
+    "person.contact": N_("change contact details"),
+    "office.set": N_("change the office's details"),
+    "deliver.claim": N_("take messages to send"),
+    "deliver": N_("deliver"),
+    "deliver.retry": N_("delivery to retry"),
+    "deliver.failed": N_("delivery failed"),
+    "deliver.unknown": N_("delivery unknown"),
+    "deliver.requeue": N_("queue a message again"),
+    "digest.send": N_("queue the digests"),
+    "notice": N_("issue a notice"),
 }
 
 

@@ -50,6 +50,15 @@ PERMITTED: dict[str, frozenset[str]] = {
     "undo": frozenset({DIRECTOR, SUPERVISOR, LIAISON}),
     "review": OFFICE,
     "export": frozenset(ROLES),
+    # Delivery (issue 12): the director keeps the contacts; the office sends and prints.
+    "channel.add": frozenset({DIRECTOR}),
+    "channel.remove": frozenset({DIRECTOR}),
+    "unit.lang": frozenset({DIRECTOR}),
+    "person.contact": frozenset({DIRECTOR}),
+    "office.set": frozenset({DIRECTOR}),
+    "deliver": OFFICE,
+    "digest.send": OFFICE,
+    "notice": OFFICE,
 }
 
 # Steps a liaison may take only on their own unit's objectives; co-units count

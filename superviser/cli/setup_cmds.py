@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
+from superviser.cli.delivery_cmds import person_contact
 from superviser.i18n import _
 
 
@@ -173,6 +174,9 @@ def person_list(env: Env, show_all: bool, as_json: bool) -> None:
         [(_("login"), {}), (_("name"), {}), (_("role"), {}), (_("unit"), {}), (_("active"), {})],
         [[r["login"], r["name"], role_label(r["role"]), r["unit"] or "", _("yes") if r["active"] else _("no")] for r in rows],
     )
+
+
+person.add_command(person_contact)  # kept with the other delivery commands
 
 
 @click.command(
