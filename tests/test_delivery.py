@@ -147,7 +147,7 @@ def test_each_unit_reads_its_own_language(office):
     assert "Deadline: November 15, 2026 (overdue by 5 days)" in english["body"]
     assert "Required: Report in writing what has been done" in english["body"]
     assert chinese["subject"] == f"【督办通知单】{ref} Repair the canopy"
-    assert "办理时限：2026年11月15日（已逾期5天）" in chinese["body"]
+    assert "办理时限：2026年11月15日（逾期5天）" in chinese["body"]
     assert i18n.current() == "en"  # the user's language is left as it was
 
 
@@ -301,7 +301,7 @@ def test_a_removed_channel_cancels_what_waits_for_it(office, config_dir, robots)
     urged(office, ref)
     channel_id = rows(office)[0]["channel_id"]
     result = contacts.channel_remove(office.director, channel_id)
-    assert result.message == "WeCom of Finance removed; 1 queued messages cancelled"
+    assert result.message == "WeCom of Finance removed; 1 queued message cancelled"
     assert rows(office)[0]["status"] == "cancelled"
     stored = office.director.db.conn.execute("SELECT webhook, secret, active FROM unit_channels WHERE id = ?",
                                              (channel_id,)).fetchone()
@@ -423,3 +423,16 @@ def test_secrets_never_leave_the_channel_table(office, config_dir, robots, cli, 
     assert "sha256:" in everything and "…" in everything  # fingerprints and masks are there …
     for secret in SECRETS + ("SECunused-secret-1234567",):
         assert secret not in everything, secret  # … the secrets are not
+
+
+def test_phone_numbers_as_people_write_them():
+    from superviser.fields import Field, parse
+
+    mobile = Field("mobile", "mobile", "phone")
+    assert parse(mobile, "138 0013 8000") == "13800138000"
+    assert parse(mobile, "+86 (10) 6512-3456") == "+861065123456"
+    assert parse(mobile, "１３８００１３８０００") == "13800138000"  # typed with a Chinese input method
+    assert parse(mobile, "") is None
+    for wrong in ("12", "call me", "138-0013-800x", "+" + "1" * 21):
+        with pytest.raises(InvalidInput, match="is not a phone number"):
+            parse(mobile, wrong)

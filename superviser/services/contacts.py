@@ -13,7 +13,7 @@ from superviser.delivery.masking import mask_url
 from superviser.delivery.outbox import CHANNELS, channel_label
 from superviser.errors import InvalidInput, NotFound
 from superviser.fields import Field
-from superviser.i18n import LANGUAGES, N_, _, normalise
+from superviser.i18n import LANGUAGES, N_, _, ngettext, normalise
 from superviser.services.base import Result
 
 UNIT = Field("unit", N_("unit"), "unit", required=True)
@@ -95,7 +95,8 @@ def channel_remove(session, channel_id) -> Result:
         seq = changes.log("channel.remove", detail=f"{unit}: {channel_label(kind)} {shown(kind, address, webhook)}")
     message = _("{channel} of {unit} removed").format(channel=channel_label(kind), unit=unit)
     if waiting:
-        message += _("; ") + _("{n} queued messages cancelled").format(n=len(waiting))
+        message += _("; ") + ngettext("{n} queued message cancelled", "{n} queued messages cancelled",
+                                      len(waiting)).format(n=len(waiting))
     return Result(message, seq=seq)
 
 
