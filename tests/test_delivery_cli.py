@@ -86,3 +86,8 @@ def test_digest_send(office, cli):
     assert ran.out.strip() == ("queued for Finance by mail; nothing reaches Planning "
                                "(add a channel: superviser channel add)")
     assert cli("--db", office.path, "digest", "--send").out.startswith("nothing reaches Planning")
+
+
+def test_deliver_is_silent_when_idle(office, cli):
+    ran = cli("--db", office.path, "deliver")
+    assert (ran.code, ran.out, ran.err) == (0, "", "")

@@ -141,7 +141,7 @@ def _outcome_line(outcome: dict) -> str:
     "deliver",
     help=_("Send the queued messages that are due (mail, WeCom, DingTalk, Feishu), once; for cron or a systemd timer. "
            "--watch keeps running. Settings: delivery.toml in the user config directory (see README). "
-           "Exits 1 if a message failed for good."),
+           "Says nothing when there was nothing to do; exits 1 if a message failed for good."),
     epilog=_("\b\nExamples:\n  superviser deliver\n  superviser deliver --watch --interval 30\n"
              "  * * * * *  superviser --db /srv/superviser/superviser.db deliver   (crontab)"),
 )
@@ -162,7 +162,7 @@ def deliver(env: Env, watch, interval, config_path, as_json) -> int:
             emit_json({"sent": summary.sent, "retried": summary.retried, "failed": summary.failed,
                        "unknown": summary.unknown, "waiting": summary.waiting, "next_at": summary.next_at,
                        "outcomes": summary.outcomes})
-        else:
+        elif summary.outcomes or summary.waiting:  # silent when idle: cron runs it every minute
             for outcome in summary.outcomes:
                 click.echo(_outcome_line(outcome))
             click.echo(summary.message())

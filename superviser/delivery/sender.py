@@ -24,7 +24,7 @@ from pathlib import Path
 
 from superviser import clock, identity, roles, store
 from superviser.changes import write
-from superviser.delivery import mail, messages, robots
+from superviser.delivery import messages
 from superviser.delivery.config import Config, check_webhook
 from superviser.delivery.errors import DeliveryError
 from superviser.delivery.masking import scrub
@@ -136,6 +136,9 @@ def _channel(db, channel_id: int) -> dict | None:
 
 def deliver_one(db, config: Config, row: dict) -> None:
     """Send one claimed row; ``DeliveryError`` says why not."""
+    # Imported when there is something to send: cron runs this every minute, mostly idle.
+    from superviser.delivery import mail, robots
+
     if row["channel"] == "mail":
         sender = person(db, row["queued_by"])
         message = mail.build(config.mail, to=row["recipient"], subject=row["subject"], body=row["body"], key=row["key"],
