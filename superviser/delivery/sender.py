@@ -99,7 +99,7 @@ def recover(session, config: Config) -> list[dict]:
         cursor = db.conn.execute(_WITH_UNIT + " WHERE o.status = 'sending' AND o.claimed_at < ? ORDER BY o.id", (cutoff,))
         for values in cursor.fetchall():
             row = _row(cursor, values)
-            reason = _("delivery unknown: the sender {sender} stopped while sending (it took it at {time}); "
+            reason = _("delivery unknown: the sender {sender} stopped while sending (taken at {time}); "
                        "not sent again, ask the recipient").format(sender=row["claimed_by"], time=_local(row["claimed_at"]))
             changes.update("outbox", row["id"], {"status": "failed", "last_error": reason})
             changes.log("deliver.unknown", objective_id=row["objective_id"], detail=_("{channel} to {unit}: {reason}").format(
