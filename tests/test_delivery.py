@@ -25,6 +25,18 @@ FEISHU_SECRET = "feishusecret-0123456789abcdef"
 SECRETS = (WECOM_KEY, DING_TOKEN, DING_SECRET, FEISHU_TOKEN, FEISHU_SECRET)
 
 
+@pytest.fixture(autouse=True)
+def audited(request):
+    """After every test on an office: the log replays to every table, outbox included."""
+    office = request.getfixturevalue("office") if "office" in request.fixturenames else None
+    yield
+    if office is not None:
+        from superviser import audit
+
+        report = audit.run(store.connect(office.path))
+        assert report.ok, report.problems
+
+
 @pytest.fixture
 def config_dir(tmp_path, monkeypatch):
     """The user's config directory, where delivery.toml lives (for the CLI, in-process and in processes)."""
@@ -436,3 +448,27 @@ def test_phone_numbers_as_people_write_them():
     for wrong in ("12", "call me", "138-0013-800x", "+" + "1" * 21):
         with pytest.raises(InvalidInput, match="is not a phone number"):
             parse(mobile, wrong)
+
+
+def test_on_log_queues_inside_a_real_step_with_its_new_values(office):
+    """How the step services call it: a hook run when the step writes its entry."""
+    from superviser.services.base import objective_step
+
+    contacts.channel_add(office.director, "Finance", "mail", address="fin@example.org")
+    ref = office.objective(status="in_progress")
+    with objective_step(office.director, "urge", ref) as step:
+        count = step.objective["urge_count"] + 1
+        step.set(urge_count=count, urges_unanswered=step.objective["urges_unanswered"] + 1)
+        queued = outbox.on_log(step, "urge", text="Report by Friday", level=count)
+        assert list(queued) == []  # nothing until the step logs
+        step.log("Report by Friday")
+    assert queued.message() == "queued for Finance by mail"
+    row = rows(office)[0]
+    assert row["seq"] == step.seq and "Level: Reminder (urge 1)" in row["body"]
+    with pytest.raises(RuntimeError):
+        with objective_step(office.director, "urge", ref) as step:
+            step.set(urge_count=2)
+            outbox.on_log(step, "urge", level=2)
+            step.log("")
+            raise RuntimeError("after the entry, before the commit")
+    assert len(rows(office)) == 1

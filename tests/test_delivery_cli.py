@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.delivery_fakes import RobotServer
-from tests.test_delivery import WECOM_KEY, config_dir, rows, urged, write_config  # noqa: F401 (config_dir: a fixture)
+from tests.test_delivery import WECOM_KEY, audited, config_dir, rows, urged, write_config  # noqa: F401 (fixtures)
 
 
 def test_channels_and_contacts_from_the_command_line(office, cli, config_dir, monkeypatch):

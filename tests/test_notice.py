@@ -12,6 +12,7 @@ from docx import Document
 from superviser.delivery.notices import issue
 from superviser.exports import notice as notice_doc
 from superviser.services import contacts, steps
+from tests.test_delivery import audited  # noqa: F401 (a fixture: every test ends with an audit)
 
 
 def texts(document) -> list[str]:
@@ -31,8 +32,8 @@ def fills(document) -> set[str]:
 def urged_twice(office):
     contacts.office_set(office.director, name="督查室", contact="tel. 6512 3456")
     ref = office.objective(title="Repair the canopy", co=["Planning"], status="in_progress", deadline="2026-11-15")
-    steps.urge(office.director, ref, text_="Report")
-    steps.urge(office.director, ref, text_="Report now")
+    steps.urge(office.director, ref, text="Report")
+    steps.urge(office.director, ref, text="Report now")
     return ref
 
 

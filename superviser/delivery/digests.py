@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from superviser import clock, lifecycle, roles
+from superviser import clock, lifecycle
 from superviser.changes import write
 from superviser.delivery.outbox import Queued, queue_digest, targets
 from superviser.read import objectives
 from superviser.read.objectives import Filter
+from superviser.services.base import check
 
 
 def sections(db, unit_id: int) -> list[tuple[str, list[dict]]]:
@@ -38,7 +39,7 @@ def queue_digests(session, unit: str | int | None = None) -> Queued:
     day = clock.today().isoformat()
     queued = Queued()
     with write(session) as changes:
-        roles.check(db, session.login, "digest.send")
+        check(session, "digest.send")
         if unit not in (None, ""):
             units = [(refs.unit(db, unit)["id"], refs.unit(db, unit)["name"])]
         else:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from superviser import clock, refs, roles
+from superviser import clock, refs
 from superviser.changes import write
 from superviser.delivery import messages
 from superviser.delivery.office import Office, details, person
 from superviser.delivery.outbox import unit_language
 from superviser.i18n import _, normalise, speaking
+from superviser.services.base import check
 
 LEVELS = {"reminder": 1, "urge": 2, "supervision": 3}
 COLOURS = {1: "blue", 2: "yellow", 3: "red"}
@@ -64,7 +65,7 @@ def issue(session, ref, *, level: int | None = None, new: bool = False, lang: st
     db = session.db
     with write(session) as changes:
         objective = refs.objective(db, ref)
-        roles.check(db, session.login, "notice", objective)
+        check(session, "notice")
         level = level or min(max(objective["urge_count"], 1), 3)
         unit_id = objective["lead_unit_id"]
         row = None if new else db.conn.execute(

@@ -156,6 +156,22 @@ def queue(changes: Changes, kind: str, objective: dict, *, actor_login: str, tex
     return queued
 
 
+def on_log(step, kind: str, *, text: str = "", level: int | None = None, units: list[int] | None = None) -> Queued:
+    """Queue ``kind`` when ``step`` (services.base.Step) writes its entry: after the objective's
+    new values (deadline, urge count) are written, before the entry, in its transaction.
+    The returned ``Queued`` fills then; its ``message()`` is for the step's confirmation."""
+    queued = Queued()
+
+    def hook(current) -> None:
+        made = queue(current.changes, kind, current.objective, actor_login=current.session.login, text=text,
+                     level=level, units=units)
+        queued.extend(made)
+        queued.unreached.extend(made.unreached)
+
+    step.before_log.append(hook)
+    return queued
+
+
 def queue_digest(changes: Changes, unit_id: int, unit: str, *, day: str, sections: list, actor_login: str) -> Queued:
     """Queue a unit's digest for ``day`` (once a day: a second run finds it queued already)."""
     db = changes.db

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from superviser import clock, identity, roles, store
+from superviser import clock, identity, store
 from superviser.changes import write
 from superviser.delivery import messages
 from superviser.delivery.config import Config, check_webhook
@@ -32,6 +32,7 @@ from superviser.delivery.office import person
 from superviser.delivery.outbox import channel_label
 from superviser.errors import InvalidInput
 from superviser.i18n import _, ngettext
+from superviser.services.base import check
 
 
 @dataclass
@@ -67,12 +68,11 @@ def _owner_account(session) -> bool:
 
 
 def may_deliver(session) -> None:
-    who = roles.person(session.db, session.login)
-    if who and who["role"] in roles.PERMITTED["deliver"]:
+    from superviser.actions import role_refusal
+
+    if role_refusal("deliver", session.person(), session.login) is None or _owner_account(session):
         return
-    if _owner_account(session):
-        return
-    roles.check(session.db, session.login, "deliver")
+    check(session, "deliver")
 
 
 def _row(cursor, values) -> dict:
@@ -232,7 +232,7 @@ def retry(session, outbox_id):
 
     number = fields.parse(fields.Field("id", "id", "int", required=True, low=1, limit=10**12), outbox_id)
     with write(session) as changes:
-        roles.check(session.db, session.login, "deliver")
+        check(session, "deliver.requeue")
         cursor = session.db.conn.execute(_WITH_UNIT + " WHERE o.id = ?", (number,))
         values = cursor.fetchone()
         if values is None:

@@ -14,7 +14,7 @@ from superviser.delivery.outbox import CHANNELS, channel_label
 from superviser.errors import InvalidInput, NotFound
 from superviser.fields import Field
 from superviser.i18n import LANGUAGES, N_, _, ngettext, normalise
-from superviser.services.base import Result
+from superviser.services.base import Result, check
 
 UNIT = Field("unit", N_("unit"), "unit", required=True)
 KIND = Field("kind", N_("channel"), "choice", required=True, choices=tuple(CHANNELS.items()))
@@ -60,7 +60,7 @@ def channel_add(session, unit, kind, *, address=None, webhook=None, secret=None,
         delivery_config.check_webhook(webhook, config or delivery_config.load(), WEBHOOK.key, WEBHOOK.label)
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "channel.add")
+        check(session, "channel.add")
         row = refs.unit(db, unit_name)
         column, value = ("address", address) if kind == "mail" else ("webhook", webhook)
         clash = db.conn.execute(f"SELECT 1 FROM unit_channels WHERE unit_id = ? AND kind = ? AND {column} = ? AND active = 1",
@@ -81,7 +81,7 @@ def channel_remove(session, channel_id) -> Result:
     number = fields.parse(Field("channel", N_("channel"), "int", required=True, low=1, limit=10**12), channel_id)
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "channel.remove")
+        check(session, "channel.remove")
         cursor = db.conn.execute("SELECT c.id, c.kind, c.address, c.webhook, u.name FROM unit_channels c "
                                  "JOIN units u ON u.id = c.unit_id WHERE c.id = ? AND c.active = 1", (number,))
         found = cursor.fetchone()
@@ -116,7 +116,7 @@ def unit_language(session, unit, lang) -> Result:
     unit_name, code = fields.parse(UNIT, unit), language(lang)
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "unit.lang")
+        check(session, "unit.lang")
         row = refs.unit(db, unit_name)
         if not changes.update("units", row["id"], {"lang": code}):
             raise InvalidInput("lang", _("nothing to change"))
@@ -136,13 +136,13 @@ def person_contact(session, login, *, email=None, mobile=None, head: bool | None
     if mobile is not None:
         values["mobile"] = fields.parse(MOBILE, mobile) or None
     if head is not None:
-        values["unit_head"] = 1 if head else 0
+        values["unit_head"] = 1 if head else None
     if not values:
         raise InvalidInput("email", _("nothing to change; give --email, --mobile or --head"))
     db = session.db
     with write(session) as changes:
         if login != session.login or head is not None or roles.person(db, session.login) is None:
-            roles.check(db, session.login, "person.contact")
+            check(session, "person.contact")
         cursor = db.conn.execute("SELECT name, unit_id FROM people WHERE login = ?", (login,))
         found = cursor.fetchone()
         if found is None:
@@ -166,7 +166,7 @@ def office_set(session, **given) -> Result:
         raise InvalidInput("name", _("nothing to change; give --name, --contact or --prefix"))
     db = session.db
     with write(session) as changes:
-        roles.check(db, session.login, "office.set")
+        check(session, "office.set")
         for key, value in values.items():
             current = db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             if not value:

@@ -145,7 +145,7 @@ async def test_conflict_when_someone_else_changed_it(demo_db):
         await pilot.press("n")
         await settle(pilot)
         other = Session(store.connect(demo_db), "chen.jing")
-        steps.urge(other, "2026-020.1", text_="from another desk")
+        steps.urge(other, "2026-020.1", text="from another desk")
         await fill(pilot, text="based on what I saw")
         assert isinstance(app.screen, FormScreen)
         assert "changed since you looked at it" in screen_text(app) and "chen.jing" in screen_text(app)
