@@ -104,10 +104,13 @@ def mark(session: Session, review_id: int, objective_id: int, category: str | No
         changes.log("review.mark", objective_id=objective_id, facts={"review": review_id})
 
 
-def skip(session: Session, review_id: int, objective_id: int) -> None:
+def skip(session: Session, review_id: int, objective_id: int, then: int | None = None) -> None:
+    """Put an item aside; the review resumes at ``then`` (the item the person went on to)."""
     with write(session) as changes:
         _open(session, review_id)
         _record(changes, review_id, _next_batch(changes, review_id), "skip", objective_id, None)
+        if then is not None:
+            changes.update("reviews", review_id, {"position": then})
         changes.log("review.skip", objective_id=objective_id, facts={"review": review_id})
 
 
