@@ -85,7 +85,14 @@ class RobotServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True  # a slow answer to a killed client does not hold the test up
+            block_on_close = False
+
+            def handle_error(self, request, client_address):
+                pass  # a client that went away (the killed sender): nothing to report
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
 
