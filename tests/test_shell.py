@@ -82,6 +82,9 @@ HOSTILE = [
     ("checkpoint -o /tmp/cp.txt", 2, "opens no file on the server"),
     ("checkpoint verify /etc/passwd", 2, "opens no file on the server"),
     ("checkpoint verify - --key /etc/shadow", 2, "opens no file on the server"),
+    ("notice {ref} -o /tmp/out.md", 2, "opens no file on the server"),
+    ("notice {ref}", 2, "comes back to you"),
+    ("deliver --config /etc/shadow", 2, "opens no file on the server"),
     ("--frobnicate log", 2, "--frobnicate is not an option"),
     ("unit frobnicate", 2, "no such command"),
 ]

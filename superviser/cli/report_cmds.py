@@ -135,15 +135,30 @@ def commands() -> list[click.Command]:
 
     @click.command(
         "digest",
-        help=_("A short summary for cron and mail: overdue, due soon, silent too long, waiting for the office, by unit."),
-        epilog=_("\b\nExample:\n  superviser digest --format md | mail -s \"superviser\" office@example.org"),
+        help=_("A short summary for cron and mail: overdue, due soon, silent too long, waiting for the office, by unit. "
+               "--send queues each unit its own week (overdue, due within a week, silent, not accepted) for "
+               "`superviser deliver`, once a day."),
+        epilog=_("\b\nExamples:\n  superviser digest --format md | mail -s \"superviser\" office@example.org\n"
+                 "  superviser digest --send && superviser deliver"),
     )
     @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives."))
     @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+    @click.option("--send", is_flag=True, help=_("Queue each unit's digest for delivery by its channels."))
     @json_option
     @pass_env
-    def digest(env: Env, unit_name, fmt, as_json) -> None:
+    def digest(env: Env, unit_name, fmt, send, as_json) -> None:
         from superviser import digest as digest_core
+
+        if send:
+            from superviser.delivery.digests import queue_digests
+
+            queued = queue_digests(env.session, unit_name)
+            if as_json:
+                emit_json({"ok": True, "queued": list(queued), "unreached": queued.unreached})
+            else:
+                click.echo(queued.message() or _("nothing to queue: no unit has anything due this week, "
+                                                  "or today's digests are queued already"))
+            return
 
         result = digest_core.digest(env.db, unit_name)
         if as_json:
