@@ -175,6 +175,22 @@ def test_the_service_account_owns_a_private_database(server):
     assert as_account(service, run_cli, "--db", path, "doctor").code == 0
 
 
+
+def test_the_service_account_signs_checkpoints_from_cron(server):
+    """Cron runs as the service account, which is no person of the office: it may still sign,
+    with its own key, made private in its own data directory."""
+    path, service = server["path"], server["service"]
+    ran = as_account(service, run_cli, "--db", path, "checkpoint")
+    assert ran.code == 0 and ran.out.splitlines()[1].isdigit(), ran.err
+    actor = store.connect(path, migrate=False).conn.execute("SELECT actor FROM log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert actor == (service.name,)
+    key = service.home / ".local" / "share" / "superviser" / "checkpoint-ed25519.pem"
+    assert key.stat().st_uid == service.uid and stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    ran = as_account(server["member"], run_cli, "--db", path, "checkpoint", env=HOSTILE_ENV)
+    assert ran.code == 8
+
+
 def test_a_member_cannot_open_it_whatever_they_set(server):
     path, member, ref = server["path"], server["member"], server["ref"]
     before = head(path)
