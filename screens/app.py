@@ -18,7 +18,6 @@ from screens.deadlines import DeadlinesScreen
 from screens.decisions import DecisionsScreen
 from screens.log_screen import LogScreen
 from screens.units import UnitsScreen
-from screens.localize import Localized
 from screens.messages import DataChanged, StepDone
 from superviser import describe, roles, text
 from superviser.i18n import N_, _
@@ -28,11 +27,11 @@ from superviser.services import Session
 
 POLL_SECONDS = 1.0  # how often to look for other people's changes
 
-# Textual's own footer label, translated like ours when the bindings are localized.
+# Textual's own key (the command palette), translated where our key bar shows it.
 N_("palette")
 
 
-class SuperviserApp(Localized, App):
+class SuperviserApp(App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

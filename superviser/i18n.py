@@ -66,12 +66,22 @@ def setup(lang: str | None = None) -> str:
     code = code or DEFAULT
     _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
     _current = code
+    _speak_for_libraries(code)
     global _humanized
     _humanized = None
     return code
 
 
 _humanized: str | None = None
+
+
+def _speak_for_libraries(code: str) -> None:
+    """Libraries that use the standard ``gettext`` functions (click: "Usage:", "No such
+    option") find their words in our catalogs (superviser/cli/click_words.py lists them):
+    the process's default domain is ours, in the chosen language."""
+    gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = code
 
 
 def humanize():
@@ -121,3 +131,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for translation without translating it yet."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural for translation without translating it yet."""
+    return singular, plural

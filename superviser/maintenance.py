@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from superviser import journal, schema, store
+from superviser import audit, schema, store
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
@@ -34,7 +34,7 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
     finally:
         destination.close()
     copy = store.connect(target, migrate=False)
-    result = journal.audit(copy)
+    result = audit.run(copy)
     copy.conn.close()
     return {"path": str(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
 
@@ -92,7 +92,7 @@ def diagnose(path: Path) -> list[dict]:
 
     quick = db.conn.execute("PRAGMA quick_check").fetchone()[0]
     add(_("integrity"), "ok" if quick == "ok" else "fail", quick)
-    result = journal.audit(db)
+    result = audit.run(db)
     if result.ok:
         add(_("log"), "ok", _("{n} entries, head {hash}").format(n=result.entries, hash=result.head_hash))
     else:

@@ -79,8 +79,8 @@ def transform(db: Database, table: str, **changes) -> None:
 
 @migrations()
 def m001_initial(db: Database) -> None:
+    # The default settings are written by `init`, as logged changes like any other.
     db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
-    db["settings"].insert_all([{"key": k, "value": v} for k, v in DEFAULT_SETTINGS.items()])
 
     db["units"].create(
         {"id": int, "name": str, "parent_id": int, "created_at": str},
@@ -235,6 +235,65 @@ def m002_reviews(db: Database) -> None:
         not_null={"day", "version"},
         foreign_keys=[("objective_id", "objectives", "id")],
     )
+
+
+@migrations()
+def m003_log_v2(db: Database) -> None:
+    """The log records every change (docs/design.md). The review's record becomes rows
+    instead of JSON lists that every step rewrote. A database that already had a log gets
+    ``baseline`` entries: the state as it is now, which ``audit`` replays from."""
+    db["review_steps"].create(
+        {"id": int, "review_id": int, "batch": int, "kind": str, "objective_id": int, "category": str,
+         "seq": int, "at": str},
+        pk="id", not_null={"review_id", "batch", "kind", "objective_id", "at"},
+        foreign_keys=[("review_id", "reviews", "id"), ("objective_id", "objectives", "id")],
+    )
+    db["review_steps"].create_index(["review_id", "batch"])
+    import json
+
+    batch = 0
+    for review_id, started, steps, skipped in db.conn.execute(
+            "SELECT id, started_at, steps, skipped FROM reviews ORDER BY id").fetchall():
+        for item in json.loads(steps or "[]"):
+            batch += 1
+            db.conn.execute(
+                "INSERT INTO review_steps (review_id, batch, kind, objective_id, category, seq, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (review_id, batch, item["kind"], item["objective_id"], item.get("category"), item.get("seq"), started))
+        for objective_id in json.loads(skipped or "[]"):
+            batch += 1
+            db.conn.execute(
+                "INSERT INTO review_steps (review_id, batch, kind, objective_id, at) VALUES (?, ?, 'skip', ?, ?)",
+                (review_id, batch, objective_id, started))
+    db["reviews"].transform(drop={"steps", "skipped", "marked"})
+    if db.conn.execute("SELECT count(*) FROM log").fetchone()[0]:
+        write_baseline(db)
+
+
+def state_tables(db: Database) -> list[str]:
+    """The tables whose rows are state the log records (not the log, not derived ones)."""
+    return [name for name in db.table_names()
+            if name != "log" and not name.startswith(DERIVED_PREFIXES)]
+
+
+def write_baseline(db: Database, chunk: int = 500) -> None:
+    """Record the whole state as ``baseline`` entries (a database upgraded from a log that
+    did not record every change)."""
+    from superviser import journal
+    from superviser.changes import fingerprint, pk_columns, row_key
+
+    for table in state_tables(db):
+        keys = pk_columns(db, table)
+        secrets = SECRET_COLUMNS.get(table, frozenset())
+        cursor = db.conn.execute(f"SELECT * FROM [{table}] ORDER BY {', '.join(f'[{k}]' for k in keys)}")
+        names = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(chunk):
+            changes = {}
+            for values in rows:
+                row = dict(zip(names, values))
+                pk = tuple(row[k] for k in keys)
+                shown = {c: fingerprint(v) if c in secrets else v for c, v in row.items() if v is not None}
+                changes[row_key(table, pk if len(pk) > 1 else pk[0])] = [None, shown]
+            journal.append(db, actor="superviser", action="baseline", detail=table, changes=changes)
 
 
 @functools.cache

@@ -64,7 +64,7 @@ def long_log(office):
     """An office whose log has about 70 entries."""
     ref = office.objective(status="in_progress")
     for n in range(45):
-        steps.note(office.director, ref, text_=f"note {n}\nwith \"quotes\" and \\ and 中文")
+        steps.note(office.director, ref, text=f"note {n}\nwith \"quotes\" and \\ and 中文")
     return office
 
 

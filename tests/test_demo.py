@@ -63,8 +63,8 @@ def test_chinese_demo(tmp_path):
 def test_demo_command(tmp_path, cli):
     path = tmp_path / "d.db"
     assert cli("--db", path, "demo").code == 0
-    rows = json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)
+    rows = json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)["items"]
     assert len(rows) > 40
     again = cli("--db", path, "demo")
     assert again.code == 2 and "already holds data" in again.err
-    assert json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out) == rows
+    assert json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)["items"] == rows

@@ -21,7 +21,7 @@ def stocked(office):
     late = office.objective(title="修复站台雨棚 canopy", co=["East Station"], deadline="2026-11-15", status="in_progress")
     office.objective(title="Paint the fence", lead="Planning", deadline="2026-12-30", status="closed")
     office.objective(title="Order salt", deadline="2026-12-10", status="assigned")
-    steps.urge(office.director, late, text_="快一点")
+    steps.urge(office.director, late, text="快一点")
     return office
 
 

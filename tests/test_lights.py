@@ -76,7 +76,7 @@ def test_override_wins_until_closed(office):
     ref = office.objective(deadline="2026-11-19", status="in_progress")
     steps.light(office.director, ref, colour="green", reason="practically done")
     assert light(office, ref) == ("green", "override")
-    steps.complete(office.session("li"), ref, text_="done")
+    steps.complete(office.session("li"), ref, text="done")
     steps.verify(office.director, ref)
     assert light(office, ref) == ("grey", "closed")
 

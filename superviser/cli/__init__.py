@@ -34,11 +34,11 @@ def _fail(message: str, code: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_prescan_lang(argv))
-    from superviser.cli.root import root
+    from superviser.cli.root import build
     from superviser.i18n import _
 
     try:
-        result = root.main(args=argv, prog_name="superviser", standalone_mode=False)
+        result = build().main(args=argv, prog_name="superviser", standalone_mode=False)
     except click.exceptions.Exit as stop:
         sys.exit(stop.exit_code)
     except click.exceptions.Abort:

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, lifecycle, refs
+from superviser import actions, clock, dates, lifecycle, refs
 from superviser.lights import LIGHT_SQL, LIGHTS, REASON_SQL, Thresholds, explain, light_of
 from superviser.errors import InvalidInput
 from superviser.i18n import _
@@ -306,7 +306,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
     objective["sub_objectives"] = children(db, oid)
     objective["log"] = log_read.entries(db, log_read.LogFilter(objective=oid), limit=log_limit)
     pending = any(e["status"] == "pending" for e in objective["extensions"])
-    objective["possible_steps"] = lifecycle.possible_steps(objective["status"], pending)
+    objective["possible_steps"] = actions.possible_steps(objective["status"], pending)
     return objective
 
 
