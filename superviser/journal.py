@@ -102,7 +102,7 @@ def missing_triggers(db: Database) -> list[str]:
 
 
 # Each process checks at least this many entries: a shorter log is checked in one process
-# sooner than others can start (about 40 ms each).
+# sooner than others can start (a few tens of milliseconds each).
 PARALLEL_FROM = 100_000
 
 
