@@ -63,10 +63,14 @@ def superviser(db: Path, *args: str) -> list[str]:
     return [PYTHON, "-m", "superviser", "--db", str(db), *args]
 
 
+def made_from() -> str:
+    """A fingerprint of the code that makes the offices."""
+    return f"{zlib.crc32(b''.join((ROOT / name).read_bytes() for name in MADE_FROM)):08x}"
+
+
 def office(size: int, seed: int = 7) -> Path:
     """The demo office plus ``size`` synthetic objectives, made once and kept in benchmarks/out/."""
-    made_from = zlib.crc32(b"".join((ROOT / name).read_bytes() for name in MADE_FROM))
-    path = OUT / f"office-{label(size)}-seed{seed}-{made_from:08x}.db"
+    path = OUT / f"office-{label(size)}-seed{seed}-{made_from()}.db"
     if path.exists():
         return path
     OUT.mkdir(exist_ok=True)

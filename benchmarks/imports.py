@@ -17,7 +17,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from _common import OUT, Table, arguments, label, run, superviser
+from _common import OUT, Table, arguments, label, made_from, run, superviser
 
 TASKWARRIOR_TASKS = 10_000
 
@@ -49,8 +49,11 @@ def ledger(rows: int) -> Path:
 
 def base_office() -> Path:
     """The demo office the ledger is imported into, made once."""
-    path = OUT / "demo-office.db"
+    path = OUT / f"demo-office-{made_from()}.db"
     if not path.exists():
+        OUT.mkdir(exist_ok=True)
+        for stale in OUT.glob("demo-office-*"):
+            stale.unlink()
         run(superviser(path, "demo"))
     return path
 
