@@ -13,8 +13,11 @@ import functools
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from superviser import tallies
 from superviser.errors import StoreError
 from superviser.i18n import _
+from superviser.lifecycle import AWAITED, SUBMITTED, VERIFIED, WORKING
+from superviser.lights import sql_list
 
 migrations = Migrations("superviser")
 
@@ -51,7 +54,7 @@ SECRET_COLUMNS: dict[str, frozenset[str]] = {}
 
 # Tables that are not state of their own: rebuilt from other tables (full-text
 # indexes) or kept for speed. Audit does not replay them.
-DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts")
+DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts", "tally_")
 
 DEFAULT_SETTINGS = {
     "light.near_days": "3",
@@ -69,6 +72,7 @@ def ensure_triggers(db: Database, table: str | None = None) -> None:
     for fts_table, columns in FTS_TABLES.items():
         if table in (None, fts_table):
             db[fts_table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
+    tallies.ensure_triggers(db, table)
 
 
 def transform(db: Database, table: str, **changes) -> None:
@@ -235,6 +239,19 @@ def m002_reviews(db: Database) -> None:
         not_null={"day", "version"},
         foreign_keys=[("objective_id", "objectives", "id")],
     )
+
+
+@migrations()
+def m006_speed(db: Database) -> None:
+    """A flat dashboard: counters kept by triggers (superviser/tallies.py), and indexes
+    that give each dashboard panel its first rows in order."""
+    awaited, working = sql_list(AWAITED), sql_list(WORKING)
+    db.execute(f"CREATE INDEX idx_objectives_awaited ON objectives(deadline, sort_key) WHERE status IN {awaited}")
+    db.execute(f"CREATE INDEX idx_objectives_quiet ON objectives(coalesce(last_report_on, active_since), deadline)"
+               f" WHERE status IN {working}")
+    db.execute("CREATE INDEX idx_objectives_waiting ON objectives(deadline, sort_key)"
+               f" WHERE status IN {sql_list((SUBMITTED, VERIFIED))}")
+    tallies.create(db)
 
 
 @functools.cache
