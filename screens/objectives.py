@@ -36,7 +36,7 @@ class ListScreen(Localized, BaseScreen):
     def body(self) -> ComposeResult:
         yield Static(self.list_title, id="list-title", classes="title", markup=False)
         self.table = self.make_table()
-        first = self.app.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
+        first = self.app.backend.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
         if first is not None:
             self.table.start_with(first)  # drawn once, with its rows
         yield self.table
