@@ -204,9 +204,9 @@ def causes_text(light: str, causes: dict[str, int]) -> str:
 
 
 def light_count_text(light: str, n: int, causes: dict[str, int]) -> str:
-    """"5 red: 4 overdue, 1 set red by the office"."""
+    """"5 red (4 overdue, 1 set red by the office)"."""
     count = ngettext("{n} {light}", "{n} {light}", n).format(n=f"{n:,}", light=label(light))
-    return _("{count}: {causes}").format(count=count, causes=causes_text(light, causes)) if n else count
+    return _("{count} ({causes})").format(count=count, causes=causes_text(light, causes)) if n else count
 
 
 def worst(lights) -> str:

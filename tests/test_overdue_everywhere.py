@@ -257,7 +257,7 @@ def _section(blocks, title: str) -> list[tuple[str, list[str]]]:
 def _check_bulletin(judged: dict, blocks) -> None:
     summary = " ".join(cells[0] for kind, cells in _section(blocks, "Summary") if kind == "p")
     assert f"{len(OVERDUE)} overdue." in summary
-    assert "6 red: 4 overdue, 2 set red by the office" in summary
+    assert "6 red (4 overdue, 2 set red by the office)" in summary
     overdue = _section(blocks, OVERDUE_SECTION)
     listed = {cells[0] for kind, cells in overdue if kind == "tr" and re.fullmatch(r"\d{4}-\d{3}\.\d+", cells[0])}
     assert names(judged, listed) == OVERDUE

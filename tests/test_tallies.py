@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from superviser import clock, schema, store, tallies
+from superviser import clock, grams, schema, store, tallies
 from superviser.errors import SuperviserError
 from superviser.lights import LIGHT_SQL, REASON_SQL, Thresholds
 from superviser.read import counts, units
@@ -163,9 +163,9 @@ def test_the_migration_counts_the_objectives_already_there(office):
     db = store.connect(office.path)
     expected = tallies.stored(db)
     with store.transaction(db):  # the database as it was before m006_speed
-        for name in tallies.TRIGGERS:
+        for name in [*tallies.TRIGGERS, *(n for t, c in schema.FTS_TABLES.items() for n in grams.triggers(t, c))]:
             db.execute(f"DROP TRIGGER {name}")
-        for table in tallies.TABLES:
+        for table in [*tallies.TABLES, *map(grams.table_of, schema.FTS_TABLES)]:
             db.execute(f"DROP TABLE {table}")
         for index in ("idx_objectives_awaited", "idx_objectives_quiet", "idx_objectives_waiting"):
             db.execute(f"DROP INDEX {index}")

@@ -9,12 +9,15 @@ from datetime import date
 from sqlite_utils import Database
 
 from superviser import clock, dates, lifecycle, refs
+from superviser.read import counts, search
+from superviser.schema import FTS_TABLES
 from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
                                SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
 SEP = "\x1f"  # joins co-unit names; control characters never survive into stored names
+
 
 ORDERS = {
     # Open work first, most urgent deadline first; finished and stopped ones after.
@@ -63,21 +66,6 @@ _WAITING = (
     f"({WAITING_OFFICE_SQL} OR o.id IN "
     "(SELECT objective_id FROM extensions WHERE status = 'pending' AND withdrawn_seq IS NULL))"
 )
-
-
-def _search_clause(db: Database, text: str, params: dict) -> str:
-    """FTS5 (trigram) for terms of three characters or more; LIKE for shorter ones,
-    which the trigram index cannot match (two-character Chinese words are common)."""
-    clauses = []
-    for i, term in enumerate(text.split()):
-        key = f"q{i}"
-        if len(term) >= 3:
-            params[key] = db.quote_fts(term)
-            clauses.append(f"o.id IN (SELECT rowid FROM objectives_fts WHERE objectives_fts MATCH :{key})")
-        else:
-            params[key] = f"%{term}%"
-            clauses.append(f"(o.title LIKE :{key} OR o.detail LIKE :{key} OR o.ref LIKE :{key})")
-    return " AND ".join(clauses)
 
 
 def _walking(sql: str) -> str:
@@ -133,7 +121,7 @@ def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -
         params["due_after"] = flt.due_after.isoformat()
         clauses.append("o.deadline >= :due_after")
     if flt.search and flt.search.strip():
-        clauses.append(_search_clause(db, flt.search.strip(), params))
+        clauses.append(search.clause(db, "objectives", "o", FTS_TABLES["objectives"], flt.search, params))
     if flt.active_until:
         params["active_until"] = flt.active_until.isoformat()
         clauses.append("substr(o.created_at, 1, 10) <= :active_until")
@@ -195,23 +183,28 @@ def page(
     db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
     thresholds: Thresholds | None = None, count: bool = True,
 ) -> tuple[list[dict], int | None]:
-    """A page of objectives and how many match in all (None with ``count=False``:
-    the page then stops reading as soon as it has its rows)."""
+    """A page of objectives and how many match in all (None with ``count=False``: the
+    page then stops reading as soon as it has its rows; None too when a search found
+    more than ``search.CAP`` and looked at the newest of them)."""
     flt = flt or Filter()
     today = clock.today()
-    params = (thresholds or Thresholds.load(db)).params(today)
-    clause = where(db, flt, params, page_only=not count)
+    thresholds = thresholds or Thresholds.load(db)
+    params = thresholds.params(today)
+    known = _counted(db, flt, thresholds) if count else None
+    clause = where(db, flt, params, page_only=not count or known is not None)
     # Filters the indexes cannot answer (the light rule, text) read every row anyway:
     # count while doing it. Otherwise a page stops early and the count is separate.
-    scanning = count and bool(flt.search or flt.light or flt.reason or flt.waiting)
+    scanning = count and known is None and bool(flt.search or flt.light or flt.reason or flt.waiting)
     counted = ", count(*) OVER ()" if scanning else ""
     # The page's ids first, then the wide rows for those only.
     sql = f"SELECT o.id{counted} FROM objectives o WHERE {clause} ORDER BY {ORDERS[order]}"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     found = db.conn.execute(sql, params).fetchall()
-    if not count:
+    if not count or (flt.search and search.beyond_cap(db, "objectives", flt.search)):
         total = None
+    elif known is not None:
+        total = known
     elif scanning and found:
         total = found[0][1]
     else:
@@ -219,6 +212,15 @@ def page(
     if not found:
         return [], total
     return rows_by_id(db, [r[0] for r in found], params, today), total
+
+
+def _counted(db: Database, flt: Filter, thresholds: Thresholds) -> int | None:
+    """The total of a list of one light or one reason, from the counters (None for others)."""
+    if flt.light and flt == Filter(light=flt.light) and flt.light in LIGHTS:
+        return counts.overview(db, thresholds)["lights"][flt.light]
+    if flt.reason and flt == Filter(reason=flt.reason):
+        return counts.overview(db, thresholds)["reasons"].get(flt.reason)
+    return None
 
 
 def rows_by_id(db: Database, ids: list[int], params: dict, today: date) -> list[dict]:
