@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from concurrent.futures import Future
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
+from textual.screen import Screen
 
 from screens import keymap
 from screens import render
 from screens.backend import Backend, Change, warm_up
-from screens.commands import JumpProvider
 from screens.dashboard import DashboardScreen
-from screens.deadlines import DeadlinesScreen
-from screens.decisions import DecisionsScreen
-from screens.log_screen import LogScreen
-from screens.units import UnitsScreen
 from screens.localize import Localized
 from screens.messages import DataChanged, StepDone
 from superviser import describe, roles, text
@@ -27,6 +26,19 @@ from superviser.services import Session
 
 # Textual's own footer label, translated like ours when the bindings are localized.
 N_("palette")
+
+
+def _section(module: str, name: str) -> Callable[[], Screen]:
+    """A section's screen, its module imported when it is first wanted: the dashboard's
+    first frame does not wait for the others (read-ahead imports them soon after, off
+    the UI thread)."""
+    return lambda: getattr(importlib.import_module(f"screens.{module}"), name)()
+
+
+def _jump_provider() -> type[Provider]:
+    from screens.commands import JumpProvider
+
+    return JumpProvider
 
 
 class SuperviserApp(Localized, App):
@@ -44,11 +56,12 @@ class SuperviserApp(Localized, App):
     ]
 
     MODES = {
-        "dashboard": DashboardScreen, "decisions": DecisionsScreen, "units": UnitsScreen,
-        "deadlines": DeadlinesScreen, "log": LogScreen,
+        "dashboard": DashboardScreen, "decisions": _section("decisions", "DecisionsScreen"),
+        "units": _section("units", "UnitsScreen"), "deadlines": _section("deadlines", "DeadlinesScreen"),
+        "log": _section("log_screen", "LogScreen"),
     }
     DEFAULT_MODE = "dashboard"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {_jump_provider}
 
     def __init__(self, session: Session, start: str | None = None, prefetched: Future | None = None):
         super().__init__()

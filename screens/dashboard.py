@@ -39,6 +39,7 @@ class LightCard(Static, can_focus=True):
         super().__init__(id=f"light-{light}", classes=f"light-card {light}")
         self.light = light
         self.count = 0
+        self.shown = Content("")
 
     def show(self, count: int, causes: dict[str, int]) -> None:
         self.count = count
@@ -46,7 +47,12 @@ class LightCard(Static, can_focus=True):
         lines = [Content.assemble((f"{symbol} {count:,}", "bold"), "  ", lights.label(self.light))]
         if count:
             lines.append(Content.styled(lights.causes_text(self.light, causes), "dim"))
-        self.update(Content("\n").join(lines))
+        self.shown = Content("\n").join(lines)
+        self.update(self.shown)
+
+    def lines(self, width: int) -> int:
+        """Lines the card's text takes at this width."""
+        return sum(len(line.wrap(max(1, width))) for line in self.shown.split("\n"))
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.light))
@@ -131,9 +137,9 @@ class DashboardScreen(Localized, BaseScreen):
 
     def body(self) -> ComposeResult:
         self.first = self._prefetched()
-        with Horizontal(id="lights"):
-            for light in lights.LIGHTS:
-                yield LightCard(light)
+        self.cards = {light: LightCard(light) for light in lights.LIGHTS}
+        self.lights_row = Horizontal(*self.cards.values(), id="lights")
+        yield self.lights_row
         wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
         with VerticalScroll(id="panels", classes=wide):
             # The panels' totals come from the one counting query (load_counts).
@@ -143,15 +149,20 @@ class DashboardScreen(Localized, BaseScreen):
                 return PagedTable(panel_columns, lambda row: objective_table.cells(row, with_status=False),
                                   _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name))
 
-            yield Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue")
-            yield Panel(_("Due soon"), panel_table("due-soon"), classes="panel", id="panel-due_soon")
-            yield Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent")
+            self.panels = {
+                "overdue": Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue"),
+                "due_soon": Panel(_("Due soon"), panel_table("due-soon"), classes="panel", id="panel-due_soon"),
+                "silent": Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent"),
+            }
+            yield from self.panels.values()
             waiting_columns = [Column("light", _("light"), 10), Column("ref", _("ref"), 12),
                                Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
-            yield Panel(_("Waiting for the office"),
-                        PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting",
-                                   page=PANEL_PAGE, first=self._first_page("waiting")),
-                        classes="panel", id="panel-waiting")
+            self.panels["waiting"] = Panel(
+                _("Waiting for the office"),
+                PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting", page=PANEL_PAGE,
+                           first=self._first_page("waiting")),
+                classes="panel", id="panel-waiting")
+            yield self.panels["waiting"]
             unit_columns = [Column("unit", _("unit"), None), Column("open", _("open"), 6, justify="right"),
                             Column("overdue", _("overdue"), 8, justify="right"),
                             Column("on_time", _("on time"), 8, justify="right"),
@@ -159,6 +170,8 @@ class DashboardScreen(Localized, BaseScreen):
             yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(), id="units", page=PANEL_PAGE,
                                                first=self._first_units()),
                         classes="panel units-panel")
+        if self.first is not None:  # in the very first frame, at the height it needs
+            self._show_counts(self.first["overview"])
 
     def on_mount(self) -> None:
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
@@ -172,11 +185,12 @@ class DashboardScreen(Localized, BaseScreen):
         self.call_after_refresh(self._fit_lights)
 
     def _fit_lights(self) -> None:
-        """The light cards as tall as the longest explanation needs at this width."""
-        cards = list(self.query(LightCard))
-        lines = max(card.get_content_height(card.size, card.size, card.content_size.width) for card in cards)
-        height = max(3, lines + 2)  # and the border
-        row = self.query_one("#lights")
+        """The light cards as tall as the longest explanation needs at this width (worked
+        out from the screen's width before the first layout, so the first frame is right)."""
+        cards = self.cards.values()
+        width = min(card.content_size.width for card in cards) or self.app.size.width // len(cards) - 2
+        height = max(3, max(card.lines(width) for card in cards) + 2)  # and the border
+        row = self.lights_row
         if row.styles.height is None or row.styles.height.value != height:
             row.styles.height = height
 
@@ -197,8 +211,7 @@ class DashboardScreen(Localized, BaseScreen):
         return _units_page(self.first["scorecards"]) if self.first else None
 
     def refresh_data(self) -> None:
-        if self.first is not None:
-            self._show_counts(self.first["overview"])
+        if self.first is not None:  # shown as the screen was built
             self.first = None
             return
         if self.app.prefetched is not None:
@@ -234,11 +247,11 @@ class DashboardScreen(Localized, BaseScreen):
 
     def _show_counts(self, found: dict) -> None:
         for light, count in found["lights"].items():
-            self.query_one(f"#light-{light}", LightCard).show(count, found["causes"][light])
+            self.cards[light].show(count, found["causes"][light])
         for reason in ("overdue", "due_soon", "silent"):
-            self.query_one(f"#panel-{reason}", Panel).show_count(found["reasons"].get(reason, 0))
-        self.query_one("#panel-waiting", Panel).show_count(found["waiting"])
-        self.call_after_refresh(self._fit_lights)
+            self.panels[reason].show_count(found["reasons"].get(reason, 0))
+        self.panels["waiting"].show_count(found["waiting"])
+        self._fit_lights()
 
     def on_light_card_open(self, message: LightCard.Open) -> None:
         title = _("{light} objectives").format(light=lights.label(message.light))

@@ -34,8 +34,9 @@ TABLES = {
         " late_days REAL NOT NULL, PRIMARY KEY (unit_id, role, status)) WITHOUT ROWID"
     ),
     "tally_due": (
-        "CREATE TABLE tally_due (day TEXT NOT NULL, role TEXT NOT NULL, unit_id INTEGER NOT NULL,"
-        " due INTEGER NOT NULL, original INTEGER NOT NULL, PRIMARY KEY (day, role, unit_id)) WITHOUT ROWID"
+        # in the scorecards' order: they add up each unit's days before today
+        "CREATE TABLE tally_due (role TEXT NOT NULL, unit_id INTEGER NOT NULL, day TEXT NOT NULL,"
+        " due INTEGER NOT NULL, original INTEGER NOT NULL, PRIMARY KEY (role, unit_id, day)) WITHOUT ROWID"
     ),
     "tally_lights": (
         "CREATE TABLE tally_lights (deadline TEXT NOT NULL, urges INTEGER NOT NULL, working INTEGER NOT NULL,"
@@ -60,8 +61,8 @@ _WORKING = "{r}.status IN " + sql_list(WORKING)
 PER_UNIT = [  # counted for the lead unit and for each co-unit
     ("tally_status", {"unit_id": "{u}", "role": "{role}", "status": "{r}.status"},
      {"n": "1", "urges": "{r}.urge_count", "on_time": _ON_TIME, "late": _LATE, "late_days": _LATE_DAYS}, None),
-    ("tally_due", {"day": "{r}.deadline", "role": "{role}", "unit_id": "{u}"}, {"due": "1", "original": "0"}, _AWAITED),
-    ("tally_due", {"day": "{r}.original_deadline", "role": "{role}", "unit_id": "{u}"},
+    ("tally_due", {"role": "{role}", "unit_id": "{u}", "day": "{r}.deadline"}, {"due": "1", "original": "0"}, _AWAITED),
+    ("tally_due", {"role": "{role}", "unit_id": "{u}", "day": "{r}.original_deadline"},
      {"due": "0", "original": "1"}, _AWAITED),
 ]
 OVERALL = [  # counted once per objective

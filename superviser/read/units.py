@@ -35,7 +35,7 @@ def tree(db: Database) -> list[dict]:
 _BY_STATUS = "SELECT unit_id, role, status, n, urges, on_time, late, late_days FROM tally_status"
 _PAST = """
 SELECT unit_id, role, sum(due), sum(original), sum(original * (julianday(:today) - julianday(day)))
-FROM tally_due WHERE day < :today GROUP BY unit_id, role
+FROM tally_due WHERE day < :today GROUP BY role, unit_id
 """
 
 
