@@ -58,8 +58,20 @@ def create(db: Database, sources: dict[str, list[str]]) -> None:
     for source, columns in sources.items():
         grams = table_of(source)
         db.execute(f"CREATE VIRTUAL TABLE {grams} USING fts5(grams, content='', tokenize='unicode61 remove_diacritics 0')")
-        db.execute(f"INSERT INTO {grams} (rowid, grams) SELECT r.rowid, {_pairs('r', columns)} FROM {source} r")
+        add(db, source, columns, "1")
     ensure_triggers(db, sources)
+
+
+def bulk_suspended(source: str) -> str:
+    """The insert trigger a bulk load suspends before inserting, then calls ``add``."""
+    return f"{source}_grams_insert"
+
+
+def add(db: Database, source: str, columns: list[str], where: str, params: tuple | dict = ()) -> None:
+    """Index rows of ``source`` inserted while its insert trigger was dropped (``where``: SQL
+    over ``r`` selecting them)."""
+    db.execute(f"INSERT INTO {table_of(source)} (rowid, grams) SELECT r.rowid, {_pairs('r', columns)} FROM {source} r"
+               f" WHERE {where}", params)
 
 
 def term(word: str) -> str | None:

@@ -173,3 +173,28 @@ def test_the_migration_counts_the_objectives_already_there(office):
     schema.ensure_current(db)
     assert tallies.stored(db) == expected and expected["tally_status"] and expected["tally_due"]
     assert all(any(table.startswith(p) for p in schema.DERIVED_PREFIXES) for table in tallies.TABLES)
+
+
+def test_a_bulk_load_counts_its_rows_at_the_end(office):
+    """The synthetic generator's way: insert triggers suspended, the new rows added at once."""
+    db = store.connect(office.path)
+    office.objective(lead="Finance", co=["Planning"], deadline="2026-11-10", status="in_progress")
+    first = db.conn.execute("SELECT max(id) + 1 FROM objectives").fetchone()[0]
+    suspended = [*tallies.BULK_SUSPENDED, grams.bulk_suspended("objectives")]
+    with store.transaction(db):
+        saved = [sql for (sql,) in db.conn.execute(
+            f"SELECT sql FROM sqlite_master WHERE name IN ({', '.join('?' * len(suspended))})", suspended)]
+        for name in suspended:
+            db.execute(f"DROP TRIGGER {name}")
+        db.conn.execute(
+            "INSERT INTO objectives (ref, sort_key, decision_id, num, title, lead_unit_id, deadline, original_deadline,"
+            " status, created_at, updated_at) SELECT ref || 'b', sort_key, decision_id, num + 100, '安全 ' || title,"
+            " lead_unit_id, '2026-11-01', original_deadline, 'accepted', created_at, updated_at FROM objectives")
+        db.conn.execute("INSERT INTO co_units (objective_id, unit_id) SELECT id, 5 FROM objectives WHERE id >= ?",
+                        (first,))
+        tallies.add(db, "o.id >= ?", (first,))
+        grams.add(db, "objectives", schema.FTS_TABLES["objectives"], "r.id >= ?", (first,))
+        for sql in saved:
+            db.execute(sql)
+    assert tallies.stored(db) == tallies.recount(db)
+    assert db.conn.execute("SELECT count(*) FROM objectives_grams WHERE objectives_grams MATCH '\"安全\"'").fetchone()[0] == 1
