@@ -16,7 +16,6 @@ from screens import keymap
 from screens import render
 from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
-from screens.localize import Localized
 from screens.messages import DataChanged, StepDone
 from superviser import describe, roles, text
 from superviser.i18n import N_, _
@@ -24,7 +23,7 @@ from superviser.read import units
 from superviser.read.objectives import Filter
 from superviser.services import Session
 
-# Textual's own footer label, translated like ours when the bindings are localized.
+# Textual's own key (the command palette), translated where our key bar shows it.
 N_("palette")
 
 
@@ -41,7 +40,7 @@ def _jump_provider() -> type[Provider]:
     return JumpProvider
 
 
-class SuperviserApp(Localized, App):
+class SuperviserApp(App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

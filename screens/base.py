@@ -56,14 +56,6 @@ class BaseScreen(Screen):
         Binding("escape", "back", N_("Back"), show=False, id="nav.back_escape"),
     ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Textual re-parses all CSS (twice) when a section screen is first shown, to
-        # catch up screens that predate a theme change; a screen made now is styled
-        # from the current stylesheet when it mounts, so it is already current.
-        # (Textual is pinned; the app benchmark shows the cost if this breaks.)
-        self._css_update_count = self.app._css_update_count
-
     def compose(self) -> ComposeResult:
         yield NavBar()
         yield from self.body()

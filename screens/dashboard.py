@@ -15,7 +15,6 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen
-from screens.localize import Localized
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import dates, lights
@@ -127,7 +126,7 @@ def _unit_cells(card: dict) -> list:
             Text(rate, justify="right"), render.number(lead["urges"])]
 
 
-class DashboardScreen(Localized, BaseScreen):
+class DashboardScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "review", N_("Review"), id="dashboard.review"),
         Binding("slash", "search", N_("Search"), id="dashboard.search"),

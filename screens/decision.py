@@ -10,7 +10,6 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
-from screens.localize import Localized
 from screens.objective import facts
 from screens.widgets.objective_table import columns
 from screens.widgets.paged_table import Page, PagedTable, Source
@@ -28,7 +27,7 @@ def tree_cells(row: dict) -> list:
             render.status(row["status"]), render.due(row), render.percent_bar(row["percent"], 4)]
 
 
-class DecisionScreen(Localized, BaseScreen):
+class DecisionScreen(BaseScreen):
     BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective")]
 
     def __init__(self, ref: str):

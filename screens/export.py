@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from screens.forms import Field, FormScreen
-from superviser import lifecycle, lights, roles
+from screens.forms import FormScreen
+from superviser import actions, identity, lifecycle, lights
+from superviser.fields import Field
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
 from superviser.exports.run import default_name, export
@@ -20,23 +21,29 @@ FORMAT_LABELS = {"xlsx": N_("Excel (xlsx): the ledger"), "docx": N_("Word (docx)
 
 
 def open_export(app, scope: dict | None = None) -> None:
-    problem = roles.refusal("export", app.person["role"] if app.person else None, app.login)
+    if identity.confined() and not app.is_web:
+        # Through the service account a file saved "here" would land in its folders, out of the
+        # person's reach; the export comes to their own computer from the command line instead.
+        app.notify(_("Over SSH a file saved here would stay on the server. From your computer: "
+                     "ssh superviser@office export --format docx -o - > bulletin.docx"), severity="warning",
+                   markup=False, timeout=12)
+        return
+    problem = actions.role_refusal("export", app.person, app.login)
     if problem:
         app.notify(problem, severity="warning", markup=False)
         return
     scope = scope or {}
     fields = [
-        Field("format", _("format"), "choice", choices=[(f, _(FORMAT_LABELS[f])) for f in FORMATS]),
-        Field("since", _("since"), "date", default=scope.get("since", "")),
-        Field("until", _("until"), "date", default=scope.get("until", "")),
-        Field("decision", _("decision"), default=scope.get("decision", "")),
-        Field("unit", _("unit"), "unit", default=scope.get("unit", "")),
-        Field("light", _("light"), "choice", choices=[("", _("any"))] + [(c, lights.label(c)) for c in lights.LIGHTS]),
-        Field("status", _("status"), "choice",
-              choices=[("", _("any"))] + [(s, lifecycle.status_label(s)) for s in lifecycle.STATUSES]),
-        Field("folder", _("save in"), default=str(Path.home()),
-              hint=_("in a browser the file downloads instead")),
+        Field("format", N_("format"), "choice", choices=tuple((f, FORMAT_LABELS[f]) for f in FORMATS)),
+        Field("since", N_("since"), "date"),
+        Field("until", N_("until"), "date"),
+        Field("decision", N_("decision"), "decision"),
+        Field("unit", N_("unit"), "unit"),
+        Field("light", N_("light"), "choice", choices=(("", N_("any")),) + tuple(lights.LIGHT_LABELS.items())),
+        Field("status", N_("status"), "choice", choices=(("", N_("any")),) + tuple(lifecycle.STATUS_LABELS.items())),
+        Field("folder", N_("save in"), "line", limit=4000, hint=N_("in a browser the file downloads instead")),
     ]
+    initial = dict(scope, folder=str(Path.home()))
 
     web = app.is_web
 
@@ -45,7 +52,7 @@ def open_export(app, scope: dict | None = None) -> None:
 
         if v["decision"]:
             refs.decision(session.db, v["decision"])
-        chosen = Scope(since=_day(v["since"]), until=_day(v["until"]), decision=v["decision"] or None,
+        chosen = Scope(since=v["since"], until=v["until"], decision=v["decision"] or None,
                        unit=v["unit"] or None, light=v["light"] or None, status=v["status"] or None)
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
@@ -62,8 +69,8 @@ def open_export(app, scope: dict | None = None) -> None:
             app.deliver_binary(io.BytesIO(result.data["bytes"]), save_filename=result.data["name"],
                                name=result.data["name"])
 
-    app.push_screen(FormScreen(_("Export"), fields, submit, submit_label=_("Export"), unit_names=app.unit_names),
-                    deliver)
+    app.push_screen(FormScreen(_("Export"), fields, submit, submit_label=_("Export"), unit_names=app.unit_names,
+                               initial=initial), deliver)
 
 
 def free_name(path: Path) -> Path:
@@ -74,8 +81,3 @@ def free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
     return candidate
 
-
-def _day(value: str):
-    from datetime import date
-
-    return date.fromisoformat(value) if value else None

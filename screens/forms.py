@@ -1,15 +1,16 @@
-"""Modal forms: one generic form, described by its fields and the service it calls.
+"""Modal forms built from the core's field declarations (superviser/fields.py).
 
-Nothing is written until the form is valid: fields are checked here first, then
-the service checks again inside its transaction; a refusal naming a field is
-shown next to that field, any other refusal above the buttons. Escape or Cancel
+A step's form shows its declared fields, checks them with the same
+``fields.parse`` the CLI and the services use (so a mistake is named under its
+field before anything is sent), then calls the step's service in a worker; a
+refusal from the core naming a field is shown under that field (errors carry
+the field's stable key), any other refusal above the buttons. Escape or Cancel
 leaves without a change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,25 +21,15 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from screens.localize import Localized
 from screens.messages import StepDone
-from superviser import dates, text
-from superviser.errors import InvalidInput, NotFound, SuperviserError
+from superviser import fields as core_fields
+from superviser.errors import FieldError, SuperviserError
+from superviser.fields import SEPARATORS, Field
 from superviser.i18n import N_, _
 from superviser.services import Result, Session
 
-SEPARATORS = (",", "，", "、", ";", "；")
-
-
-@dataclass
-class Field:
-    key: str
-    label: str
-    kind: str = "text"  # text, multiline, date, percent, choice, unit, units
-    required: bool = False
-    default: str = ""
-    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
-    hint: str = ""
+PLACEHOLDERS = {"date": N_("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
+                "units": N_("names, separated by commas")}
 
 
 class UnitSuggester(Suggester):
@@ -70,31 +61,38 @@ class UnitSuggester(Suggester):
         return None
 
 
-def split_units(value: str) -> list[str]:
-    for sep in SEPARATORS[1:]:
-        value = value.replace(sep, ",")
-    return [part.strip() for part in value.split(",") if part.strip()]
+def _initial(field: Field, initial: dict) -> str:
+    value = initial.get(field.key, field.default)
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
-class FormScreen(Localized, ModalScreen):
-    """A form for one step; dismisses with the service's Result, or None if cancelled."""
+class FormScreen(ModalScreen):
+    """A form; dismisses with the service's Result (or the values, for a form that only
+    collects them), or None if cancelled."""
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.submit"),
     ]
 
-    def __init__(self, title: str, fields: list[Field], submit: Callable[[Session, dict], Result], *,
-                 intro: Content | str | None = None, submit_label: str | None = None, unit_names: list[str] | None = None,
-                 announce: bool = True):
+    def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[[Session, dict], Result] | None,
+                 *, intro: Content | str | None = None, submit_label: str | None = None,
+                 unit_names: list[str] | None = None, initial: dict | None = None, one_line: bool = False):
         super().__init__()
         self.form_title = title
-        self.fields = fields
-        self.submit_fn = submit
+        # ``one_line``: every text on one line, so Enter saves (the daily review's quick forms)
+        self.fields = [Field(**{**f.__dict__, "kind": "line"}) if one_line and f.kind == "text" else f for f in fields]
+        self.submit_fn = submit  # None: the form only collects values (filters), it changes nothing
         self.intro = intro
         self.submit_label = submit_label or _("Save")
         self.unit_names = unit_names or []
-        self.announce = announce  # False: the form only collects values (filters), it changes nothing
+        self.initial = initial or {}
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -104,12 +102,12 @@ class FormScreen(Localized, ModalScreen):
                 yield Static(self.intro if isinstance(self.intro, Content) else Content(self.intro), classes="form-intro")
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(Content(f.label + (" *" if f.required else "")), classes="field-label")
+                    yield Label(Content(_(f.label) + (" *" if f.required else "")), classes="field-label")
                     yield self._widget(f)
                     if f.kind in ("unit", "units"):
                         yield Static("", id=f"matches-{f.key}", classes="field-matches")
                     if f.hint:
-                        yield Static(Content(f.hint), classes="field-hint")
+                        yield Static(Content(_(f.hint)), classes="field-hint")
                     yield Static("", id=f"error-{f.key}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(id="form-buttons"):
@@ -119,16 +117,19 @@ class FormScreen(Localized, ModalScreen):
 
     def _widget(self, f: Field):
         widget_id = f"field-{f.key}"
-        if f.kind == "multiline":
-            return TextArea(f.default, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline",
+        value = _initial(f, self.initial)
+        if f.kind == "text":
+            return TextArea(value, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline",
                             compact=True)
-        if f.kind == "choice":
-            return Select([(label, value) for value, label in f.choices], value=f.default or f.choices[0][0],
+        if f.kind in ("choice", "flag"):
+            choices = list(f.choices) if f.kind == "choice" else [("yes", N_("yes")), ("no", N_("no"))]
+            return Select([(_(label), key) for key, label in choices], value=value or choices[0][0],
                           allow_blank=False, id=widget_id, compact=True)
         suggester = UnitSuggester(self.unit_names, many=f.kind == "units") if f.kind in ("unit", "units") else None
-        placeholder = {"date": _("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
-                       "units": _("names, separated by commas")}.get(f.kind, "")
-        return Input(f.default, id=widget_id, suggester=suggester, placeholder=placeholder, compact=True)
+        placeholder = PLACEHOLDERS.get(f.kind)
+        return Input(value, id=widget_id, suggester=suggester, placeholder=_(placeholder) if placeholder else "",
+                     compact=True,
+                     password=f.kind == "secret")
 
     def on_mount(self) -> None:
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
@@ -148,52 +149,24 @@ class FormScreen(Localized, ModalScreen):
         fields.styles.max_height = max(3, self.size.height - frame - others)
 
     # --- values and checks ---------------------------------------------------------------
-    def value(self, f: Field):
+    def raw(self, f: Field):
         widget = self.query_one(f"#field-{f.key}")
         if isinstance(widget, TextArea):
             return widget.text
-        if isinstance(widget, Select):
-            return widget.value
         return widget.value
 
     def check(self) -> tuple[dict, dict[str, str]]:
-        values, errors = {}, {}
+        """The values the core will take, and the problems by field key (the core's own checks)."""
+        raw = {f.key: self.raw(f) for f in self.fields}
+        values, errors = core_fields.parse_all(self.fields, raw)
         for f in self.fields:
-            raw = self.value(f)
-            if isinstance(raw, str):
-                raw = text.clean(raw).strip()
-            if f.required and raw in ("", None):
-                errors[f.key] = _("must not be empty")
+            if f.key in errors or not self.unit_names or f.kind not in ("unit", "units"):
                 continue
-            try:
-                if f.kind == "date" and raw:
-                    raw = dates.parse(f.label, raw).isoformat()
-                elif f.kind == "percent" and raw != "":
-                    number = int(str(raw).rstrip("%"))
-                    if not 0 <= number <= 100:
-                        raise ValueError
-                    raw = number
-                elif f.kind == "unit" and raw and self.unit_names:
-                    raw = self._known_unit(raw)
-                elif f.kind == "units":
-                    raw = [self._known_unit(name) for name in split_units(raw)] if raw else []
-            except InvalidInput as error:
-                errors[f.key] = error.problem
-                continue
-            except ValueError:
-                errors[f.key] = _("must be a whole number from 0 to 100")
-                continue
-            except LookupError as error:
-                errors[f.key] = str(error)
-                continue
-            values[f.key] = raw
+            names = values[f.key] if f.kind == "units" else ([values[f.key]] if values[f.key] else [])
+            unknown = [n for n in names if n.lower() not in {k.lower() for k in self.unit_names}]
+            if unknown:
+                errors[f.key] = _("no unit named {name}").format(name=unknown[0])
         return values, errors
-
-    def _known_unit(self, name: str) -> str:
-        for known in self.unit_names:
-            if known.lower() == name.lower():
-                return known
-        raise LookupError(_("no unit named {name}").format(name=name))
 
     def show_errors(self, errors: dict[str, str], general: str = "") -> None:
         for f in self.fields:
@@ -248,11 +221,14 @@ class FormScreen(Localized, ModalScreen):
         if errors:
             self.show_errors(errors)
             return
+        if self.submit_fn is None:
+            self.dismiss(values)
+            return
         self.busy = True
         self.show_errors({}, _("saving…"))
         self._run(values)
 
-    @work(thread=True, exclusive=True, group="form")
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
     def _run(self, values: dict) -> None:
         try:
             result = self.app.backend.call(lambda session: self.submit_fn(session, values))
@@ -263,14 +239,13 @@ class FormScreen(Localized, ModalScreen):
 
     def _refused(self, error: SuperviserError) -> None:
         self.busy = False
-        if isinstance(error, (InvalidInput, NotFound)):
-            for f in self.fields:
-                if error.field in (f.label, f.key):
-                    self.show_errors({f.key: error.problem})
-                    return
+        if isinstance(error, FieldError) and any(f.key == error.field for f in self.fields):
+            self.show_errors({error.field: error.problem})
+            return
         self.show_errors({}, str(error))
 
     def _done(self, result: Result) -> None:
-        if self.announce:
+        if result.seq is not None:  # a step was written (a filter only collects its values)
             self.app.post_message(StepDone(result))
         self.dismiss(result)
+

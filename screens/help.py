@@ -12,11 +12,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from screens import keymap
-from screens.localize import Localized
 from superviser.i18n import N_, _
 
 
-class HelpScreen(Localized, ModalScreen):
+class HelpScreen(ModalScreen):
     BINDINGS = [
         Binding("escape,question_mark,f1,q", "close", N_("Close"), id="help.close"),
     ]
@@ -26,20 +25,14 @@ class HelpScreen(Localized, ModalScreen):
         self.target = screen
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        nodes = [self.target]
-        focused = self.target.focused
-        while focused is not None and focused is not self.target:
-            nodes.append(focused)
-            focused = focused.parent
-        nodes.append(self.app)
+        """Every key the screen answers to now (a step it refuses still answers, with the reason)."""
         rows, seen = [], set()
-        for node in nodes:
-            for key, bindings in node._bindings.key_to_bindings.items():
-                for binding in bindings:
-                    if not binding.id or not binding.description or (binding.action, key) in seen:
-                        continue
-                    seen.add((binding.action, key))
-                    rows.append((self.app.get_key_display(binding), binding.description, binding.id or ""))
+        for key, active in self.target.active_bindings.items():
+            binding = active.binding
+            if not binding.id or not binding.description or (binding.action, key) in seen:
+                continue
+            seen.add((binding.action, key))
+            rows.append((self.app.get_key_display(binding), _(binding.description), binding.id))
         return rows
 
     def compose(self) -> ComposeResult:

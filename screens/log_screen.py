@@ -6,10 +6,11 @@ from textual.binding import Binding
 from textual.content import Content
 
 from screens import render
-from screens.forms import Field, FormScreen
+from screens.forms import FormScreen
 from screens.objectives import ListScreen
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import actions, dates, describe
+from superviser.fields import Field
 from superviser.i18n import N_, _
 from superviser.read import log
 from superviser.services import Result
@@ -70,15 +71,18 @@ class LogScreen(ListScreen):
 
     def action_filters(self) -> None:
         f = self.flt
-        choices = [("", _("any"))] + [(key, actions.label(key)) for key in actions.ACTION_LABELS]
+        choices = (("", N_("any")),) + tuple((name, actions.label(name))
+                                            for name in (*actions.ACTIONS, *actions.OTHER_LABELS))
         fields = [
-            Field("since", _("since"), "date", default=str(f.since or "")),
-            Field("until", _("until"), "date", default=str(f.until or "")),
-            Field("unit", _("unit"), "unit", default=str(f.unit or "")),
-            Field("decision", _("decision"), default=str(f.decision or "")),
-            Field("action", _("what"), "choice", choices=choices, default=f.action or ""),
-            Field("actor", _("who"), default=f.actor or ""),
+            Field("since", N_("since"), "date"),
+            Field("until", N_("until"), "date"),
+            Field("unit", N_("unit"), "unit"),
+            Field("decision", N_("decision"), "decision"),
+            Field("action", N_("what"), "choice", choices=choices),
+            Field("actor", N_("who"), "line"),
         ]
+        initial = {"since": f.since, "until": f.until, "unit": f.unit, "decision": f.decision, "action": f.action or "",
+                   "actor": f.actor}
 
         def apply(session, values: dict) -> Result:
             if values["decision"]:
@@ -92,14 +96,12 @@ class LogScreen(ListScreen):
                 return
             v = result.data
             self.flt = log.LogFilter(
-                since=dates.parse("since", v["since"]) if v["since"] else None,
-                until=dates.parse("until", v["until"]) if v["until"] else None,
-                unit=v["unit"] or None, decision=v["decision"] or None, action=v["action"] or None,
+                since=v["since"], until=v["until"], unit=v["unit"] or None, decision=v["decision"] or None, action=v["action"] or None,
                 actor=v["actor"] or None)
             self.table.reload()
 
         self.app.push_screen(FormScreen(_("Filter the log"), fields, apply, unit_names=self.app.unit_names,
-                                        submit_label=_("Apply"), announce=False), done)
+                                        submit_label=_("Apply"), initial=initial), done)
 
     def action_clear_filters(self) -> None:
         self.flt = log.LogFilter()

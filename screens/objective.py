@@ -12,9 +12,8 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
-from screens.localize import Localized
 from screens.messages import DataChanged
-from screens.steps import STEP_KEYS, allowed, form, refusal, show_only_allowed, undo_form
+from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
 from superviser import dates, describe, lifecycle, lights, text
 from superviser.i18n import N_, _, aside
 from superviser.read import objectives
@@ -36,11 +35,8 @@ def section(title: str) -> Content:
     return Content.styled(title, "bold underline")
 
 
-class ObjectiveScreen(Localized, BaseScreen):
-    BINDINGS = [
-        Binding(s.key, f"step('{s.step}')", s.label, show=False, id=f"objective.{s.step.replace('.', '_')}")
-        for s in STEP_KEYS
-    ] + [
+class ObjectiveScreen(StepKeys, BaseScreen):
+    BINDINGS = bindings("step", objective_keys(), "objective") + [
         Binding("u", "undo", N_("Undo"), show=False, id="objective.undo"),
         Binding("D", "decision", N_("Decision"), show=False, id="objective.decision"),
         Binding("j", "scroll('down')", N_("Down"), show=False, id="objective.down"),
@@ -90,7 +86,7 @@ class ObjectiveScreen(Localized, BaseScreen):
             widget = self.query_one(block, Static)
             widget.update(shown)
             widget.display = bool(shown)
-        self._show_possible_steps(item)
+        self.refresh_bindings()
 
     def _facts(self, item: dict) -> Content:
         light = item["light"]
@@ -169,18 +165,10 @@ class ObjectiveScreen(Localized, BaseScreen):
             lines.append(line)
         return Content("\n").join(lines)
 
-    def _show_possible_steps(self, item: dict) -> None:
-        show_only_allowed(self, "step", allowed(item, self.app.person, self.app.login))
-
     # --- acting ----------------------------------------------------------------------------
     def action_step(self, step: str) -> None:
-        if self.item is None:
-            return
-        problem = refusal(step, self.item, self.app.person, self.app.login)
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-            return
-        self.app.push_screen(form(step, self.item, self.app.unit_names))
+        if self.item is not None:
+            self.app.push_screen(form(step, self.item, self.app))
 
     def action_undo(self) -> None:
         if self.item is None:

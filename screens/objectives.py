@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from screens.base import BaseScreen
-from screens.localize import Localized
 from screens.widgets.filter_bar import FilterBar
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.objective_table import ObjectiveTable
@@ -19,7 +18,7 @@ from superviser.read import search
 from superviser.read.objectives import Filter
 
 
-class ListScreen(Localized, BaseScreen):
+class ListScreen(BaseScreen):
     """A titled list with a count line and the ``/`` filter (subclasses set the table)."""
 
     BINDINGS = [Binding("slash", "filter", N_("Filter"), id="list.filter")]

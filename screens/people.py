@@ -5,17 +5,13 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from screens import render
-from screens.forms import Field, FormScreen
+from screens.forms import FormScreen
 from screens.objectives import ListScreen
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
-from superviser import roles
+from superviser import actions, roles
+from superviser.actions import ACTIONS
 from superviser.i18n import N_, _
 from superviser.read.people import people
-from superviser.services import org
-
-
-def _role_choices() -> list[tuple[str, str]]:
-    return [(r, roles.role_label(r)) for r in roles.ROLES]
 
 
 class PeopleTable(PagedTable):
@@ -50,7 +46,7 @@ class PeopleScreen(ListScreen):
         return PeopleTable(columns, cells, Source(fetch, key=lambda r: r["login"]), id="list")
 
     def _allowed(self) -> bool:
-        problem = roles.refusal("person.add", self.app.person["role"] if self.app.person else None, self.app.login)
+        problem = actions.role_refusal("person.add", self.app.person, self.app.login)
         if problem:
             self.notify(problem, severity="warning", markup=False)
         return problem is None
@@ -58,13 +54,9 @@ class PeopleScreen(ListScreen):
     def action_add(self) -> None:
         if not self._allowed():
             return
-        fields = [Field("login", _("login"), required=True), Field("name", _("name"), required=True),
-                  Field("role", _("role"), "choice", choices=_role_choices(), default="liaison"),
-                  Field("unit", _("unit"), "unit", hint=_("required for a liaison"))]
-        self.app.push_screen(FormScreen(
-            _("Add a person"), fields,
-            lambda s, v: org.person_add(s, v["login"], v["name"], v["role"], v["unit"] or None),
-            unit_names=self.app.unit_names))
+        action = ACTIONS["person.add"]
+        self.app.push_screen(FormScreen(_("Add a person"), action.fields, lambda s, v: action.perform(s, None, v),
+                                        unit_names=self.app.unit_names, initial={"role": "liaison"}))
 
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
         self.action_edit()
@@ -73,20 +65,20 @@ class PeopleScreen(ListScreen):
         row = self.table.selected()
         if row is None or not self._allowed():
             return
-        fields = [Field("name", _("name"), required=True, default=row["name"]),
-                  Field("role", _("role"), "choice", choices=_role_choices(), default=row["role"]),
-                  Field("unit", _("unit"), "unit", default=row["unit"] or "")]
+        action = ACTIONS["person.edit"]
+        fields = [f for f in action.fields if f.key != "active"]
         self.app.push_screen(FormScreen(
             _("Change {login}").format(login=row["login"]), fields,
-            lambda s, v: org.person_edit(s, row["login"], name=v["name"], role=v["role"], unit=v["unit"]),
-            unit_names=self.app.unit_names))
+            lambda s, v: action.perform(s, row["login"], {**v, "unit": v["unit"] or ""}),
+            unit_names=self.app.unit_names, initial={"name": row["name"], "role": row["role"], "unit": row["unit"]}))
 
     def action_deactivate(self) -> None:
         row = self.table.selected()
         if row is None or not self._allowed():
             return
+        action = ACTIONS["person.edit"]
         self.app.push_screen(FormScreen(
             _("Deactivate {login}").format(login=row["login"]), [],
-            lambda s, v: org.person_edit(s, row["login"], active=False),
+            lambda s, v: action.perform(s, row["login"], {"active": False}),
             intro=_("{name} will no longer be able to act; their steps stay in the log.").format(name=row["name"]),
             submit_label=_("Deactivate")))

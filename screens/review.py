@@ -2,45 +2,38 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import DataTable, Static
 
 from screens import render
 from screens.base import BaseScreen
-from screens.forms import Field, FormScreen
-from screens.localize import Localized
+from screens.forms import FormScreen
 from screens.messages import DataChanged
 from screens.objective import facts
-from screens.steps import allowed, form, refusal, show_only_allowed
-from superviser import dates, describe, lifecycle, lights, review, text
+from screens.review_summary import ReviewSummary
+from screens.steps import StepKeys, bindings, form
+from superviser import actions, dates, describe, lifecycle, lights, review, text
+from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
 from superviser.i18n import N_, _, aside
 from superviser.read import objectives
-from superviser.services import Result, steps
+from superviser.services import Result
 from superviser.services import review as review_service
 
 BULK = {"urge", "note"}
+# In the order of a morning: act, then mark the item reviewed or skip it.
+REVIEW_KEYS = [("urge", "c", N_("Urge")), ("inspect", "i", N_("Inspect")), ("progress", "p", N_("Progress")),
+               ("extend.approve", "a", N_("Approve")), ("extend.reject", "r", N_("Reject")),
+               ("verify", "v", N_("Verify")), ("sendback", "b", N_("Send back")), ("note", "n", N_("Note"))]
 
 
-class ReviewScreen(Localized, BaseScreen):
-    BINDINGS = [
-        # In the order of a morning: act, then mark the item reviewed or skip it.
-        Binding("c", "act('urge')", N_("Urge"), id="review.urge"),
-        Binding("i", "act('inspect')", N_("Inspect"), id="review.inspect"),
-        Binding("p", "act('progress')", N_("Progress"), id="review.progress"),
-        Binding("a", "act('extend.approve')", N_("Approve"), id="review.approve"),
-        Binding("r", "act('extend.reject')", N_("Reject"), id="review.reject"),
-        Binding("v", "act('verify')", N_("Verify"), id="review.verify"),
-        Binding("b", "act('sendback')", N_("Send back"), id="review.sendback"),
-        Binding("n", "act('note')", N_("Note"), id="review.note"),
+class ReviewScreen(StepKeys, BaseScreen):
+    STEP_ACTION = "act"
+    BINDINGS = bindings("act", REVIEW_KEYS, "review") + [
         Binding("m", "mark", N_("Reviewed"), id="review.mark"),
         Binding("s", "skip", N_("Skip"), id="review.skip"),
         Binding("f", "finish", N_("Finish"), id="review.finish"),
@@ -106,11 +99,13 @@ class ReviewScreen(Localized, BaseScreen):
         self.app.pop_screen()
 
     def _begun(self, started: dict, items: list[dict]) -> None:
+        if not self.is_mounted:  # the person left before the queue was built
+            return
         self.review = started
         self.items = items
         ids = [i["id"] for i in items]
         self.pos = ids.index(started["position"]) if started["position"] in ids else 0
-        if started["steps"]:
+        if any(started["counts"].values()):
             self.notify(_("Review resumed where you stopped."), markup=False)
         if not items:
             self.query_one("#review-reason", Static).update(Content(_("Nothing needs attention today.")))
@@ -159,6 +154,8 @@ class ReviewScreen(Localized, BaseScreen):
         self.app.call_from_thread(self._show_item, item, units)
 
     def _show_item(self, item: dict, units: dict[int, str]) -> None:
+        if not self.is_mounted:  # the review ended while the item was read
+            return
         self.item = item
         current = self.items[self.pos]
         light = item["light"]
@@ -192,7 +189,7 @@ class ReviewScreen(Localized, BaseScreen):
                 line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
             lines.append(line)
         self.query_one("#review-history", Static).update(Content("\n").join(lines))
-        show_only_allowed(self, "act", allowed(item, self.app.person, self.app.login))
+        self.refresh_bindings()
         self._title()
         if self.items:
             self._point_queue()
@@ -204,12 +201,6 @@ class ReviewScreen(Localized, BaseScreen):
         self.pos = max(0, min(index, len(self.items) - 1))
         self.item = None
         self.load_item()
-        self._remember_position()
-
-    @work(thread=True, group="review-position")
-    def _remember_position(self) -> None:
-        item_id = self.items[self.pos]["id"]
-        self.app.backend.call(lambda s: review_service.set_position(s, self.review["id"], item_id))
 
     def _advance(self) -> None:
         """On to the next item not yet done; the summary when none is left."""
@@ -230,64 +221,47 @@ class ReviewScreen(Localized, BaseScreen):
             self.app.open_objective(self.item["ref"])
 
     # --- acting -------------------------------------------------------------------------------
+    def step_refusal(self, step: str) -> str | None:
+        if self.busy:
+            return _("saving…")
+        return super().step_refusal(step)
+
     def action_act(self, step: str) -> None:
         if self.item is None or self.busy:
             return
-        if step in BULK and len(self.selected) > 1:
-            self._bulk(step)
-            return
-        problem = refusal(step, self.item, self.app.person, self.app.login)
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-            return
-        current = self.items[self.pos]
-        self.app.push_screen(form(step, self.item, self.app.unit_names, quick=True),
-                             lambda result: self._acted([(current, result)] if result else []))
-
-    def _bulk(self, step: str) -> None:
-        chosen = [i for i in self.items if i["id"] in self.selected]
-        refs = ", ".join(i["ref"] for i in chosen)
-        label = _("Urge") if step == "urge" else _("Note")
+        chosen = [i for i in self.items if i["id"] in self.selected] if step in BULK and len(self.selected) > 1 \
+            else [dict(self.items[self.pos], version=self.item["version"])]
+        review_id = self.review["id"]
 
         def submit(session, values: dict) -> Result:
-            results = []
-            for item in chosen:
-                if step == "urge":
-                    results.append((item, steps.urge(session, item["ref"], text_=values["text"])))
-                else:
-                    results.append((item, steps.note(session, item["ref"], text_=values["text"])))
-            result = Result(_("{n} objectives: {what}").format(n=len(results), what=label.lower()))
-            result.data["results"] = results
-            return result
+            return review_service.act(session, review_id, step, chosen, values)
 
-        fields = [Field("text", _("text"), "text", required=step == "note")]
-        screen = FormScreen(f"{label} · {len(chosen)}", fields, submit, intro=Content(refs), submit_label=label)
-        self.app.push_screen(screen, lambda result: self._acted(result.data["results"] if result else [], bulk=True))
+        if len(chosen) > 1:
+            action = ACTIONS[step]
+            screen = FormScreen(f"{actions.title(step)} · {len(chosen)}", action.fields, submit,
+                                intro=Content(", ".join(i["ref"] for i in chosen)), submit_label=actions.title(step),
+                                one_line=True)
+        else:
+            screen = form(step, self.item, self.app, one_line=True, submit=submit)
+        self.app.push_screen(screen, lambda result: self._acted(chosen) if result else None)
 
-    def _acted(self, results: list, bulk: bool = False) -> None:
-        if not results:
-            return
-        for item, _result in results:
-            self.done.add(item["id"])
-        if bulk:
-            self.selected.clear()
-        self.busy = True
-        self._write([lambda s, item=item, result=result: review_service.record_step(
-            s, self.review["id"], result.seq, item["id"], item["category"]) for item, result in results])
+    def _acted(self, chosen: list[dict]) -> None:
+        self.done |= {item["id"] for item in chosen}
+        self.selected.clear()
+        self._advance()
 
-    @work(thread=True, exclusive=True, group="review-write")
-    def _write(self, writes: list, then=None) -> None:
-        """Review bookkeeping, in order; the queue moves on only once it is written,
-        so the summary at the end never misses the last step."""
+    @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
+    def _write(self, write, then=None) -> None:
+        """Review bookkeeping; the queue moves on only once it is written."""
         try:
-            for write in writes:
-                self.app.backend.call(write)
+            self.app.backend.call(write)
         except SuperviserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
         self.app.call_from_thread(self._written, then or self._advance)
 
     def _written(self, then) -> None:
         self.busy = False
+        self.refresh_bindings()
         if self.is_attached and self.app.screen is self:  # not if the person has left meanwhile
             then()
 
@@ -297,7 +271,7 @@ class ReviewScreen(Localized, BaseScreen):
         current = self.items[self.pos]
         self.done.add(current["id"])
         self.busy = True
-        self._write([lambda s: review_service.mark(s, self.review["id"], current["id"], current["category"])])
+        self._write(lambda s: review_service.mark(s, self.review["id"], current["id"], current["category"]))
 
     def action_skip(self) -> None:
         if not self.items or self.busy:
@@ -307,9 +281,9 @@ class ReviewScreen(Localized, BaseScreen):
         if following is None:
             self.notify(_("This is the last item left."), markup=False)
             return
-        item_id = self.items[self.pos]["id"]
+        item_id, then = self.items[self.pos]["id"], self.items[following]["id"]
         self.busy = True
-        self._write([lambda s: review_service.skip(s, self.review["id"], item_id)], lambda: self._go(following))
+        self._write(lambda s: review_service.skip(s, self.review["id"], item_id, then), lambda: self._go(following))
 
     def action_select(self) -> None:
         if not self.items:
@@ -358,64 +332,3 @@ class ReviewScreen(Localized, BaseScreen):
         if self.app.screen is self:
             self.app.pop_screen()
         self.app.push_screen(ReviewSummary(summary))
-
-
-class ReviewSummary(Localized, ModalScreen):
-    """What the review did, and the units to chase with their items."""
-
-    BINDINGS = [
-        Binding("escape,q", "close", N_("Close"), id="summary.close"),
-        Binding("y", "copy", N_("Copy"), id="summary.copy"),
-        Binding("w", "save", N_("Save as Markdown"), id="summary.save"),
-    ]
-
-    def __init__(self, summary: dict):
-        super().__init__()
-        self.summary = summary
-        self.markdown = review.summary_text(summary)
-
-    def compose(self) -> ComposeResult:
-        from superviser.actions import label
-
-        done = self.summary["done"]
-        lines = [Content.styled(_("Daily review finished"), "bold"), Content("")]
-        lines.append(Content(_("Steps: {steps}; marked reviewed: {marked}; left in the queue: {left}").format(
-            steps=self.summary["steps"], marked=self.summary["marked"], left=self.summary["remaining"])))
-        for action, n in sorted(done.items()):
-            lines.append(Content(f"  {label(action)}: {n}"))
-        if self.summary["chase"]:
-            lines += [Content(""), Content.styled(_("Units to chase"), "bold")]
-            for unit, items in self.summary["chase"].items():
-                lines.append(Content.styled(text.one_line(unit), "bold $accent"))
-                for item in items:
-                    lines.append(Content.assemble("  ", (item["ref"], "bold"), "  ", Content(text.one_line(item["title"])),
-                                                  (f"  {review.category_label(item['category'])}" if item["category"] else "", "dim")))
-        with Vertical(id="help"):
-            with VerticalScroll():
-                yield Static(Content("\n").join(lines), id="summary-text")
-            with Horizontal(id="form-buttons"):
-                yield Button(_("Copy (y)"), id="copy", compact=True)
-                yield Button(_("Save as Markdown (w)"), id="save", compact=True)
-                yield Button(_("Close (esc)"), variant="primary", id="close", compact=True)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"copy": self.action_copy, "save": self.action_save, "close": self.action_close}[event.button.id]()
-
-    def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.markdown)
-        self.notify(_("Summary copied to the clipboard."), markup=False)
-
-    def action_save(self) -> None:
-        from screens.export import free_name
-        from superviser import clock
-
-        name = f"superviser-review-{clock.today().isoformat()}.md"
-        if self.app.is_web:  # in a browser the file downloads
-            self.app.deliver_binary(io.BytesIO(self.markdown.encode("utf-8")), save_filename=name, name=name)
-            return
-        path = free_name(Path.home() / name)
-        path.write_text(self.markdown, encoding="utf-8")
-        self.notify(_("Saved to {path}").format(path=path), markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss()

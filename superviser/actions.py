@@ -1,43 +1,379 @@
-"""The names of the things people do, as they appear in the log and in messages."""
+"""Every step people take, declared once.
+
+An ``Action`` says what a step is called (in the log, in messages, on its key and
+form), what it takes (``fields``, checked by ``superviser.fields``), who may take
+it (``roles``; a liaison only for their own unit: ``unit_rule``), from which
+states of an objective (``states``) and which service performs it. The CLI
+commands and the app's forms and key bar are built from these declarations, and
+``refusal`` is the one answer to "may this person take this step now, and if not,
+why" that the services, the key bar, the forms and the CLI all ask.
+"""
 
 from __future__ import annotations
 
-from superviser.i18n import N_, _
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
 
-ACTION_LABELS = {
+from superviser import clock, lifecycle, text
+from superviser.errors import Forbidden, Refused
+from superviser.fields import NOTE, REASON, Field
+from superviser.i18n import N_, _
+from superviser.lifecycle import (
+    ACCEPTED, ASSIGNED, ENDED, IN_PROGRESS, OPEN, REGISTERED, RETURNED, STATUSES, SUBMITTED, SUSPENDED, VERIFIED,
+    WORKING,
+)
+from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, VIEWER, role_label
+
+OFFICE = frozenset({DIRECTOR, SUPERVISOR})
+UNIT_SIDE = frozenset({DIRECTOR, LIAISON})
+EVERYONE = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str                     # the log's action, the permission, the CLI verb ("extend.request": extend request)
+    label: str                    # N_: in messages and the log ("urge")
+    title: str = ""               # N_: on the key bar and the form ("Urge")
+    help: str = ""                # N_: the CLI's help
+    example: str = ""             # a CLI example (commands are not translated)
+    fields: tuple[Field, ...] = ()
+    roles: frozenset[str] = OFFICE
+    states: tuple[str, ...] | None = None   # statuses of the objective it may start from; None: not on an objective
+    unit_rule: str | None = None  # for a liaison: "lead" (the lead unit's) or "lead_or_co"
+    key: str | None = None        # the app's key on the objective screen
+    service: str = ""             # "module:function" in superviser.services
+    prefill: dict = field(default_factory=dict)  # form field → the objective's key holding its current value
+    submit: str = ""              # N_: the form's button (default "Save")
+    target: str = "objective"     # what the first argument names: objective, decision, unit, person, entry, none
+
+    def perform(self, session, target, values: dict, expected_version: int | None = None, **extra):
+        """Run the step's service with ``values`` (raw, as typed: the service checks them)."""
+        module, function = self.service.split(":")
+        service = getattr(importlib.import_module(f"superviser.services.{module}"), function)
+        if self.target == "none":
+            return service(session, **values, **extra)
+        if self.states is not None:
+            extra["expected_version"] = expected_version
+        return service(session, target, **values, **extra)
+
+
+def _reason(label: str = N_("reason"), required: bool = True) -> Field:
+    return Field("reason", label, "text", required=required, help=REASON.help if required else N_("Why."))
+
+
+_LEAD = Field("lead", N_("lead unit"), "unit", help=N_("The lead unit (主办)."))
+_CO = Field("co", N_("co-units"), "units", option="--co", help=N_("Co-units (协办), replacing the current ones; repeat for several."))
+_TEXT = Field("text", N_("text"), "text", required=True, help=N_("What was done (- reads standard input)."))
+_PRIORITY = Field("priority", N_("priority"), "choice", default="normal",
+                  choices=tuple((k, v) for k, v in lifecycle.PRIORITIES.items()), help=N_("normal, urgent or critical."))
+
+STEPS: tuple[Action, ...] = (
+    # --- the office: units, people, settings ----------------------------------------------
+    Action("unit.add", N_("add a unit"), N_("New unit"), N_("Add a unit (director only)."),
+           'superviser unit add "East Station" --parent Operations',
+           (Field("name", N_("name"), "line", required=True, limit=text.NAME_MAX, option=""),
+            Field("parent", N_("parent"), "unit", help=N_("The unit it belongs under."))),
+           roles=frozenset({DIRECTOR}), service="org:unit_add", target="none"),
+    Action("unit.edit", N_("change a unit"), N_("Change unit"), N_("Rename a unit or move it under another (director only)."),
+           'superviser unit edit "East Station" --parent ""   (make it top-level)',
+           (Field("name", N_("name"), "line", limit=text.NAME_MAX, help=N_("New name.")),
+            Field("parent", N_("parent"), "unit", help=N_("New parent unit; an empty string makes it top-level."))),
+           roles=frozenset({DIRECTOR}), service="org:unit_edit", target="unit"),
+    Action("person.add", N_("add a person"), N_("New person"),
+           N_("Add a person (director only). Roles: director, supervisor, liaison, viewer."),
+           'superviser person add li.ming --name "Li Ming" --role liaison --unit Finance',
+           (Field("login", N_("login"), "login", required=True, option="", help=N_("Their login on the server.")),
+            Field("name", N_("name"), "line", required=True, limit=text.NAME_MAX, help=N_("Their name as colleagues know it.")),
+            Field("role", N_("role"), "choice", required=True, choices=tuple((r, r) for r in ROLES), help=N_("What they may do.")),
+            Field("unit", N_("unit"), "unit", help=N_("Their unit (required for a liaison)."))),
+           roles=frozenset({DIRECTOR}), service="org:person_add", target="none"),
+    Action("person.edit", N_("change a person"), N_("Change person"),
+           N_("Change a person's name, role or unit, or deactivate them (director only)."),
+           "superviser person edit li.ming --role supervisor",
+           (Field("name", N_("name"), "line", limit=text.NAME_MAX, help=N_("New name.")),
+            Field("role", N_("role"), "choice", choices=tuple((r, r) for r in ROLES), help=N_("New role.")),
+            Field("unit", N_("unit"), "unit", help=N_("New unit; an empty string clears it.")),
+            Field("active", N_("active"), "flag", option="--active/--inactive", help=N_("Reactivate or deactivate."))),
+           roles=frozenset({DIRECTOR}), service="org:person_edit", target="person"),
+    Action("settings.set", N_("change a setting"), roles=frozenset({DIRECTOR}), service="org:setting_set", target="none"),
+    # --- registering ------------------------------------------------------------------------
+    Action("decision.add", N_("register a decision"), N_("New decision"), N_("Register a decision."),
+           'superviser decision add "Winter safety campaign" --source meeting --date 2026-11-02 \\\n'
+           '      --ref "Office meeting 2026/21" --leader "Director Zhao" --priority urgent',
+           (Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX, option=""),
+            Field("source", N_("source"), "choice", required=True, choices=tuple(lifecycle.SOURCES.items()),
+                  help=N_("Where it came from.")),
+            Field("decided_on", N_("date"), "date", required=True, option="--date",
+                  help=N_("When it was decided (YYYY-MM-DD, today, +Nd…).")),
+            Field("source_ref", N_("reference"), "line", limit=text.NAME_MAX, option="--ref",
+                  help=N_("Meeting or document number."), hint=N_("meeting or document number")),
+            Field("leader", N_("leader"), "line", limit=text.NAME_MAX, help=N_("The leader who decided or instructed.")),
+            Field("summary", N_("summary"), "text", help=N_("What was decided, in a few sentences.")),
+            _PRIORITY),
+           service="registry:decision_add", target="none"),
+    Action("objective.add", N_("register an objective"), N_("New objective"),
+           N_("Register an objective under a decision (or under another objective, with --parent)."),
+           'superviser objective add 2026-014 "Inspect every boiler room" --lead "Work Safety" \\\n'
+           '      --co "East Station" --co "West Station" --deadline 2026-12-15 --assign',
+           (Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX, option=""),
+            Field("lead", N_("lead unit"), "unit", required=True, help=_LEAD.help),
+            Field("co", N_("co-units"), "units", option="--co", help=N_("A co-unit (协办); repeat for several.")),
+            Field("deadline", N_("deadline"), "date", required=True, help=N_("Deadline (YYYY-MM-DD, today, tomorrow, +Nd).")),
+            Field("parent", N_("parent"), "objective", help=N_("Make it a sub-objective of this one.")),
+            Field("detail", N_("detail"), "text", help=N_("What exactly is to be done.")),
+            _PRIORITY,
+            Field("assign", N_("assign now"), "flag", help=N_("Assign it to its units at once."))),
+           service="registry:objective_add", target="decision"),
+    # --- the steps on an objective ---------------------------------------------------------
+    Action("assign", N_("assign"), N_("Assign"), N_("Assign a registered or returned objective to its units (office)."),
+           'superviser assign 2026-014.2 --lead Finance --co "East Station"',
+           (Field("lead", N_("lead unit"), "unit", help=N_("A different lead unit.")), _CO,
+            Field("note", N_("note"), "text", help=N_("A note for the units."))),
+           states=(REGISTERED, RETURNED), key="a", service="steps:assign",
+           prefill={"lead": "lead_unit", "co": "co_units"}),
+    Action("accept", N_("accept"), N_("Accept"), N_("The lead unit acknowledges the objective (签收)."),
+           "superviser accept 2026-014.2", (NOTE,), roles=UNIT_SIDE, states=(ASSIGNED,), unit_rule="lead",
+           key="y", service="steps:accept", submit=N_("Accept")),
+    Action("return", N_("return"), N_("Return"), N_("The lead unit sends the objective back: not its remit (退回)."),
+           'superviser return 2026-014.2 --reason "Belongs to the Planning Department"', (REASON,), roles=UNIT_SIDE,
+           states=(ASSIGNED,), unit_rule="lead", key="r", service="steps:return_"),
+    Action("transfer", N_("transfer"), N_("Transfer"),
+           N_("Hand the objective to another lead unit (转办); the old lead stays in the history."),
+           'superviser transfer 2026-014.2 --to "Planning" --reason "Their remit"',
+           (Field("to", N_("to"), "unit", required=True, help=N_("The new lead unit.")), REASON, _CO),
+           states=(ASSIGNED, ACCEPTED, IN_PROGRESS, RETURNED), key="t", service="steps:transfer",
+           prefill={"co": "co_units"}),
+    Action("progress", N_("report progress"), N_("Progress"),
+           N_("Report progress (进展反馈): percent done, what was done, next step, problems."),
+           'superviser progress 2026-014.2 --percent 60 --text "Two of three sites repaired" --next "Third site next week"',
+           (Field("percent", N_("percent"), "percent", required=True, help=N_("Percent done, 0–100.")), _TEXT,
+            Field("next_step", N_("next step"), "text", option="--next", help=N_("The next step.")),
+            Field("problems", N_("problems"), "text", help=N_("Problems met.")),
+            Field("help_needed", N_("help needed"), "text", help=N_("Help needed from the office or leadership."))),
+           roles=UNIT_SIDE, states=(ACCEPTED, IN_PROGRESS), unit_rule="lead_or_co", key="p",
+           service="steps:progress", prefill={"percent": "percent"}),
+    Action("urge", N_("urge"), N_("Urge"),
+           N_("Chase the lead unit (催办); escalates: reminder, urge notice, supervision notice."),
+           'superviser urge 2026-014.2 --text "Report by Friday"',
+           (Field("text", N_("text"), "text", help=N_("The message to the unit.")),),
+           states=WORKING, key="c", service="steps:urge", submit=N_("Urge")),
+    Action("inspect", N_("inspect"), N_("Inspect"), N_("Record an inspection (督查): what was found and a verdict."),
+           'superviser inspect 2026-014.2 --finding "Site visited; work on schedule" --verdict on-track --method on-site',
+           (Field("finding", N_("finding"), "text", required=True, help=N_("What was found.")),
+            Field("verdict", N_("verdict"), "choice", required=True, choices=tuple(lifecycle.VERDICTS.items())),
+            Field("method", N_("method"), "choice", default="document", choices=tuple(lifecycle.METHODS.items()))),
+           states=(ASSIGNED, ACCEPTED, IN_PROGRESS, SUBMITTED, VERIFIED), key="i", service="steps:inspect"),
+    Action("extend.request", N_("request an extension"), N_("Extension"),
+           N_("Ask for a later deadline, before the current one passes (lead unit)."),
+           'superviser extend request 2026-014.2 --to 2027-01-15 --reason "Parts arrive in January"',
+           (Field("to", N_("new deadline"), "date", required=True, help=N_("The deadline asked for.")), REASON),
+           roles=UNIT_SIDE, states=WORKING, unit_rule="lead", key="x", service="steps:extend_request"),
+    Action("extend.approve", N_("approve the extension"), N_("Approve extension"),
+           N_("Approve the waiting request (director); the original deadline is kept."),
+           'superviser extend approve 2026-014.2 --note "Last extension"',
+           (NOTE, Field("to", N_("new deadline"), "date", help=N_("Approve a different date than requested."),
+                        hint=N_("leave as asked, or approve another date"))),
+           roles=frozenset({DIRECTOR}), states=WORKING, key="X", service="steps:extend_approve",
+           prefill={"to": "extension_to"}, submit=N_("Approve")),
+    Action("extend.reject", N_("reject the extension"), N_("Reject extension"), N_("Reject the waiting request (director)."),
+           'superviser extend reject 2026-014.2 --reason "The deadline is fixed by the province"', (REASON,),
+           roles=frozenset({DIRECTOR}), states=WORKING, key="R", service="steps:extend_reject", submit=N_("Reject")),
+    Action("complete", N_("submit completion"), N_("Done"),
+           N_("The lead unit says it is done (办结); the office then verifies or sends it back."),
+           'superviser complete 2026-014.2 --text "All three sites repaired and checked"',
+           (Field("text", N_("what was achieved"), "text", required=True, help=N_("What was achieved.")),),
+           roles=UNIT_SIDE, states=(ACCEPTED, IN_PROGRESS), unit_rule="lead", key="d", service="steps:complete"),
+    Action("verify", N_("verify"), N_("Verify"),
+           N_("Verify a completion (办结审核): the director's verification closes the objective, "
+              "a supervisor's passes it to the director."),
+           "superviser verify 2026-014.2", (NOTE,), states=(SUBMITTED, VERIFIED), key="v", service="steps:verify",
+           submit=N_("Verify")),
+    Action("sendback", N_("send back"), N_("Send back"),
+           N_("Reject a completion: back to in progress for rework (退回重办)."),
+           'superviser sendback 2026-014.2 --reason "Photos of the repaired site are missing"', (REASON,),
+           states=(SUBMITTED, VERIFIED), key="b", service="steps:sendback"),
+    Action("suspend", N_("suspend"), N_("Suspend"), N_("Suspend an objective (director)."),
+           'superviser suspend 2026-014.2 --reason "Waiting for the provincial guideline"', (REASON,),
+           roles=frozenset({DIRECTOR}), states=OPEN, key="S", service="steps:suspend"),
+    Action("cancel", N_("cancel"), N_("Cancel item"), N_("Cancel an objective (director)."),
+           'superviser cancel 2026-014.2 --reason "Superseded by decision 2026-020"', (REASON,),
+           roles=frozenset({DIRECTOR}), states=OPEN + (SUSPENDED,), key="C", service="steps:cancel"),
+    Action("reopen", N_("reopen"), N_("Reopen"), N_("Reopen a closed, suspended or cancelled objective (director)."),
+           'superviser reopen 2026-014.2 --reason "The fault came back"', (REASON,),
+           roles=frozenset({DIRECTOR}), states=ENDED, key="o", service="steps:reopen"),
+    Action("note", N_("add a note"), N_("Note"), N_("Add a note to an objective's log."),
+           'superviser note 2026-014.2 "Called the unit head; report promised for Monday"',
+           (Field("text", N_("note"), "text", required=True, option=""),),
+           roles=frozenset({DIRECTOR, SUPERVISOR, LIAISON}), states=tuple(STATUSES), unit_rule="lead_or_co", key="n",
+           service="steps:note"),
+    Action("light", N_("override the light"), N_("Light"),
+           N_("Override an objective's light with a reason, or clear the override."),
+           'superviser light 2026-014.2 red --reason "Leader\'s concern at the meeting"\n  superviser light 2026-014.2 clear',
+           (Field("colour", N_("light"), "choice", required=True, option="",
+                  choices=(("red", N_("red")), ("yellow", N_("yellow")), ("green", N_("green")),
+                           ("clear", N_("clear the override")))),
+            _reason(required=False)),
+           states=OPEN, key="L", service="steps:light"),
+    Action("undo", N_("undo"), N_("Undo"), N_("Undo a step with a new log entry that reverses it (the log is never edited)."),
+           'superviser undo 1234 --reason "Urged the wrong objective"', (_reason(required=False),),
+           roles=frozenset({DIRECTOR, SUPERVISOR, LIAISON}), unit_rule="lead_or_co", service="undo:undo",
+           target="entry", submit=N_("Undo")),
+    # --- work that is not one objective's ---------------------------------------------------
+    Action("import", N_("import a ledger"), service="", target="none"),
+    Action("review", N_("daily review"), target="none"),
+    Action("export", N_("export"), roles=EVERYONE, target="none"),
+    # --- delivery (issue 12): contacts, sending, printed notices ------------------------------
+    Action("channel.add", N_("add a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("channel.remove", N_("remove a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("unit.lang", N_("set a unit's language"), roles=frozenset({DIRECTOR}), target="unit"),
+    Action("person.contact", N_("change contact details"), roles=frozenset({DIRECTOR}), target="person"),
+    Action("office.set", N_("change the office's details"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("deliver", N_("deliver"), target="none"),
+    Action("deliver.requeue", N_("queue a message again"), target="none"),
+    Action("digest.send", N_("queue the digests"), target="none"),
+    Action("notice", N_("issue a notice"), target="none"),
+    # --- the office server: people's SSH keys, signed checkpoints (superviser/sshkeys.py, checkpoints.py)
+    Action("keys.add", N_("add an SSH key"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.remove", N_("remove SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.list", N_("list the SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.sync", N_("rewrite authorized_keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("checkpoint", N_("sign a checkpoint"), target="none"),
+)
+
+ACTIONS: dict[str, Action] = {action.name: action for action in STEPS}
+
+# Entries the log holds that are not steps people choose.
+OTHER_LABELS = {
     "init": N_("create the database"),
-    "unit.add": N_("add a unit"),
-    "unit.edit": N_("change a unit"),
-    "person.add": N_("add a person"),
-    "person.edit": N_("change a person"),
-    "settings.set": N_("change a setting"),
-    "decision.add": N_("register a decision"),
-    "objective.add": N_("register an objective"),
-    "import": N_("import a ledger"),
-    "assign": N_("assign"),
-    "accept": N_("accept"),
-    "return": N_("return"),
-    "transfer": N_("transfer"),
-    "progress": N_("report progress"),
-    "urge": N_("urge"),
-    "inspect": N_("inspect"),
-    "extend.request": N_("request an extension"),
-    "extend.approve": N_("approve the extension"),
-    "extend.reject": N_("reject the extension"),
-    "complete": N_("submit completion"),
-    "verify": N_("verify"),
-    "sendback": N_("send back"),
-    "suspend": N_("suspend"),
-    "cancel": N_("cancel"),
-    "reopen": N_("reopen"),
-    "note": N_("add a note"),
-    "light": N_("override the light"),
-    "undo": N_("undo"),
-    "review": N_("daily review"),
+    "baseline": N_("state when the log began to record every change"),
     "review.mark": N_("mark reviewed"),
-    "export": N_("export"),
+    "review.skip": N_("skip in the review"),
+    "review.start": N_("start the daily review"),
+    "deliver.claim": N_("take messages to send"),
+    "deliver.retry": N_("delivery to retry"),
+    "deliver.failed": N_("delivery failed"),
+    "deliver.unknown": N_("delivery unknown"),
 }
 
+# The steps on an objective, in the order the key bar and the help show them.
+OBJECTIVE_STEPS = tuple(a for a in STEPS if a.states is not None)
 
-def label(action: str) -> str:
-    return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+def label(name: str) -> str:
+    """An action's name in the user's language, as the log and messages say it."""
+    action = ACTIONS.get(name)
+    if action is not None:
+        return _(action.label)
+    return _(OTHER_LABELS[name]) if name in OTHER_LABELS else name
+
+
+def title(name: str) -> str:
+    action = ACTIONS[name]
+    return _(action.title or action.label)
+
+
+# --- may this person take this step now? ----------------------------------------------------
+def _who_may(action: Action) -> str:
+    return _(" or ").join(role_label(r) for r in ROLES if r in action.roles)
+
+
+def not_among_people(login: str) -> str:
+    return _(
+        "{login} is not among the people of this office, so can read but not act; "
+        "ask the director to run: superviser person add {login} --name NAME --role ROLE"
+    ).format(login=login)
+
+
+def role_refusal(name: str, person: dict | None, login: str) -> str | None:
+    """Why someone may not take this kind of step at all (None if their role allows it)."""
+    action = ACTIONS[name]
+    if person is None:
+        return not_among_people(login)
+    if person["role"] not in action.roles:
+        return _("{step}: only a {roles} may do this (you are a {role})").format(
+            step=label(name), roles=_who_may(action), role=role_label(person["role"]))
+    return None
+
+
+def _obstacle(name: str, objective: dict, person: dict, today: date) -> str | None:
+    """The step's own conditions beyond the status (in the core's words)."""
+    ref = objective["ref"]
+    pending = bool(objective.get("extension_to"))
+    if name == "extend.request":
+        if pending:
+            return _("{ref}: an extension request is already waiting for a decision").format(ref=ref)
+        if today.isoformat() > objective["deadline"]:
+            return _("{ref}: the deadline {deadline} has passed; an extension must be requested before it").format(
+                ref=ref, deadline=objective["deadline"])
+    if name in ("extend.approve", "extend.reject") and not pending:
+        return _("{ref}: no extension request is waiting").format(ref=ref)
+    if name == "verify" and objective["status"] == VERIFIED and person["role"] != DIRECTOR:
+        return _("{ref}: already verified; the director closes it").format(ref=ref)
+    return None
+
+
+def _outside_unit(name: str, action: Action, objective: dict, person: dict) -> str | None:
+    units = {objective["lead_unit_id"]}
+    if action.unit_rule == "lead_or_co":
+        units |= set(objective.get("co_unit_ids") or ())
+    if units & person["scope"]:
+        return None
+    return _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
+        step=label(name), ref=objective["ref"])
+
+
+def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:
+    """The steps an objective in ``status`` allows, whoever asks; with ``extension_pending``
+    known, only the extension steps that make sense."""
+    unwanted = {True: {"extend.request"}, False: {"extend.approve", "extend.reject"}}.get(extension_pending, set())
+    return [a.name for a in OBJECTIVE_STEPS if status in a.states and a.name not in unwanted]
+
+
+def _not_now(name: str, objective: dict) -> str:
+    possible = ", ".join(label(s) for s in possible_steps(objective["status"]))
+    return _("{ref}: cannot {step} while it is {status}; possible now: {possible}").format(
+        ref=objective["ref"], step=label(name), status=lifecycle.status_label(objective["status"]), possible=possible)
+
+
+def _check(name: str, person: dict | None, login: str, objective: dict | None) -> tuple[type, str] | None:
+    problem = role_refusal(name, person, login)
+    if problem:
+        return Forbidden, problem
+    if objective is None:
+        return None
+    action = ACTIONS[name]
+    if action.states is not None and objective["status"] not in action.states:
+        return Refused, _not_now(name, objective)
+    problem = _obstacle(name, objective, person, clock.today())
+    if problem:
+        return Refused, problem
+    if person["role"] == LIAISON and action.unit_rule:
+        problem = _outside_unit(name, action, objective, person)
+        if problem:
+            return Forbidden, problem
+    return None
+
+
+def refusal(name: str, person: dict | None, login: str, objective: dict | None = None) -> str | None:
+    """Why ``person`` may not take step ``name`` (on ``objective``, as last read) now, or None.
+
+    ``person`` is ``Session.person()`` (with ``scope``); ``objective`` needs ``ref``, ``status``,
+    ``deadline``, ``lead_unit_id``, ``co_unit_ids`` and ``extension_to`` (a pending request's date)."""
+    found = _check(name, person, login, objective)
+    return found[1] if found else None
+
+
+def require(name: str, person: dict | None, login: str, objective: dict | None = None) -> None:
+    """``refusal`` as an exception: Forbidden for who may act, Refused for when."""
+    found = _check(name, person, login, objective)
+    if found:
+        kind, problem = found
+        raise kind(problem)
+
+
+def offered(person: dict | None, login: str, objective: dict) -> list[str]:
+    """The steps this person may take on the objective now, in key-bar order."""
+    if person is None or person["role"] == VIEWER:
+        return []
+    return [a.name for a in OBJECTIVE_STEPS if refusal(a.name, person, login, objective) is None]

@@ -75,7 +75,8 @@ class Changes:
     def _where(self, table: str) -> str:
         return " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
 
-    def _read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
+    def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
+        """One row (or some of its columns) as it is now in this transaction."""
         selected = ", ".join(f"[{c}]" for c in columns) if columns else "*"
         cursor = self.conn.execute(f"SELECT {selected} FROM [{table}] WHERE {self._where(table)}", pk)
         row = cursor.fetchone()
@@ -96,7 +97,7 @@ class Changes:
             key_values = (pk,)
         else:
             pk = key_values = tuple(values[c] for c in columns)
-        row = self._read(table, key_values)  # as stored: defaults filled in
+        row = self.read(table, key_values)  # as stored: defaults filled in
         self._created(table, key_values, row)
         return pk
 
@@ -104,7 +105,7 @@ class Changes:
         """Change some columns of one row; returns ``{column: (before, after)}`` for those that
         really changed (an update to the same value writes and records nothing)."""
         key_values = self._pk(table, pk)
-        current = self._read(table, key_values, list(values))
+        current = self.read(table, key_values, list(values))
         if current is None:
             raise LookupError(f"{row_key(table, pk)} does not exist")
         changed = {c: (current[c], v) for c, v in values.items() if current[c] != v}
@@ -120,7 +121,7 @@ class Changes:
     def delete(self, table: str, pk: Any) -> dict | None:
         """Delete one row; returns what it held (None if there was no such row)."""
         key_values = self._pk(table, pk)
-        row = self._read(table, key_values)
+        row = self.read(table, key_values)
         if row is None:
             return None
         self.conn.execute(f"DELETE FROM [{table}] WHERE {self._where(table)}", key_values)

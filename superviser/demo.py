@@ -87,7 +87,7 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         script.at(day, actor, lambda s: fn(s, ref(), **kw))
 
     def progress(day, percent, i=0, unit=lead, **extra):
-        step(day, liaison(unit), steps.progress, percent=percent, text_=_pick(t["progress"][i]), **extra)
+        step(day, liaison(unit), steps.progress, percent=percent, text=_pick(t["progress"][i]), **extra)
 
     if scenario in ("registered",):
         return
@@ -115,33 +115,33 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
     if scenario == "closed_on_time":
         progress(max(r + 4, d - 12), 40, 0)
         progress(max(r + 5, d - 7), 80, 1, next_step=_pick(t["next"]))
-        step(d - 3, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(d - 3, liaison(), steps.complete, text=_pick(t["complete"]))
         step(d - 1, DIRECTOR, steps.verify, note=_pick(t["verify"]))
     elif scenario == "closed_late":
         progress(r + 6, 30, 0, problems=_pick(t["problems"]))
-        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
-        step(d + 4, office, steps.urge, text_=_pick(t["urge"][1]))
-        step(d + 6, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(d + 1, office, steps.urge, text=_pick(t["urge"][0]))
+        step(d + 4, office, steps.urge, text=_pick(t["urge"][1]))
+        step(d + 6, liaison(), steps.complete, text=_pick(t["complete"]))
         step(d + 8, DIRECTOR, steps.verify)
     elif scenario in ("overdue", "overdue_escalated"):
         progress(r + 10, 40, 1, problems=_pick(t["problems"]), help_needed=_pick(t["help"]))
-        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
-        step(d + 3, office, steps.urge, text_=_pick(t["urge"][1]))
+        step(d + 1, office, steps.urge, text=_pick(t["urge"][0]))
+        step(d + 3, office, steps.urge, text=_pick(t["urge"][1]))
         if scenario == "overdue_escalated":
-            step(d + 8, DIRECTOR, steps.urge, text_=_pick(t["urge"][2]))
-            step(d + 9, office, steps.note, text_=_pick(t["note"]))
+            step(d + 8, DIRECTOR, steps.urge, text=_pick(t["urge"][2]))
+            step(d + 9, office, steps.note, text=_pick(t["note"]))
     elif scenario == "overdue_extension_refused":
         progress(r + 7, 50, 1, problems=_pick(t["problems"]))
         step(d - 3, liaison(), steps.extend_request, to=(script.today + timedelta(days=d + 20)).isoformat(),
              reason=_pick(t["extension"]))
         step(d - 2, DIRECTOR, steps.extend_reject, reason=_pick(t["extension_refused"]))
-        step(d + 1, office, steps.urge, text_=_pick(t["urge"][0]))
+        step(d + 1, office, steps.urge, text=_pick(t["urge"][0]))
     elif scenario == "due_soon":
         progress(-3, 60, 1, next_step=_pick(t["next"]))
     elif scenario == "urged":
         progress(max(r + 5, -10), 20, 0)
-        step(-6, office, steps.urge, text_=_pick(t["urge"][0]))
-        step(-2, office, steps.urge, text_=_pick(t["urge"][1]))
+        step(-6, office, steps.urge, text=_pick(t["urge"][0]))
+        step(-2, office, steps.urge, text=_pick(t["urge"][1]))
     elif scenario in ("on_track", "in_progress"):
         progress(max(r + 4, -9), 30, 0)
         progress(-2 if scenario == "on_track" else -5, 55, 1, next_step=_pick(t["next"]))
@@ -157,10 +157,10 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         progress(-4, 70, 2)
     elif scenario == "submitted":
         progress(r + 5, 70, 1)
-        step(-2, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(-2, liaison(), steps.complete, text=_pick(t["complete"]))
     elif scenario == "verified":
         progress(r + 5, 70, 1)
-        step(-6, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(-6, liaison(), steps.complete, text=_pick(t["complete"]))
         step(-4, SUPERVISORS[0], steps.verify, note=_pick(t["verify"]))
     elif scenario == "override":
         progress(r + 5, 25, 0)
@@ -170,7 +170,7 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         step(-3, INSPECTOR, steps.inspect, finding=_pick(t["inspect_risk"]), verdict="at-risk", method="on-site")
     elif scenario == "sendback":
         progress(r + 4, 80, 2)
-        step(-5, liaison(), steps.complete, text_=_pick(t["complete"]))
+        step(-5, liaison(), steps.complete, text=_pick(t["complete"]))
         step(-4, office, steps.sendback, reason=_pick(t["sendback"]))
         progress(-2, 90, 2)
     else:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from superviser import clock, journal, lifecycle, refs, roles, store, text
+from superviser import clock, lifecycle, refs, text
+from superviser.changes import Changes, write
 from superviser.errors import InvalidInput, NotFound, SuperviserError
 from superviser.i18n import N_, _, everywhere, ngettext
-from superviser.services.base import Session, created
+from superviser.services.base import Session, check
 from superviser.services.registry import insert_decision, insert_objective
 
 # field → its heading in superviser's exports (every language) and common ledger wording
@@ -185,13 +186,12 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     outcome = Outcome(mapping={text.one_line(rows[header][c]): name for c, name in columns.items()}, dry_run=dry_run)
     body = [(header + 2 + i, r) for i, r in enumerate(rows[header + 1:]) if any(v not in (None, "") for v in r)]
     outcome.rows = len(body)
-    db = session.db
     try:
-        with store.transaction(db):
-            roles.check(db, session.login, "import")
+        with write(session) as changes:
+            check(session, "import")
             if create_units:
-                roles.check(db, session.login, "unit.add")
-            _run(session, body, columns, outcome, create_units=create_units, decision=decision, source=source,
+                check(session, "unit.add")
+            _run(changes, body, columns, outcome, create_units=create_units, decision=decision, source=source,
                  name=path.name)
             if outcome.rejected or dry_run:
                 raise _Undo  # all rows or none; a dry run shows what would happen, then takes it back
@@ -204,9 +204,9 @@ class _Undo(Exception):
     pass
 
 
-def _run(session: Session, body, columns, outcome: Outcome, *, create_units: bool, decision: str | None, source: str,
+def _run(changes: Changes, body, columns, outcome: Outcome, *, create_units: bool, decision: str | None, source: str,
          name: str) -> None:
-    db, actor = session.db, session.login
+    db, actor = changes.db, changes.actor
     units = {n.lower(): i for i, n in db.conn.execute("SELECT id, name FROM units")}
     fixed_decision = refs.decision(db, decision) if decision else None
     parsed = []
@@ -222,10 +222,8 @@ def _run(session: Session, body, columns, outcome: Outcome, *, create_units: boo
             if unit.lower() in units:
                 continue
             if create_units:
-                unit_id = db.conn.execute("INSERT INTO units (name, created_at) VALUES (?, ?)",
-                                          (unit, clock.stamp())).lastrowid
-                journal.append(db, actor=actor, action="unit.add", detail=unit,
-                               changes=created("unit", unit_id, {"name": unit}))
+                unit_id = changes.insert("units", {"name": unit, "created_at": clock.stamp()})
+                changes.log("unit.add", detail=unit)
                 units[unit.lower()] = unit_id
                 outcome.units.append(unit)
             else:
@@ -254,7 +252,7 @@ def _run(session: Session, body, columns, outcome: Outcome, *, create_units: boo
         day = first["decision_date"] or min([clock.today()] + [item["deadline"] for _n, item in members])
         title = first["decision_title"] or first["decision_ref"] or _("Imported from {name}").format(name=name)
         try:
-            made = insert_decision(db, actor, title=text.required(_("title"), title), source=first["source"] or source,
+            made = insert_decision(changes, title=text.required(_("title"), title), source=first["source"] or source,
                                    day=day, detail=_("imported from {name}").format(name=name))
         except SuperviserError as error:
             outcome.rejected.append(Rejected(members[0][0], _("decision"), str(error)))
@@ -274,7 +272,7 @@ def _run(session: Session, body, columns, outcome: Outcome, *, create_units: boo
             state["active_since"] = clock.today().isoformat()
         try:
             made = insert_objective(
-                db, actor, made_decisions[key], item["title"], lead_id=units[item["lead"].lower()], due=item["deadline"],
+                changes, made_decisions[key], item["title"], lead_id=units[item["lead"].lower()], due=item["deadline"],
                 co_ids=[units[u.lower()] for u in item["co"]], parent=refs.objective(db, parent["id"]) if parent else None,
                 detail=item["detail"], priority=item["priority"], state=state,
                 note=_("imported from {name}, row {row}").format(name=name, row=number))
@@ -284,19 +282,19 @@ def _run(session: Session, body, columns, outcome: Outcome, *, create_units: boo
             continue
         if item["report"]:
             on_date, percent, body = item["report"]
-            db.conn.execute(
-                "INSERT INTO reports (objective_id, at, on_date, author, unit_id, percent, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (made["id"], clock.stamp(), on_date, actor, units[item["lead"].lower()], percent, body))
-            db.conn.execute("UPDATE objectives SET last_report_on = ? WHERE id = ?", (on_date, made["id"]))
+            changes.insert("reports", {"objective_id": made["id"], "at": clock.stamp(), "on_date": on_date,
+                                       "author": actor, "unit_id": units[item["lead"].lower()], "percent": percent,
+                                       "text": body})
+            changes.update("objectives", made["id"], {"last_report_on": on_date})
+            changes.log("progress", objective_id=made["id"], detail=body, facts={"import.file": name})
         if item["ref"]:
             old_to_new[item["ref"]] = made
         outcome.objectives.append({"ref": made["ref"], "row": number, "was": item["ref"] or None,
                                    "title": item["title"], "lead": item["lead"], "deadline": item["deadline"].isoformat()})
     if not outcome.rejected:
-        outcome.seq = journal.append(
-            db, actor=actor, action="import",
-            detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),
-            changes={"import.objectives": [None, len(outcome.objectives)], "import.file": [None, name]})
+        outcome.seq = changes.log(
+            "import", detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),
+            facts={"import.objectives": len(outcome.objectives), "import.file": name})
 
 
 class _RowError(Exception):

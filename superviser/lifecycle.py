@@ -8,8 +8,6 @@ alone closes; the director's own verification closes at once.
 
 from __future__ import annotations
 
-from superviser.actions import label as action_label
-from superviser.errors import Refused
 from superviser.i18n import N_, _
 
 REGISTERED = "registered"
@@ -47,29 +45,6 @@ AWAITED = (REGISTERED, ASSIGNED, ACCEPTED, IN_PROGRESS, RETURNED)
 # Finished or stopped: read-only until reopened (notes excepted).
 ENDED = (CLOSED, SUSPENDED, CANCELLED)
 
-# step → statuses it may start from.
-STEPS: dict[str, tuple[str, ...]] = {
-    "assign": (REGISTERED, RETURNED),
-    "accept": (ASSIGNED,),
-    "return": (ASSIGNED,),
-    "transfer": (ASSIGNED, ACCEPTED, IN_PROGRESS, RETURNED),
-    "progress": (ACCEPTED, IN_PROGRESS),
-    "urge": WORKING,
-    "inspect": (ASSIGNED, ACCEPTED, IN_PROGRESS, SUBMITTED, VERIFIED),
-    "extend.request": WORKING,
-    "extend.approve": WORKING,
-    "extend.reject": WORKING,
-    "complete": (ACCEPTED, IN_PROGRESS),
-    "verify": (SUBMITTED, VERIFIED),
-    "sendback": (SUBMITTED, VERIFIED),
-    "suspend": OPEN,
-    "cancel": OPEN + (SUSPENDED,),
-    "reopen": ENDED,
-    "note": tuple(STATUSES),
-    "light": OPEN,
-}
-
-
 URGE_LEVELS = {
     1: N_("reminder"),
     2: N_("urge notice"),
@@ -98,34 +73,6 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
-def step_label(step: str) -> str:
-    return action_label(step)
-
-
 def urge_level(count: int) -> str:
     """The name of the ``count``-th urge: escalation stops at the supervision notice."""
     return _(URGE_LEVELS[min(max(count, 1), 3)])
-
-
-def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:
-    """Steps the status allows; with ``extension_pending`` known, only the extension
-    steps that make sense (request when none waits, approve/reject when one does)."""
-    steps = [step for step, starts in STEPS.items() if status in starts]
-    if extension_pending is True:
-        steps = [s for s in steps if s != "extend.request"]
-    elif extension_pending is False:
-        steps = [s for s in steps if s not in ("extend.approve", "extend.reject")]
-    return steps
-
-
-def require(step: str, objective: dict) -> None:
-    """Refuse ``step`` unless the objective's status allows it, naming what is possible."""
-    status = objective["status"]
-    if status in STEPS[step]:
-        return
-    possible = ", ".join(step_label(s) for s in possible_steps(status))
-    raise Refused(
-        _("{ref}: cannot {step} while it is {status}; possible now: {possible}").format(
-            ref=objective["ref"], step=step_label(step), status=status_label(status), possible=possible
-        )
-    )

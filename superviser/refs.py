@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from superviser.errors import InvalidInput, NotFound
-from superviser.i18n import _
+from superviser.i18n import N_, _
 from superviser.text import one_line
+
+_ID_DIGITS = 18  # an id beyond this is not one (SQLite's integers stop at 9.2e18)
 
 OBJECTIVE_COLUMNS = (
     "id", "ref", "sort_key", "decision_id", "parent_id", "num", "title", "detail", "lead_unit_id",
@@ -22,44 +24,52 @@ def _row(cursor, row) -> dict:
     return {d[0]: v for d, v in zip(cursor.description, row)}
 
 
-def objective(db: Database, ref: str | int, field: str = "objective") -> dict:
-    text = one_line(ref)
-    if not text:
-        raise InvalidInput(field, _("a reference is required (such as 2026-014.2)"))
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _by_id_or_ref(db: Database, select: str, text: str):
     if text.isdigit():
-        cursor = db.conn.execute(_OBJECTIVE_SELECT + " WHERE id = ?", (int(text),))
+        if len(text) > _ID_DIGITS:
+            return None, None
+        cursor = db.conn.execute(select + " WHERE id = ?", (int(text),))
     else:
-        cursor = db.conn.execute(_OBJECTIVE_SELECT + " WHERE ref = ?", (text,))
-    row = cursor.fetchone()
-    if row is None:
-        raise NotFound(field, _("no objective {ref}").format(ref=text))
-    return _row(cursor, row)
+        cursor = db.conn.execute(select + " WHERE ref = ?", (text,))
+    return cursor, cursor.fetchone()
 
 
-def decision(db: Database, ref: str | int, field: str = "decision") -> dict:
+def objective(db: Database, ref: str | int, field: str = "objective", label: str = N_("objective")) -> dict:
     text = one_line(ref)
     if not text:
-        raise InvalidInput(field, _("a reference is required (such as 2026-014)"))
-    column = "id" if text.isdigit() else "ref"
-    cursor = db.conn.execute(f"SELECT * FROM decisions WHERE {column} = ?", (int(text) if text.isdigit() else text,))
-    row = cursor.fetchone()
+        raise InvalidInput(field, _("a reference is required (such as 2026-014.2)"), label)
+    cursor, row = _by_id_or_ref(db, _OBJECTIVE_SELECT, text)
     if row is None:
-        raise NotFound(field, _("no decision {ref}").format(ref=text))
+        raise NotFound(field, _("no objective {ref}").format(ref=_shown(text)), label)
     return _row(cursor, row)
 
 
-def unit(db: Database, name: str | int, field: str = "unit") -> dict:
+def decision(db: Database, ref: str | int, field: str = "decision", label: str = N_("decision")) -> dict:
+    text = one_line(ref)
+    if not text:
+        raise InvalidInput(field, _("a reference is required (such as 2026-014)"), label)
+    cursor, row = _by_id_or_ref(db, "SELECT * FROM decisions", text)
+    if row is None:
+        raise NotFound(field, _("no decision {ref}").format(ref=_shown(text)), label)
+    return _row(cursor, row)
+
+
+def unit(db: Database, name: str | int, field: str = "unit", label: str = N_("unit")) -> dict:
     """A unit by id or by name (case-insensitive)."""
     text = one_line(name)
     if not text:
-        raise InvalidInput(field, _("a unit is required"))
+        raise InvalidInput(field, _("a unit is required"), label)
     cursor = db.conn.execute("SELECT * FROM units WHERE name = ? COLLATE NOCASE", (text,))
     row = cursor.fetchone()
-    if row is None and text.isdigit():
+    if row is None and text.isdigit() and len(text) <= _ID_DIGITS:
         cursor = db.conn.execute("SELECT * FROM units WHERE id = ?", (int(text),))
         row = cursor.fetchone()
     if row is None:
-        raise NotFound(field, _("no unit named {name}; see `superviser unit list`").format(name=text))
+        raise NotFound(field, _("no unit named {name}; see `superviser unit list`").format(name=_shown(text)), label)
     return _row(cursor, row)
 
 

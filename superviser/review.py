@@ -11,7 +11,6 @@ or the day ends.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 
 from sqlite_utils import Database
@@ -39,8 +38,8 @@ _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e
 
 # The light rule is evaluated once per row (a CASE with an operand), not once per WHEN.
 _QUEUE = f"""
-SELECT id, ref, rank FROM (
-  SELECT o.id, o.ref, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
+SELECT id, ref, version, rank FROM (
+  SELECT o.id, o.ref, o.version, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
     CASE ({REASON_SQL})
       WHEN 'overdue' THEN 1
       WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
@@ -65,12 +64,12 @@ _RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, s
 
 
 def queue(db: Database, login: str) -> list[dict]:
-    """The review queue for ``login`` today: [{id, ref, category}], worst first."""
+    """The review queue for ``login`` today: [{id, ref, version, category}], worst first."""
     who = roles.person(db, login)
     params = Thresholds.load(db).params()
     params.update(login=login, day=clock.today().isoformat(), director=int(bool(who and who["role"] == roles.DIRECTOR)))
     cursor = db.conn.execute(_QUEUE, params)
-    return [{"id": r[0], "ref": r[1], "category": _RANKS[r[2]]} for r in cursor]
+    return [{"id": r[0], "ref": r[1], "version": r[2], "category": _RANKS[r[3]]} for r in cursor]
 
 
 def category_label(category: str) -> str:
@@ -86,45 +85,45 @@ def current(db: Database, login: str) -> dict | None:
     row = cursor.fetchone()
     if row is None:
         return None
-    review = {d[0]: v for d, v in zip(cursor.description, row)}
-    review["steps"] = json.loads(review["steps"])
-    review["skipped"] = json.loads(review["skipped"])
-    return review
+    found = {d[0]: v for d, v in zip(cursor.description, row)}
+    found["done"] = [r[0] for r in db.conn.execute(
+        "SELECT DISTINCT objective_id FROM review_steps WHERE review_id = ? AND kind != 'skip'", (found["id"],))]
+    found["counts"] = counts(db, found["id"])
+    return found
+
+
+def counts(db: Database, review_id: int) -> dict[str, int]:
+    """Steps, marks and skips recorded in a review."""
+    found = dict.fromkeys(("step", "mark", "skip"), 0)
+    for kind, n in db.conn.execute("SELECT kind, count(*) FROM review_steps WHERE review_id = ? GROUP BY kind",
+                                   (review_id,)):
+        found[kind] = n
+    return found
 
 
 def summary(db: Database, review: dict, remaining: list[dict]) -> dict:
     """What this review did, and the units to chase with their items."""
-    seqs = [step["seq"] for step in review["steps"] if step["kind"] == "step"]
-    undone = set()
-    done: Counter = Counter()
-    if seqs:
-        marks = ",".join(str(int(s)) for s in seqs)
-        for seq, action in db.conn.execute(f"SELECT seq, action FROM log WHERE seq IN ({marks})"):
-            done[action] += 1
-        for (changes,) in db.conn.execute(
-            f"SELECT changes FROM log WHERE action = 'undo' AND seq > ? AND actor = ?", (min(seqs), review["login"])
-        ):
-            undone |= {int(key[4:]) for key in json.loads(changes) if key.startswith("log#")}
-    for seq in undone & set(seqs):
-        action = db.conn.execute("SELECT action FROM log WHERE seq = ?", (seq,)).fetchone()[0]
-        done[action] -= 1
-    marked = sum(1 for step in review["steps"] if step["kind"] == "mark")
+    rows = db.conn.execute(
+        "SELECT s.kind, s.objective_id, s.category, l.action, "
+        "EXISTS (SELECT 1 FROM log u WHERE u.action = 'undo' AND u.objective_id = s.objective_id "
+        "        AND u.seq > s.seq AND json_extract(u.changes, '$.\"undo.of\"[1]') = s.seq) "
+        "FROM review_steps s LEFT JOIN log l ON l.seq = s.seq WHERE s.review_id = ?", (review["id"],)).fetchall()
+    done: Counter = Counter(action for kind, _oid, _cat, action, undone in rows if kind == "step" and not undone)
+    marked = sum(1 for kind, *_rest in rows if kind == "mark")
     chase = defaultdict(list)
-    ids = [item["id"] for item in remaining if item["category"] in CHASE]
-    ids += [step["objective_id"] for step in review["steps"] if step.get("category") in CHASE]
-    if ids:
+    categories = {item["id"]: item["category"] for item in remaining if item["category"] in CHASE}
+    categories.update({oid: category for kind, oid, category, _a, _u in rows if category in CHASE})
+    if categories:
         cursor = db.conn.execute(
             "SELECT o.id, o.ref, o.title, o.deadline, u.name FROM objectives o JOIN units u ON u.id = o.lead_unit_id "
-            f"WHERE o.id IN ({','.join(str(int(i)) for i in set(ids))}) ORDER BY u.name, o.deadline"
+            f"WHERE o.id IN ({','.join(str(int(i)) for i in categories)}) ORDER BY u.name, o.deadline"
         )
-        categories = {item["id"]: item["category"] for item in remaining}
-        categories.update({s["objective_id"]: s["category"] for s in review["steps"] if s.get("category")})
         for oid, ref, title, deadline, unit in cursor:
-            chase[unit].append({"ref": ref, "title": title, "deadline": deadline, "category": categories.get(oid)})
+            chase[unit].append({"ref": ref, "title": title, "deadline": deadline, "category": categories[oid]})
     return {
-        "done": {action: n for action, n in done.items() if n > 0},
+        "done": dict(done),
         "marked": marked,
-        "steps": len(seqs) - len(undone & set(seqs)),
+        "steps": sum(done.values()),
         "remaining": len(remaining),
         "chase": dict(chase),
     }

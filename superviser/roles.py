@@ -1,13 +1,14 @@
-"""Who may do what (DOMAIN.md, "Who does what"), enforced here so the CLI and the
-app agree. A liaison acts only on objectives of their own unit (or the units
-under it); a viewer reads and exports; a login not among the people only reads.
+"""The roles (DOMAIN.md, "Who does what") and who a person is in the office.
+
+Which role may take which step is declared with the step (superviser/actions.py).
+A liaison acts only on objectives of their own unit (or the units under it); a
+viewer reads and exports; a login not among the people only reads.
 """
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from superviser.errors import Forbidden
 from superviser.i18n import N_, _
 
 DIRECTOR, SUPERVISOR, LIAISON, VIEWER = "director", "supervisor", "liaison", "viewer"
@@ -18,44 +19,6 @@ ROLE_LABELS = {
     LIAISON: N_("liaison"),
     VIEWER: N_("viewer"),
 }
-
-OFFICE = frozenset({DIRECTOR, SUPERVISOR})
-PERMITTED: dict[str, frozenset[str]] = {
-    "unit.add": frozenset({DIRECTOR}),
-    "unit.edit": frozenset({DIRECTOR}),
-    "person.add": frozenset({DIRECTOR}),
-    "person.edit": frozenset({DIRECTOR}),
-    "settings.set": frozenset({DIRECTOR}),
-    "decision.add": OFFICE,
-    "objective.add": OFFICE,
-    "import": OFFICE,
-    "assign": OFFICE,
-    "transfer": OFFICE,
-    "accept": frozenset({DIRECTOR, LIAISON}),
-    "return": frozenset({DIRECTOR, LIAISON}),
-    "progress": frozenset({DIRECTOR, LIAISON}),
-    "urge": OFFICE,
-    "inspect": OFFICE,
-    "extend.request": frozenset({DIRECTOR, LIAISON}),
-    "extend.approve": frozenset({DIRECTOR}),
-    "extend.reject": frozenset({DIRECTOR}),
-    "complete": frozenset({DIRECTOR, LIAISON}),
-    "verify": OFFICE,
-    "sendback": OFFICE,
-    "suspend": frozenset({DIRECTOR}),
-    "cancel": frozenset({DIRECTOR}),
-    "reopen": frozenset({DIRECTOR}),
-    "note": frozenset({DIRECTOR, SUPERVISOR, LIAISON}),
-    "light": OFFICE,
-    "undo": frozenset({DIRECTOR, SUPERVISOR, LIAISON}),
-    "review": OFFICE,
-    "export": frozenset(ROLES),
-}
-
-# Steps a liaison may take only on their own unit's objectives; co-units count
-# for reports and notes, the lead unit alone for the rest.
-LEAD_ONLY = {"accept", "return", "extend.request", "complete"}
-LEAD_OR_CO = {"progress", "note", "undo"}
 
 
 def role_label(role: str) -> str:
@@ -81,51 +44,3 @@ def unit_scope(db: Database, unit_id: int | None) -> set[int]:
         (unit_id,),
     )
     return {r[0] for r in rows}
-
-
-def _who_may(step: str) -> str:
-    allowed = [role_label(r) for r in ROLES if r in PERMITTED[step]]
-    return _(" or ").join(allowed)
-
-
-def refusal(step: str, role: str | None, login: str) -> str | None:
-    """Why a person with ``role`` may not take ``step`` (None if they may), unit aside."""
-    from superviser.actions import label
-
-    if role is None:
-        return _(
-            "{login} is not among the people of this office, so can read but not act; "
-            "ask the director to run: superviser person add {login} --name NAME --role ROLE"
-        ).format(login=login)
-    if role not in PERMITTED[step]:
-        return _("{step}: only a {roles} may do this (you are a {role})").format(
-            step=label(step), roles=_who_may(step), role=role_label(role))
-    return None
-
-
-def outside_unit(step: str, objective: dict, scope: set[int], co_unit_ids=()) -> str | None:
-    """Why a liaison whose units are ``scope`` may not take ``step`` on ``objective``
-    (None if it is their unit's): the app asks before opening a form, the services again."""
-    from superviser.actions import label
-
-    units = {objective["lead_unit_id"]}
-    if step in LEAD_OR_CO:
-        units |= set(co_unit_ids)
-    if units & scope:
-        return None
-    return _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
-        step=label(step), ref=objective["ref"])
-
-
-def check(db: Database, login: str, step: str, objective: dict | None = None) -> dict:
-    """The acting person, if they may take ``step`` (on ``objective``); else Forbidden."""
-    who = person(db, login)
-    problem = refusal(step, who["role"] if who else None, login)
-    if problem:
-        raise Forbidden(problem)
-    if who["role"] == LIAISON and objective is not None:
-        co = [r[0] for r in db.conn.execute("SELECT unit_id FROM co_units WHERE objective_id = ?", (objective["id"],))]
-        problem = outside_unit(step, objective, unit_scope(db, who["unit_id"]), co)
-        if problem:
-            raise Forbidden(problem)
-    return who

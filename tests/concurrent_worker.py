@@ -25,11 +25,11 @@ def main(path: str, login: str, count: int, seed: int, out: str) -> None:
         action = rng.choice(["urge", "note", "progress", "inspect"] if login == "boss" else ["note", "progress"])
         try:
             if action == "urge":
-                result = steps.urge(session, ref, text_=f"{login} {i}", expected_version=version)
+                result = steps.urge(session, ref, text=f"{login} {i}", expected_version=version)
             elif action == "note":
-                result = steps.note(session, ref, text_=f"{login} {i}", expected_version=version)
+                result = steps.note(session, ref, text=f"{login} {i}", expected_version=version)
             elif action == "progress":
-                result = steps.progress(session, ref, percent=rng.randint(1, 99), text_=f"{login} {i}", expected_version=version)
+                result = steps.progress(session, ref, percent=rng.randint(1, 99), text=f"{login} {i}", expected_version=version)
             else:
                 result = steps.inspect(session, ref, finding=f"{login} {i}", verdict="on-track", expected_version=version)
             results.append({"outcome": "logged", "seq": result.seq, "action": action, "ref": ref})

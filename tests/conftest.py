@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from superviser import clock, i18n, store
+from superviser import clock, i18n, identity, store
 from superviser.services import Session, org, registry, steps
 
 TODAY = "2026-11-20"
@@ -31,6 +31,7 @@ def frozen_environment(monkeypatch, tmp_path):
     yield
     i18n.setup("en")
     clock.freeze(None)
+    identity.confine(None)  # `shell` marks the process as acting through the service account
 
 
 @pytest.fixture
@@ -75,14 +76,14 @@ def walk(office: Office, ref: str, status: str) -> None:
         "returned": [lambda: steps.assign(s, ref), lambda: steps.return_(liaison, ref, reason="not ours")],
         "accepted": [lambda: steps.assign(s, ref), lambda: steps.accept(liaison, ref)],
         "in_progress": [lambda: steps.assign(s, ref), lambda: steps.accept(liaison, ref),
-                        lambda: steps.progress(liaison, ref, percent=30, text_="begun")],
+                        lambda: steps.progress(liaison, ref, percent=30, text="begun")],
         "submitted": [lambda: steps.assign(s, ref), lambda: steps.accept(liaison, ref),
-                      lambda: steps.complete(liaison, ref, text_="done")],
+                      lambda: steps.complete(liaison, ref, text="done")],
         "verified": [lambda: steps.assign(s, ref), lambda: steps.accept(liaison, ref),
-                     lambda: steps.complete(liaison, ref, text_="done"),
+                     lambda: steps.complete(liaison, ref, text="done"),
                      lambda: steps.verify(office.session("sup"), ref)],
         "closed": [lambda: steps.assign(s, ref), lambda: steps.accept(liaison, ref),
-                   lambda: steps.complete(liaison, ref, text_="done"), lambda: steps.verify(s, ref)],
+                   lambda: steps.complete(liaison, ref, text="done"), lambda: steps.verify(s, ref)],
         "suspended": [lambda: steps.suspend(s, ref, reason="wait")],
         "cancelled": [lambda: steps.cancel(s, ref, reason="moot")],
     }[status]

@@ -8,6 +8,11 @@ from superviser import store
 from superviser.services import registry
 
 
+def items(output: str) -> list:
+    """The items of a `--json` list (it also says the total and whether more follow)."""
+    return json.loads(output)["items"]
+
+
 def log_count(path):
     return store.connect(path).conn.execute("SELECT count(*) FROM log").fetchone()[0]
 
@@ -38,14 +43,14 @@ def test_a_clerks_day(tmp_path, cli):
 
 def test_objective_json_shape(db, office, cli):
     office.objective(co=["East Station"], status="in_progress")
-    rows = json.loads(cli("--db", db, "objective", "list", "--json").out)
+    rows = items(cli("--db", db, "objective", "list", "--json").out)
     assert set(rows[0]) >= {"id", "ref", "title", "status", "light", "deadline", "lead_unit", "co_units", "percent"}
     assert rows[0]["co_units"] == ["East Station"] and rows[0]["percent"] == 30 and rows[0]["light"] == "green"
 
 
 def test_log_json_shape(db, office, cli):
     office.objective(status="accepted")
-    entries = json.loads(cli("--db", db, "log", "--json", "--limit", "3").out)
+    entries = items(cli("--db", db, "log", "--json", "--limit", "3").out)
     assert list(entries[0]) == ["seq", "at", "actor", "action", "objective", "decision", "detail", "changes",
                                 "prev_hash", "hash"]
     assert entries[0]["prev_hash"] == entries[1]["hash"]
@@ -54,7 +59,7 @@ def test_log_json_shape(db, office, cli):
 
 def test_decision_json_shape(db, office, cli):
     office.objective(status="in_progress", deadline="2026-11-19")
-    rows = json.loads(cli("--db", db, "decision", "list", "--json").out)
+    rows = items(cli("--db", db, "decision", "list", "--json").out)
     assert rows[0]["ref"] == "2026-001" and rows[0]["objectives"] == 1 and rows[0]["worst_light"] == "red"
     shown = json.loads(cli("--db", db, "decision", "show", "2026-001", "--json").out)
     assert shown["objective_list"][0]["ref"] == "2026-001.1"
@@ -69,17 +74,17 @@ def test_list_filters(db, office, cli, args):
     office.objective(title="Repair the canopy 雨棚", co=["East Station"], deadline="2026-11-19", status="in_progress")
     other = registry.decision_add(office.director, "Tidy up", source="leader", decided_on="2026-11-02").ref
     office.objective(title="Paint the fence", lead="Planning", deadline="2026-12-30", status="closed", decision=other)
-    rows = json.loads(cli("--db", db, "objective", "list", "--json", *args).out)
+    rows = items(cli("--db", db, "objective", "list", "--json", *args).out)
     assert [r["title"] for r in rows] == ["Repair the canopy 雨棚"]
 
 
 def test_log_filters(db, office, cli):
     office.objective(status="accepted")
-    urges = json.loads(cli("--db", db, "log", "--json", "--action", "accept").out)
+    urges = items(cli("--db", db, "log", "--json", "--action", "accept").out)
     assert [e["actor"] for e in urges] == ["li"]
-    assert json.loads(cli("--db", db, "log", "--json", "--actor", "li").out)[0]["action"] == "accept"
-    assert json.loads(cli("--db", db, "log", "--json", "--since", "2026-11-21").out) == []
-    assert len(json.loads(cli("--db", db, "log", "--json", "--unit", "Finance").out)) == 3
+    assert items(cli("--db", db, "log", "--json", "--actor", "li").out)[0]["action"] == "accept"
+    assert items(cli("--db", db, "log", "--json", "--since", "2026-11-21").out) == []
+    assert len(items(cli("--db", db, "log", "--json", "--unit", "Finance").out)) == 3
 
 
 @pytest.mark.parametrize("args,message", [
@@ -91,7 +96,7 @@ def test_log_filters(db, office, cli):
     (["objective", "add", "2026-001", "X", "--lead", "Mars", "--deadline", "+3d"], "lead unit: no unit named Mars"),
     (["objective", "add", "2026-009", "X", "--lead", "Finance", "--deadline", "+3d"], "decision: no decision 2026-009"),
     (["accept", "2026-001.1"], "cannot accept while it is registered; possible now: assign"),
-    (["objective", "add", "2026-001", "X", "--deadline", "+3d"], "Missing option '--lead'"),
+    (["objective", "add", "2026-001", "X", "--deadline", "+3d"], "lead unit: must not be empty"),
     (["progress", "2026-001.1", "--percent", "150", "--text", "x"], "percent: must be a whole number"),
 ])
 def test_mistakes_are_one_line_nonzero_and_write_nothing(db, office, cli, args, message):
@@ -140,7 +145,9 @@ def test_human_list_survives_markup_and_escapes(db, office, cli, monkeypatch):
 def test_every_command_has_help_with_an_example(cli):
     import click
 
-    from superviser.cli.root import root
+    from superviser.cli.root import build
+
+    root = build()
 
     ctx = click.Context(root)
 
@@ -184,5 +191,14 @@ def test_dates_accept_words(db, office, cli):
     office.objective()
     for word, expected in (("today", "2026-11-20"), ("tomorrow", "2026-11-21"), ("+7d", "2026-11-27"), ("+2w", "2026-12-04")):
         cli("--db", db, "objective", "add", "2026-001", f"Due {word}", "--lead", "Finance", "--deadline", word)
-        rows = json.loads(cli("--db", db, "objective", "list", "--json", "--search", f"Due {word}").out)
+        rows = items(cli("--db", db, "objective", "list", "--json", "--search", f"Due {word}").out)
         assert rows[0]["deadline"] == expected
+
+
+def test_help_and_clicks_own_words_follow_the_language_of_each_run(cli):
+    english = cli("--lang", "en", "urge", "--help")
+    chinese = cli("--lang", "zh_CN", "urge", "--help")  # the same process, after English
+    assert "Usage:" in english.out and "Chase the lead unit" in english.out
+    assert "用法：" in chinese.out and "催办主办单位" in chinese.out and "显示本帮助并退出" in chinese.out
+    mistake = cli("--lang", "zh_CN", "objective", "list", "--bogus")
+    assert mistake.code == 2 and "没有选项 '--bogus'" in mistake.err

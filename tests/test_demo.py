@@ -84,5 +84,5 @@ def test_demo_command(tmp_path, cli):
     assert again.code != 0 and "--size" in again.err
     ran = cli("--db", path, "demo", "--size", "50")
     assert ran.code == 0 and "50 synthetic objectives" in ran.out
-    rows = json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)
+    rows = json.loads(cli("--db", path, "objective", "list", "--json", "--limit", "500").out)["items"]
     assert len(rows) > 100

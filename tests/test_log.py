@@ -40,7 +40,7 @@ def test_entries_record_who_what_and_the_change(office):
     db = _db(office)
     entry = db.conn.execute("SELECT actor, action, changes FROM log ORDER BY seq DESC LIMIT 1").fetchone()
     assert entry[0] == "li" and entry[1] == "accept"
-    assert '"status":["assigned","accepted"]' in entry[2]
+    assert '"objectives#1.status":["assigned","accepted"]' in entry[2]
     assert ref
 
 

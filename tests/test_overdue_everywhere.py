@@ -67,7 +67,7 @@ def judged(office, set_now):
                          ("submitted_late_set_red", "red"), ("closed_was_red", "red"),
                          ("suspended_late_set_red", "red"), ("silent_set_green", "green")):
         steps.light(d, refs[name], colour=colour, reason=f"judged {colour}")
-    steps.complete(office.session("li"), refs["closed_was_red"], text_="done")
+    steps.complete(office.session("li"), refs["closed_was_red"], text="done")
     steps.verify(d, refs["closed_was_red"])
     steps.suspend(d, refs["suspended_late_set_red"], reason="waiting for the budget")
     return refs

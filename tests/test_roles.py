@@ -3,7 +3,7 @@
 
 import pytest
 
-from superviser import roles, store
+from superviser import actions, store
 from superviser.errors import Forbidden
 from superviser.services import org, registry, steps, undo
 
@@ -13,19 +13,19 @@ STEPS = {
     "accept": ("assigned", lambda s, r: steps.accept(s, r)),
     "return": ("assigned", lambda s, r: steps.return_(s, r, reason="not ours")),
     "transfer": ("accepted", lambda s, r: steps.transfer(s, r, to="Planning", reason="theirs")),
-    "progress": ("accepted", lambda s, r: steps.progress(s, r, percent=10, text_="x")),
+    "progress": ("accepted", lambda s, r: steps.progress(s, r, percent=10, text="x")),
     "urge": ("accepted", lambda s, r: steps.urge(s, r)),
     "inspect": ("accepted", lambda s, r: steps.inspect(s, r, finding="x", verdict="on-track")),
     "extend.request": ("accepted", lambda s, r: steps.extend_request(s, r, to="2027-01-30", reason="x")),
     "extend.approve": ("extension", lambda s, r: steps.extend_approve(s, r)),
     "extend.reject": ("extension", lambda s, r: steps.extend_reject(s, r, reason="x")),
-    "complete": ("accepted", lambda s, r: steps.complete(s, r, text_="done")),
+    "complete": ("accepted", lambda s, r: steps.complete(s, r, text="done")),
     "verify": ("submitted", lambda s, r: steps.verify(s, r)),
     "sendback": ("submitted", lambda s, r: steps.sendback(s, r, reason="x")),
     "suspend": ("accepted", lambda s, r: steps.suspend(s, r, reason="x")),
     "cancel": ("accepted", lambda s, r: steps.cancel(s, r, reason="x")),
     "reopen": ("closed", lambda s, r: steps.reopen(s, r, reason="x")),
-    "note": ("accepted", lambda s, r: steps.note(s, r, text_="x")),
+    "note": ("accepted", lambda s, r: steps.note(s, r, text="x")),
     "light": ("accepted", lambda s, r: steps.light(s, r, colour="red", reason="x")),
 }
 
@@ -40,14 +40,14 @@ def allowed(step: str, who: str) -> bool:
         return False
     if role == "liaison-other":
         return False
-    return role in roles.PERMITTED[step]
+    return role in actions.ACTIONS[step].roles
 
 
 def refusal_says(step: str, who: str) -> str:
     """What the refusal must contain for ``who``."""
     if PEOPLE[who] is None:
         return "superviser person add stranger"
-    if PEOPLE[who] == "liaison-other" and "liaison" in roles.PERMITTED[step]:
+    if PEOPLE[who] == "liaison-other" and "liaison" in actions.ACTIONS[step].roles:
         return "not your unit's objective"
     return "only a"
 
@@ -83,9 +83,9 @@ def test_step_by_role(office, step, who):
 
 def test_co_unit_liaison_may_report_but_not_complete(office):
     ref = office.objective(status="accepted", co=["East Station"])
-    steps.progress(office.session("east"), ref, percent=20, text_="our part is under way")
+    steps.progress(office.session("east"), ref, percent=20, text="our part is under way")
     with pytest.raises(Forbidden, match="not your unit's objective"):
-        steps.complete(office.session("east"), ref, text_="done")
+        steps.complete(office.session("east"), ref, text="done")
 
 
 def test_liaison_of_a_parent_unit_covers_its_sub_units(office):

@@ -25,7 +25,7 @@ def test_on_time_rate_uses_the_original_deadline(office, set_now):
     steps.extend_approve(office.director, extended)
     set_now("2026-11-24T09:00:00Z")  # after the original deadline of the second
     for ref in (on_time, extended):
-        steps.complete(office.session("li"), ref, text_="done")
+        steps.complete(office.session("li"), ref, text="done")
         steps.verify(office.director, ref)
     lead = card(office, "Finance")["lead"]
     assert lead["closed"] == 2 and lead["on_time"] == 1 and lead["on_time_rate"] == 50

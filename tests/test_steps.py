@@ -2,7 +2,7 @@
 
 import pytest
 
-from superviser import lifecycle, store
+from superviser import actions, lifecycle, store
 from superviser.errors import Conflict, InvalidInput, NotFound, Refused
 from superviser.read import objectives
 from superviser.services import registry, steps
@@ -25,8 +25,8 @@ def test_full_lifecycle_to_closed(office):
     assert state(office, ref)["status"] == "registered"
     steps.assign(boss, ref, co=["East Station"])
     steps.accept(li, ref)
-    steps.progress(li, ref, percent=40, text_="half", next_step="rest", problems="rain", help_needed="money")
-    steps.complete(li, ref, text_="all done")
+    steps.progress(li, ref, percent=40, text="half", next_step="rest", problems="rain", help_needed="money")
+    steps.complete(li, ref, text="all done")
     steps.verify(boss, ref, note="checked")
     item = state(office, ref)
     assert item["status"] == "closed" and item["percent"] == 100 and item["light"] == "grey"
@@ -44,8 +44,8 @@ def test_accept_only_from_assigned(office, status):
         steps.accept(office.session("li"), ref)
     message = str(refusal.value)
     assert lifecycle.status_label(status) in message and "possible now" in message
-    for step in lifecycle.possible_steps(status):
-        assert lifecycle.step_label(step) in message
+    for step in actions.possible_steps(status):
+        assert actions.label(step) in message
 
 
 def test_refused_step_writes_nothing(office):
@@ -78,7 +78,7 @@ def test_transfer_keeps_the_old_lead_in_the_log(office):
     assert item["co_units"] == []  # the new lead is no longer also a co-unit
     db = store.connect(office.path)
     changes = db.conn.execute("SELECT changes FROM log WHERE action = 'transfer'").fetchone()[0]
-    assert '"lead_unit_id":[2,5]' in changes
+    assert '"objectives#1.lead_unit_id":[2,5]' in changes and '"co_units#1,5":[{"objective_id":1,"unit_id":5},null]' in changes
 
 
 def test_transfer_to_the_same_unit_is_refused(office):
@@ -91,7 +91,7 @@ def test_transfer_to_the_same_unit_is_refused(office):
 def test_progress_percent_is_checked(office, percent):
     ref = office.objective(status="accepted")
     with pytest.raises(InvalidInput, match="percent"):
-        steps.progress(office.session("li"), ref, percent=percent, text_="x")
+        steps.progress(office.session("li"), ref, percent=percent, text="x")
 
 
 def test_urges_escalate(office):
@@ -108,7 +108,7 @@ def test_a_report_answers_the_urges(office):
     steps.urge(office.director, ref)
     steps.urge(office.director, ref)
     assert state(office, ref)["reason"] == "urged"
-    steps.progress(office.session("li"), ref, percent=10, text_="started")
+    steps.progress(office.session("li"), ref, percent=10, text="started")
     item = state(office, ref)
     assert item["urges_unanswered"] == 0 and item["urge_count"] == 2 and item["light"] == "green"
 
@@ -196,7 +196,7 @@ def test_reopen_a_closed_objective(office):
 
 def test_cancel_and_notes_still_allowed(office):
     ref = office.objective(status="cancelled")
-    steps.note(office.director, ref, text_="for the record")
+    steps.note(office.director, ref, text="for the record")
     assert log_actions(office, ref)[-1] == "note"
 
 
@@ -207,10 +207,10 @@ def test_light_override_and_clear(office):
     steps.light(office.director, ref, colour="red", reason="leader worried")
     item = state(office, ref)
     assert item["light"] == "red" and "leader worried" in item["light_explained"]
-    steps.light(office.director, ref, colour=None)
+    steps.light(office.director, ref, colour="clear")
     assert state(office, ref)["light"] == "green"
     with pytest.raises(Refused, match="not overridden"):
-        steps.light(office.director, ref, colour=None)
+        steps.light(office.director, ref, colour="clear")
 
 
 def test_stale_version_is_a_conflict_and_writes_nothing(office):
@@ -219,7 +219,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(office):
     steps.urge(office.director, ref, expected_version=seen)
     before = log_actions(office, ref)
     with pytest.raises(Conflict, match="changed since you looked"):
-        steps.note(office.director, ref, text_="based on old view", expected_version=seen)
+        steps.note(office.director, ref, text="based on old view", expected_version=seen)
     assert log_actions(office, ref) == before
 
 
@@ -274,3 +274,23 @@ class TestRegistration:
     def test_decision_source_is_checked(self, office):
         with pytest.raises(InvalidInput, match="source: must be one of"):
             registry.decision_add(office.director, "X", source="rumour", decided_on="today")
+
+
+def test_an_urge_queues_its_notice_in_its_own_transaction_and_says_for_whom(office):
+    from superviser.services import contacts, undo
+
+    contacts.channel_add(office.director, "Finance", "mail", address="finance@example.org")
+    ref = office.objective(status="accepted")
+    result = steps.urge(office.director, ref, text="Report by Friday")
+    assert "queued for Finance by mail" in result.message
+    db = store.connect(office.path)
+    rows = db.conn.execute("SELECT seq, status, kind FROM outbox").fetchall()
+    assert rows == [(result.seq, "queued", "urge")]  # the urge's own entry queued it
+    undo.undo(office.director, result.seq)
+    assert db.conn.execute("SELECT status FROM outbox").fetchone()[0] == "cancelled"
+
+
+def test_a_unit_nothing_reaches_is_named(office):
+    ref = office.objective(status="accepted")
+    result = steps.urge(office.director, ref)
+    assert "nothing reaches Finance" in result.message

@@ -14,7 +14,7 @@ def get(office, ref):
 
 @pytest.mark.parametrize("make,check", [
     (lambda o, r: steps.urge(o.director, r), lambda i: i["urge_count"] == 0),
-    (lambda o, r: steps.progress(o.session("li"), r, percent=70, text_="x"), lambda i: i["percent"] == 30),
+    (lambda o, r: steps.progress(o.session("li"), r, percent=70, text="x"), lambda i: i["percent"] == 30),
     (lambda o, r: steps.light(o.director, r, colour="red", reason="x"), lambda i: i["light_override"] is None),
     (lambda o, r: steps.transfer(o.director, r, to="Planning", reason="x"),
      lambda i: i["lead_unit"] == "Finance" and i["status"] == "in_progress"),
@@ -34,7 +34,7 @@ def test_undo_restores_the_objective(office, make, check):
 
 def test_undo_of_a_report_withdraws_it(office):
     ref = office.objective(status="in_progress")
-    result = steps.progress(office.session("li"), ref, percent=70, text_="oops, wrong objective")
+    result = steps.progress(office.session("li"), ref, percent=70, text="oops, wrong objective")
     undo.undo(office.session("li"), result.seq)
     db = store.connect(office.path)
     texts = [r["text"] for r in objectives.reports(db, get(office, ref)["id"])]
@@ -60,7 +60,7 @@ def test_undo_of_a_verification_reopens_the_check(office):
 def test_cannot_undo_after_a_later_change(office):
     ref = office.objective(status="in_progress")
     first = steps.urge(office.director, ref)
-    steps.progress(office.session("li"), ref, percent=50, text_="more")
+    steps.progress(office.session("li"), ref, percent=50, text="more")
     with pytest.raises(Conflict, match="has changed since"):
         undo.undo(office.director, first.seq)
 
@@ -82,7 +82,7 @@ def test_only_the_author_or_the_director(office):
 
 def test_undo_of_a_note_leaves_the_note_and_says_so(office):
     ref = office.objective(status="in_progress")
-    result = steps.note(office.director, ref, text_="wrong objective")
+    result = steps.note(office.director, ref, text="wrong objective")
     steps.urge(office.director, ref)
     undo.undo(office.director, result.seq)  # notes change nothing, so later steps do not block it
     db = store.connect(office.path)

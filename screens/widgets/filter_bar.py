@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from screens.localize import Localized
 from superviser.i18n import N_, _
 
 DEBOUNCE = 0.05  # seconds of quiet typing before the list is asked again
@@ -20,7 +19,7 @@ def too_broad(value: str) -> bool:
     return len(value) == 1 and value.isascii() and value.isalnum()
 
 
-class FilterBar(Localized, Input):
+class FilterBar(Input):
     BINDINGS = [
         Binding("enter", "done", N_("Go to the list"), show=False, id="filter.done"),
         Binding("escape", "clear", N_("Clear the filter"), show=False, id="filter.clear"),

@@ -12,6 +12,8 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Static
 
+from superviser.i18n import _
+
 
 class KeyBar(Static):
     PINNED = "help"  # the action that lists every key keeps its place on a short line
@@ -35,7 +37,7 @@ class KeyBar(Static):
             if not binding.show or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            keys.append((key, self.app.get_key_display(binding), binding.description, binding.action))
+            keys.append((key, self.app.get_key_display(binding), _(binding.description), binding.action))
         return keys
 
     def draw(self) -> None:

@@ -94,10 +94,9 @@ class PagedTable(DataTable):
 
         Textual applies a screen's CSS again each time the screen comes back (every
         section switch), and DataTable then renders every visible cell anew: about 90 ms
-        for a page at 120x40. Focus, hover, classes, the theme and the table's own rules
-        are what its cells' looks depend on."""
-        signature = (self.app.theme, frozenset(self.get_pseudo_classes()), frozenset(self.classes),
-                     repr(self.styles.base._rules))
+        for a page at 120x40. Focus, hover, classes and the theme are what its cells' looks
+        depend on (the stylesheet itself does not change while the app runs)."""
+        signature = (self.app.theme, frozenset(self.get_pseudo_classes()), frozenset(self.classes))
         if signature == self._style_signature:
             super(DataTable, self).notify_style_update()  # the widget's own caches only
             return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from functools import cached_property
-from pathlib import Path
 
 import click
 
@@ -43,15 +42,14 @@ def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help=_("Print JSON (see README for the shape)."))(f)
 
 
-def if_version_option(f):
-    return click.option(
-        "--if-version", "expected_version", type=int, metavar="N",
-        help=_("Refuse (as a conflict) unless the objective is still at version N."),
-    )(f)
-
-
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def emit_page(items: list, total: int | None, offset: int = 0) -> None:
+    """A list as JSON: the page's items, how many match in all, and whether more follow."""
+    more = None if total is None else offset + len(items) < total
+    emit_json({"items": items, "total": total, "more": more})
 
 
 def report(result: Result, as_json: bool = False) -> None:
@@ -100,7 +98,3 @@ def read_text(value: str | None) -> str | None:
     return value
 
 
-def ensure_parent(path: str | Path) -> Path:
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path

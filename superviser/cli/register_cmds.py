@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from superviser import dates, lifecycle, lights
-from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
+from superviser.actions import ACTIONS
+from superviser.cli import build
+from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, table
 from superviser.i18n import _
 
 LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "grey": "dim"}
@@ -20,84 +22,6 @@ def light_text(light: str, set_by_office: bool = False):
 
 def date_option(name: str, help_text: str, required: bool = False):
     return click.option(name, metavar="DATE", required=required, help=help_text)
-
-
-@click.group(help=_("Decisions: what the leadership decided; the root of each tree of objectives."))
-def decision() -> None:
-    pass
-
-
-@decision.command(
-    "add", help=_("Register a decision."),
-    epilog=_(
-        "\b\nExample:\n  superviser decision add \"Winter safety campaign\" --source meeting --date 2026-11-02 \\\n"
-        "      --ref \"Office meeting 2026/21\" --leader \"Director Zhao\" --priority urgent"
-    ),
-)
-@click.argument("title")
-@click.option("--source", required=True, type=click.Choice(list(lifecycle.SOURCES)), help=_("Where it came from."))
-@date_option("--date", _("When it was decided (YYYY-MM-DD, today, +Nd…)."), required=True)
-@click.option("--ref", "source_ref", default="", metavar="TEXT", help=_("Meeting or document number."))
-@click.option("--leader", default="", help=_("The leader who decided or instructed."))
-@click.option("--summary", default="", help=_("What was decided, in a few sentences."))
-@click.option("--priority", default="normal", type=click.Choice(list(lifecycle.PRIORITIES)), help=_("normal, urgent or critical."))
-@json_option
-@pass_env
-def decision_add(env: Env, title, source, date, source_ref, leader, summary, priority, as_json) -> None:
-    from superviser.services import registry
-
-    report(registry.decision_add(env.session, title, source=source, decided_on=date, source_ref=source_ref,
-                                 leader=leader, summary=summary, priority=priority), as_json)
-
-
-@decision.command(
-    "list", help=_("List decisions, newest first, with their objectives rolled up."),
-    epilog=_("\b\nExamples:\n  superviser decision list --source leader\n  superviser decision list --search 安全 --json"),
-)
-@click.option("--search", metavar="TEXT", help=_("Words in the title, reference or summary."))
-@click.option("--source", type=click.Choice(list(lifecycle.SOURCES)), help=_("Only this source."))
-@click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@json_option
-@pass_env
-def decision_list(env: Env, search, source, limit, offset, as_json) -> None:
-    from superviser.read import decisions
-
-    rows = decisions.list_decisions(env.db, search=search, source=source, limit=limit, offset=offset)
-    if as_json:
-        emit_json([decisions.as_json(r) for r in rows])
-        return
-    table(
-        [(_("ref"), {}), (_("light"), {}), (_("date"), {}), (_("source"), {"max_width": 20}), (_("objectives"), {"justify": "right"}),
-         ("%", {"justify": "right"}), (_("title"), {"max_width": 60})],
-        [[r["ref"], light_text(r["worst_light"]), r["decided_on"], _(lifecycle.SOURCES[r["source"]]),
-          str(r["objectives"]), str(r["percent"]), r["title"]] for r in rows],
-    )
-
-
-@decision.command("show", help=_("Show one decision and its objectives."),
-                  epilog=_("\b\nExample:\n  superviser decision show 2026-014"))
-@click.argument("ref", metavar="DECISION")
-@json_option
-@pass_env
-def decision_show(env: Env, ref, as_json) -> None:
-    from superviser.read import decisions, objectives
-
-    row = decisions.get(env.db, ref)
-    items = objectives.list_objectives(env.db, objectives.Filter(decision=row["id"]), limit=None, order="ref")
-    if as_json:
-        emit_json(dict(decisions.as_json(row), objective_list=[objectives.as_json(o) for o in items]))
-        return
-    click.echo(f"{row['ref']}  {row['title']}")
-    facts = [
-        (_("source"), _(lifecycle.SOURCES[row["source"]]) + (f" · {row['source_ref']}" if row["source_ref"] else "")),
-        (_("date"), row["decided_on"]), (_("leader"), row["leader"]),
-        (_("priority"), _(lifecycle.PRIORITIES[row["priority"]])), (_("summary"), row["summary"]),
-    ]
-    for name, value in facts:
-        if value:
-            click.echo(f"  {name}: {value}")
-    _objective_table(items)
 
 
 def _objective_table(items: list[dict]) -> None:
@@ -116,39 +40,6 @@ def _objective_table(items: list[dict]) -> None:
         [[o["ref"], light_text(o["light"], o["set_by_office"]), lifecycle.status_label(o["status"]), deadline(o),
           o["lead_unit"], str(o["percent"]), o["title"]] for o in items],
     )
-
-
-@click.group(help=_("Objectives: the trackable pieces of a decision, with units and deadlines."))
-def objective() -> None:
-    pass
-
-
-@objective.command(
-    "add", help=_("Register an objective under a decision (or under another objective, with --parent)."),
-    epilog=_(
-        "\b\nExample:\n  superviser objective add 2026-014 \"Inspect every boiler room\" --lead \"Work Safety\" \\\n"
-        "      --co \"East Station\" --co \"West Station\" --deadline 2026-12-15 --assign"
-    ),
-)
-@click.argument("decision_ref", metavar="DECISION")
-@click.argument("title")
-@click.option("--lead", required=True, metavar="UNIT", help=_("The lead unit (主办)."))
-@click.option("--co", multiple=True, metavar="UNIT", help=_("A co-unit (协办); repeat for several."))
-@date_option("--deadline", _("Deadline (YYYY-MM-DD, today, tomorrow, +Nd)."), required=True)
-@click.option("--parent", metavar="OBJECTIVE", help=_("Make it a sub-objective of this one."))
-@click.option("--detail", default="", help=_("What exactly is to be done."))
-@click.option("--priority", default="normal", type=click.Choice(list(lifecycle.PRIORITIES)))
-@click.option("--assign", "assign_now", is_flag=True, help=_("Assign it to its units at once."))
-@json_option
-@pass_env
-def objective_add(env: Env, decision_ref, title, lead, co, deadline, parent, detail, priority, assign_now, as_json) -> None:
-    from superviser.services import registry, steps
-
-    result = registry.objective_add(env.session, decision_ref, title, lead=lead, co=list(co), deadline=deadline,
-                                    parent=parent, detail=detail, priority=priority)
-    report(result, as_json)
-    if assign_now:
-        report(steps.assign(env.session, result.ref), as_json)
 
 
 def objective_filter_options(f):
@@ -177,56 +68,116 @@ def build_filter(light, unit_name, unit_role, decision_ref, statuses, open_only,
     )
 
 
-@objective.command(
-    "list", help=_("List objectives, filtered, most urgent deadline first."),
-    epilog=_(
-        "\b\nExamples:\n  superviser objective list --light red --unit Finance\n"
-        "  superviser objective list --due-before +7d --open --json --limit 50\n  superviser objective list --search 锅炉"
-    ),
-)
-@objective_filter_options
-@click.option("--order", type=click.Choice(["deadline", "ref", "light", "updated"]), default="deadline", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1_000_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@json_option
-@pass_env
-def objective_list(env: Env, light, unit_name, unit_role, decision_ref, statuses, open_only, due_before, search,
-                   order, limit, offset, as_json) -> None:
-    from superviser.read import objectives
+def commands() -> list[click.Command]:
+    """The commands, built in the language of this run (so their help is in it)."""
+    @click.group(help=_("Decisions: what the leadership decided; the root of each tree of objectives."))
+    def decision() -> None:
+        pass
 
-    flt = build_filter(light, unit_name, unit_role, decision_ref, statuses, open_only, due_before, search)
-    rows = objectives.list_objectives(env.db, flt, limit=limit, offset=offset, order=order)
-    if as_json:
-        emit_json([objectives.as_json(r) for r in rows])
-        return
-    _objective_table(rows)
+    @decision.command(
+        "list", help=_("List decisions, newest first, with their objectives rolled up."),
+        epilog=_("\b\nExamples:\n  superviser decision list --source leader\n  superviser decision list --search 安全 --json"),
+    )
+    @click.option("--search", metavar="TEXT", help=_("Words in the title, reference or summary."))
+    @click.option("--source", type=click.Choice(list(lifecycle.SOURCES)), help=_("Only this source."))
+    @click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True)
+    @click.option("--offset", type=click.IntRange(0), default=0)
+    @json_option
+    @pass_env
+    def decision_list(env: Env, search, source, limit, offset, as_json) -> None:
+        from superviser.read import decisions
 
+        rows = decisions.list_decisions(env.db, search=search, source=source, limit=limit, offset=offset)
+        if as_json:
+            total = decisions.count_decisions(env.db, search=search, source=source)
+            emit_page([decisions.as_json(r) for r in rows], total, offset)
+            return
+        table(
+            [(_("ref"), {}), (_("light"), {}), (_("date"), {}), (_("source"), {"max_width": 20}), (_("objectives"), {"justify": "right"}),
+             ("%", {"justify": "right"}), (_("title"), {"max_width": 60})],
+            [[r["ref"], light_text(r["worst_light"]), r["decided_on"], _(lifecycle.SOURCES[r["source"]]),
+              str(r["objectives"]), str(r["percent"]), r["title"]] for r in rows],
+        )
 
-@objective.command("show", help=_("Show everything about one objective: units, deadlines, light and why, reports, log."),
-                   epilog=_("\b\nExample:\n  superviser objective show 2026-014.2"))
-@click.argument("ref", metavar="OBJECTIVE")
-@json_option
-@pass_env
-def objective_show(env: Env, ref, as_json) -> None:
-    from superviser.read import log as log_read
-    from superviser.read import objectives
+    @decision.command("show", help=_("Show one decision and its objectives."),
+                      epilog=_("\b\nExample:\n  superviser decision show 2026-014"))
+    @click.argument("ref", metavar="DECISION")
+    @json_option
+    @pass_env
+    def decision_show(env: Env, ref, as_json) -> None:
+        from superviser.read import decisions, objectives
 
-    item = objectives.detail(env.db, ref)
-    if as_json:
-        out = objectives.as_json(item)
-        out["light_explained"] = item["light_explained"]
-        out["decision_title"] = item["decision"]["title"]
-        for key in ("reports", "inspections", "extensions"):
-            out[key] = item[key]
-        out["sub_objectives"] = [objectives.as_json(o) for o in item["sub_objectives"]]
-        out["log"] = [log_read.as_json(e) for e in item["log"]]
-        out["possible_steps"] = item["possible_steps"]
-        emit_json(out)
-        return
-    from superviser import describe
-    from superviser.cli.show import print_objective
+        row = decisions.get(env.db, ref)
+        items = objectives.list_objectives(env.db, objectives.Filter(decision=row["id"]), limit=None, order="ref")
+        if as_json:
+            emit_json(dict(decisions.as_json(row), objective_list=[objectives.as_json(o) for o in items]))
+            return
+        click.echo(f"{row['ref']}  {row['title']}")
+        facts = [
+            (_("source"), _(lifecycle.SOURCES[row["source"]]) + (f" · {row['source_ref']}" if row["source_ref"] else "")),
+            (_("date"), row["decided_on"]), (_("leader"), row["leader"]),
+            (_("priority"), _(lifecycle.PRIORITIES[row["priority"]])), (_("summary"), row["summary"]),
+        ]
+        for name, value in facts:
+            if value:
+                click.echo(f"  {name}: {value}")
+        _objective_table(items)
 
-    print_objective(item, describe.unit_names(env.db))
+    @click.group(help=_("Objectives: the trackable pieces of a decision, with units and deadlines."))
+    def objective() -> None:
+        pass
 
+    @objective.command(
+        "list", help=_("List objectives, filtered, most urgent deadline first."),
+        epilog=_(
+            "\b\nExamples:\n  superviser objective list --light red --unit Finance\n"
+            "  superviser objective list --due-before +7d --open --json --limit 50\n  superviser objective list --search 锅炉"
+        ),
+    )
+    @objective_filter_options
+    @click.option("--order", type=click.Choice(["deadline", "ref", "light", "updated"]), default="deadline", show_default=True)
+    @click.option("--limit", type=click.IntRange(1, 1_000_000), default=50, show_default=True)
+    @click.option("--offset", type=click.IntRange(0), default=0)
+    @json_option
+    @pass_env
+    def objective_list(env: Env, light, unit_name, unit_role, decision_ref, statuses, open_only, due_before, search,
+                       order, limit, offset, as_json) -> None:
+        from superviser.read import objectives
 
-COMMANDS = [decision, objective]
+        flt = build_filter(light, unit_name, unit_role, decision_ref, statuses, open_only, due_before, search)
+        if as_json:
+            rows, total = objectives.page(env.db, flt, limit=limit, offset=offset, order=order)
+            emit_page([objectives.as_json(r) for r in rows], total, offset)
+            return
+        rows = objectives.list_objectives(env.db, flt, limit=limit, offset=offset, order=order)
+        _objective_table(rows)
+
+    @objective.command("show", help=_("Show everything about one objective: units, deadlines, light and why, reports, log."),
+                       epilog=_("\b\nExample:\n  superviser objective show 2026-014.2"))
+    @click.argument("ref", metavar="OBJECTIVE")
+    @json_option
+    @pass_env
+    def objective_show(env: Env, ref, as_json) -> None:
+        from superviser.read import log as log_read
+        from superviser.read import objectives
+
+        item = objectives.detail(env.db, ref)
+        if as_json:
+            out = objectives.as_json(item)
+            out["light_explained"] = item["light_explained"]
+            out["decision_title"] = item["decision"]["title"]
+            for key in ("reports", "inspections", "extensions"):
+                out[key] = item[key]
+            out["sub_objectives"] = [objectives.as_json(o) for o in item["sub_objectives"]]
+            out["log"] = [log_read.as_json(e) for e in item["log"]]
+            out["possible_steps"] = item["possible_steps"]
+            emit_json(out)
+            return
+        from superviser import describe
+        from superviser.cli.show import print_objective
+
+        print_objective(item, describe.unit_names(env.db))
+
+    decision.add_command(build.command(ACTIONS["decision.add"], "add"))
+    objective.add_command(build.command(ACTIONS["objective.add"], "add"))
+    return [decision, objective]

@@ -1,4 +1,9 @@
-"""The top-level group. With no subcommand it opens the terminal app."""
+"""The top-level group. With no subcommand it opens the terminal app.
+
+Commands are built when they are used, in the language chosen for this run (so
+their help is translated when it is shown), and a command does not pay for
+building all the others: each module exposes ``commands()``.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +11,21 @@ import importlib
 
 import click
 
-from superviser import __version__
 from superviser.cli.common import Env
 from superviser.i18n import _
 
-HELP = _(
-    "Supervision and follow-up (督查督办): register leadership decisions, split them into "
-    "objectives, assign units and deadlines, chase and inspect, and keep a tamper-evident log.\n\n"
-    "With no command, opens the terminal app."
-)
-EPILOG = _(
-    "\b\nExamples:\n"
-    "  superviser --demo                     open the app on a ready demo database\n"
-    "  superviser objective list --light red\n"
-    "  superviser urge 2026-014.2 --text \"Report by Friday\"\n"
-    "  superviser audit"
-)
-
-
-# Each subcommand's module is imported when it is used, so a command (or the app)
-# does not pay for building all the others.
+# Each subcommand's module, imported when the subcommand is used.
 SUBCOMMANDS = {
-    "init": "setup_cmds", "demo": "setup_cmds", "unit": "setup_cmds", "person": "setup_cmds",
-    "settings": "setup_cmds", "decision": "register_cmds", "objective": "register_cmds",
+    "init": "setup_cmds", "unit": "setup_cmds", "person": "setup_cmds", "settings": "setup_cmds",
+    "demo": "setup_cmds", "decision": "register_cmds", "objective": "register_cmds",
     "assign": "step_cmds", "accept": "step_cmds", "return": "step_cmds", "transfer": "step_cmds",
     "progress": "step_cmds", "urge": "step_cmds", "inspect": "step_cmds", "extend": "step_cmds",
     "complete": "step_cmds", "verify": "step_cmds", "sendback": "step_cmds", "suspend": "step_cmds",
     "cancel": "step_cmds", "reopen": "step_cmds", "note": "step_cmds", "light": "step_cmds", "undo": "step_cmds",
     "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
     "doctor": "admin_cmds", "serve": "serve_cmds", "export": "report_cmds", "import": "report_cmds",
-    "digest": "report_cmds",
+    "digest": "report_cmds", "channel": "delivery_cmds", "office": "delivery_cmds", "deliver": "delivery_cmds",
+    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds", "shell": "shell_cmds",
 }
 
 
@@ -48,23 +38,41 @@ class LazyGroup(click.Group):
         if module is None:
             return None
         imported = importlib.import_module(f"superviser.cli.{module}")
-        return next(c for c in imported.COMMANDS if c.name == name)
+        built = imported.commands() if hasattr(imported, "commands") else imported.COMMANDS
+        return next(c for c in built if c.name == name)
 
 
-@click.group(
-    cls=LazyGroup, invoke_without_command=True, help=HELP, epilog=EPILOG,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.option("--db", metavar="PATH", help=_("Database file (else $SUPERVISER_DB, else the user data directory)."))
-@click.option("--lang", metavar="LANG", help=_("Language: en or zh_CN (else $SUPERVISER_LANG, else the locale)."))
-@click.option("--demo", is_flag=True, help=_("Use the demo database, kept apart from the real one (created if missing)."))
-@click.version_option(__version__, prog_name="superviser")
-@click.pass_context
-def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
-    ctx.obj = Env(db, demo)
-    if ctx.invoked_subcommand is None:
-        from superviser.cli.launch import launch
+def _version() -> str:
+    from superviser import __version__
 
-        return launch(ctx.obj)
-    return None
+    return __version__
 
+
+def build() -> click.Group:
+    @click.group(
+        cls=LazyGroup, invoke_without_command=True,
+        help=_("Supervision and follow-up (督查督办): register leadership decisions, split them into "
+               "objectives, assign units and deadlines, chase and inspect, and keep a tamper-evident log.\n\n"
+               "With no command, opens the terminal app."),
+        epilog=_("\b\nExamples:\n"
+                 "  superviser --demo                     open the app on a ready demo database\n"
+                 "  superviser objective list --light red\n"
+                 "  superviser urge 2026-014.2 --text \"Report by Friday\"\n"
+                 "  superviser audit"),
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    @click.option("--db", metavar="PATH", help=_("Database file (else $SUPERVISER_DB, else the user data directory)."))
+    @click.option("--lang", metavar="LANG", help=_("Language: en or zh_CN (else $SUPERVISER_LANG, else the locale)."))
+    @click.option("--demo", is_flag=True, help=_("Use the demo database, kept apart from the real one (created if missing)."))
+    @click.version_option(_version(), prog_name="superviser", message=_("%(prog)s, version %(version)s"))
+    @click.pass_context
+    def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
+        if not isinstance(ctx.obj, Env):  # `shell` runs a person's command on its own Env
+            ctx.obj = Env(db, demo)
+        if ctx.invoked_subcommand is None:
+            from superviser.cli.launch import launch
+
+            return launch(ctx.obj)
+        return None
+
+    return root

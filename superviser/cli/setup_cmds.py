@@ -4,199 +4,138 @@ from __future__ import annotations
 
 import click
 
-from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
+from superviser.actions import ACTIONS
+from superviser.cli import build, delivery_cmds
+from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, report, table
 from superviser.i18n import _
 
 
-@click.command(
-    help=_("Create a new database, with you (or --director) as its director."),
-    epilog=_("\b\nExample:\n  superviser --db /srv/office/superviser.db init --name \"Wang Fang\""),
-)
-@click.option("--director", metavar="LOGIN", help=_("The director's login (default: yours)."))
-@click.option("--name", metavar="NAME", help=_("The director's name (default: the login)."))
-@pass_env
-def init(env: Env, director: str | None, name: str | None) -> None:
-    from superviser.services import org
+def commands() -> list[click.Command]:
+    """The commands, built in the language of this run (so their help is in it)."""
+    @click.command(
+        help=_("Create a new database, with you (or --director) as its director."),
+        epilog=_("\b\nExample:\n  superviser --db /srv/office/superviser.db init --name \"Wang Fang\""),
+    )
+    @click.option("--director", metavar="LOGIN", help=_("The director's login (default: yours)."))
+    @click.option("--name", metavar="NAME", help=_("The director's name (default: the login)."))
+    @pass_env
+    def init(env: Env, director: str | None, name: str | None) -> None:
+        from superviser.services import org
 
-    login = director or env.login
-    org.init(env.path, login, name)
-    click.echo(_("created {path}; {login} is its director").format(path=env.path, login=login))
+        login = director or env.login
+        org.init(env.path, login, name)
+        click.echo(_("created {path}; {login} is its director").format(path=env.path, login=login))
 
+    @click.command(
+        help=_(
+            "Fill the database with a realistic demo office (units, people, two dozen decisions with "
+            "objectives in every state, months of history), or add --size N synthetic objectives for scale work."
+        ),
+        epilog=_("\b\nExamples:\n  superviser --db /tmp/demo.db demo\n  superviser --db /tmp/big.db demo --size 100000"),
+    )
+    @click.option("--size", type=click.IntRange(1, 5_000_000), metavar="N", help=_("Add N synthetic objectives (about ten log entries each)."))
+    @pass_env
+    def demo(env: Env, size: int | None) -> None:
+        import time
 
-@click.command(
-    help=_(
-        "Fill the database with a realistic demo office (units, people, two dozen decisions with "
-        "objectives in every state, months of history), or add --size N synthetic objectives for scale work."
-    ),
-    epilog=_("\b\nExamples:\n  superviser --db /tmp/demo.db demo\n  superviser --db /tmp/big.db demo --size 100000"),
-)
-@click.option("--size", type=click.IntRange(1, 5_000_000), metavar="N", help=_("Add N synthetic objectives (about ten log entries each)."))
-@pass_env
-def demo(env: Env, size: int | None) -> None:
-    import time
+        from superviser import demo as demo_data
 
-    from superviser import demo as demo_data
-
-    started = time.perf_counter()
-    login = env.login
-    if not env.path.exists() or env.path.stat().st_size == 0:
-        demo_data.build_office(env.path, login)
-        click.echo(_("demo office created in {path}").format(path=env.path))
-    elif not size:
-        raise click.UsageError(_("{path} already holds data; use --size N to add synthetic objectives").format(path=env.path))
-    if size:
-        made = demo_data.add_synthetic(env.path, size)
-        click.echo(
-            _("{n} synthetic objectives added ({entries} log entries) in {seconds:.1f} s").format(
-                n=made["objectives"], entries=made["log_entries"], seconds=time.perf_counter() - started
+        started = time.perf_counter()
+        login = env.login
+        if not env.path.exists() or env.path.stat().st_size == 0:
+            demo_data.build_office(env.path, login)
+            click.echo(_("demo office created in {path}").format(path=env.path))
+        elif not size:
+            raise click.UsageError(_("{path} already holds data; use --size N to add synthetic objectives").format(path=env.path))
+        if size:
+            made = demo_data.add_synthetic(env.path, size)
+            click.echo(
+                _("{n} synthetic objectives added ({entries} log entries) in {seconds:.1f} s").format(
+                    n=made["objectives"], entries=made["log_entries"], seconds=time.perf_counter() - started
+                )
             )
+
+    @click.group(help=_("Units: the departments, teams and subordinate bodies, as a tree."))
+    def unit() -> None:
+        pass
+
+    @unit.command(
+        "list", help=_("List the units as a tree, with each unit's scorecard."),
+        epilog=_("\b\nExample:\n  superviser unit list --json"),
+    )
+    @json_option
+    @pass_env
+    def unit_list(env: Env, as_json: bool) -> None:
+        from rich.text import Text
+
+        from superviser import text
+        from superviser.read import units
+
+        cards = units.scorecards(env.db)
+        if as_json:
+            emit_page(cards, len(cards))
+            return
+        rows = []
+        for card in cards:
+            lead, co = card["lead"], card["co"]
+            rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
+            rows.append([
+                Text("  " * card["depth"] + text.one_line(card["name"])), str(lead["open"]), str(lead["overdue"]), rate,
+                f"{lead['avg_delay']:g}", str(lead["urges"]), str(co["open"]), str(co["overdue"]),
+            ])
+        table(
+            [(_("unit"), {}), (_("open"), {"justify": "right"}), (_("overdue"), {"justify": "right"}),
+             (_("on time"), {"justify": "right"}), (_("avg delay"), {"justify": "right"}), (_("urges"), {"justify": "right"}),
+             (_("co open"), {"justify": "right"}), (_("co overdue"), {"justify": "right"})],
+            rows,
         )
 
+    @click.group(help=_("People: who is who, by login, with their role and unit."))
+    def person() -> None:
+        pass
 
-@click.group(help=_("Units: the departments, teams and subordinate bodies, as a tree."))
-def unit() -> None:
-    pass
+    @person.command("list", help=_("List the people."), epilog=_("\b\nExample:\n  superviser person list --json"))
+    @click.option("--all", "show_all", is_flag=True, help=_("Include deactivated people."))
+    @json_option
+    @pass_env
+    def person_list(env: Env, show_all: bool, as_json: bool) -> None:
+        from superviser.read.people import people
+        from superviser.roles import role_label
 
+        rows = people(env.db, include_inactive=show_all)
+        if as_json:
+            emit_page(rows, len(rows))
+            return
+        table(
+            [(_("login"), {}), (_("name"), {}), (_("role"), {}), (_("unit"), {}), (_("active"), {})],
+            [[r["login"], r["name"], role_label(r["role"]), r["unit"] or "", _("yes") if r["active"] else _("no")] for r in rows],
+        )
 
-@unit.command(
-    "add", help=_("Add a unit (director only)."),
-    epilog=_("\b\nExamples:\n  superviser unit add \"Finance Department\"\n  superviser unit add \"East Station\" --parent \"Operations\""),
-)
-@click.argument("name")
-@click.option("--parent", metavar="UNIT", help=_("The unit it belongs under."))
-@json_option
-@pass_env
-def unit_add(env: Env, name: str, parent: str | None, as_json: bool) -> None:
-    from superviser.services import org
-
-    report(org.unit_add(env.session, name, parent), as_json)
-
-
-@unit.command(
-    "edit", help=_("Rename a unit or move it under another (director only)."),
-    epilog=_("\b\nExample:\n  superviser unit edit \"East Station\" --parent \"\"   (make it top-level)"),
-)
-@click.argument("unit_name", metavar="UNIT")
-@click.option("--name", help=_("New name."))
-@click.option("--parent", metavar="UNIT", help=_("New parent unit; an empty string makes it top-level."))
-@json_option
-@pass_env
-def unit_edit(env: Env, unit_name: str, name: str | None, parent: str | None, as_json: bool) -> None:
-    from superviser.services import org
-
-    report(org.unit_edit(env.session, unit_name, name=name, parent=parent), as_json)
-
-
-@unit.command(
-    "list", help=_("List the units as a tree, with each unit's scorecard."),
-    epilog=_("\b\nExample:\n  superviser unit list --json"),
-)
-@json_option
-@pass_env
-def unit_list(env: Env, as_json: bool) -> None:
-    from rich.text import Text
-
-    from superviser import text
-    from superviser.read import units
-
-    cards = units.scorecards(env.db)
-    if as_json:
-        emit_json(cards)
-        return
-    rows = []
-    for card in cards:
-        lead, co = card["lead"], card["co"]
-        rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
-        rows.append([
-            Text("  " * card["depth"] + text.one_line(card["name"])), str(lead["open"]), str(lead["overdue"]), rate,
-            f"{lead['avg_delay']:g}", str(lead["urges"]), str(co["open"]), str(co["overdue"]),
-        ])
-    table(
-        [(_("unit"), {}), (_("open"), {"justify": "right"}), (_("overdue"), {"justify": "right"}),
-         (_("on time"), {"justify": "right"}), (_("avg delay"), {"justify": "right"}), (_("urges"), {"justify": "right"}),
-         (_("co open"), {"justify": "right"}), (_("co overdue"), {"justify": "right"})],
-        rows,
+    @click.command(
+        help=_("Show the settings, or change one (director only)."),
+        epilog=_("\b\nExamples:\n  superviser settings\n  superviser settings light.near_days 5"),
     )
+    @click.argument("key", required=False)
+    @click.argument("value", required=False)
+    @json_option
+    @pass_env
+    def settings(env: Env, key: str | None, value: str | None, as_json: bool) -> None:
+        from superviser.services import org
 
-
-@click.group(help=_("People: who is who, by login, with their role and unit."))
-def person() -> None:
-    pass
-
-
-@person.command(
-    "add", help=_("Add a person (director only). Roles: director, supervisor, liaison, viewer."),
-    epilog=_("\b\nExample:\n  superviser person add li.ming --name \"Li Ming\" --role liaison --unit Finance"),
-)
-@click.argument("login")
-@click.option("--name", required=True, help=_("Their name as colleagues know it."))
-@click.option("--role", required=True, type=click.Choice(["director", "supervisor", "liaison", "viewer"]), help=_("What they may do."))
-@click.option("--unit", "unit_name", metavar="UNIT", help=_("Their unit (required for a liaison)."))
-@json_option
-@pass_env
-def person_add(env: Env, login: str, name: str, role: str, unit_name: str | None, as_json: bool) -> None:
-    from superviser.services import org
-
-    report(org.person_add(env.session, login, name, role, unit_name), as_json)
-
-
-@person.command(
-    "edit", help=_("Change a person's name, role or unit, or deactivate them (director only)."),
-    epilog=_("\b\nExample:\n  superviser person edit li.ming --role supervisor"),
-)
-@click.argument("login")
-@click.option("--name", help=_("New name."))
-@click.option("--role", type=click.Choice(["director", "supervisor", "liaison", "viewer"]), help=_("New role."))
-@click.option("--unit", "unit_name", metavar="UNIT", help=_("New unit; an empty string clears it."))
-@click.option("--active/--inactive", default=None, help=_("Reactivate or deactivate."))
-@json_option
-@pass_env
-def person_edit(env: Env, login: str, name, role, unit_name, active, as_json: bool) -> None:
-    from superviser.services import org
-
-    report(org.person_edit(env.session, login, name=name, role=role, unit=unit_name, active=active), as_json)
-
-
-@person.command("list", help=_("List the people."), epilog=_("\b\nExample:\n  superviser person list --json"))
-@click.option("--all", "show_all", is_flag=True, help=_("Include deactivated people."))
-@json_option
-@pass_env
-def person_list(env: Env, show_all: bool, as_json: bool) -> None:
-    from superviser.read.people import people
-    from superviser.roles import role_label
-
-    rows = people(env.db, include_inactive=show_all)
-    if as_json:
-        emit_json(rows)
-        return
-    table(
-        [(_("login"), {}), (_("name"), {}), (_("role"), {}), (_("unit"), {}), (_("active"), {})],
-        [[r["login"], r["name"], role_label(r["role"]), r["unit"] or "", _("yes") if r["active"] else _("no")] for r in rows],
-    )
-
-
-@click.command(
-    help=_("Show the settings, or change one (director only)."),
-    epilog=_("\b\nExamples:\n  superviser settings\n  superviser settings light.near_days 5"),
-)
-@click.argument("key", required=False)
-@click.argument("value", required=False)
-@json_option
-@pass_env
-def settings(env: Env, key: str | None, value: str | None, as_json: bool) -> None:
-    from superviser.services import org
-
-    if key is not None:
-        if value is None:
-            raise click.UsageError(_("give a value for {key}").format(key=key))
-        report(org.setting_set(env.session, key, value), as_json)
-        return
-    current = dict(env.db.conn.execute("SELECT key, value FROM settings ORDER BY key"))
-    if as_json:
-        emit_json(current)
-        return
-    table([(_("setting"), {}), (_("value"), {"justify": "right"}), (_("meaning"), {})],
-          [[k, v, _(org.SETTINGS.get(k, ""))] for k, v in current.items()])
-
-
-COMMANDS = [init, demo, unit, person, settings]
+        if key is not None:
+            if value is None:
+                raise click.UsageError(_("give a value for {key}").format(key=key))
+            report(org.setting_set(env.session, key, value), as_json)
+            return
+        current = dict(env.db.conn.execute("SELECT key, value FROM settings ORDER BY key"))
+        if as_json:
+            emit_json(current)
+            return
+        table([(_("setting"), {}), (_("value"), {"justify": "right"}), (_("meaning"), {})],
+              [[k, v, _(org.SETTINGS.get(k, ""))] for k, v in current.items()])
+    unit.add_command(build.command(ACTIONS["unit.add"], "add"))
+    unit.add_command(build.command(ACTIONS["unit.edit"], "edit"))
+    person.add_command(build.command(ACTIONS["person.add"], "add"))
+    person.add_command(build.command(ACTIONS["person.edit"], "edit"))
+    person.add_command(delivery_cmds.person_contact())
+    return [init, demo, unit, person, settings]

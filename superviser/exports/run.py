@@ -10,12 +10,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock, journal, roles, store
+from superviser import clock
+from superviser.changes import write
 from superviser.errors import InvalidInput
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope, build
 from superviser.i18n import _
-from superviser.services.base import Session
+from superviser.services.base import Session, check
 
 EXTENSIONS = {"xlsx": ".xlsx", "docx": ".docx", "md": ".md", "html": ".html", "csv": ".csv"}
 
@@ -80,7 +81,7 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
     if fmt not in FORMATS:
         raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
     db = session.db
-    roles.check(db, session.login, "export")
+    check(session, "export")
     with _without_cycle_collection():
         report = build(db, scope, session.login, with_steps=fmt == "xlsx")
         data = render(report, fmt)
@@ -94,11 +95,10 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
         with os.fdopen(handle, "wb") as f:
             f.write(data)
     try:
-        with store.transaction(db):
-            seq = journal.append(db, actor=session.login, action="export",
-                                 detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
-                                 changes={"export.anchor": [None, f"{report.head_seq}:{report.head_hash}"],
-                                          "export.objectives": [None, len(report.objectives)]})
+        with write(session) as changes:
+            seq = changes.log("export", detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
+                              facts={"export.anchor": f"{report.head_seq}:{report.head_hash}",
+                                     "export.objectives": len(report.objectives)})
         if temporary:
             os.replace(temporary, target)  # the file appears only once the export is logged
     finally:

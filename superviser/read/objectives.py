@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, lifecycle, refs
+from superviser import actions, clock, dates, lifecycle, refs
 from superviser.read import counts, search
 from superviser.schema import FTS_TABLES
 from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
@@ -301,7 +301,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
     objective["sub_objectives"] = children(db, oid)
     objective["log"] = log_read.entries(db, log_read.LogFilter(objective=oid), limit=log_limit)
     pending = any(e["status"] == "pending" for e in objective["extensions"])
-    objective["possible_steps"] = lifecycle.possible_steps(objective["status"], pending)
+    objective["possible_steps"] = actions.possible_steps(objective["status"], pending)
     return objective
 
 

@@ -1,18 +1,19 @@
 """What every step shares: the session (database + who is acting), the result it
-returns, and the ``objective_step`` machinery that loads, checks, changes and logs."""
+returns, and ``objective_step``: load the objective inside the step's transaction,
+check it (version, role, state, unit: ``actions.require``), change it, log it."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from superviser import clock, journal, lifecycle, refs, roles
+from superviser import actions, clock, fields, refs, roles
+from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
-from superviser.store import transaction
 
 
 @dataclass
@@ -41,23 +42,56 @@ class Result:
     data: dict = field(default_factory=dict)
 
 
-def created(table: str, row_id: int, values: dict) -> dict:
-    """Log changes for a new row of another table: ``table#id.field: [None, value]``."""
-    return {f"{table}#{row_id}.{key}": [None, value] for key, value in values.items() if value not in (None, "")}
+def validate(action: str, **raw) -> dict:
+    """The step's values, checked by its declared fields (superviser/actions.py)."""
+    return fields.validate(actions.ACTIONS[action].fields, raw)
+
+
+def check(session: Session, action: str) -> dict:
+    """The acting person, if their role allows ``action``; else Forbidden."""
+    who = session.person()
+    actions.require(action, who, session.login)
+    return who
+
+
+@contextlib.contextmanager
+def step(session: Session, changes: Changes | None = None) -> Iterator[Changes]:
+    """The step's transaction, or the caller's when a composite step runs several at once."""
+    if changes is not None:
+        yield changes
+        return
+    with write(session) as opened:
+        yield opened
+
+
+def pending_extension(db: Database, objective_id: int) -> dict | None:
+    cursor = db.conn.execute(
+        "SELECT * FROM extensions WHERE objective_id = ? AND status = 'pending' AND withdrawn_seq IS NULL "
+        "ORDER BY id DESC LIMIT 1",
+        (objective_id,),
+    )
+    row = cursor.fetchone()
+    return {d[0]: v for d, v in zip(cursor.description, row)} if row else None
+
+
+def co_unit_ids(db: Database, objective_id: int) -> list[int]:
+    return [r[0] for r in db.conn.execute(
+        "SELECT unit_id FROM co_units WHERE objective_id = ? ORDER BY unit_id", (objective_id,))]
 
 
 class Step:
-    """The objective a step acts on, loaded inside the step's transaction."""
+    """The objective a step acts on, loaded and checked inside the step's transaction."""
 
-    def __init__(self, session: Session, objective: dict, actor: dict, action: str):
+    def __init__(self, session: Session, changes: Changes, objective: dict, actor: dict, action: str):
         self.session = session
         self.db = session.db
+        self.changes = changes
         self.objective = objective
         self.actor = actor
         self.action = action
         self._fields: dict = {}
-        self._changes: dict = {}
         self.seq: int | None = None
+        self.before_log: list[Callable[[Step], None]] = []
 
     @property
     def id(self) -> int:
@@ -68,38 +102,29 @@ class Step:
         return self.objective["ref"]
 
     def set(self, **values) -> None:
-        for key, value in values.items():
-            if self.objective.get(key) != value:
-                self._fields[key] = value
+        """Change the objective's own columns (written when the step logs)."""
+        self._fields.update(values)
 
-    def change(self, key: str, before, after) -> None:
-        """Record a change outside the objective's row (another table, the co-units)."""
-        if before != after:
-            self._changes[key] = [before, after]
+    def set_co_units(self, unit_ids: list[int]) -> None:
+        wanted = sorted(set(unit_ids) - {self._fields.get("lead_unit_id", self.objective["lead_unit_id"])})
+        current = co_unit_ids(self.db, self.id)
+        for unit_id in current:
+            if unit_id not in wanted:
+                self.changes.delete("co_units", (self.id, unit_id))
+        for unit_id in wanted:
+            if unit_id not in current:
+                self.changes.insert("co_units", {"objective_id": self.id, "unit_id": unit_id})
+        self.objective["co_unit_ids"] = wanted
 
-    def next_seq(self) -> int:
-        return journal.head(self.db)[0] + 1
-
-    def log(self, detail: str = "") -> int:
-        """Write the objective's changed fields and the log entry; once per step."""
+    def log(self, detail: str = "", facts: dict | None = None) -> int:
+        """Write the objective's changes (a new version) and the step's log entry; once per step."""
         assert self.seq is None, "a step logs once"
-        before = self.objective
-        changes = {key: [before.get(key), value] for key, value in self._fields.items()}
-        version = before["version"]
-        changes["version"] = [version, version + 1]
-        fields = dict(self._fields, version=version + 1, updated_at=clock.stamp())
-        assignments = ", ".join(f"{key} = ?" for key in fields)
-        cursor = self.db.conn.execute(
-            f"UPDATE objectives SET {assignments} WHERE id = ? AND version = ?",
-            (*fields.values(), self.id, version),
-        )
-        if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; refuse rather than guess
-            raise Conflict(_("{ref} changed while this step ran; nothing was written").format(ref=self.ref))
-        changes.update(self._changes)
-        self.seq = journal.append(
-            self.db, actor=self.session.login, action=self.action, objective_id=self.id, detail=detail, changes=changes
-        )
-        self.objective = dict(before, **fields)
+        version = self.objective["version"]
+        self.changes.update("objectives", self.id, dict(self._fields, version=version + 1, updated_at=clock.stamp()))
+        self.objective = dict(self.objective, **self._fields, version=version + 1)
+        for hook in self.before_log:
+            hook(self)
+        self.seq = self.changes.log(self.action, objective_id=self.id, detail=detail, facts=facts)
         return self.seq
 
 
@@ -107,11 +132,11 @@ def conflict_message(db: Database, objective: dict, expected: int) -> str:
     last = db.conn.execute(
         "SELECT actor, action, at FROM log WHERE objective_id = ? ORDER BY seq DESC LIMIT 1", (objective["id"],)
     ).fetchone()
-    from superviser.actions import label
     from superviser.dates import moment
 
     if last:
-        who = _("{actor} did “{action}” at {time}").format(actor=last[0], action=label(last[1]), time=moment(last[2]))
+        who = _("{actor} did “{action}” at {time}").format(actor=last[0], action=actions.label(last[1]),
+                                                            time=moment(last[2]))
     else:
         who = _("someone changed it")
     return _(
@@ -120,37 +145,26 @@ def conflict_message(db: Database, objective: dict, expected: int) -> str:
     ).format(ref=objective["ref"], who=who, expected=expected, current=objective["version"])
 
 
+def load_for_step(db: Database, ref: str | int) -> dict:
+    """The objective with what ``actions.refusal`` needs: co-units and a waiting extension."""
+    objective = refs.objective(db, ref)
+    objective["co_unit_ids"] = co_unit_ids(db, objective["id"])
+    pending = pending_extension(db, objective["id"])
+    objective["extension_to"] = pending["to_deadline"] if pending else None
+    return objective
+
+
 @contextlib.contextmanager
-def objective_step(
-    session: Session, action: str, ref: str | int, expected_version: int | None = None, *, lifecycle_step: str | None = None
-) -> Iterator[Step]:
-    """Load the objective in a write transaction and check version, role and lifecycle."""
-    db = session.db
-    with transaction(db):
-        objective = refs.objective(db, ref)
+def objective_step(session: Session, action: str, ref: str | int, expected_version: int | None = None,
+                   changes: Changes | None = None) -> Iterator[Step]:
+    """Load the objective in the step's transaction and check version, role, state and unit."""
+    with step(session, changes) as opened:
+        objective = load_for_step(session.db, ref)
         if expected_version is not None and objective["version"] != expected_version:
-            raise Conflict(conflict_message(db, objective, expected_version))
-        actor = roles.check(db, session.login, action, objective)
-        lifecycle.require(lifecycle_step or action, objective)
-        step = Step(session, objective, actor, action)
-        yield step
-        if step.seq is None:
+            raise Conflict(conflict_message(session.db, objective, expected_version))
+        actor = session.person()
+        actions.require(action, actor, session.login, objective)
+        current = Step(session, opened, objective, actor, action)
+        yield current
+        if current.seq is None:
             raise RuntimeError(f"step {action} did not write its log entry")
-
-
-def co_unit_ids(db: Database, objective_id: int) -> list[int]:
-    return [r[0] for r in db.conn.execute("SELECT unit_id FROM co_units WHERE objective_id = ? ORDER BY unit_id", (objective_id,))]
-
-
-def set_co_units(db: Database, objective_id: int, unit_ids: list[int]) -> None:
-    db.conn.execute("DELETE FROM co_units WHERE objective_id = ?", (objective_id,))
-    db.conn.executemany(
-        "INSERT INTO co_units (objective_id, unit_id) VALUES (?, ?)", [(objective_id, u) for u in sorted(set(unit_ids))]
-    )
-
-
-def office_log(session: Session, action: str, *, detail: str = "", changes: dict | None = None, decision_id=None) -> int:
-    """A log entry for a step that is not about one objective (units, people, settings)."""
-    return journal.append(
-        session.db, actor=session.login, action=action, decision_id=decision_id, detail=detail, changes=changes
-    )

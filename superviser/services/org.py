@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from superviser import clock, refs, roles, store, text
+from superviser import clock, fields, refs, roles, store
+from superviser.changes import write
 from superviser.errors import InvalidInput, StoreError
+from superviser.fields import Field
 from superviser.i18n import N_, _
-from superviser.services.base import Result, Session, created, office_log
+from superviser.schema import DEFAULT_SETTINGS
+from superviser.services.base import Result, Session, check, validate
+
+_LOGIN = Field("login", N_("login"), "login", required=True)
+_NAME = Field("name", N_("name"), "line", required=True, limit=80)
 
 
 def init(path: str | Path, login: str, name: str | None = None) -> Session:
     """Create a database with ``login`` as its director."""
     path = Path(path)
-    name = text.required(_("name"), name or login, text.NAME_MAX)
-    login = text.required(_("login"), login, text.NAME_MAX)
+    login = fields.parse(_LOGIN, login)
+    name = fields.parse(_NAME, name or login)
     if path.exists() and path.stat().st_size > 0:
         db = store.connect(path)
         if db.conn.execute("SELECT count(*) FROM people").fetchone()[0]:
@@ -22,137 +28,112 @@ def init(path: str | Path, login: str, name: str | None = None) -> Session:
     else:
         db = store.connect(path, create=True)
     session = Session(db, login)
-    with store.transaction(db):
-        db.conn.execute(
-            "INSERT INTO people (login, name, role, unit_id, active, created_at) VALUES (?, ?, ?, NULL, 1, ?)",
-            (login, name, roles.DIRECTOR, clock.stamp()),
-        )
-        office_log(
-            session, "init", detail=name,
-            changes={f"person:{login}.name": [None, name], f"person:{login}.role": [None, roles.DIRECTOR]},
-        )
+    with write(session) as changes:
+        for key, value in DEFAULT_SETTINGS.items():
+            if db.conn.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is None:
+                changes.insert("settings", {"key": key, "value": value})
+        changes.insert("people", {"login": login, "name": name, "role": roles.DIRECTOR, "unit_id": None, "active": 1,
+                                  "created_at": clock.stamp()})
+        changes.log("init", detail=name)
     return session
 
 
-def unit_add(session: Session, name: str, parent: str | int | None = None) -> Result:
-    db = session.db
-    name = text.required(_("name"), name, text.NAME_MAX)
-    with store.transaction(db):
-        roles.check(db, session.login, "unit.add")
-        parent_id = refs.unit(db, parent, _("parent"))["id"] if parent not in (None, "") else None
-        if db.conn.execute("SELECT 1 FROM units WHERE name = ? COLLATE NOCASE", (name,)).fetchone():
-            raise InvalidInput(_("name"), _("a unit named {name} already exists").format(name=name))
-        unit_id = db.conn.execute(
-            "INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?)", (name, parent_id, clock.stamp())
-        ).lastrowid
-        seq = office_log(session, "unit.add", detail=name, changes=created("unit", unit_id, {"name": name, "parent_id": parent_id}))
-    return Result(_("unit {name} added").format(name=name), seq=seq, data={"id": unit_id})
+def _unit_clash(db, name: str, other_than: int | None = None) -> None:
+    if db.conn.execute("SELECT 1 FROM units WHERE name = ? COLLATE NOCASE AND id IS NOT ?", (name, other_than)).fetchone():
+        raise InvalidInput("name", _("a unit named {name} already exists").format(name=name), N_("name"))
 
 
-def unit_edit(session: Session, unit: str | int, *, name: str | None = None, parent: str | int | None = None) -> Result:
+def unit_add(session: Session, name=None, parent=None) -> Result:
+    v = validate("unit.add", name=name, parent=parent)
+    with write(session) as changes:
+        check(session, "unit.add")
+        db = session.db
+        parent_id = refs.unit(db, v["parent"], "parent", N_("parent"))["id"] if v["parent"] else None
+        _unit_clash(db, v["name"])
+        unit_id = changes.insert("units", {"name": v["name"], "parent_id": parent_id, "created_at": clock.stamp()})
+        seq = changes.log("unit.add", detail=v["name"])
+    return Result(_("unit {name} added").format(name=v["name"]), seq=seq, data={"id": unit_id})
+
+
+def unit_edit(session: Session, unit, *, name=None, parent=None) -> Result:
     """Rename a unit or move it under another (``parent=""`` makes it top-level)."""
-    db = session.db
-    new_name = text.required(_("name"), name, text.NAME_MAX) if name is not None else None
-    with store.transaction(db):
-        roles.check(db, session.login, "unit.edit")
+    v = validate("unit.edit", name=name, parent=parent)
+    with write(session) as changes:
+        check(session, "unit.edit")
+        db = session.db
         row = refs.unit(db, unit)
-        changes = {}
-        if new_name is not None and new_name != row["name"]:
-            clash = db.conn.execute(
-                "SELECT 1 FROM units WHERE name = ? COLLATE NOCASE AND id != ?", (new_name, row["id"])
-            ).fetchone()
-            if clash:
-                raise InvalidInput(_("name"), _("a unit named {name} already exists").format(name=new_name))
-            changes[f"unit#{row['id']}.name"] = [row["name"], new_name]
+        values = {}
+        if v["name"] and v["name"] != row["name"]:
+            _unit_clash(db, v["name"], row["id"])
+            values["name"] = v["name"]
         if parent is not None:
-            parent_id = refs.unit(db, parent, _("parent"))["id"] if parent != "" else None
+            parent_id = refs.unit(db, v["parent"], "parent", N_("parent"))["id"] if v["parent"] else None
             if parent_id is not None and parent_id in roles.unit_scope(db, row["id"]):
-                raise InvalidInput(_("parent"), _("a unit cannot be placed under itself or its own sub-units"))
-            if parent_id != row["parent_id"]:
-                changes[f"unit#{row['id']}.parent_id"] = [row["parent_id"], parent_id]
-        if not changes:
-            raise InvalidInput(_("unit"), _("nothing to change"))
-        for key, (_before, after) in changes.items():
-            column = key.split(".", 1)[1]
-            db.conn.execute(f"UPDATE units SET {column} = ? WHERE id = ?", (after, row["id"]))
-        seq = office_log(session, "unit.edit", detail=new_name or row["name"], changes=changes)
-    return Result(_("unit {name} changed").format(name=new_name or row["name"]), seq=seq)
+                raise InvalidInput("parent", _("a unit cannot be placed under itself or its own sub-units"), N_("parent"))
+            values["parent_id"] = parent_id
+        if not changes.update("units", row["id"], values):
+            raise InvalidInput("unit", _("nothing to change"), N_("unit"))
+        shown = values.get("name", row["name"])
+        seq = changes.log("unit.edit", detail=shown)
+    return Result(_("unit {name} changed").format(name=shown), seq=seq)
 
 
-def _role(value: str) -> str:
-    value = (value or "").strip().lower()
-    if value not in roles.ROLES:
-        raise InvalidInput(_("role"), _("must be one of: {choices}").format(choices=", ".join(roles.ROLES)))
-    return value
+def _liaison_needs_unit(role: str, unit_id: int | None) -> None:
+    if role == roles.LIAISON and unit_id is None:
+        raise InvalidInput("unit", _("a liaison speaks for a unit; name it with --unit"), N_("unit"))
 
 
-def person_add(session: Session, login: str, name: str, role: str, unit: str | int | None = None) -> Result:
-    db = session.db
-    login = text.required(_("login"), login, text.NAME_MAX)
-    if any(c.isspace() for c in login):
-        raise InvalidInput(_("login"), _("must not contain spaces"))
-    name = text.required(_("name"), name, text.NAME_MAX)
-    role = _role(role)
-    with store.transaction(db):
-        roles.check(db, session.login, "person.add")
-        unit_id = refs.unit(db, unit)["id"] if unit not in (None, "") else None
-        if role == roles.LIAISON and unit_id is None:
-            raise InvalidInput(_("unit"), _("a liaison speaks for a unit; name it with --unit"))
-        existing = db.conn.execute("SELECT active FROM people WHERE login = ?", (login,)).fetchone()
+def person_add(session: Session, login=None, name=None, role=None, unit=None) -> Result:
+    v = validate("person.add", login=login, name=name, role=role, unit=unit)
+    with write(session) as changes:
+        check(session, "person.add")
+        db = session.db
+        unit_id = refs.unit(db, v["unit"])["id"] if v["unit"] else None
+        _liaison_needs_unit(v["role"], unit_id)
+        existing = db.conn.execute("SELECT active FROM people WHERE login = ?", (v["login"],)).fetchone()
         if existing and existing[0]:
-            raise InvalidInput(_("login"), _("{login} is already among the people").format(login=login))
+            raise InvalidInput("login", _("{login} is already among the people").format(login=v["login"]), N_("login"))
+        values = {"name": v["name"], "role": v["role"], "unit_id": unit_id, "active": 1}
         if existing:
-            db.conn.execute(
-                "UPDATE people SET name = ?, role = ?, unit_id = ?, active = 1 WHERE login = ?", (name, role, unit_id, login)
-            )
+            changes.update("people", v["login"], values)
         else:
-            db.conn.execute(
-                "INSERT INTO people (login, name, role, unit_id, active, created_at) VALUES (?, ?, ?, ?, 1, ?)",
-                (login, name, role, unit_id, clock.stamp()),
-            )
-        seq = office_log(
-            session, "person.add", detail=name,
-            changes={f"person:{login}.{k}": [None, v] for k, v in {"name": name, "role": role, "unit_id": unit_id}.items()},
-        )
-    return Result(_("{name} ({login}) added as {role}").format(name=name, login=login, role=roles.role_label(role)), seq=seq)
+            changes.insert("people", dict(values, login=v["login"], created_at=clock.stamp()))
+        seq = changes.log("person.add", detail=v["name"])
+    return Result(_("{name} ({login}) added as {role}").format(
+        name=v["name"], login=v["login"], role=roles.role_label(v["role"])), seq=seq)
 
 
-def person_edit(
-    session: Session, login: str, *, name: str | None = None, role: str | None = None,
-    unit: str | int | None = None, active: bool | None = None,
-) -> Result:
+def person_edit(session: Session, login, *, name=None, role=None, unit=None, active=None) -> Result:
     """Change a person's name, role or unit, or deactivate them (``active=False``)."""
-    db = session.db
-    values = {}
-    if name is not None:
-        values["name"] = text.required(_("name"), name, text.NAME_MAX)
-    if role is not None:
-        values["role"] = _role(role)
-    with store.transaction(db):
-        roles.check(db, session.login, "person.edit")
-        row = db.conn.execute("SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,)).fetchone()
+    v = validate("person.edit", name=name, role=role, unit=unit, active=active)
+    with write(session) as changes:
+        check(session, "person.edit")
+        db = session.db
+        cursor = db.conn.execute("SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,))
+        row = cursor.fetchone()
         if row is None:
-            raise InvalidInput(_("login"), _("{login} is not among the people").format(login=login))
+            raise InvalidInput("login", _("{login} is not among the people").format(login=login), N_("login"))
         current = dict(zip(("login", "name", "role", "unit_id", "active"), row))
+        values = {}
+        if v["name"]:
+            values["name"] = v["name"]
+        if v["role"]:
+            values["role"] = v["role"]
         if unit is not None:
-            values["unit_id"] = refs.unit(db, unit)["id"] if unit != "" else None
+            values["unit_id"] = refs.unit(db, v["unit"])["id"] if v["unit"] else None
         if active is not None:
-            values["active"] = 1 if active else 0
-        changes = {f"person:{login}.{k}": [current[k], v] for k, v in values.items() if current[k] != v}
-        if not changes:
-            raise InvalidInput(_("person"), _("nothing to change"))
+            values["active"] = 1 if v["active"] else 0
         final = dict(current, **values)
-        if final["role"] == roles.LIAISON and final["unit_id"] is None:
-            raise InvalidInput(_("unit"), _("a liaison speaks for a unit; name it with --unit"))
+        _liaison_needs_unit(final["role"], final["unit_id"])
         if login == session.login and (final["role"] != roles.DIRECTOR or not final["active"]):
             directors = db.conn.execute(
                 "SELECT count(*) FROM people WHERE role = 'director' AND active = 1 AND login != ?", (login,)
             ).fetchone()[0]
             if not directors:
-                raise InvalidInput(_("role"), _("you are the only director; name another director first"))
-        assignments = ", ".join(f"{k} = ?" for k in values)
-        db.conn.execute(f"UPDATE people SET {assignments} WHERE login = ?", (*values.values(), login))
-        seq = office_log(session, "person.edit", detail=final["name"], changes=changes)
+                raise InvalidInput("role", _("you are the only director; name another director first"), N_("role"))
+        if not changes.update("people", login, values):
+            raise InvalidInput("person", _("nothing to change"), N_("person"))
+        seq = changes.log("person.edit", detail=final["name"])
     return Result(_("{login} changed").format(login=login), seq=seq)
 
 
@@ -163,20 +144,16 @@ SETTINGS = {
 }
 
 
-def setting_set(session: Session, key: str, value: str) -> Result:
-    db = session.db
+def setting_set(session: Session, key: str, value) -> Result:
     if key not in SETTINGS:
-        raise InvalidInput(_("setting"), _("unknown setting {key}; known: {known}").format(key=key, known=", ".join(SETTINGS)))
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput(key, _("must be a whole number")) from None
-    if not 0 <= number <= 365:
-        raise InvalidInput(key, _("must be between 0 and 365"))
-    with store.transaction(db):
-        roles.check(db, session.login, "settings.set")
-        before = db.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        db.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, str(number)))
-        seq = office_log(session, "settings.set", detail=key, changes={f"setting:{key}": [before[0] if before else None, str(number)]})
+        raise InvalidInput("setting", _("unknown setting {key}; known: {known}").format(
+            key=key, known=", ".join(SETTINGS)), N_("setting"))
+    number = fields.parse(Field(key, key, "int", required=True, limit=365), value)
+    with write(session) as changes:
+        check(session, "settings.set")
+        if session.db.conn.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone():
+            changes.update("settings", key, {"value": str(number)})
+        else:
+            changes.insert("settings", {"key": key, "value": str(number)})
+        seq = changes.log("settings.set", detail=key) if changes.pending else None
     return Result(_("{key} is now {value}").format(key=key, value=number), seq=seq)
-

@@ -1,61 +1,50 @@
-"""The daily review as a sequence of writes: start (or resume), record each step,
-mark items reviewed, skip, and finish with one log entry for the whole review."""
+"""The daily review's writes. Each is one transaction with its log entries:
+
+- ``start``: today's review (resumed if one is open; an earlier day's unfinished one is closed);
+- ``act``: a step on one or several items (the step's own entries, then the review's);
+- ``mark`` / ``skip``: an item reviewed without a step, or put aside;
+- ``undo_last``: the review's last action undone, all of it (a bulk urge of five: five);
+- ``finish``: the review's entry, and its summary.
+
+The review's record (``review_steps``) says what was done in it; marks
+(``review_marks``) keep an item out of the queue until it changes or the day ends.
+"""
 
 from __future__ import annotations
 
-import json
-
-from superviser import clock, journal, refs, review, roles, store
+from superviser import actions, clock, refs, review
+from superviser.changes import Changes, write
 from superviser.errors import Refused
-from superviser.i18n import _
-from superviser.services.base import Result, Session
+from superviser.i18n import _, ngettext
+from superviser.services.base import Result, Session, check
+from superviser.services.undo import undo
 
 
-def _check(session: Session) -> None:
-    roles.check(session.db, session.login, "review")
-
-
-def _log_finished(session: Session, row: dict, interrupted: bool) -> int:
-    steps = row["steps"]
-    done = sum(1 for s in steps if s["kind"] == "step")
-    marked = sum(1 for s in steps if s["kind"] == "mark")
+def _log_finished(changes: Changes, row: dict, interrupted: bool) -> int:
+    counts = review.counts(changes.db, row["id"])
     detail = _("daily review of {day}: {steps} steps, {marked} marked reviewed, {skipped} skipped").format(
-        day=row["day"], steps=done, marked=marked, skipped=len(row["skipped"]))
+        day=row["day"], steps=counts["step"], marked=counts["mark"], skipped=counts["skip"])
     if interrupted:
         detail += " " + _("(not finished)")
-    return journal.append(session.db, actor=session.login, action="review", detail=detail, changes={
-        f"review#{row['id']}.steps": [None, done], f"review#{row['id']}.marked": [None, marked],
-        f"review#{row['id']}.started_at": [None, row["started_at"]],
-    })
+    changes.update("reviews", row["id"], {"finished_at": clock.stamp()})
+    return changes.log("review", detail=detail, facts={"review": row["id"]})
 
 
 def start(session: Session) -> dict:
     """Today's review for this person: resumed if one is open, else a new one.
     An unfinished review of an earlier day is closed (and logged) first."""
-    _check(session)
+    check(session, "review")
     db = session.db
     today = clock.today().isoformat()
-    with store.transaction(db):
+    with write(session) as changes:
         for stale in db.conn.execute(
-            "SELECT id, login, day, started_at, steps, skipped FROM reviews WHERE login = ? AND day < ? AND finished_at IS NULL",
-            (session.login, today),
+            "SELECT id, day FROM reviews WHERE login = ? AND day < ? AND finished_at IS NULL", (session.login, today),
         ).fetchall():
-            row = dict(zip(("id", "login", "day", "started_at", "steps", "skipped"), stale))
-            row["steps"], row["skipped"] = json.loads(row["steps"]), json.loads(row["skipped"])
-            _log_finished(session, row, interrupted=True)
-            db.conn.execute("UPDATE reviews SET finished_at = ? WHERE id = ?", (clock.stamp(), row["id"]))
+            _log_finished(changes, {"id": stale[0], "day": stale[1]}, interrupted=True)
         if review.current(db, session.login) is None:
-            db.conn.execute(
-                "INSERT INTO reviews (login, started_at, day, steps, skipped, marked) VALUES (?, ?, ?, '[]', '[]', 0)",
-                (session.login, clock.stamp(), today),
-            )
+            review_id = changes.insert("reviews", {"login": session.login, "started_at": clock.stamp(), "day": today})
+            changes.log("review.start", detail=today, facts={"review": review_id})
     return review.current(db, session.login)
-
-
-def _update(session: Session, review_id: int, **values) -> None:
-    values = {k: json.dumps(v) if k in ("steps", "skipped") else v for k, v in values.items()}
-    assignments = ", ".join(f"{k} = ?" for k in values)
-    session.db.conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ? AND login = ?", (*values.values(), review_id, session.login))
 
 
 def _open(session: Session, review_id: int) -> dict:
@@ -65,80 +54,97 @@ def _open(session: Session, review_id: int) -> dict:
     return row
 
 
-def record_step(session: Session, review_id: int, seq: int, objective_id: int, category: str | None) -> None:
-    """A step taken in the review: the item counts as reviewed in its new state."""
-    with store.transaction(session.db):
+def _next_batch(changes: Changes, review_id: int) -> int:
+    return changes.conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM review_steps WHERE review_id = ?",
+                                (review_id,)).fetchone()[0]
+
+
+def _mark(changes: Changes, login: str, objective_id: int) -> None:
+    version = changes.conn.execute("SELECT version FROM objectives WHERE id = ?", (objective_id,)).fetchone()[0]
+    day = clock.today().isoformat()
+    if changes.read("review_marks", (login, objective_id)) is None:
+        changes.insert("review_marks", {"login": login, "objective_id": objective_id, "day": day, "version": version})
+    else:
+        changes.update("review_marks", (login, objective_id), {"day": day, "version": version})
+
+
+def _record(changes: Changes, review_id: int, batch: int, kind: str, objective_id: int, category: str | None,
+            seq: int | None = None) -> None:
+    changes.insert("review_steps", {"review_id": review_id, "batch": batch, "kind": kind, "objective_id": objective_id,
+                                    "category": category, "seq": seq, "at": clock.stamp()})
+    changes.update("reviews", review_id, {"position": objective_id})
+
+
+def act(session: Session, review_id: int, step: str, items: list[dict], values: dict) -> Result:
+    """Take ``step`` on each of ``items`` ({ref, id, version, category}) with ``values``, all or none:
+    a refusal or a conflict on any item writes nothing. Each item is marked reviewed."""
+    action = actions.ACTIONS[step]
+    with write(session) as changes:
         row = _open(session, review_id)
-        _mark(session, objective_id)
-        row["steps"].append({"kind": "step", "seq": seq, "objective_id": objective_id, "category": category})
-        _update(session, review_id, steps=row["steps"], position=objective_id)
-
-
-def _mark(session: Session, objective_id: int) -> None:
-    version = session.db.conn.execute("SELECT version FROM objectives WHERE id = ?", (objective_id,)).fetchone()[0]
-    session.db.conn.execute(
-        "INSERT OR REPLACE INTO review_marks (login, objective_id, day, version) VALUES (?, ?, ?, ?)",
-        (session.login, objective_id, clock.today().isoformat(), version),
-    )
+        batch = _next_batch(changes, review_id)
+        results = [action.perform(session, item["ref"], values, item.get("version"), changes=changes) for item in items]
+        for item, result in zip(items, results):
+            _mark(changes, session.login, item["id"])
+            _record(changes, review_id, batch, "step", item["id"], item.get("category"), result.seq)
+        refs_done = ", ".join(item["ref"] for item in items)
+        changes.log("review.step", detail=f"{actions.label(step)}: {refs_done}", facts={"review": row["id"]})
+    if len(results) == 1:
+        return results[0]
+    return Result(ngettext("{step}: {n} item done ({refs})", "{step}: {n} items done ({refs})", len(results)).format(
+        step=actions.title(step), n=len(results), refs=refs_done), seq=results[-1].seq)
 
 
 def mark(session: Session, review_id: int, objective_id: int, category: str | None = None) -> None:
     """Mark an item reviewed: it leaves the queue until it changes or the day ends."""
-    _check(session)
-    with store.transaction(session.db):
-        row = _open(session, review_id)
-        _mark(session, objective_id)
-        row["steps"].append({"kind": "mark", "objective_id": objective_id, "category": category})
-        _update(session, review_id, steps=row["steps"], marked=len([s for s in row["steps"] if s["kind"] == "mark"]))
-
-
-def skip(session: Session, review_id: int, objective_id: int) -> None:
-    with store.transaction(session.db):
-        row = _open(session, review_id)
-        if objective_id not in row["skipped"]:
-            row["skipped"].append(objective_id)
-        _update(session, review_id, skipped=row["skipped"], position=objective_id)
-
-
-def set_position(session: Session, review_id: int, objective_id: int | None) -> None:
-    with store.transaction(session.db):
+    check(session, "review")
+    with write(session) as changes:
         _open(session, review_id)
-        _update(session, review_id, position=objective_id)
+        _mark(changes, session.login, objective_id)
+        _record(changes, review_id, _next_batch(changes, review_id), "mark", objective_id, category)
+        changes.log("review.mark", objective_id=objective_id, facts={"review": review_id})
+
+
+def skip(session: Session, review_id: int, objective_id: int, then: int | None = None) -> None:
+    """Put an item aside; the review resumes at ``then`` (the item the person went on to)."""
+    with write(session) as changes:
+        _open(session, review_id)
+        _record(changes, review_id, _next_batch(changes, review_id), "skip", objective_id, None)
+        if then is not None:
+            changes.update("reviews", review_id, {"position": then})
+        changes.log("review.skip", objective_id=objective_id, facts={"review": review_id})
 
 
 def undo_last(session: Session, review_id: int) -> Result:
-    """Undo the review's last step: a log entry that reverses it, or an unmarked item."""
-    from superviser.services import undo
-
-    with store.transaction(session.db):
-        row = _open(session, review_id)
-        if not row["steps"]:
+    """Undo the review's last action: every step of it (reversing log entries), or an unmarked item."""
+    with write(session) as changes:
+        _open(session, review_id)
+        last = changes.conn.execute(
+            "SELECT max(batch) FROM review_steps WHERE review_id = ? AND kind != 'skip'", (review_id,)).fetchone()[0]
+        if last is None:
             raise Refused(_("nothing to undo in this review"))
-        last = row["steps"][-1]
-        if last["kind"] == "mark":
-            session.db.conn.execute("DELETE FROM review_marks WHERE login = ? AND objective_id = ?", (session.login, last["objective_id"]))
-            row["steps"].pop()
-            _update(session, review_id, steps=row["steps"], position=last["objective_id"],
-                    marked=len([s for s in row["steps"] if s["kind"] == "mark"]))
-            ref = refs.objective_ref(session.db, last["objective_id"])
-            return Result(_("{ref} is back in the queue").format(ref=ref), ref=ref)
-    result = undo.undo(session, last["seq"], reason=_("undone in the daily review"))
-    with store.transaction(session.db):
-        row = _open(session, review_id)
-        row["steps"].pop()
-        session.db.conn.execute("DELETE FROM review_marks WHERE login = ? AND objective_id = ?", (session.login, last["objective_id"]))
-        _update(session, review_id, steps=row["steps"], position=last["objective_id"])
-    return result
+        rows = changes.conn.execute(
+            "SELECT id, kind, objective_id, seq FROM review_steps WHERE review_id = ? AND batch = ? ORDER BY id DESC",
+            (review_id, last)).fetchall()
+        results = [undo(session, seq, reason=_("undone in the daily review"), changes=changes)
+                   for _id, kind, _objective, seq in rows if kind == "step"]
+        for row_id, _kind, objective_id, _seq in rows:
+            changes.delete("review_steps", row_id)
+            changes.delete("review_marks", (session.login, objective_id))
+        changes.update("reviews", review_id, {"position": rows[-1][2]})
+        changes.log("review.undo", facts={"review": review_id})
+    if results:
+        return results[0] if len(results) == 1 else Result(
+            ngettext("{n} step undone", "{n} steps undone", len(results)).format(n=len(results)), seq=results[-1].seq)
+    ref = refs.objective_ref(session.db, rows[-1][2])
+    return Result(_("{ref} is back in the queue").format(ref=ref), ref=ref)
 
 
 def finish(session: Session, review_id: int) -> dict:
     """End the review, log it, and return its summary."""
     db = session.db
-    with store.transaction(db):
+    with write(session) as changes:
         row = _open(session, review_id)
         remaining = review.queue(db, session.login)
         result = review.summary(db, row, remaining)
-        seq = _log_finished(session, row, interrupted=False)
-        db.conn.execute("UPDATE reviews SET finished_at = ? WHERE id = ?", (clock.stamp(), review_id))
-    result["seq"] = seq
+        result["seq"] = _log_finished(changes, row, interrupted=False)
     return result

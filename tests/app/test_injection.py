@@ -26,8 +26,8 @@ def hostile_db(demo_db):
     steps.assign(boss, ref, note=HOSTILE)
     mallory = Session(store.connect(demo_db), "mallory")
     steps.accept(mallory, ref, note=HOSTILE)
-    steps.progress(mallory, ref, percent=10, text_=HOSTILE, next_step=HOSTILE, problems=HOSTILE, help_needed=HOSTILE)
-    steps.note(boss, ref, text_=f"Note {HOSTILE}")
+    steps.progress(mallory, ref, percent=10, text=HOSTILE, next_step=HOSTILE, problems=HOSTILE, help_needed=HOSTILE)
+    steps.note(boss, ref, text=f"Note {HOSTILE}")
     steps.inspect(boss, ref, finding=HOSTILE, verdict="off-track")
     return demo_db, decision, ref
 

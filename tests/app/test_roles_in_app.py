@@ -8,37 +8,33 @@ import pytest
 
 from screens.forms import FormScreen
 from screens.objective import ObjectiveScreen
-from screens.steps import STEP_KEYS
 from screens.widgets.key_bar import KeyBar
+from superviser.actions import OBJECTIVE_STEPS
 from tests.app.conftest import capture_notes, make_app, settle
 from tests.test_roles import PEOPLE, STEPS, allowed, prepare, refusal_says
 
 
-def core_step(step: str) -> str:
-    return "extend.approve" if step == "extend.decide" else step
-
-
 @pytest.mark.parametrize("who", sorted(PEOPLE))
 async def test_every_step_key_for_every_role(office, who):
-    objectives = {s.step: prepare(office, STEPS[core_step(s.step)][0]) for s in STEP_KEYS}
+    objectives = {a.name: prepare(office, STEPS[a.name][0]) for a in OBJECTIVE_STEPS}
     app = make_app(office.path, login=who)
     notes = capture_notes(app)
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(220, 40)) as pilot:
         await settle(pilot)
-        for spec in STEP_KEYS:
-            app.open_objective(objectives[spec.step])
+        for action in OBJECTIVE_STEPS:
+            app.open_objective(objectives[action.name])
             await settle(pilot)
             assert isinstance(app.screen, ObjectiveScreen)
             offered = str(app.screen.query_one(KeyBar).render())
             notes.clear()
-            await pilot.press(spec.key)
+            await pilot.press(action.key)
             await settle(pilot)
-            if allowed(core_step(spec.step), who):
-                assert isinstance(app.screen, FormScreen), (spec.step, notes)
-                assert f"{spec.key} {spec.label}" in offered
+            if allowed(action.name, who):
+                assert isinstance(app.screen, FormScreen), (action.name, notes)
+                assert f"{action.key} {action.title}" in offered
                 await pilot.press("escape")
                 await settle(pilot)
             else:
-                assert not isinstance(app.screen, FormScreen), spec.step
-                assert any(refusal_says(core_step(spec.step), who) in n for n in notes), (spec.step, notes)
-                assert f"{spec.key} {spec.label}" not in offered
+                assert not isinstance(app.screen, FormScreen), action.name
+                assert any(refusal_says(action.name, who) in n for n in notes), (action.name, notes)
+                assert f"{action.key} {action.title}" not in offered

@@ -47,7 +47,8 @@ STEPS = [
     ("i", "2026-020.1", {"finding": "seen", "verdict": "at-risk"}, "inspect", lambda o: True),
     ("x", "2026-020.1", {"to": "2027-02-01", "reason": "more time"}, "extend.request",
      lambda o: o["extension_to"] == "2027-02-01"),
-    ("X", "2026-004.3", {"decision": "approve"}, "extend.approve", lambda o: o["deadline"] == "2026-12-18"),
+    ("X", "2026-004.3", {}, "extend.approve", lambda o: o["deadline"] == "2026-12-18"),
+    ("R", "2026-004.3", {"reason": "no"}, "extend.reject", lambda o: o["deadline"] != "2026-12-18"),
     ("d", "2026-020.1", {"text": "finished"}, "complete", lambda o: o["status"] == "submitted"),
     ("v", "2026-005.1", {}, "verify", lambda o: o["status"] == "closed"),
     ("b", "2026-005.1", {"reason": "photos missing"}, "sendback", lambda o: o["status"] == "in_progress"),
@@ -89,17 +90,31 @@ async def test_refused_step_shows_the_reason(demo_db):
         assert any("cannot accept while it is in progress" in n and "possible now" in n for n in notes)
 
 
+async def test_a_step_the_core_would_refuse_is_not_offered_and_says_why(demo_db):
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-002.2")  # overdue: an extension is too late
+        await settle(pilot)
+        enabled = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "step('extend.request')" not in enabled and "step('urge')" in enabled
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("has passed" in n for n in notes)
+
+
 async def test_refusal_from_the_service_shows_in_the_form(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.open_objective("2026-002.2")  # overdue: an extension is too late
+        app.open_objective("2026-020.1")
         await settle(pilot)
         before = last_entry(demo_db)["seq"]
         await pilot.press("x")
         await settle(pilot)
-        await fill(pilot, to="2027-01-31", reason="late")
+        await fill(pilot, to="2026-11-01", reason="earlier")
         assert isinstance(app.screen, FormScreen)
-        assert "has passed" in screen_text(app)
+        assert "not later than the current deadline" in str(app.screen.query_one("#error-to").render())
         assert last_entry(demo_db)["seq"] == before
 
 
@@ -145,7 +160,7 @@ async def test_conflict_when_someone_else_changed_it(demo_db):
         await pilot.press("n")
         await settle(pilot)
         other = Session(store.connect(demo_db), "chen.jing")
-        steps.urge(other, "2026-020.1", text_="from another desk")
+        steps.urge(other, "2026-020.1", text="from another desk")
         await fill(pilot, text="based on what I saw")
         assert isinstance(app.screen, FormScreen)
         assert "changed since you looked at it" in screen_text(app) and "chen.jing" in screen_text(app)
@@ -161,7 +176,7 @@ async def test_liaison_sees_only_their_steps(demo_db):
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_objective("2026-021.1")  # Work Safety leads it; accepted
         await settle(pilot)
-        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
         assert "step('progress')" in shown and "step('complete')" in shown
         assert "step('urge')" not in shown and "step('verify')" not in shown
         await pilot.press("c")
@@ -177,7 +192,7 @@ async def test_a_login_not_among_the_people_reads_but_cannot_act(demo_db):
         assert any("not among the people" in n for n in notes)
         app.open_objective("2026-020.1")
         await settle(pilot)
-        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
+        shown = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
         assert not any(action.startswith("step(") for action in shown)
         await pilot.press("n")
         await settle(pilot)

@@ -1,0 +1,77 @@
+"""The end of the daily review: what it did, and the units to chase."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from superviser import review, text
+from superviser.i18n import N_, _
+
+
+class ReviewSummary(ModalScreen):
+    """What the review did, and the units to chase with their items."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", N_("Close"), id="summary.close"),
+        Binding("y", "copy", N_("Copy"), id="summary.copy"),
+        Binding("w", "save", N_("Save as Markdown"), id="summary.save"),
+    ]
+
+    def __init__(self, summary: dict):
+        super().__init__()
+        self.summary = summary
+        self.markdown = review.summary_text(summary)
+
+    def compose(self) -> ComposeResult:
+        from superviser.actions import label
+
+        done = self.summary["done"]
+        lines = [Content.styled(_("Daily review finished"), "bold"), Content("")]
+        lines.append(Content(_("Steps: {steps}; marked reviewed: {marked}; left in the queue: {left}").format(
+            steps=self.summary["steps"], marked=self.summary["marked"], left=self.summary["remaining"])))
+        for action, n in sorted(done.items()):
+            lines.append(Content(f"  {label(action)}: {n}"))
+        if self.summary["chase"]:
+            lines += [Content(""), Content.styled(_("Units to chase"), "bold")]
+            for unit, items in self.summary["chase"].items():
+                lines.append(Content.styled(text.one_line(unit), "bold $accent"))
+                for item in items:
+                    lines.append(Content.assemble("  ", (item["ref"], "bold"), "  ", Content(text.one_line(item["title"])),
+                                                  (f"  {review.category_label(item['category'])}" if item["category"] else "", "dim")))
+        with Vertical(id="help"):
+            with VerticalScroll():
+                yield Static(Content("\n").join(lines), id="summary-text")
+            with Horizontal(id="form-buttons"):
+                yield Button(_("Copy (y)"), id="copy", compact=True)
+                yield Button(_("Save as Markdown (w)"), id="save", compact=True)
+                yield Button(_("Close (esc)"), variant="primary", id="close", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"copy": self.action_copy, "save": self.action_save, "close": self.action_close}[event.button.id]()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.markdown)
+        self.notify(_("Summary copied to the clipboard."), markup=False)
+
+    def action_save(self) -> None:
+        from screens.export import free_name
+        from superviser import clock
+
+        name = f"superviser-review-{clock.today().isoformat()}.md"
+        if self.app.is_web:  # in a browser the file downloads
+            self.app.deliver_binary(io.BytesIO(self.markdown.encode("utf-8")), save_filename=name, name=name)
+            return
+        path = free_name(Path.home() / name)
+        path.write_text(self.markdown, encoding="utf-8")
+        self.notify(_("Saved to {path}").format(path=path), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()

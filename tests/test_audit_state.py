@@ -1,0 +1,192 @@
+"""Audit proves the state: the log, replayed, must give every table exactly, so a change made
+around the program (a direct UPDATE, INSERT or DELETE on the file) is found and named."""
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from superviser import audit, changes, journal, replay, store
+from superviser.services import review as review_service
+from superviser.services import steps, undo
+from tests.conftest import ROOT
+
+
+def full_history(office) -> str:
+    """An objective taken through most steps, an undo, a review, units and people changed."""
+    ref = office.objective(co=["East Station"], status="in_progress")
+    li = office.session("li")
+    steps.urge(office.director, ref, text="faster")
+    steps.inspect(office.director, ref, finding="seen", verdict="at-risk", method="on-site")
+    steps.extend_request(li, ref, to="2027-01-10", reason="rain")
+    steps.extend_approve(office.director, ref, note="once")
+    noted = steps.note(li, ref, text="calling")
+    undo.undo(li, noted.seq)
+    steps.transfer(office.director, ref, to="Planning", reason="theirs", co=["Finance"])
+    steps.light(office.director, ref, colour="red", reason="worried")
+    other = office.objective(title="second", status="submitted")
+    started = review_service.start(office.director)
+    from superviser import review
+
+    queue = review.queue(office.director.db, "boss")
+    review_service.act(office.director, started["id"], "verify", [i for i in queue if i["ref"] == other], {})
+    review_service.finish(office.director, started["id"])
+    from superviser.services import org
+
+    org.unit_edit(office.director, "Planning", name="Planning Office")
+    org.person_edit(office.director, "view", role="supervisor")
+    org.setting_set(office.director, "light.near_days", "5")
+    return ref
+
+
+def problems(path: Path) -> list[str]:
+    return audit.run(store.connect(path)).problems
+
+
+def raw(path: Path, sql: str, *args) -> None:
+    """A change made around the program, as a member with the file could."""
+    conn = sqlite3.connect(path)
+    conn.execute(sql, args)
+    conn.commit()
+    conn.close()
+
+
+def test_the_log_replays_to_every_table(office):
+    full_history(office)
+    assert problems(office.path) == []
+
+
+def test_the_demo_office_replays(tmp_path):
+    from superviser.demo import build_office
+
+    build_office(tmp_path / "demo.db", "boss")
+    db = store.connect(tmp_path / "demo.db")
+    assert audit.run(db).ok, audit.run(db).problems[:5]
+
+
+def test_a_status_edited_directly_is_named(office):
+    ref = full_history(office)
+    raw(office.path, "UPDATE objectives SET status = 'closed' WHERE ref = ?", ref)
+    found = problems(office.path)
+    assert len(found) == 1
+    assert re.match(r"objectives#1\.status: the log says 'assigned', the table says 'closed' \(last entry touching it: #\d+\)",
+                    found[0]), found
+
+
+def test_a_role_changed_directly_is_named(office):
+    full_history(office)
+    raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    assert problems(office.path) == [
+        "people#li.role: the log says 'liaison', the table says 'director' (last entry touching it: #8)"]
+
+
+def test_rows_inserted_or_deleted_directly_are_named(office):
+    full_history(office)
+    raw(office.path, "INSERT INTO units (name, created_at) VALUES ('Ghost', '2026-01-01')")
+    raw(office.path, "DELETE FROM co_units WHERE objective_id = 1")
+    found = problems(office.path)
+    assert any("units#6: in the table but in no log entry" in p for p in found), found
+    assert any("co_units#1,2: in the log but not in the table" in p for p in found), found
+
+
+def test_an_edited_entry_stops_at_the_chain(office):
+    full_history(office)
+    conn = sqlite3.connect(office.path)
+    conn.execute("DROP TRIGGER log_no_update")
+    conn.execute("UPDATE log SET detail = 'nothing happened' WHERE seq = 12")
+    conn.commit()
+    conn.close()
+    found = problems(office.path)
+    assert any("log_no_update" in p for p in found) and any("entry 12" in p for p in found)
+
+
+def test_a_consistent_forgery_of_state_and_log_still_breaks_the_chain(office):
+    """Someone changes a table and appends a made-up entry for it: the guard trigger refuses an
+    entry that does not extend the chain, and one that does must carry the right hash."""
+    full_history(office)
+    conn = sqlite3.connect(office.path)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) "
+                     "VALUES (999, 'x', 'li', 'note', '', '{}', 'bad', 'bad')")
+    conn.close()
+
+
+def test_no_module_writes_around_changes():
+    """Every write goes through superviser/changes.py (or the log's own append, or a migration)."""
+    allowed = {"changes.py", "journal.py", "schema.py", "demo.py"}  # demo.py: its bulk loader is moving to benchmarks/
+    allowed |= {"tallies.py", "grams.py"}  # derived tables only (schema.DERIVED_PREFIXES), kept by triggers
+    sql = re.compile(r"""["'](?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b""")
+    utils = re.compile(r"""\bdb\[[^]]+\]\.(?:insert|insert_all|upsert|upsert_all|update|delete|delete_where)\(""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in (ROOT / "superviser").rglob("*.py") if path.name not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if sql.search(line) or utils.search(line)
+    ]
+    assert offenders == []
+
+
+def test_an_older_log_gets_a_baseline_and_replays_from_it(tmp_path):
+    """A database written before every change was logged: the upgrade records the state as
+    baseline entries; audit replays from them, and later steps on top."""
+    from sqlite_utils import Database
+
+    from superviser import schema
+
+    path = tmp_path / "old.db"
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    for migration in schema.migrations._migrations[:2]:  # m001, m002: the old schema
+        migration.fn(db)
+        db["_sqlite_migrations"].insert({"migration_set": "superviser", "name": migration.name,
+                                         "applied_at": "2026-01-01"}, alter=True)
+    db.conn.execute("BEGIN")
+    db.conn.execute("INSERT INTO people (login, name, role, active, created_at) VALUES ('boss', 'Bao', 'director', 1, 'x')")
+    db.conn.execute("INSERT INTO units (name, created_at) VALUES ('Finance', 'x')")
+    journal.append(db, actor="boss", action="init", detail="Bao", changes={"person:boss.role": [None, "director"]})
+    db.conn.execute("COMMIT")
+    db.conn.close()
+
+    upgraded = store.connect(path)
+    actions = [r[0] for r in upgraded.conn.execute("SELECT action FROM log ORDER BY seq")]
+    assert actions[0] == "init" and "baseline" in actions
+    assert audit.run(upgraded).ok
+    from superviser.services import Session, org
+
+    org.unit_add(Session(upgraded, "boss"), "Planning")
+    assert audit.run(store.connect(path)).ok
+
+
+def test_secrets_are_fingerprints_in_the_log(office, monkeypatch):
+    """A secret column is written to the table but only its sha256 to the log; replay compares."""
+    monkeypatch.setitem(changes.SECRET_COLUMNS, "units", frozenset({"name"}))
+    from superviser.services import org
+
+    made = org.unit_add(office.director, "Very Secret Unit").data["id"]
+    text = store.connect(office.path).conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert "Very Secret" not in text and changes.fingerprint("Very Secret Unit") in text
+    monkeypatch.setattr(replay, "SECRET_COLUMNS", changes.SECRET_COLUMNS)
+    assert not [d for d in replay.check(store.connect(office.path)).differences if d.row == str(made)]
+
+
+def test_an_unlogged_change_is_refused(office):
+    from superviser.changes import write
+
+    with pytest.raises(RuntimeError, match="no log entry"):
+        with write(office.director) as opened:
+            opened.update("units", 1, {"name": "Renamed quietly"})
+    assert store.connect(office.path).conn.execute("SELECT name FROM units WHERE id = 1").fetchone()[0] != "Renamed quietly"
+
+
+def test_log_json_keeps_the_changes(office, cli):
+    full_history(office)
+    entries = json.loads(cli("--db", office.path, "log", "--json", "--action", "transfer").out)["items"]
+    assert entries[0]["changes"]["objectives#1.lead_unit_id"] == [2, 5]
+
+
+def test_audit_cli_reports_differences_and_exits_9(office, cli):
+    full_history(office)
+    raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    ran = cli("--db", office.path, "audit")
+    assert ran.code == 9 and "people#li.role" in ran.err
