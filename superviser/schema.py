@@ -13,8 +13,11 @@ import functools
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from superviser import grams, tallies
 from superviser.errors import StoreError
 from superviser.i18n import _
+from superviser.lifecycle import AWAITED, SUBMITTED, VERIFIED, WORKING
+from superviser.lights import sql_list
 
 migrations = Migrations("superviser")
 
@@ -51,7 +54,8 @@ SECRET_COLUMNS: dict[str, frozenset[str]] = {"unit_channels": frozenset({"webhoo
 
 # Tables that are not state of their own: rebuilt from other tables (full-text
 # indexes) or kept for speed. Audit does not replay them.
-DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts")
+DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts", "objectives_grams",
+                    "decisions_grams", "tally_")
 
 DEFAULT_SETTINGS = {
     "light.near_days": "3",
@@ -69,6 +73,8 @@ def ensure_triggers(db: Database, table: str | None = None) -> None:
     for fts_table, columns in FTS_TABLES.items():
         if table in (None, fts_table):
             db[fts_table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
+    grams.ensure_triggers(db, FTS_TABLES, table)
+    tallies.ensure_triggers(db, table)
 
 
 def transform(db: Database, table: str, **changes) -> None:
@@ -410,3 +416,19 @@ def m004_trust(db: Database) -> None:
         pk="size",
         not_null={"origin", "head", "note", "key", "made_at", "made_by"},
     )
+
+
+@migrations()
+def m006_speed(db: Database) -> None:
+    """Speed that does not grow with the office: counters kept by triggers for the
+    dashboard and the scorecards (superviser/tallies.py), indexes that give each
+    dashboard panel its first rows in order, and the pair index that finds short
+    words (superviser/grams.py)."""
+    awaited, working = sql_list(AWAITED), sql_list(WORKING)
+    db.execute(f"CREATE INDEX idx_objectives_awaited ON objectives(deadline, sort_key) WHERE status IN {awaited}")
+    db.execute(f"CREATE INDEX idx_objectives_quiet ON objectives(coalesce(last_report_on, active_since), deadline)"
+               f" WHERE status IN {working}")
+    db.execute("CREATE INDEX idx_objectives_waiting ON objectives(deadline, sort_key)"
+               f" WHERE status IN {sql_list((SUBMITTED, VERIFIED))}")
+    tallies.create(db)
+    grams.create(db, FTS_TABLES)

@@ -63,10 +63,14 @@ class Report:
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
+        """Overdue is the fact (``lights.OVERDUE_SQL``); each light with what makes it up."""
         lit = dict.fromkeys(lights.LIGHTS, 0)
+        causes: dict[str, dict[str, int]] = {light: {} for light in lights.LIGHTS}
         for row in self.objectives:
             lit[row["light"]] += 1
-        return {"total": len(self.objectives), "lights": lit,
+            cause = lights.cause(row["reason"], row["light_override"])
+            causes[row["light"]][cause] = causes[row["light"]].get(cause, 0) + 1
+        return {"total": len(self.objectives), "lights": lit, "causes": causes,
                 "completed": len(self.completed()), "overdue": len(self.overdue()),
                 "open": sum(1 for r in self.objectives if r["status"] in lifecycle.OPEN),
                 "on_time_rate": self.on_time_rate()}
@@ -207,7 +211,7 @@ def ledger_values(row: dict) -> list:
         elif key == "status":
             value = lifecycle.status_label(value)
         elif key == "light":
-            value = f"{lights.SYMBOLS[value]} {lights.label(value)}"
+            value = lights.shown(row)
         elif key == "decision_source":
             value = _(lifecycle.SOURCES[value])
         elif key == "priority":
