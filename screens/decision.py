@@ -22,7 +22,8 @@ def tree_cells(row: dict) -> list:
     depth = row["ref"].count(".") - 1
     title = Text("  " * depth + ("└ " if depth else ""), style="dim", no_wrap=True, overflow="ellipsis")
     title.append(render.plain(row["title"]))
-    return [render.light(row["light"]), render.plain(row["ref"]), title, render.plain(row["lead_unit"]),
+    return [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]), title,
+            render.plain(row["lead_unit"]),
             render.status(row["status"]), render.due(row), render.percent_bar(row["percent"], 4)]
 
 

@@ -37,8 +37,8 @@ def unit_cells(card: dict) -> list:
             render.number(lead["urges"]), render.number(co["open"]), render.number(co["overdue"])]
 
 
-def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "", cards=None) -> Page:
-    cards = cards if cards is not None else units.scorecards(session.db)
+def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "") -> Page:
+    cards = units.scorecards(session.db)
     if search:
         cards = [c for c in cards if search.lower() in c["name"].lower()]
     return Page(cards[offset:offset + limit], len(cards))
@@ -53,7 +53,7 @@ class UnitsScreen(ListScreen):
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            return fetch_units(session, offset, limit, self.search, self.app.cached("scorecards", session, units.scorecards))
+            return fetch_units(session, offset, limit, self.search)
 
         return PagedTable(unit_columns(), unit_cells, Source(fetch, key=lambda r: str(r["id"])), id="list")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,9 +26,10 @@ _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
 
 # kinds: line (one line of text), text (several lines), date, percent, int, choice, flag,
-# unit (a unit's name), units (several), objective / decision (a reference), login, email, url
+# unit (a unit's name), units (several), objective / decision (a reference), login, email, url,
+# phone (a mobile number, as the group robots take it to mention someone)
 KINDS = ("line", "text", "date", "percent", "int", "choice", "flag", "unit", "units", "objective", "decision",
-         "login", "email", "url", "secret")
+         "login", "email", "url", "secret", "phone")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Field:
         if self.limit is not None:
             return self.limit
         return {"text": text.TEXT_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254, "url": 2000,
-                "secret": 500, "objective": REF_MAX, "decision": REF_MAX}.get(self.kind, text.TITLE_MAX)
+                "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}.get(self.kind, text.TITLE_MAX)
 
     def cli_option(self) -> str:
         return self.option if self.option is not None else "--" + self.key.replace("_", "-")
@@ -179,6 +181,14 @@ def parse(field: Field, raw: object):
         if not re.match(r"^https?://[^\s/?#]+", value):
             raise problem(field, _("must be an address starting with https://"))
         return value
+    if kind == "phone":
+        value = text.one_line(raw)
+        # How people write numbers: 138 0013 8000, (010) 6512-3456, full-width １３８….
+        digits = re.sub(r"[\s().-]", "", unicodedata.normalize("NFKC", value))
+        if not re.fullmatch(r"\+?[0-9]{5,20}", digits):
+            raise problem(field, _("{value} is not a phone number (digits, an optional + in front)").format(
+                value=value[:40]))
+        return digits
     raise AssertionError(kind)
 
 

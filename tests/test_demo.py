@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from superviser import i18n, journal, lifecycle, store
+from superviser import i18n, journal, lifecycle, lights, store
 from superviser.demo import build_office
-from superviser.read import objectives
+from superviser.read import counts, objectives
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +24,9 @@ def test_every_state_and_light(demo_db):
     db = store.connect(demo_db)
     statuses = {r[0] for r in db.conn.execute("SELECT DISTINCT status FROM objectives")}
     assert statuses == set(lifecycle.STATUSES)
-    reasons = set(objectives.reason_counts(db))
-    assert reasons == {"closed", "suspended", "cancelled", "override", "submitted", "overdue", "due_soon", "silent",
-                       "urged", "on_track"}
+    found = counts.overview(db)
+    assert {reason for reason, n in found["reasons"].items() if n} == set(lights.REASONS)
+    assert any("override" in causes for causes in found["causes"].values())  # a light the office set
     assert db.conn.execute("SELECT count(*) FROM decisions").fetchone()[0] >= 24
     assert {r[0] for r in db.conn.execute("SELECT DISTINCT source FROM decisions")} == set(lifecycle.SOURCES)
     assert {r[0] for r in db.conn.execute("SELECT DISTINCT role FROM people")} == {"director", "supervisor", "liaison", "viewer"}

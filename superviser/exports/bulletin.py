@@ -34,19 +34,15 @@ def subtitle(report: Report) -> str:
     return report.scope.describe()
 
 
-def _light(row: dict) -> str:
-    return f"{lights.SYMBOLS[row['light']]} {lights.label(row['light'])}"
-
-
 def sections(report: Report) -> list[Section]:
     counts = report.counts()
-    lit = counts["lights"]
+    lit, causes = counts["lights"], counts["causes"]
     rate = "–" if counts["on_time_rate"] is None else f"{counts['on_time_rate']}%"
     summary = Section(_("Summary"), [
         _("{total} objectives in scope: {open} open, {completed} completed in the period, {overdue} overdue.").format(
             **counts),
-        _("Lights: {red} red, {yellow} yellow, {green} green, {grey} grey.").format(
-            red=lit["red"], yellow=lit["yellow"], green=lit["green"], grey=lit["grey"]),
+        _("Lights: {lights}.").format(lights=_("; ").join(
+            lights.light_count_text(light, lit[light], causes[light]) for light in lights.LIGHTS)),
         _("Completed on time (by the original deadline): {rate}.").format(rate=rate),
     ], [])
 
@@ -74,7 +70,7 @@ def sections(report: Report) -> list[Section]:
         decisions.tables.append((caption, Table(
             [_("reference"), _("objective"), _("lead unit"), _("deadline"), _("status"), _("light"), _("% done")],
             [[r["ref"], text.one_line(r["title"]), r["lead_unit"], r["deadline"], lifecycle.status_label(r["status"]),
-              _light(r), str(r["percent"])] for r in rows],
+              lights.shown(r), str(r["percent"])] for r in rows],
             lights=[r["light"] for r in rows], light_column=5)))
 
     cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart; on time means by the original deadline.")], [])

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, describe, journal, lifecycle, lights, refs
+from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
@@ -60,13 +60,18 @@ class Report:
     decisions: list[dict]
     scorecards: list[dict]
     steps: Steps | list = field(default_factory=list)
+    checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
+        """Overdue is the fact (``lights.OVERDUE_SQL``); each light with what makes it up."""
         lit = dict.fromkeys(lights.LIGHTS, 0)
+        causes: dict[str, dict[str, int]] = {light: {} for light in lights.LIGHTS}
         for row in self.objectives:
             lit[row["light"]] += 1
-        return {"total": len(self.objectives), "lights": lit,
+            cause = lights.cause(row["reason"], row["light_override"])
+            causes[row["light"]][cause] = causes[row["light"]].get(cause, 0) + 1
+        return {"total": len(self.objectives), "lights": lit, "causes": causes,
                 "completed": len(self.completed()), "overdue": len(self.overdue()),
                 "open": sum(1 for r in self.objectives if r["status"] in lifecycle.OPEN),
                 "on_time_rate": self.on_time_rate()}
@@ -103,13 +108,21 @@ class Report:
         return [(d, sorted(rows[d["id"]], key=lambda r: r["sort_key"])) for d in self.decisions if rows[d["id"]]]
 
     def meta_lines(self) -> list[str]:
+        """When and by whom, the scope, the log's head, how to check it, the latest checkpoint."""
         return [
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
                 n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
-        ]
+        ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
+            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
+
+    def heading_lines(self) -> list[str]:
+        """The meta lines a one-line sheet heading has room for."""
+        lines = self.meta_lines()
+        return lines[:3] + lines[4:]
 
 
 class Steps:
@@ -170,7 +183,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
-                  scorecards=cards, steps=steps)
+                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db))
 
 
 def _latest_reports(db: Database, ids: list[int]) -> dict[int, tuple]:
@@ -223,7 +236,7 @@ def ledger_values(row: dict) -> list:
         elif key == "status":
             value = lifecycle.status_label(value)
         elif key == "light":
-            value = f"{lights.SYMBOLS[value]} {lights.label(value)}"
+            value = lights.shown(row)
         elif key == "decision_source":
             value = _(lifecycle.SOURCES[value])
         elif key == "priority":
