@@ -31,14 +31,18 @@ LIGHT_LABELS = {RED: N_("red"), YELLOW: N_("yellow"), GREEN: N_("green"), GREY: 
 # A symbol per light, so the light never depends on colour alone.
 SYMBOLS = {RED: "●", YELLOW: "▲", GREEN: "○", GREY: "–"}
 
-REASON_SQL = """CASE
+# No report for too long: by the objective's own rhythm when it has one (next_report_due,
+# kept by the steps: superviser/rhythm.py), else by light.silent_days.
+QUIET_LONG_SQL = ("(o.next_report_due < :today OR (o.report_rhythm IS NULL"
+                  " AND coalesce(o.last_report_on, o.active_since, :today) <= :silent))")
+
+REASON_SQL = f"""CASE
   WHEN o.status IN ('closed', 'suspended', 'cancelled') THEN o.status
   WHEN o.light_override IS NOT NULL THEN 'override'
   WHEN o.status IN ('submitted', 'verified') THEN 'submitted'
   WHEN o.deadline < :today THEN 'overdue'
   WHEN o.deadline <= :near THEN 'due_soon'
-  WHEN o.status IN ('assigned', 'accepted', 'in_progress')
-       AND coalesce(o.last_report_on, o.active_since, :today) <= :silent THEN 'silent'
+  WHEN o.status IN ('assigned', 'accepted', 'in_progress') AND {QUIET_LONG_SQL} THEN 'silent'
   WHEN o.urges_unanswered >= :urges THEN 'urged'
   ELSE 'on_track'
 END"""
@@ -108,6 +112,10 @@ def explain(reason: str, thresholds: Thresholds, objective: dict | None = None) 
     text = _(REASON_LABELS[reason])
     if reason == "due_soon":
         text = text.format(days=thresholds.near_days)
+    elif reason == "silent" and (objective or {}).get("report_rhythm"):
+        from superviser.rhythm import late_text
+
+        text = late_text(objective)
     elif reason == "silent":
         text = text.format(days=thresholds.silent_days)
     elif reason == "urged":

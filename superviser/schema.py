@@ -58,6 +58,18 @@ DEFAULT_SETTINGS = {
     "light.silent_days": "14",
     "light.urges": "2",
 }
+# The assessment's rules (考核), points signed: see superviser/assessment/rules.py.
+SCORE_SETTINGS = {
+    "score.base": "100",
+    "score.on_time": "1",
+    "score.late": "-1",
+    "score.urge": "-0.5",
+    "score.notice": "-1",
+    "score.sendback": "-2",
+    "score.lead": "1",
+    "score.co": "0.5",
+}
+DEFAULT_SETTINGS.update(SCORE_SETTINGS)
 
 
 def ensure_triggers(db: Database, table: str | None = None) -> None:
@@ -333,3 +345,83 @@ def ensure_current(db: Database) -> None:
     with transaction(db):
         # Re-read inside the lock: another process may have migrated meanwhile.
         migrations.apply(db)
+
+
+def log_has_begun(db: Database) -> bool:
+    return db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None
+
+
+def add_logged_column(db: Database, table: str, column: str, kind: type, default) -> None:
+    """Add a column with a default to a table that may hold rows. Every row takes the
+    default at once, which no step did: once the log has begun, an entry says so
+    (``column.added``), so that replaying the log gives the rows the same value."""
+    from superviser import journal
+
+    db[table].add_column(column, kind, not_null_default=default)
+    if log_has_begun(db):
+        journal.append(db, actor="superviser", action="migration", detail=f"{table}.{column}",
+                       changes={"column.added": [None, {"table": table, "column": column, "default": default}]})
+
+
+@migrations()
+def m007_corrections(db: Database) -> None:
+    """Corrections (a decision's version, units deactivated), reporting rhythms and
+    milestones, recurring matters, and the assessment's rules and published scores."""
+    add_logged_column(db, "decisions", "version", int, 1)
+    add_logged_column(db, "units", "active", int, 1)
+    # NULL: no rhythm of its own, so "no report for too long" follows light.silent_days.
+    db["objectives"].add_column("report_rhythm", str)
+    db["objectives"].add_column("next_report_due", str)
+    db.execute("CREATE INDEX idx_objectives_report_due ON objectives(next_report_due) "
+               "WHERE next_report_due IS NOT NULL")
+    # An objective moved under another parent gets a new reference; the old one is never
+    # given to another objective, and still finds it.
+    db["retired_refs"].create({"ref": str, "objective_id": int, "retired_at": str}, pk="ref",
+                              not_null={"objective_id", "retired_at"},
+                              foreign_keys=[("objective_id", "objectives", "id")])
+    db["milestones"].create(
+        {"id": int, "objective_id": int, "due_on": str, "title": str, "reported_on": str, "created_at": str},
+        pk="id", not_null={"objective_id", "due_on", "title", "created_at"},
+        foreign_keys=[("objective_id", "objectives", "id")],
+    )
+    db["milestones"].create_index(["objective_id", "due_on"])
+    db.execute("CREATE INDEX idx_milestones_open ON milestones(due_on) WHERE reported_on IS NULL")
+
+    db["recurrences"].create(
+        {
+            "id": int, "title": str, "detail": str, "decision_id": int, "lead_unit_id": int, "priority": str,
+            "rule": str, "start_on": str, "days": int, "gap": int, "report_rhythm": str, "active": int,
+            "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"title", "decision_id", "lead_unit_id", "priority", "rule", "start_on", "days", "active",
+                  "created_at", "created_by"},
+        defaults={"detail": "", "priority": "normal", "active": 1},
+        foreign_keys=[("decision_id", "decisions", "id"), ("lead_unit_id", "units", "id")],
+    )
+    db["recurrence_co_units"].create(
+        {"recurrence_id": int, "unit_id": int}, pk=("recurrence_id", "unit_id"),
+        foreign_keys=[("recurrence_id", "recurrences", "id"), ("unit_id", "units", "id")],
+    )
+    # Each instance of a recurring matter is an objective of its own; (recurrence, date) once.
+    db.execute("ALTER TABLE objectives ADD COLUMN recurrence_id INTEGER REFERENCES recurrences(id)")
+    db["objectives"].add_column("recurrence_on", str)
+    db.execute("CREATE UNIQUE INDEX idx_objectives_recurrence ON objectives(recurrence_id, recurrence_on) "
+               "WHERE recurrence_id IS NOT NULL")
+
+    db["score_publications"].create(
+        {"id": int, "period": str, "since": str, "until": str, "rules": str, "scores": str, "head_seq": int,
+         "published_at": str, "published_by": str},
+        pk="id", not_null={"period", "since", "until", "rules", "scores", "head_seq", "published_at", "published_by"},
+    )
+    db["score_publications"].create_index(["since", "until"], unique=True)
+
+    if log_has_begun(db):  # a new database gets them from init, like the other settings
+        from superviser.changes import Changes
+
+        changes = Changes(db, "superviser")
+        for key, value in SCORE_SETTINGS.items():
+            if db.conn.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is None:
+                changes.insert("settings", {"key": key, "value": value})
+        if changes.pending:
+            changes.log("migration", detail="score.*")

@@ -147,6 +147,7 @@ SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS
        o.priority, o.deadline, o.original_deadline, o.status, o.percent, o.light_override,
        o.light_override_reason, o.urge_count, o.urges_unanswered, o.last_report_on, o.active_since,
        o.submitted_on, o.closed_on, o.created_at, o.updated_at, o.version,
+       o.report_rhythm, o.next_report_due, o.recurrence_id,
        ({REASON_SQL}) AS reason,
        (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
           WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
@@ -313,7 +314,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
 PUBLIC_FIELDS = (
     "id", "ref", "decision_ref", "parent_ref", "title", "detail", "status", "light", "reason", "deadline",
     "original_deadline", "days_left", "lead_unit", "co_units", "percent", "priority", "urge_count",
-    "last_report_on", "submitted_on", "closed_on", "version", "updated_at",
+    "last_report_on", "submitted_on", "closed_on", "version", "updated_at", "report_rhythm", "next_report_due",
 )
 
 
