@@ -18,16 +18,16 @@ from superviser.schema import SCORE_SETTINGS
 RULES = {
     "on_time": N_("closed on time"),
     "late": N_("late"),
-    "urge": N_("reminder or urge notice"),
+    "urge": N_("urged"),
     "notice": N_("supervision notice"),
-    "sendback": N_("completion sent back"),
+    "sendback": N_("sent back"),
 }
 EXPLAINED = {
-    "on_time": N_("closed, its completion submitted by the original deadline {deadline}"),
+    "on_time": N_("closed; completion submitted by the original deadline {deadline}"),
     "late": N_("not completed by the original deadline {deadline}"),
-    "urge": N_("urge {n} received"),
+    "urge": N_("urge {n} received (reminder or urge notice)"),
     "notice": N_("supervision notice received (urge {n})"),
-    "sendback": N_("completion sent back"),
+    "sendback": N_("its completion was sent back for rework"),
 }
 
 
