@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from superviser import clock, recurring, refs
 from superviser.changes import Changes, write
-from superviser.errors import InvalidInput, NotFound, SuperviserError
+from superviser.errors import InvalidInput, NotFound, Refused, SuperviserError
 from superviser.i18n import N_, _
 from superviser.services.base import Result, Session, check, validate
 from superviser.services.registry import insert_objective
@@ -116,6 +116,10 @@ def _register(session: Session, recurrence: dict, today) -> list[str]:
         decision = refs.decision(db, recurrence["decision_id"])
         co_ids = [r[0] for r in db.conn.execute(
             "SELECT unit_id FROM recurrence_co_units WHERE recurrence_id = ? ORDER BY unit_id", (recurrence["id"],))]
+        for unit_id in [recurrence["lead_unit_id"], *co_ids]:
+            name, active = db.conn.execute("SELECT name, active FROM units WHERE id = ?", (unit_id,)).fetchone()
+            if not active:
+                raise Refused(_("{name} is deactivated").format(name=name))
         for day in due:
             created = insert_objective(
                 changes, decision, recurring.instance_title(recurrence["title"], recurrence["rule"], day),
