@@ -32,7 +32,7 @@ def score_columns() -> list[Column]:
         Column("unit", _("unit"), None, min_width=12),
         Column("score", _("score"), 10, justify="right"),
         Column("points", _("points"), 6, justify="right"),
-        Column("on_time", _("on time"), 7, justify="right"),
+        Column("on_time", _("closed on time"), 14, justify="right"),
         Column("late", _("late"), 5, justify="right"),
         Column("urges", _("urges"), 5, justify="right"),
         Column("notices", _("notices"), 7, justify="right", hide_below=92),

@@ -37,7 +37,8 @@ def label(rhythm: str | None) -> str:
 
 def late_text(objective: dict) -> str:
     """Why an objective with a rhythm of its own counts as silent."""
-    return _(_LATE[objective["report_rhythm"]]).format(date=objective["next_report_due"])
+    late = _LATE[objective["report_rhythm"]]
+    return _(late).format(date=objective["next_report_due"])
 
 
 def add_months(day: date, months: int, on_day: int | None = None) -> date:

@@ -39,7 +39,9 @@ def commands() -> list[click.Command]:
               [[str(r["id"]), r["title"], r["decision_ref"], r["lead_unit"], r["rule_text"], str(r["days"]),
                 str(r["instances"]), r["next"]] for r in rows])
 
-    @recur.command("run", help=_(ACTIONS["recur.run"].help),
+    run_help = ACTIONS["recur.run"].help
+
+    @recur.command("run", help=_(run_help),
                    epilog=_("\b\nExample (crontab, every morning at 6):\n  0 6 * * *  superviser recur run"))
     @json_option
     @pass_env

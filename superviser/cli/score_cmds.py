@@ -38,7 +38,8 @@ def print_scores(result, unit_name: str | None) -> None:
                 points_text(p.points), p.note] for p in unit.points])
         return
     table([(_("rank"), {"justify": "right"}), (_("unit"), {"max_width": 24}), (_("score"), {"justify": "right"}),
-           (_("points"), {"justify": "right"}), (_("on time"), {"justify": "right"}), (_("late"), {"justify": "right"}),
+           (_("points"), {"justify": "right"}), (_("closed on time"), {"justify": "right"}),
+           (_("late"), {"justify": "right"}),
            (_("urges"), {"justify": "right"}), (_("notices"), {"justify": "right"}),
            (_("sent back"), {"justify": "right"}), (_("on-time rate"), {"justify": "right"}),
            (_("matters"), {"justify": "right"})],
