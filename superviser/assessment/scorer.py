@@ -31,6 +31,11 @@ from superviser.assessment.rules import EXPLAINED, RULES, Rules, in_force
 from superviser.i18n import _
 
 WORKING = frozenset({"assigned", "accepted", "in_progress"})
+_COLUMNS = frozenset({"status", "lead_unit_id", "ref", "submitted_on", "original_deadline"})
+# An entry is read only if its action scores or its text may change what scoring keeps.
+_ACTIONS = frozenset({"urge", "sendback", "verify", "undo", "baseline"})
+_NEEDLES = ('.status"', '.lead_unit_id"', '"co_units#', '"units#', '.ref"', '.submitted_on"', '.original_deadline"',
+            ":[null,{", ",null]")
 LIVE = WORKING | {"returned", "submitted", "verified"}  # given to the units and not ended
 
 
@@ -112,48 +117,52 @@ class _Walk:
         self.involved.clear()
 
     def apply(self, seq: int, changes: dict) -> set[int]:
-        """Take in the entry's changes; the objectives it touched."""
+        """Take in the entry's changes (only the columns scoring needs); the objectives it touched."""
         touched = set()
         for key, value in changes.items():
-            table, _hash, rest = key.partition("#")
-            if table not in ("objectives", "co_units", "units"):
-                continue
-            before, after = value
-            if table == "co_units":
-                oid, unit = (int(part) for part in rest.split(","))
-                target = self.objectives.setdefault(oid, _Objective())
-                (target.co.add if after is not None else target.co.discard)(unit)
+            if key.startswith("objectives#"):
+                rest = key[11:]
+                dot = rest.find(".")
+                if dot >= 0:
+                    column = rest[dot + 1:]
+                    if column not in _COLUMNS:
+                        continue
+                    oid = int(rest[:dot])
+                    self._set(self.objectives.setdefault(oid, _Objective()), oid, column, value[1])
+                else:
+                    oid = int(rest)
+                    if value[1] is None:
+                        self.objectives.pop(oid, None)
+                        continue
+                    target = self.objectives.setdefault(oid, _Objective())
+                    target.created_seq = seq
+                    for column in _COLUMNS.intersection(value[1]):
+                        self._set(target, oid, column, value[1][column])
                 touched.add(oid)
-                continue
-            whole = isinstance(after, dict) or isinstance(before, dict)
-            pk, column = (rest, None) if whole else rest.rsplit(".", 1)
-            if table == "units":
+            elif key.startswith("co_units#"):
+                oid, unit = (int(part) for part in key[9:].split(","))
+                target = self.objectives.setdefault(oid, _Objective())
+                (target.co.add if value[1] is not None else target.co.discard)(unit)
+                touched.add(oid)
+            elif key.startswith("units#"):
+                pk, _dot, column = key[6:].partition(".")
                 unit = self.units.setdefault(int(pk), {"name": "", "active": 1})
-                row = after if whole else {column: after}
+                row = value[1] if not column else {column: value[1]}
                 unit.update({k: v for k, v in (row or {}).items() if k in ("name", "active")})
-                continue
-            oid = int(pk)
-            if whole and after is None:
-                self.objectives.pop(oid, None)
-                continue
-            target = self.objectives.setdefault(oid, _Objective())
-            row = after if whole else {column: after}
-            if whole:
-                target.created_seq = seq
-            for name, new in row.items():
-                if name == "ref":
-                    target.ref = new
-                elif name == "lead_unit_id":
-                    target.lead = new
-                elif name == "status":
-                    target.status = new
-                elif name == "original_deadline":
-                    target.original = new
-                    heapq.heappush(self.deadlines, (new, oid))
-                elif name == "submitted_on":
-                    target.submitted = new
-            touched.add(oid)
         return touched
+
+    def _set(self, target: _Objective, oid: int, column: str, value) -> None:
+        if column == "status":
+            target.status = value
+        elif column == "lead_unit_id":
+            target.lead = value
+        elif column == "ref":
+            target.ref = value
+        elif column == "submitted_on":
+            target.submitted = value
+        else:  # original_deadline
+            target.original = value
+            heapq.heappush(self.deadlines, (value, oid))
 
     # --- points -----------------------------------------------------------------------------
     def give(self, seq, day: str, oid: int, rule: str, note: str, roles=("lead", "co"), n: int | None = None) -> None:
@@ -247,6 +256,8 @@ def _walk(db: Database, rules: Rules, period: Period, today: date) -> _Walk:
             stamp = day.isoformat()
             if stamp >= since:  # what was at work as the period began (the state before this entry)
                 walk.begin_period()
+            if action not in _ACTIONS and not any(needle in text for needle in _NEEDLES):
+                continue  # a note, a report, an inspection: nothing scoring keeps
             changes = loads(text)
             touched = walk.apply(seq, changes)
             if action == "undo":
