@@ -223,6 +223,7 @@ def test_periods_step_back_and_forth():
 
 def test_the_cli_prints_the_same_figures_and_publishes(history, cli, set_now, monkeypatch):
     set_now("2027-01-03T09:00:00Z")
+    monkeypatch.setenv("COLUMNS", "200")  # the explanations in full
     ran = cli("--db", history.path, "score", "--period", "2026Q4", "--json")
     assert ran.code == 0, ran.err
     data = json.loads(ran.out)
