@@ -325,6 +325,22 @@ STEPS: tuple[Action, ...] = (
     Action("import", N_("import a ledger"), service="", target="none"),
     Action("review", N_("daily review"), target="none"),
     Action("export", N_("export"), roles=EVERYONE, target="none"),
+    # --- delivery (issue 12): contacts, sending, printed notices ------------------------------
+    Action("channel.add", N_("add a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("channel.remove", N_("remove a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("unit.lang", N_("set a unit's language"), roles=frozenset({DIRECTOR}), target="unit"),
+    Action("person.contact", N_("change contact details"), roles=frozenset({DIRECTOR}), target="person"),
+    Action("office.set", N_("change the office's details"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("deliver", N_("deliver"), target="none"),
+    Action("deliver.requeue", N_("queue a message again"), target="none"),
+    Action("digest.send", N_("queue the digests"), target="none"),
+    Action("notice", N_("issue a notice"), target="none"),
+    # --- the office server: people's SSH keys, signed checkpoints (superviser/sshkeys.py, checkpoints.py)
+    Action("keys.add", N_("add an SSH key"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.remove", N_("remove SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.list", N_("list the SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.sync", N_("rewrite authorized_keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("checkpoint", N_("sign a checkpoint"), target="none"),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in STEPS}
@@ -337,6 +353,10 @@ OTHER_LABELS = {
     "review.mark": N_("mark reviewed"),
     "review.skip": N_("skip in the review"),
     "review.start": N_("start the daily review"),
+    "deliver.claim": N_("take messages to send"),
+    "deliver.retry": N_("delivery to retry"),
+    "deliver.failed": N_("delivery failed"),
+    "deliver.unknown": N_("delivery unknown"),
 }
 
 # The steps on an objective, in the order the key bar and the help show them.

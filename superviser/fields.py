@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,9 +28,10 @@ _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za
 MILESTONES_MAX = 50  # of one objective
 # kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),
 # choice, flag, unit (a unit's name), units (several), objective / decision (a reference),
-# login, email, url, milestones (lines "DATE what is due")
+# login, email, url, phone (a mobile number, as the group robots take it to mention someone),
+# milestones (lines "DATE what is due")
 KINDS = ("line", "text", "date", "percent", "int", "number", "choice", "flag", "unit", "units", "objective",
-         "decision", "login", "email", "url", "secret", "milestones")
+         "decision", "login", "email", "url", "secret", "phone", "milestones")
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ class Field:
     def max_length(self) -> int:
         if self.limit is not None:
             return self.limit
-        return {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254, "url": 2000,
-                "secret": 500, "objective": REF_MAX, "decision": REF_MAX}.get(self.kind, text.TITLE_MAX)
+        return {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254,
+                "url": 2000, "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}.get(
+            self.kind, text.TITLE_MAX)
 
     def cli_option(self) -> str:
         return self.option if self.option is not None else "--" + self.key.replace("_", "-")
@@ -221,6 +224,14 @@ def parse(field: Field, raw: object):
         if not re.match(r"^https?://[^\s/?#]+", value):
             raise problem(field, _("must be an address starting with https://"))
         return value
+    if kind == "phone":
+        value = text.one_line(raw)
+        # How people write numbers: 138 0013 8000, (010) 6512-3456, full-width １３８….
+        digits = re.sub(r"[\s().-]", "", unicodedata.normalize("NFKC", value))
+        if not re.fullmatch(r"\+?[0-9]{5,20}", digits):
+            raise problem(field, _("{value} is not a phone number (digits, an optional + in front)").format(
+                value=value[:40]))
+        return digits
     raise AssertionError(kind)
 
 

@@ -90,6 +90,7 @@ def diagnose(path: Path) -> list[dict]:
         if shared and side.exists() and not side.stat().st_mode & stat.S_IWGRP:
             add(_("permissions"), "fail", _("{file} is not group-writable; other members of the group cannot write").format(file=side.name))
 
+    _outbox(db, add)
     quick = db.conn.execute("PRAGMA quick_check").fetchone()[0]
     add(_("integrity"), "ok" if quick == "ok" else "fail", quick)
     result = audit.run(db)
@@ -98,6 +99,29 @@ def diagnose(path: Path) -> list[dict]:
     else:
         add(_("log"), "fail", "; ".join(result.problems))
     return checks
+
+
+# Waiting longer than this, a message suggests that no sender runs (see README, "Delivery").
+OUTBOX_STALE_SECONDS = 3600
+
+
+def _outbox(db: Database, add) -> None:
+    """Messages waiting, failed, and the oldest waiting (a sender that does not run shows here)."""
+    from superviser import clock, dates
+    from superviser.read.outbox import summary
+
+    found = summary(db)
+    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
+    level = "warn" if found["failed"] else "ok"
+    oldest = found["oldest_waiting"]
+    if oldest:
+        detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
+        if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
+            level = "warn"
+            detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")
+    if found["failed"]:
+        detail += " — " + _("see `superviser outbox list --status failed`")
+    add(_("outbox"), level, detail)
 
 
 def _group_name(gid: int) -> str:

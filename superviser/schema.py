@@ -47,7 +47,7 @@ FTS_TABLES = {
 
 # Columns whose values the log records only as fingerprints (see changes.fingerprint):
 # a group robot's webhook address carries its access token, and its signing secret.
-SECRET_COLUMNS: dict[str, frozenset[str]] = {}
+SECRET_COLUMNS: dict[str, frozenset[str]] = {"unit_channels": frozenset({"webhook", "secret"})}
 
 # Tables that are not state of their own: rebuilt from other tables (full-text
 # indexes) or kept for speed. Audit does not replay them.
@@ -308,6 +308,59 @@ def write_baseline(db: Database, chunk: int = 500) -> None:
             journal.append(db, actor="superviser", action="baseline", detail=table, changes=changes)
 
 
+@migrations()
+def m005_delivery(db: Database) -> None:
+    """Urges that reach people: contacts, each unit's channels, the outbox the sender
+    works through, and numbered notices (督〔2026〕14号) whose numbers never repeat."""
+    db["people"].add_column("email", str)
+    db["people"].add_column("mobile", str)
+    # NULL, not 0, for "not the head": a column added with a default would change every
+    # existing row without a log entry, and audit replays the log against the table.
+    db["people"].add_column("unit_head", int)
+    db["units"].add_column("lang", str)  # the language of its messages; NULL: the sender's
+    db["unit_channels"].create(
+        {
+            "id": int, "unit_id": int, "kind": str, "address": str, "webhook": str, "secret": str,
+            "label": str, "active": int, "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"unit_id", "kind", "label", "active", "created_at", "created_by"},
+        defaults={"label": "", "active": 1},
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+    db["unit_channels"].create_index(["unit_id", "active"])
+    db["outbox"].create(
+        {
+            "id": int, "seq": int, "objective_id": int, "unit_id": int, "login": str, "kind": str, "level": int,
+            "channel": str, "channel_id": int, "recipient": str, "mentions": str, "lang": str, "subject": str,
+            "body": str, "key": str, "status": str, "attempts": int, "next_at": str, "claimed_at": str,
+            "claimed_by": str, "last_error": str, "sent_at": str, "queued_at": str, "queued_by": str,
+        },
+        pk="id",
+        not_null={"seq", "kind", "channel", "recipient", "lang", "subject", "body", "key", "status", "attempts",
+                  "next_at", "queued_at", "queued_by"},
+        defaults={"attempts": 0, "status": "queued", "mentions": "[]"},
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id"),
+                      ("channel_id", "unit_channels", "id"), ("login", "people", "login")],
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db["outbox"].create_index(["status", "next_at"])
+    db["outbox"].create_index(["objective_id"])
+    # Numbers only ever go up: the counter is never decremented and (year, number) is unique.
+    db["notice_counters"].create({"year": int, "last": int}, pk="year", not_null={"last"})
+    db["notices"].create(
+        {
+            "id": int, "year": int, "number": int, "objective_id": int, "unit_id": int, "level": int,
+            "issued_at": str, "issued_by": str,
+        },
+        pk="id",
+        not_null={"year", "number", "objective_id", "unit_id", "level", "issued_at", "issued_by"},
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
+    )
+    db["notices"].create_index(["year", "number"], unique=True)
+    db["notices"].create_index(["objective_id", "level"])
+
+
 @functools.cache
 def known_names() -> tuple[str, ...]:
     """Every migration this program knows, in order."""
@@ -345,6 +398,30 @@ def ensure_current(db: Database) -> None:
     with transaction(db):
         # Re-read inside the lock: another process may have migrated meanwhile.
         migrations.apply(db)
+
+
+@migrations()
+def m004_trust(db: Database) -> None:
+    """People's SSH keys (``superviser keys``) and the signed checkpoints of the log."""
+    db["ssh_keys"].create(
+        {
+            "id": int, "login": str, "type": str, "key": str, "bits": int, "fingerprint": str,
+            "comment": str, "added_at": str, "added_by": str,
+        },
+        pk="id",
+        not_null={"login", "type", "key", "bits", "fingerprint", "added_at", "added_by"},
+        defaults={"comment": ""},
+        foreign_keys=[("login", "people", "login")],
+    )
+    db["ssh_keys"].create_index(["fingerprint"], unique=True)  # one key, one person
+    db["ssh_keys"].create_index(["login"])
+    # One row per signed checkpoint: the log's size and head hash when it was signed, and the
+    # signed note as it was handed out (C2SP tlog-checkpoint in a signed note).
+    db["checkpoints"].create(
+        {"size": int, "origin": str, "head": str, "note": str, "key": str, "made_at": str, "made_by": str},
+        pk="size",
+        not_null={"origin", "head", "note", "key", "made_at", "made_by"},
+    )
 
 
 def log_has_begun(db: Database) -> bool:

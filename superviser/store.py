@@ -48,6 +48,11 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
     The schema is brought up to date (or refused if it is newer than we know).
     """
     path = Path(path)
+    try:
+        path.exists()
+    except PermissionError:
+        raise StoreError(_("{path}: permission denied; the office's database is opened through superviser's own "
+                           "account (ssh superviser@office, or sudo); ask the director for access").format(path=path)) from None
     if not create and not path.exists():
         raise StoreError(
             _("no database at {path}; create one with `superviser init` (or try `superviser --demo`)").format(
