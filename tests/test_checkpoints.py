@@ -230,3 +230,15 @@ def test_another_logs_checkpoint_is_not_checked_against_this_database(office, cl
     ran = cli("--db", other, "checkpoint", "verify", signed["new"], "--key", signed["key"])
     assert ran.code == 9 and "--offline" in ran.err
     assert cli("--db", other, "checkpoint", "verify", signed["new"], "--key", signed["key"], "--offline").code == 0
+
+
+def test_every_export_prints_the_latest_checkpoint(office, signed, tmp_path):
+    from superviser import checkpoints
+    from superviser.exports.report import Scope
+    from superviser.exports.run import export
+
+    latest = checkpoints.latest(store.connect(office.path))
+    for fmt in ("md", "html", "csv"):
+        made = export(office.director, fmt, Scope(), tmp_path / f"out.{fmt}")
+        text = made.data.decode("utf-8-sig")
+        assert "Latest signed checkpoint" in text and latest["head"] in text, fmt

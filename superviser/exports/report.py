@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, describe, journal, lifecycle, lights, refs
+from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
@@ -59,6 +59,7 @@ class Report:
     decisions: list[dict]
     scorecards: list[dict]
     steps: list[dict] = field(default_factory=list)
+    checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
     scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
     # --- derived, for the bulletin --------------------------------------------------------
@@ -103,13 +104,21 @@ class Report:
         return [(d, sorted(rows[d["id"]], key=lambda r: r["sort_key"])) for d in self.decisions if rows[d["id"]]]
 
     def meta_lines(self) -> list[str]:
+        """When and by whom, the scope, the log's head, how to check it, the latest checkpoint."""
         return [
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
                 n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
-        ]
+        ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
+            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
+
+    def heading_lines(self) -> list[str]:
+        """The meta lines a one-line sheet heading has room for."""
+        lines = self.meta_lines()
+        return lines[:3] + lines[4:]
 
 
 def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:
@@ -146,7 +155,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
-                  scorecards=cards, steps=steps, scores=_scores(db, scope, unit_ids))
+                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
 
 
 def _scores(db: Database, scope: Scope, unit_ids: list[int] | None):

@@ -83,7 +83,7 @@ def csv_text(report: Report) -> str:
     """The ledger: a first line saying what it is, then the header and the rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([" · ".join(report.meta_lines()[:3])])
+    writer.writerow([" · ".join(report.heading_lines())])
     writer.writerow(ledger_headings())
     for row in report.objectives:
         writer.writerow([text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)])

@@ -62,7 +62,7 @@ def write(report: Report, target) -> None:
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&L" + _("superviser") + "&C&P / &N&R" + report.head_hash[:16])
         ws.write(0, 0, _("Supervision ledger") if name == sheet_names[0] else name, bold)
-        ws.write(1, 0, "  ·  ".join(report.meta_lines()[:3]), muted)
+        ws.write(1, 0, "  ·  ".join(report.heading_lines()), muted)
         header_row = 3
         for col, width in enumerate(widths):
             # Rows with wrapped text are tall; ``top`` keeps their other cells at the top. Sheets
