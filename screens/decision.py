@@ -28,7 +28,8 @@ def tree_cells(row: dict) -> list:
 
 
 class DecisionScreen(BaseScreen):
-    BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective")]
+    BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective"),
+                Binding("E", "edit", N_("Edit decision"), id="decision.edit")]
 
     def __init__(self, ref: str):
         super().__init__()
@@ -82,3 +83,8 @@ class DecisionScreen(BaseScreen):
         parent = self.table.selected()
         new_objective(self.app, self.ref, parent_hint=parent["ref"] if parent else None)
 
+    def action_edit(self) -> None:
+        from screens.register import edit_decision
+
+        if self.decision is not None:
+            edit_decision(self.app, self.decision)

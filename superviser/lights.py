@@ -54,8 +54,11 @@ QUIET_SQL = "coalesce(o.last_report_on, o.active_since)"
 
 OVERDUE_SQL = f"({AWAITED_SQL} AND o.deadline < :today)"
 DUE_SOON_SQL = f"({AWAITED_SQL} AND o.deadline >= :today AND o.deadline <= :near)"
-# Nothing on record counts as a report today (so silent only when silent_days is 0).
-_QUIET_LONG = f"coalesce(o.last_report_on, o.active_since, :today) <= :silent"
+# No report for too long: by the objective's own rhythm when it has one (next_report_due,
+# kept by the steps: superviser/rhythm.py), else by light.silent_days; nothing on record
+# counts as a report today (so silent only when silent_days is 0).
+_QUIET_LONG = ("(coalesce(o.next_report_due < :today, 0) OR (o.report_rhythm IS NULL"
+               " AND coalesce(o.last_report_on, o.active_since, :today) <= :silent))")  # never NULL: it is negated
 SILENT_SQL = f"({WORKING_SQL} AND o.deadline > :near AND {_QUIET_LONG})"
 URGED_SQL = (f"({AWAITED_SQL} AND o.deadline > :near AND o.urges_unanswered >= :urges"
              f" AND NOT ({WORKING_SQL} AND {_QUIET_LONG}))")
@@ -148,6 +151,10 @@ def reason_text(reason: str, thresholds: Thresholds, objective: dict | None = No
     text = _(REASON_LABELS[reason])
     if reason == "due_soon":
         text = text.format(days=thresholds.near_days)
+    elif reason == "silent" and (objective or {}).get("report_rhythm"):
+        from superviser.rhythm import late_text
+
+        text = late_text(objective)
     elif reason == "silent":
         text = text.format(days=thresholds.silent_days)
     elif reason == "urged":

@@ -17,7 +17,8 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 - ``tally_lights``: awaited objectives per deadline, unanswered urges and whether
   the unit is at work (assigned, accepted, in progress).
 - ``tally_quiet``: objectives at work per last sign of life (``lights.QUIET_SQL``,
-  '' for none), deadline and unanswered urges.
+  '' for none), the report their rhythm makes due (if they have one), deadline and
+  unanswered urges.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ TABLES = {
         " n INTEGER NOT NULL, PRIMARY KEY (deadline, urges, working)) WITHOUT ROWID"
     ),
     "tally_quiet": (
-        "CREATE TABLE tally_quiet (quiet TEXT NOT NULL, deadline TEXT NOT NULL, urges INTEGER NOT NULL,"
-        " n INTEGER NOT NULL, PRIMARY KEY (quiet, deadline, urges)) WITHOUT ROWID"
+        "CREATE TABLE tally_quiet (quiet TEXT NOT NULL, due TEXT NOT NULL, deadline TEXT NOT NULL,"
+        " urges INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (quiet, due, deadline, urges)) WITHOUT ROWID"
     ),
 }
 
@@ -57,6 +58,9 @@ _LATE_DAYS = ("CASE WHEN {r}.submitted_on > {r}.original_deadline"
               " THEN julianday({r}.submitted_on) - julianday({r}.original_deadline) ELSE 0 END")
 _AWAITED = "{r}.status IN " + sql_list(AWAITED)
 _WORKING = "{r}.status IN " + sql_list(WORKING)
+# When a report is due by the objective's own rhythm: '' for none (light.silent_days
+# decides), '~' for a rhythm with nothing due (never silent: '~' sorts after every date).
+_REPORT_DUE = "CASE WHEN {r}.report_rhythm IS NULL THEN '' ELSE coalesce({r}.next_report_due, '~') END"
 
 PER_UNIT = [  # counted for the lead unit and for each co-unit
     ("tally_status", {"unit_id": "{u}", "role": "{role}", "status": "{r}.status"},
@@ -68,12 +72,12 @@ PER_UNIT = [  # counted for the lead unit and for each co-unit
 OVERALL = [  # counted once per objective
     ("tally_lights", {"deadline": "{r}.deadline", "urges": "{r}.urges_unanswered", "working": _WORKING},
      {"n": "1"}, _AWAITED),
-    ("tally_quiet", {"quiet": "coalesce({r}.last_report_on, {r}.active_since, '')", "deadline": "{r}.deadline",
-                     "urges": "{r}.urges_unanswered"}, {"n": "1"}, _WORKING),
+    ("tally_quiet", {"quiet": "coalesce({r}.last_report_on, {r}.active_since, '')", "due": _REPORT_DUE,
+                     "deadline": "{r}.deadline", "urges": "{r}.urges_unanswered"}, {"n": "1"}, _WORKING),
 ]
 # The objective columns the counters read: other updates (title, percent, version) skip the triggers.
 WATCHED = ("status", "lead_unit_id", "deadline", "original_deadline", "urge_count", "urges_unanswered",
-           "last_report_on", "active_since", "submitted_on")
+           "last_report_on", "active_since", "submitted_on", "report_rhythm", "next_report_due")
 
 
 def _upsert(spec: tuple, *, r: str, u: str = "", role: str = "", source: str = "", join: str = "",

@@ -10,7 +10,7 @@ from superviser import clock, grams, schema, store, tallies
 from superviser.errors import SuperviserError
 from superviser.lights import LIGHT_SQL, REASON_SQL, Thresholds
 from superviser.read import counts, units
-from superviser.services import org, registry, steps, undo
+from superviser.services import org, registry, reporting, steps, undo
 
 UNITS = ["General Office", "Finance", "East Station", "East Depot", "Planning"]
 TODAY = date(2026, 11, 20)
@@ -41,6 +41,7 @@ STEPS = [
     lambda s, ref, rng: steps.cancel(s, ref, reason="moot"),
     lambda s, ref, rng: steps.reopen(s, ref, reason="again"),
     lambda s, ref, rng: steps.light(s, ref, colour=rng.choice(["red", "yellow", "green", None]), reason="judged"),
+    lambda s, ref, rng: reporting.rhythm(s, ref, rhythm=rng.choice(["weekly", "monthly", "none"])),
 ]
 
 
@@ -162,14 +163,14 @@ def test_the_migration_counts_the_objectives_already_there(office):
     office.objective(lead="Planning", deadline="2026-12-10", status="closed")
     db = store.connect(office.path)
     expected = tallies.stored(db)
-    with store.transaction(db):  # the database as it was before m006_speed
+    with store.transaction(db):  # the database as it was before m008_speed
         for name in [*tallies.TRIGGERS, *(n for t, c in schema.FTS_TABLES.items() for n in grams.triggers(t, c))]:
             db.execute(f"DROP TRIGGER {name}")
         for table in [*tallies.TABLES, *map(grams.table_of, schema.FTS_TABLES)]:
             db.execute(f"DROP TABLE {table}")
         for index in ("idx_objectives_awaited", "idx_objectives_quiet", "idx_objectives_waiting"):
             db.execute(f"DROP INDEX {index}")
-        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_speed'")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_speed'")
     schema.ensure_current(db)
     assert tallies.stored(db) == expected and expected["tally_status"] and expected["tally_due"]
     assert all(any(table.startswith(p) for p in schema.DERIVED_PREFIXES) for table in tallies.TABLES)

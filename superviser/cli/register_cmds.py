@@ -179,5 +179,7 @@ def commands() -> list[click.Command]:
         print_objective(item, describe.unit_names(env.db))
 
     decision.add_command(build.command(ACTIONS["decision.add"], "add"))
+    decision.add_command(build.command(ACTIONS["decision.edit"], "edit"))
     objective.add_command(build.command(ACTIONS["objective.add"], "add"))
+    objective.add_command(build.command(ACTIONS["objective.edit"], "edit"))
     return [decision, objective]

@@ -61,6 +61,7 @@ class Report:
     scorecards: list[dict]
     steps: Steps | list = field(default_factory=list)
     checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
+    scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
@@ -183,7 +184,21 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
-                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db))
+                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
+
+
+def _scores(db: Database, scope: Scope, unit_ids: list[int] | None):
+    """The assessment of the export's period (this quarter when it has none), as published if it was."""
+    from superviser.assessment import periods, scorer
+
+    if scope.since or scope.until:
+        period = periods.between(scope.since or date(2000, 1, 1), scope.until or clock.today())
+    else:
+        period = periods.current_quarter()
+    result = scorer.scores(db, period)
+    if unit_ids is not None:
+        result.units = [u for u in result.units if u.unit_id in unit_ids]
+    return result
 
 
 def _latest_reports(db: Database, ids: list[int]) -> dict[int, tuple]:

@@ -134,6 +134,20 @@ def write(report: Report, target) -> None:
                           lead["avg_delay"], lead["urges"], co["open"], co["overdue"]])
     sheet(sheet_names[2], card_headings, card_rows,
           [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
+
+    # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
+    from superviser.assessment.rules import rule_label
+    from superviser.exports.bulletin import score_lines, score_rows
+
+    score_headings, score_table = score_rows(report)
+    ws = sheet(_("Scores"), score_headings, score_table,
+               [8, _width([score_headings[1]] + [r[1] for r in score_table], ceiling=40)] + [12] * 9)
+    ws.write(2, 0, "  ·  ".join(score_lines(report)), muted)
+    point_headings = [_("unit"), _("date"), "#", _("objective"), _("rule"), _("as"), _("points"), _("why")]
+    point_rows = [[unit.name, _excel_date(p.day), p.seq or "", p.ref, rule_label(p.rule),
+                   _("lead") if p.role == "lead" else _("co-unit"), p.points, p.note]
+                  for unit in report.scores.units for p in unit.points]
+    sheet(_("Points"), point_headings, point_rows, [24, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
     book.close()
 
 

@@ -27,12 +27,14 @@ SELECT coalesce(sum(CASE WHEN deadline < :today THEN n END), 0),
        coalesce(sum(CASE WHEN deadline > :near AND urges >= :urges AND working THEN n END), 0)
 FROM tally_lights
 """
-# Work due later that reported recently (after :silent, or never: then it counts as
-# reporting today), with and without enough urges. Only recent days are read.
+# Work due later that is not silent: with a rhythm, no report due before today; without,
+# reported recently (after :silent, or never: then it counts as reporting today); with and
+# without enough urges.
 _RECENT = """
 SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN urges >= :urges THEN n END), 0)
 FROM tally_quiet
-WHERE (quiet > :silent OR (quiet = '' AND :today > :silent)) AND deadline > :near
+WHERE deadline > :near AND ((due = '' AND (quiet > :silent OR (quiet = '' AND :today > :silent)))
+                            OR (due != '' AND due >= :today))
 """
 _BY_STATUS = "SELECT status, sum(n) FROM tally_status WHERE role = 'lead' GROUP BY status"
 _SET_BY_OFFICE = f"""

@@ -3,7 +3,7 @@ screen exists (while the terminal app is still starting).
 
 Nothing here reads every objective: the counts and the scorecards come from the
 counters (``superviser.tallies``), and each panel reads its first rows in the order
-of its own partial index (schema ``m006_speed``), stopping when the page is full.
+of its own partial index (schema ``m008_speed``), stopping when the page is full.
 """
 
 from __future__ import annotations

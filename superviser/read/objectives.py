@@ -23,7 +23,7 @@ ORDERS = {
     # Open work first, most urgent deadline first; finished and stopped ones after.
     "deadline": "o.status IN ('closed', 'suspended', 'cancelled'), o.deadline, o.sort_key",
     "ref": "o.sort_key",
-    # The dashboard's panels, each read in the order of its index (schema m006_speed).
+    # The dashboard's panels, each read in the order of its index (schema m008_speed).
     "due": "o.deadline, o.sort_key",
     "quiet": f"{QUIET_SQL}, o.deadline, o.id",
     "light": f"CASE ({LIGHT_SQL}) WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, o.deadline, o.sort_key",
@@ -142,6 +142,7 @@ SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS
        o.priority, o.deadline, o.original_deadline, o.status, o.percent, o.light_override,
        o.light_override_reason, o.urge_count, o.urges_unanswered, o.last_report_on, o.active_since,
        o.submitted_on, o.closed_on, o.created_at, o.updated_at, o.version,
+       o.report_rhythm, o.next_report_due, o.recurrence_id,
        ({REASON_SQL}) AS reason,
        (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
           WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
@@ -308,7 +309,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
 PUBLIC_FIELDS = (
     "id", "ref", "decision_ref", "parent_ref", "title", "detail", "status", "light", "reason", "deadline",
     "original_deadline", "days_left", "lead_unit", "co_units", "percent", "priority", "urge_count",
-    "last_report_on", "submitted_on", "closed_on", "version", "updated_at",
+    "last_report_on", "submitted_on", "closed_on", "version", "updated_at", "report_rhythm", "next_report_due",
 )
 
 

@@ -21,13 +21,13 @@ from superviser.lifecycle import CLOSED, OPEN
 def tree(db: Database) -> list[dict]:
     """Units in tree order, each with its depth."""
     cursor = db.conn.execute(
-        "WITH RECURSIVE t(id, name, parent_id, depth, path) AS ("
-        " SELECT id, name, parent_id, 0, name FROM units WHERE parent_id IS NULL"
-        " UNION ALL SELECT u.id, u.name, u.parent_id, t.depth + 1, t.path || char(31) || u.name"
+        "WITH RECURSIVE t(id, name, parent_id, depth, path, active) AS ("
+        " SELECT id, name, parent_id, 0, name, active FROM units WHERE parent_id IS NULL"
+        " UNION ALL SELECT u.id, u.name, u.parent_id, t.depth + 1, t.path || char(31) || u.name, u.active"
         " FROM units u JOIN t ON u.parent_id = t.id)"
-        " SELECT id, name, parent_id, depth FROM t ORDER BY path"
+        " SELECT id, name, parent_id, depth, active FROM t ORDER BY path"
     )
-    return [dict(zip(("id", "name", "parent_id", "depth"), r)) for r in cursor]
+    return [dict(zip(("id", "name", "parent_id", "depth", "active"), r)) for r in cursor]
 
 
 # The counters (superviser.tallies): per unit, role and status; and awaited work whose
@@ -85,7 +85,8 @@ def scorecards(db: Database, unit_ids: list[int] | None = None) -> list[dict]:
 
 
 def names(db: Database) -> list[str]:
-    return [r[0] for r in db.conn.execute("SELECT name FROM units ORDER BY name")]
+    """The units that may be given work, for the forms' pickers."""
+    return [r[0] for r in db.conn.execute("SELECT name FROM units WHERE active = 1 ORDER BY name")]
 
 
 def search(db: Database, query: str, limit: int = 10) -> list[dict]:
