@@ -118,7 +118,7 @@ class FormScreen(ModalScreen):
     def _widget(self, f: Field):
         widget_id = f"field-{f.key}"
         value = _initial(f, self.initial)
-        if f.kind == "text":
+        if f.kind in ("text", "milestones"):
             return TextArea(value, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline",
                             compact=True)
         if f.kind in ("choice", "flag"):

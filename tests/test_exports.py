@@ -33,7 +33,7 @@ def test_xlsx_ledger(stocked, tmp_path):
     head = anchor(stocked)
     made = export(stocked.director, "xlsx", Scope(), tmp_path / "ledger.xlsx")
     book = load_workbook(made.path)
-    assert book.sheetnames == ["Ledger", "Log", "Scorecards"]
+    assert book.sheetnames == ["Ledger", "Log", "Scorecards", "Scores", "Points"]
     sheet = book["Ledger"]
     rows = list(sheet.iter_rows(values_only=True))
     assert head[1] in rows[1][0] and f"#{head[0]}" in rows[1][0]

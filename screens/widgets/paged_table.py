@@ -212,8 +212,8 @@ class PagedTable(DataTable):
             self.total = page.total
         elif self.exhausted:  # uncounted: the end is where a page comes back short
             self.total = (0 if replace else self.loaded) + len(page.rows)
-        else:
-            self.total = None
+        elif replace:
+            self.total = None  # a later page keeps the count the first one brought
         if replace:
             self.rows_loaded = list(page.rows)
             self.clear()

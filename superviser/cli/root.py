@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "progress": "step_cmds", "urge": "step_cmds", "inspect": "step_cmds", "extend": "step_cmds",
     "complete": "step_cmds", "verify": "step_cmds", "sendback": "step_cmds", "suspend": "step_cmds",
     "cancel": "step_cmds", "reopen": "step_cmds", "note": "step_cmds", "light": "step_cmds", "undo": "step_cmds",
+    "deadline": "step_cmds", "rhythm": "step_cmds", "recur": "recur_cmds", "score": "score_cmds",
     "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
     "doctor": "admin_cmds", "serve": "serve_cmds", "export": "report_cmds", "import": "report_cmds",
     "digest": "report_cmds", "channel": "delivery_cmds", "office": "delivery_cmds", "deliver": "delivery_cmds",

@@ -32,7 +32,7 @@ def _today() -> str:
 
 
 def _unit_id(session: Session, name: str, field: str, label: str) -> int:
-    return refs.unit(session.db, name, field, label)["id"]
+    return refs.active_unit(session.db, name, field, label)["id"]
 
 
 def assign(session: Session, ref, *, lead=None, co=None, note="", expected_version=None,

@@ -98,8 +98,9 @@ def undo(session: Session, seq, *, reason="", changes: Changes | None = None) ->
         opened.update("objectives", objective["id"], {"version": version + 1, "updated_at": clock.stamp()})
         logged = opened.log("undo", objective_id=objective["id"], detail=v["reason"] or _("undo of #{seq}").format(seq=seq),
                             facts={"undo.of": seq})
-    return Result(_("#{seq} ({action}) on {ref} undone").format(seq=seq, action=actions.label(action), ref=objective["ref"]),
-                  seq=logged, ref=objective["ref"], objective=refs.objective(db, objective["id"]))
+    now = refs.objective(db, objective["id"])  # an undone correction may give it back its reference
+    return Result(_("#{seq} ({action}) on {ref} undone").format(seq=seq, action=actions.label(action), ref=now["ref"]),
+                  seq=logged, ref=now["ref"], objective=now)
 
 
 def _recall(changes: Changes, outbox_id: int) -> None:
