@@ -1,6 +1,6 @@
 """Issue 13's flat dashboard and search, on a database you built:
 
-    superviser --db /tmp/big.db demo && superviser --db /tmp/big.db demo --size 1000000
+    superviser --db /tmp/big.db demo && python benchmarks/synthetic.py /tmp/big.db 1000000
     python benchmarks/dashboard.py --db /tmp/big.db [--runs 5] [--no-terminal]
 
 Prints three tables:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import ROOT, print_table, superviser  # noqa: E402
+from benchmarks._common import ROOT, Table, run, superviser  # noqa: E402
 
 
 def main() -> None:
@@ -62,17 +61,17 @@ def main() -> None:
             for (outbox_id,) in office.director.db.conn.execute("SELECT id FROM outbox WHERE channel = 'mail'").fetchall():
                 changes.update("outbox", outbox_id, {"status": "cancelled"})
             changes.log("deliver.requeue", detail="benchmark: mail left out")
-        sending = superviser("--db", str(path), "deliver")
-        idle = statistics.median(superviser("--db", str(path), "deliver") for _ in range(5))
-        notice = statistics.median(superviser("--db", str(path), "notice", refs[0], "--new", "-o",
-                                              str(folder / f"n{i}.docx")) for i in range(3))
+        sending = run(superviser(path, "deliver"), env=dict(os.environ))[0]
+        idle = [run(superviser(path, "deliver"), env=dict(os.environ))[0] for _ in range(5)]
+        notice = [run(superviser(path, "notice", refs[0], "--new", "-o", str(folder / f"n{i}.docx")),
+                      env=dict(os.environ))[0] for i in range(3)]
         assert len(robots.received) == args.messages, len(robots.received)
-    print_table(f"Delivery ({args.messages} urges, each queued for a WeCom robot and two mailboxes)", [
-        ("queue() inside an urge's transaction (median, in process)", statistics.median(timings), "< 0.01"),
-        (f"deliver: {args.messages} robot messages (whole process)", sending, "—"),
-        ("deliver with nothing due (cron, whole process)", idle, "< 0.3"),
-        ("notice REF -o FILE (whole process)", notice, "< 1"),
-    ])
+    table = Table(f"Delivery ({args.messages} urges, each queued for a WeCom robot and two mailboxes)")
+    table.add("queue() inside an urge's transaction (in process)", "", timings, None, "< 0.01")
+    table.add(f"deliver: {args.messages} robot messages (whole process)", "", [sending], None, "—")
+    table.add("deliver with nothing due (cron, whole process)", "", idle, None, "< 0.3")
+    table.add("notice REF -o FILE (whole process)", "", notice, None, "< 1")
+    table.print("none")
     print(f"The sender's pace: {args.messages / sending:.0f} robot messages a second.")
 
 

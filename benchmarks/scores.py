@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from _common import ROOT, median_of, print_table, superviser
+from _common import ENV, ROOT, Table, run, superviser
 
 sys.path.insert(0, str(ROOT))
 
@@ -70,19 +71,17 @@ def main() -> None:
     if not path.exists():
         build(path, args.objectives)
     entries = sqlite3.connect(path).execute("SELECT count(*) FROM log").fetchone()[0]
-    env = {"SUPERVISER_USER": "bench"}
-    db = str(path)
-    quarter = median_of(args.runs, lambda: superviser("--db", db, "score", "--period", "2026Q4", "--json", env=env))
-    year = median_of(args.runs, lambda: superviser("--db", db, "score", "--period", "2026", "--json", env=env))
-    baseline = median_of(args.runs, lambda: superviser("--db", db, "settings", env=env))
-    rows = [
-        (f"score --period 2026Q4 --json ({entries:,} entries)", quarter, "–"),
-        ("score --period 2026 --json", year, "–"),
-        ("a command that reads nothing (settings), for the start-up", baseline, "–"),
-        ("per 100,000 log entries, start-up taken off (extrapolated)", (quarter - baseline) * 100_000 / entries, "–"),
-    ]
-    print_table(f"superviser score on {args.objectives:,} objectives ({path})", rows)
-
+    times = lambda *command: [run(superviser(path, *command), env=ENV)[0] for _ in range(args.runs)]  # noqa: E731
+    quarter = times("score", "--period", "2026Q4", "--json")
+    year = times("score", "--period", "2026", "--json")
+    baseline = times("settings")
+    extra = (statistics.median(quarter) - statistics.median(baseline)) * 100_000 / entries
+    table = Table(f"superviser score on {args.objectives:,} objectives ({path})")
+    table.add("score --period 2026Q4 --json", f"{entries:,} entries", quarter, None, "–")
+    table.add("score --period 2026 --json", f"{entries:,} entries", year, None, "–")
+    table.add("a command that reads nothing (settings), for the start-up", "", baseline, None, "–")
+    table.add("per 100,000 log entries, start-up taken off (extrapolated)", "", [extra], None, "–")
+    table.print("none")
 
 if __name__ == "__main__":
     main()

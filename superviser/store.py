@@ -134,6 +134,17 @@ def transaction(db: Database) -> Iterator[Database]:
         raise
 
 
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """A read that sees one state of the database from start to end (other writers go on:
+    in WAL mode a reader takes no write lock)."""
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.execute("ROLLBACK")
+
+
 def data_version(db: Database) -> int:
     """Changes when another connection commits; cheap to poll."""
     return db.conn.execute("PRAGMA data_version").fetchone()[0]

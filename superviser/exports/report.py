@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlite_utils import Database
@@ -58,7 +59,7 @@ class Report:
     objectives: list[dict]
     decisions: list[dict]
     scorecards: list[dict]
-    steps: list[dict] = field(default_factory=list)
+    steps: Steps | list = field(default_factory=list)
     checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
     scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
@@ -125,6 +126,32 @@ class Report:
         return lines[:3] + lines[4:]
 
 
+class Steps:
+    """The log's steps in an export, newest first, read a page at a time while they are
+    written: the steps of a year held at once would take hundreds of megabytes."""
+
+    PAGE = 5000
+
+    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str]):
+        self.db, self.flt, self.units_by_id = db, flt, units_by_id
+        self.after_head = head_seq + 1  # the steps up to the head the export names, none written since
+        self.count = log_read.count(db, replace(flt, before_seq=self.after_head))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict]:
+        before = self.after_head
+        while True:
+            page = log_read.entries(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
+            for step in page:
+                step["what"] = describe.headline(step, self.units_by_id)
+                yield step
+            if len(page) < self.PAGE:
+                return
+            before = page[-1]["seq"]
+
+
 def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:
     """Read everything an export of ``scope`` shows."""
     today = clock.today()
@@ -149,13 +176,11 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     if scope.unit:
         unit_ids = [refs.unit(db, scope.unit)["id"]]
     cards = units.scorecards(db, unit_ids)
-    steps = []
-    if with_steps:
-        steps = log_read.entries(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
-                                                         decision=scope.decision), limit=None)
-        for step in steps:
-            step["what"] = describe.headline(step, units_by_id)
     seq, digest = journal.head(db)
+    steps: Steps | list = []
+    if with_steps:
+        steps = Steps(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
+                                             decision=scope.decision), seq, units_by_id)
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
