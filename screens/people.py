@@ -18,8 +18,14 @@ from superviser.read.people import people
 
 
 class PeopleTable(PagedTable):
-    # Enter is the table's own key (it selects the row); naming it here puts it in the key bar.
+    # Enter is the table's own key (it selects the row); naming it here puts it in the key bar,
+    # for whom the core lets change people (pressed by anyone else, the screen says why not).
     BINDINGS = [Binding("enter", "select_cursor", N_("Change"), id="people.edit")]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "select_cursor" and actions.role_refusal("person.edit", self.app.person, self.app.login):
+            return None
+        return True
 
 
 class PeopleScreen(RoleKeys, ListScreen):
@@ -28,10 +34,11 @@ class PeopleScreen(RoleKeys, ListScreen):
         Binding("n", "add", N_("Add a person"), id="people.add"),
         Binding("delete", "deactivate", N_("Deactivate"), id="people.deactivate"),
     ]
-    ROLE_STEPS = {"add": "person.add", "deactivate": "person.edit"}
+    ROLE_STEPS = {"add": "person.add", "deactivate": "person.edit", "select_cursor": "person.edit"}
 
     def __init__(self):
         super().__init__(_("People"))
+        self.placed = False  # the cursor's first place, once the rows are in
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
@@ -69,6 +76,12 @@ class PeopleScreen(RoleKeys, ListScreen):
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
         super().on_paged_table_loaded(message)
+        if not self.placed and actions.role_refusal("person.contact", self.app.person, self.app.login):
+            # Someone who keeps only their own contact starts on their own row, where c is offered.
+            logins = [row["login"] for row in self.table.rows_loaded]
+            if self.app.login in logins:
+                self.table.move_cursor(row=logins.index(self.app.login), animate=False)
+        self.placed = True
         self.refresh_bindings()
 
     # --- acting --------------------------------------------------------------------------------
@@ -82,10 +95,6 @@ class PeopleScreen(RoleKeys, ListScreen):
 
     def action_edit(self) -> None:
         row = self.table.selected()
-        problem = actions.role_refusal("person.edit", self.app.person, self.app.login)
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-            return
         if row is None:
             return
         action = ACTIONS["person.edit"]

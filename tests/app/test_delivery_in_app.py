@@ -103,7 +103,12 @@ async def test_a_liaison_keeps_their_own_mail_only(demo_db):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_people(app, pilot, "li.na")
         assert "contact" not in enabled(app) and "Contact" not in keys_offered(app)
-        assert "n Add a person" not in keys_offered(app) and "Deactivate" not in keys_offered(app)
+        assert "Add a person" not in keys_offered(app) and "Deactivate" not in keys_offered(app)
+        assert "Change" not in keys_offered(app)
+        notes.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen) and any("only a director" in n for n in notes), notes
         await pilot.press("c")
         await settle(pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -310,6 +315,22 @@ async def test_the_dashboard_shows_failed_deliveries_in_its_first_frame_and_dril
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "1 delivery failed" in str(app.screen.query_one("#deliveries").render())
+
+
+async def test_a_viewer_sees_the_failed_deliveries_but_may_not_queue_them_again(scene):
+    path, _built = scene
+    app = make_app(path, login="guo.ting")
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliveriesScreen) and len(app.screen.table.rows_loaded) == 2
+        assert "Queue again" not in keys_offered(app)
+        await pilot.press("Q")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("only a director or supervisor may do this (you are a viewer)" in n for n in notes), notes
 
 
 async def test_a_dashboard_without_failures_says_nothing_of_them(demo_db):
