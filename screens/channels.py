@@ -4,6 +4,8 @@ director adds and removes channels and sets the language, through the declared s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -120,8 +122,7 @@ class ChannelsScreen(RoleKeys, ListScreen):
     # --- the director's steps ----------------------------------------------------------------
     def action_add(self) -> None:
         action = ACTIONS["channel.add"]
-        fields = [f if f.key not in _HINTS else type(f)(**{**f.__dict__, "hint": _HINTS[f.key]})
-                  for f in action.fields if f.key != "unit"]
+        fields = [replace(f, hint=_HINTS.get(f.key, f.hint)) for f in action.fields if f.key != "unit"]
         self.app.push_screen(ChannelForm(
             _("New channel · {unit}").format(unit=self.unit["name"]), fields,
             lambda s, v: action.perform(s, None, {**v, "unit": str(self.unit_id)})))
