@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from superviser import review, text
+from superviser import identity, review, text
 from superviser.i18n import N_, _
 
 
@@ -66,6 +66,11 @@ class ReviewSummary(ModalScreen):
         from superviser import clock
 
         name = f"superviser-review-{clock.today().isoformat()}.md"
+        if identity.confined() and not self.app.is_web:
+            # Through the service account the file would stay in its folders, out of the person's reach.
+            self.notify(_("Over SSH a file saved here would stay on the server: press y to copy the summary "
+                          "to your own clipboard instead."), severity="warning", markup=False, timeout=12)
+            return
         if self.app.is_web:  # in a browser the file downloads
             self.app.deliver_binary(io.BytesIO(self.markdown.encode("utf-8")), save_filename=name, name=name)
             return
