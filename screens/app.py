@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
+import sys
 from concurrent.futures import Future
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -19,7 +19,9 @@ from screens.decisions import DecisionsScreen
 from screens.log_screen import LogScreen
 from screens.units import UnitsScreen
 from screens.messages import DataChanged, StepDone
+from screens.workers import background
 from superviser import describe, roles, text
+from superviser.errors import SuperviserError
 from superviser.i18n import N_, _
 from superviser.read import units
 from superviser.read.objectives import Filter
@@ -123,7 +125,7 @@ class SuperviserApp(App):
         gc.collect()
         gc.freeze()
 
-    @work(thread=True, exclusive=True, group="units")
+    @background("units")
     def load_unit_names(self) -> None:
         def read(session):
             return units.names(session.db), describe.unit_names(session.db)
@@ -138,7 +140,7 @@ class SuperviserApp(App):
         seen, value = self._memo.get(key, (None, None))
         return value if seen == self.change_count else None
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @background("prefetch")
     def prefetch_sections(self) -> None:
         """The first page of each section not opened yet, read in the background, so
         opening one draws it once, with its rows."""
@@ -165,7 +167,7 @@ class SuperviserApp(App):
             self._memo[key] = (self.change_count, value)
         return value
 
-    @work(thread=True, exclusive=True, group="memo")
+    @background("memo")
     def refresh_scorecards(self) -> None:
         """Recompute the shared scorecards after a change, so the Units section opens at once."""
         count = self.change_count
@@ -186,6 +188,17 @@ class SuperviserApp(App):
                 self.set_timer(0.2, self.refresh_scorecards)  # after the screen in front has reloaded
             if len(self._opened_modes) < len(self.MODES):
                 self.set_timer(0.7, self.prefetch_sections)
+
+    def worker_failed(self, error: Exception) -> None:
+        """The one handler for work that failed in the background (screens/workers.py): a
+        refusal in the core's words; anything else to the error log, and where it is."""
+        from superviser import crash, files
+
+        error = files.explain(error, self.backend.path) if not isinstance(error, SuperviserError) else error
+        if isinstance(error, SuperviserError):
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(crash.said(error, crash.record(error, "app")), severity="error", timeout=30, markup=False)
 
     def on_step_done(self, message: StepDone) -> None:
         self.notify(message.result.message, markup=False)
@@ -241,5 +254,25 @@ class SuperviserApp(App):
 
 
 def run(session: Session, start: str | None = None, prefetched: Future | None = None) -> int:
-    SuperviserApp(session, start, prefetched).run()
-    return 0
+    """Run the app; 0 when the person quits. If the app itself fails (a bug), Textual restores
+    the terminal, the traceback goes to the error log, one line says where, and the exit is not 0."""
+    import io
+
+    from rich.console import Console
+
+    from superviser import crash
+    from superviser.errors import UNEXPECTED_EXIT
+
+    app = SuperviserApp(session, start, prefetched)
+    details = io.StringIO()
+    app.error_console = Console(file=details, width=120, color_system=None, markup=False, highlight=False)
+    try:
+        app.run()
+    except Exception as error:  # Textual could not start or stop (the terminal, the driver)
+        said = crash.said(error, crash.record(error, "app"))
+    else:
+        if not app.return_code:
+            return 0
+        said = crash.said(None, crash.record(None, "app", details=details.getvalue()))
+    print(f"superviser: {said}", file=sys.stderr)
+    return UNEXPECTED_EXIT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,6 +16,7 @@ from screens import render
 from screens.base import BaseScreen
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from screens.workers import background
 from superviser import dates, lights
 from superviser.i18n import N_, _
 from superviser.read import dashboard, objectives, units
@@ -189,7 +190,7 @@ class DashboardScreen(BaseScreen):
         for table in self.query(PagedTable):
             table.reload()
 
-    @work(thread=True, exclusive=True, group="counts")
+    @background("counts")
     def load_counts(self) -> None:
         counts = self.app.backend.call(lambda session: objectives.overview(session.db))
         self.app.call_from_thread(self._show_counts, counts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from screens.messages import StepDone
+from screens.workers import background
 from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
@@ -228,7 +229,7 @@ class FormScreen(ModalScreen):
         self.show_errors({}, _("saving…"))
         self._run(values)
 
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    @background("form")
     def _run(self, values: dict) -> None:
         try:
             result = self.app.backend.call(lambda session: self.submit_fn(session, values))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,6 +13,7 @@ from screens import render
 from screens.base import BaseScreen, title_bar
 from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
+from screens.workers import background
 from superviser import dates, describe, lifecycle, lights, text
 from superviser.i18n import N_, _, aside
 from superviser.read import objectives
@@ -67,7 +67,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def concerns(self, message: DataChanged) -> bool:
         return self.item is None or message.touches(self.item["id"])
 
-    @work(thread=True, exclusive=True, group="objective")
+    @background("objective")
     def load(self) -> None:
         def fetch(session):
             return objectives.detail(session.db, self.ref), describe.unit_names(session.db)

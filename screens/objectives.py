@@ -64,7 +64,10 @@ class ListScreen(BaseScreen):
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
         shown = message.table.loaded
-        text = _("{shown:,} of {total:,}").format(shown=shown, total=message.total)
+        if message.total is None:
+            text = _("{shown:,} shown, more below").format(shown=shown)
+        else:
+            text = _("{shown:,} of {total:,}").format(shown=shown, total=message.total)
         if self.search:
             text += "  ·  " + _("filter: {text}").format(text=self.search)
         self.query_one("#count", Static).update(text)

@@ -13,7 +13,7 @@ import functools
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from superviser.errors import StoreError
+from superviser.errors import NewerDatabase, StoreError
 from superviser.i18n import _
 
 migrations = Migrations("superviser")
@@ -320,7 +320,7 @@ def ensure_current(db: Database) -> None:
     known = known_names()
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise StoreError(
+        raise NewerDatabase(
             _(
                 "this database was written by a newer superviser (schema {found}, this program knows {known}); "
                 "upgrade superviser to open it"

@@ -56,7 +56,7 @@ def test_a_broken_row_leaves_the_database_unchanged(office, tmp_path):
     problems = [str(r) for r in outcome.rejected]
     assert any("row 4" in p and "must not be empty" in p for p in problems)
     assert any("row 5" in p and "not a date" in p for p in problems)
-    assert any("row 6" in p and "not a known status" in p for p in problems)
+    assert any("row 6" in p and "status: must be one of" in p for p in problems)
     assert counts(office.path) == before
 
 

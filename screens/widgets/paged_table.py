@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from screens.workers import background
 from superviser.services import Session
 
 
@@ -65,7 +66,9 @@ class PagedTable(DataTable):
             self.row = row
 
     class Loaded(Message):
-        def __init__(self, table: PagedTable, total: int):
+        """Rows arrived; ``total`` is how many there are, None when not counted (more may follow)."""
+
+        def __init__(self, table: PagedTable, total: int | None):
             super().__init__()
             self.table = table
             self.total = total
@@ -190,7 +193,7 @@ class PagedTable(DataTable):
         self.clear()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="page")
+    @background("page")
     def _fetch(self, offset: int, limit: int, *, replace: bool, keep_key: str | None = None, generation: int = 0) -> None:
         page = self.app.backend.call(lambda session: self.source.fetch(session, offset, limit))
         self.app.call_from_thread(self._show, page, replace, keep_key, generation)
@@ -203,10 +206,11 @@ class PagedTable(DataTable):
         self.exhausted = len([r for r in page.rows if (self.source.counted if self.source else bool)(r)]) < requested
         if page.total is not None:
             self.total = page.total
-        elif self.exhausted:  # uncounted: the end is where a page comes back short
+        elif self.exhausted:  # the end is where a page comes back short
             self.total = (0 if replace else self.loaded) + len(page.rows)
-        else:
+        elif replace:  # an uncounted source: more may follow
             self.total = None
+        # else: a later page of a counted source keeps the count the first page gave
         if replace:
             self.rows_loaded = list(page.rows)
             self.clear()
@@ -226,7 +230,7 @@ class PagedTable(DataTable):
         return sum(1 for row in self.rows_loaded if counted(row))
 
     def _more(self) -> None:
-        if self._loading or self.source is None or (self.total is not None and self.loaded >= self.total):
+        if self._loading or self.source is None or self.exhausted or (self.total is not None and self.loaded >= self.total):
             return
         self._loading = True
         self._fetch(self.loaded, self.PAGE, replace=False, generation=self._generation)

@@ -20,9 +20,8 @@ from superviser.services.base import Result, Session, check, step, validate
 def insert_decision(changes: Changes, *, title: str, source: str, day: date, source_ref: str = "", leader: str = "",
                     summary: str = "", priority: str = "normal", detail: str | None = None) -> dict:
     """Write a decision and its log entry (inside a transaction); returns id, ref, seq."""
-    db = changes.db
     year = day.year
-    seq = db.conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM decisions WHERE year = ?", (year,)).fetchone()[0]
+    seq = changes.next_number("decisions", "seq", year=year)
     ref = f"{year}-{seq:03d}"
     decision_id = changes.insert("decisions", {
         "ref": ref, "year": year, "seq": seq, "title": title, "source": source, "source_ref": source_ref,
@@ -51,7 +50,6 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
                      priority: str = "normal", state: dict | None = None, note: str | None = None) -> dict:
     """Check the registration rules and write an objective and its log entry (inside a
     transaction). ``state`` carries fields an import brings (status, percent, …)."""
-    db = changes.db
     if lead_id in co_ids:
         raise InvalidInput("co", _("the lead unit cannot also be a co-unit"), N_("co-units"))
     if due.isoformat() < decision["decided_on"]:
@@ -66,13 +64,10 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
         if due.isoformat() > parent["deadline"]:
             raise InvalidInput("deadline", _("{deadline} is after the parent objective's deadline {parent}").format(
                 deadline=due.isoformat(), parent=parent["deadline"]), N_("deadline"))
-        num = db.conn.execute("SELECT coalesce(max(num), 0) + 1 FROM objectives WHERE parent_id = ?",
-                              (parent["id"],)).fetchone()[0]
+        num = changes.next_number("objectives", "num", parent_id=parent["id"])
         ref, sort_key = f"{parent['ref']}.{num}", f"{parent['sort_key']}.{num:04d}"
     else:
-        num = db.conn.execute(
-            "SELECT coalesce(max(num), 0) + 1 FROM objectives WHERE decision_id = ? AND parent_id IS NULL",
-            (decision["id"],)).fetchone()[0]
+        num = changes.next_number("objectives", "num", decision_id=decision["id"], parent_id=None)
         ref, sort_key = f"{decision['ref']}.{num}", f"{decision['year']}-{decision['seq']:06d}.{num:04d}"
     now = clock.stamp()
     values = {

@@ -1,0 +1,166 @@
+"""Changes worked out before the write lock is taken, for work too big to do while others wait
+(a ledger import of thousands of rows).
+
+A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert_decision``,
+``insert_objective``) run against it with their rules, reading the database as it is; each
+row gets the id it will have and is recorded as it will be stored (defaults filled in), and
+each log entry gets its sequence number and hash, chained from the log's head as it was when
+planning began. ``apply`` then writes it all inside a real transaction, a statement per table,
+but only if the log's head is still the one it started from: every write to the database
+appends to the log, so an unchanged head means nothing changed since. Otherwise it writes
+nothing and the caller plans again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from superviser import journal
+from superviser.changes import Changes, pk_columns
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _literal(sql: str | None) -> Any:
+    """A column's DEFAULT as a value (constants only: what the schema uses)."""
+    if sql is None or sql.upper() == "NULL":
+        return None
+    if sql.startswith("'") and sql.endswith("'"):
+        return sql[1:-1].replace("''", "'")
+    try:
+        return int(sql)
+    except ValueError:
+        pass
+    try:
+        return float(sql)
+    except ValueError:
+        raise ValueError(f"a planned insert can't compute the default {sql}") from None
+
+
+def defaults(db: Database, table: str) -> dict[str, Any]:
+    """Every column of ``table`` with the value SQLite gives it when an insert leaves it out."""
+    found = _DEFAULTS.get(table)
+    if found is None:
+        info = db.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+        found = _DEFAULTS[table] = {row[1]: _literal(row[4]) for row in info}
+    return found
+
+
+class Stale(Exception):
+    """Someone wrote to the database after the plan was begun."""
+
+
+class Plan(Changes):
+    def __init__(self, db: Database, actor: str):
+        super().__init__(db, actor)
+        self.head = journal.head(db)
+        self._seq, self._prev = self.head
+        self._rows: dict[str, dict[tuple, dict]] = {}   # table → pk → the row as it will be stored
+        self._next_id: dict[str, int] = {}
+        # (table, column, where columns) → (highest stored, highest planned), by where values
+        self._numbers: dict[tuple, tuple[dict, dict]] = {}
+        self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
+        self._log: list[tuple] = []
+
+    # --- reading: the database, and what is planned ------------------------------------------
+    def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
+        row = self._rows.get(table, {}).get(tuple(pk))
+        if row is None:
+            return super().read(table, pk, columns)
+        return {c: row[c] for c in columns} if columns else dict(row)
+
+    def next_number(self, table: str, column: str, **where) -> int:
+        signature = (table, column, tuple(where))
+        numbers = self._numbers.get(signature)
+        if numbers is None:  # a new kind of numbering: count the rows planned so far once
+            numbers = self._numbers[signature] = ({}, {})
+            for row in self._rows.get(table, {}).values():
+                self._count(numbers[1], signature, row)
+        stored, planned = numbers
+        values = tuple(where.values())
+        if values not in stored:
+            stored[values] = super().next_number(table, column, **where) - 1
+        return max(stored[values], planned.get(values, 0)) + 1
+
+    @staticmethod
+    def _count(planned: dict, signature: tuple, row: dict) -> None:
+        _table, column, where = signature
+        if row.get(column) is not None:
+            at = tuple(row.get(c) for c in where)
+            planned[at] = max(planned.get(at, 0), row[column])
+
+    # --- writing, later --------------------------------------------------------------------------
+    def insert(self, table: str, values: dict) -> Any:
+        columns = pk_columns(self.db, table)
+        row = dict(defaults(self.db, table))
+        row.update(values)
+        if len(columns) == 1 and row.get(columns[0]) is None:
+            if table not in self._next_id:
+                self._next_id[table] = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+            self._next_id[table] += 1
+            row[columns[0]] = self._next_id[table]
+        key = tuple(row[c] for c in columns)
+        self._rows.setdefault(table, {})[key] = row
+        for signature, (_stored, planned) in self._numbers.items():
+            if signature[0] == table:
+                self._count(planned, signature, row)
+        self._created(table, key, row)
+        return key[0] if len(columns) == 1 else key
+
+    def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
+        key = self._pk(table, pk)
+        planned = self._rows.get(table, {}).get(key)
+        current = planned if planned is not None else self.read(table, key, list(values))
+        if current is None:
+            raise LookupError(f"{table}#{pk} does not exist")
+        changed = {c: (current[c], v) for c, v in values.items() if current[c] != v}
+        if not changed:
+            return {}
+        if planned is not None:
+            planned.update({c: after for c, (_before, after) in changed.items()})
+        else:
+            self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
+        for column, (before, after) in changed.items():
+            self._changed(table, key, column, before, after)
+        return changed
+
+    def delete(self, table: str, pk: Any) -> dict | None:
+        raise NotImplementedError("a plan registers; it does not delete")
+
+    def log(self, action: str, *, objective_id: int | None = None, decision_id: int | None = None,
+            detail: str = "", facts: dict | None = None) -> int:
+        changes = dict(self._pending)
+        for name, value in (facts or {}).items():
+            if "#" in name:
+                raise ValueError(f"a fact's name has no '#': {name}")
+            changes[name] = [None, value]
+        row = journal.entry(self._seq + 1, self._prev, actor=self.actor, action=action, objective_id=objective_id,
+                            decision_id=decision_id, detail=detail, changes=changes)
+        self._seq, self._prev = row[0], row[-1]
+        self._log.append(row)
+        self._pending = {}
+        self.entries.append(row[0])
+        return row[0]
+
+    # --- the write -------------------------------------------------------------------------------
+    def apply(self, changes: Changes) -> None:
+        """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
+        changed since the plan was begun."""
+        if self.pending:
+            raise RuntimeError("a planned change that no log entry records; call log()")
+        if journal.head(changes.db) != self.head:
+            raise Stale()
+        conn = changes.conn
+        for table, rows in self._rows.items():  # in the order tables were first written: parents first
+            names = list(next(iter(rows.values())))
+            conn.executemany(
+                f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+                [[row[n] for n in names] for row in rows.values()])
+        for table, key, values in self._updates:
+            where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
+            conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
+                         [*values.values(), *key])
+        conn.executemany(journal.INSERT, self._log)
+        changes.entries.extend(self.entries)
