@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from screens.forms import FormScreen
-from superviser import actions, lifecycle, lights
+from superviser import actions, files, lifecycle, lights
 from superviser.fields import Field
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
@@ -49,7 +49,7 @@ def open_export(app, scope: dict | None = None) -> None:
                        unit=v["unit"] or None, light=v["light"] or None, status=v["status"] or None)
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
-        target = None if web else free_name(Path(v["folder"]).expanduser() / name)
+        target = None if web else files.free_name(Path(v["folder"]).expanduser() / name)
         made = export(session, v["format"], chosen, target, name=name)
         where = made.path if made.path else name
         result = Result(_("Saved {where}: {n} objectives; log anchor #{seq}").format(
@@ -64,13 +64,3 @@ def open_export(app, scope: dict | None = None) -> None:
 
     app.push_screen(FormScreen(_("Export"), fields, submit, submit_label=_("Export"), unit_names=app.unit_names,
                                initial=initial), deliver)
-
-
-def free_name(path: Path) -> Path:
-    """``path``, or ``name (2).ext`` and so on if it is taken: an export never overwrites."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-    return candidate
-

@@ -96,7 +96,8 @@ class ReviewScreen(StepKeys, BaseScreen):
 
     def _cannot(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
-        self.app.pop_screen()
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def _begun(self, started: dict, items: list[dict]) -> None:
         if not self.is_mounted:  # the person left before the queue was built
@@ -257,6 +258,9 @@ class ReviewScreen(StepKeys, BaseScreen):
             self.app.backend.call(write)
         except SuperviserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        except Exception:
+            self.app.call_from_thread(self._written, lambda: None)  # stay on the item; the app reports it
+            raise
         self.app.call_from_thread(self._written, then or self._advance)
 
     def _written(self, then) -> None:
@@ -324,7 +328,11 @@ class ReviewScreen(StepKeys, BaseScreen):
 
     @background("review")
     def _finish(self) -> None:
-        summary = self.app.backend.call(lambda s: review_service.finish(s, self.review["id"]))
+        try:
+            summary = self.app.backend.call(lambda s: review_service.finish(s, self.review["id"]))
+        except SuperviserError as error:  # finished meanwhile (another session): say so and leave
+            self.app.call_from_thread(self._cannot, str(error))
+            return
         self.app.call_from_thread(self._finished, summary)
 
     def _finished(self, summary: dict) -> None:

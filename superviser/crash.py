@@ -24,7 +24,8 @@ def log_path() -> Path:
     return Path(user_log_dir("superviser", appauthor=False)) / "errors.log"
 
 
-def record(error: BaseException | None, where: str = "", *, details: str = "") -> Path | None:
+def record(error: BaseException | None, where: str = "", *, details: str = "",
+           command: list[str] | None = None) -> Path | None:
     """Append ``error`` with its traceback (or ``details``, a traceback already rendered) to the
     error log; its path, or None if it could not be written (then the details go to standard
     error, rather than be lost)."""
@@ -32,7 +33,7 @@ def record(error: BaseException | None, where: str = "", *, details: str = "") -
 
     if error is not None:
         details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    argv = " ".join(text.one_line(arg) for arg in sys.argv[1:])
+    argv = " ".join(text.one_line(arg) for arg in (sys.argv[1:] if command is None else command))
     entry = (f"--- {clock.stamp()} superviser {__version__} pid {os.getpid()} {where}\n"
              f"command: {argv}\n{details.rstrip()}\n\n")
     path = log_path()

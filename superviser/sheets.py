@@ -32,7 +32,7 @@ MAX_BYTES = 64 * 1024 * 1024     # the file itself
 MAX_ROWS = 200_000
 MAX_COLUMNS = 100                # the last column holding a value
 MAX_CELLS = 5_000_000            # rows × columns, as a spreadsheet reader lays them out
-MAX_CELL = 32_767                # characters in one cell: Excel's own limit
+MAX_CELL = 1_000_000              # characters in one cell (Excel stops at 32,767): memory, not rules
 MAX_MEMBERS = 2_000              # files inside an xlsx or ods
 MAX_UNPACKED = 512 * 1024 * 1024  # their total size, unpacked
 

@@ -63,13 +63,13 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _fail(_("interrupted; nothing more was written"), 130)
     except (sqlite3.DatabaseError, OSError) as error:
-        _failed(error)
+        _failed(error, argv)
     except Exception as error:  # a bug: logged with its traceback, said in one line
-        _unexpected(error)
+        _unexpected(error, argv)
     sys.exit(result if isinstance(result, int) else 0)
 
 
-def _failed(error: BaseException) -> None:
+def _failed(error: BaseException, argv: list[str]) -> None:
     """An OS or SQLite failure: in the user's words when it is one they can fix."""
     from superviser import files
     from superviser.i18n import _
@@ -79,11 +79,11 @@ def _failed(error: BaseException) -> None:
         _fail(str(explained), explained.exit_code)
     if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
         _fail(_("the database is busy (someone else is writing); nothing was written, try again"), 7)
-    _unexpected(error)
+    _unexpected(error, argv)
 
 
-def _unexpected(error: BaseException) -> None:
+def _unexpected(error: BaseException, argv: list[str]) -> None:
     from superviser import crash
     from superviser.errors import UNEXPECTED_EXIT
 
-    _fail(crash.said(error, crash.record(error, "cli")), UNEXPECTED_EXIT)
+    _fail(crash.said(error, crash.record(error, "cli", command=argv)), UNEXPECTED_EXIT)
