@@ -108,8 +108,8 @@ class SuperviserApp(App):
 
         from screens.widgets.filter_bar import FilterBar
 
-        if not self.screen_stack:  # the app is closing
-            return
+        if not self.screen_stack or not isinstance(self.screen, DashboardScreen):
+            return  # the app is closing, or a form or palette is open: not among its fields
         box = Container(FilterBar(), Input(compact=True), TextArea(compact=True), Select([("a", "a")], compact=True),
                         Button("x", compact=True), Label("x"), DataTable(), id="warm-up")
         box.display = False

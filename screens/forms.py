@@ -81,6 +81,9 @@ class FormScreen(ModalScreen):
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.submit"),
     ]
+    # The first field has the focus as soon as the form is shown (not the scrolling box
+    # around the fields), so what is typed right after the form's key lands in it.
+    AUTO_FOCUS = "#form-fields Input, #form-fields TextArea, #form-fields Select, #submit"
 
     def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[[Session, dict], Result] | None,
                  *, intro: Content | str | None = None, submit_label: str | None = None,

@@ -219,8 +219,13 @@ class PagedTable(DataTable):
             if keep_key in keys:
                 self.move_cursor(row=keys.index(keep_key), animate=False)
         else:
-            self.rows_loaded += page.rows
-            self._add(page.rows)
+            # Someone may have written since the first page: a row that moved down a place
+            # comes again; it is shown once.
+            key = self.source.key if self.source else (lambda row: str(id(row)))
+            shown = {key(row) for row in self.rows_loaded}
+            fresh = [row for row in page.rows if key(row) not in shown]
+            self.rows_loaded += fresh
+            self._add(fresh)
         self.post_message(self.Loaded(self, self.total))
 
     @property
