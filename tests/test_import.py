@@ -142,3 +142,60 @@ def test_cli_import(office, tmp_path, cli):
     assert ran.code == 2 and result["rejected"][0]["row"] == 2 and not result["objectives"]
     done = cli("--db", office.path, "import", path)
     assert done.code == 0 and "created: 2 objectives" in done.out
+
+
+def test_an_import_is_worked_out_again_when_someone_writes_meanwhile(office, tmp_path, monkeypatch):
+    """The rows are planned without the write lock; a colleague's note before the lock is taken
+    makes the plan stale, so it is made again: nothing lost, nothing written twice, the log whole."""
+    from superviser import audit, importer
+    from superviser.services import steps
+
+    ref = office.objective()
+    planned = importer._planned
+    calls = []
+
+    def and_a_colleague_writes(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        calls.append(plan)
+        if len(calls) == 1:
+            steps.note(office.session("li"), ref, text="written while the import was being planned")
+        return plan
+
+    monkeypatch.setattr(importer, "_planned", and_a_colleague_writes)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and len(calls) == 2 and len(outcome.objectives) == 2
+    db = store.connect(office.path)
+    assert [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")] == [
+        "import", "objective.add", "objective.add", "decision.add", "note"]
+    assert audit.run(db).ok
+
+
+def test_a_plan_is_refused_once_the_database_has_changed(office):
+    from superviser.changes import write
+    from superviser.planned import Plan, Stale
+    from superviser.services import org
+
+    plan = Plan(office.director.db, "boss")
+    plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    org.unit_add(office.session("boss"), "Dock")  # someone else, meanwhile
+    with pytest.raises(Stale), write(office.director) as changes:
+        plan.apply(changes)
+    assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
+
+
+def test_a_large_import_replays_in_the_audit(office, tmp_path):
+    from superviser import audit
+
+    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展", "催办次数"]]
+    for i in range(300):
+        rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}", f"会议 {i // 10}", f"事项 {i}", "Finance", "Harbour、Planning",
+                     "2026-12-20", "办理中", "40%", "2026-11-01 40% 已过半", i % 4])
+        rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}.1", f"会议 {i // 10}", f"分解 {i}", "Harbour", "", "2026-12-10",
+                     "", "", "", ""])
+    outcome = import_ledger(office.director, write_csv(tmp_path / "big.csv", rows), create_units=True)
+    assert outcome.ok and len(outcome.objectives) == 600 and len(outcome.decisions) == 30
+    assert outcome.units == ["Harbour"]
+    db = store.connect(office.path)
+    assert objectives.get(db, outcome.objectives[1]["ref"])["parent_ref"] == outcome.objectives[0]["ref"]
+    assert audit.run(db).ok

@@ -355,3 +355,29 @@ def write_ods(path, rows, tail=""):
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         z.writestr("META-INF/manifest.xml", "<manifest/>")
+
+
+@pytest.mark.slow
+def test_a_colleague_writes_while_a_large_ledger_is_imported(office, tmp_path):
+    """The import works its rows out without the write lock and holds it only to write them:
+    a colleague's notes meanwhile all go through (none "busy")."""
+    ref = office.objective()
+    ledger = rows_csv(tmp_path / "big.csv", [["title", "lead", "co-unit", "deadline", "percent"]] + [
+        [f"Objective {i}", "Finance", "Planning", "2026-12-20", "10%"] for i in range(10_000)])
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss")
+    said = (tmp_path / "import.err").open("w")
+    importing = subprocess.Popen([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), "import",
+                                  str(ledger)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=said)
+    notes = []
+    while importing.poll() is None:
+        ran = subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), "note", ref,
+                              f"note {len(notes)}"], cwd=ROOT, env=dict(env, SUPERVISER_USER="li"),
+                             capture_output=True, text=True, timeout=120)
+        notes.append((ran.returncode, ran.stderr))
+    importing.wait()
+    said.close()
+    assert importing.returncode == 0, (tmp_path / "import.err").read_text()
+    assert notes and all(code == 0 for code, _said in notes), notes
+    db = store.connect(office.path)
+    assert db.conn.execute("SELECT count(*) FROM objectives").fetchone()[0] == 10_001
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'note'").fetchone()[0] == len(notes)
