@@ -138,6 +138,9 @@ class _Cells:
     def __init__(self, fractions: bool):
         self.fractions = fractions  # the percent column holds 0.4 for 40 %
         self.choices = {name: self._labels(FIELDS[name][0]) for name in ("source", "status", "priority")}
+        # what a field no column holds stands for (the required ones always have a column)
+        self.absent = {name: fields.parse(spec, None) for name, (spec, _synonyms) in FIELDS.items()
+                       if not spec.required}
 
     @staticmethod
     def _labels(spec: Field) -> dict[str, str]:
@@ -201,7 +204,9 @@ def _date_cell(raw):
 
 def parse_row(values: dict[str, object], cells: _Cells) -> dict:
     """The row's values, checked; ``InvalidInput`` naming the first wrong field."""
-    item = {name: fields.parse(spec, cells.value(name, values.get(name))) for name, (spec, _synonyms) in FIELDS.items()}
+    item = dict(cells.absent)
+    for name, raw in values.items():
+        item[name] = fields.parse(FIELDS[name][0], cells.value(name, raw))
     item["original_deadline"] = item["original_deadline"] or item["deadline"]
     item["status"] = item["status"] or lifecycle.REGISTERED
     item["percent"] = item["percent"] or 0
@@ -252,8 +257,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     if outcome.rejected:
         return outcome
     for attempt in range(3):
-        # Worked out without the lock, then written in one short transaction; if someone wrote
-        # meanwhile, worked out again (the last time while holding the lock: nobody can).
+        # Worked out without the lock, then written in one short transaction; if someone changed
+        # what it relied on meanwhile, worked out again (the last time while holding the lock).
         outcome.decisions, outcome.objectives, outcome.seq = [], [], None
         planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name)
         if outcome.rejected:
@@ -266,6 +271,7 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
                     if outcome.rejected:
                         raise _Undo
                 planned.apply(changes)
+                outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
                 if dry_run:
                     raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
         except Stale:
@@ -290,7 +296,7 @@ class _Undo(Exception):
 class _Plan:
     units: dict[str, int | None]            # lower-case name → id (None: to be created)
     unit_names: list[str]                   # to be created, as written
-    groups: list[tuple[str, dict, list]]    # decision key, its values, its rows (number, item)
+    groups: list[tuple[dict, list]]         # a decision's values, its rows (number, item)
 
 
 def _checked(session: Session, body, columns, outcome: Outcome, *, create_units: bool, fixed: dict | None,
@@ -302,7 +308,7 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
     parsed = []
     unknown: dict[str, list[int]] = {}  # unit → the rows that name it
     for number, row in body:
-        values = {columns[c]: v for c, v in enumerate(row) if c in columns}
+        values = {name: row[c] if c < len(row) else None for c, name in columns.items()}
         try:
             item = parse_row(values, cells)
         except InvalidInput as error:
@@ -342,7 +348,7 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
                 outcome.rejected.append(Rejected(members[0][0], error.label, error.problem))
                 continue
         members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
-        planned.append((key, values, members))
+        planned.append((values, members))
     return _Plan(units, created, planned)
 
 
@@ -362,7 +368,7 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
         outcome.rejected.append(Rejected(None, _("unit"), _("no unit named {name}").format(name=missing[0])))
         return
     today = clock.today().isoformat()
-    for key, values, members in plan.groups:
+    for values, members in plan.groups:
         if fixed is not None:
             made_decision = changes.read("decisions", (fixed["id"],))
             if made_decision is None:

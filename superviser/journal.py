@@ -57,6 +57,23 @@ def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | N
     return (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest)
 
 
+def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
+    """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
+    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs."""
+    at = clock.stamp()
+    encoded_at = _encode(at)
+    out = []
+    for _seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash in rows:
+        seq += 1
+        # the same bytes as entry_hash's _encode([...]): a JSON list is its items, comma-separated
+        payload = ",".join((str(seq), encoded_at, _encode(actor), _encode(action), _encode(objective_id),
+                            _encode(decision_id), _encode(detail), _encode(changes_text), _encode(prev)))
+        digest = hashlib.sha256(f"[{payload}]".encode("utf-8")).hexdigest()
+        out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest))
+        prev = digest
+    return out
+
+
 def append(
     db: Database,
     *,

@@ -5,14 +5,19 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 ``insert_objective``) run against it with their rules, reading the database as it is; each
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry gets its sequence number and hash, chained from the log's head as it was when
-planning began. ``apply`` then writes it all inside a real transaction, a statement per table,
-but only if the log's head is still the one it started from: every write to the database
-appends to the log, so an unchanged head means nothing changed since. Otherwise it writes
-nothing and the caller plans again.
+planning began. ``apply`` then writes it all inside a real transaction, a statement per table.
+
+If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
+holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
+(a decision's objectives, a year's decisions) are still the highest, and the rows it read are
+as they were. Then only its log entries are chained again after the new head. Otherwise it
+raises ``Stale``, having written nothing, and the caller plans again. A plan's rows must not
+hold log sequence numbers (they may change when the entries are chained again).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlite_utils import Database
@@ -49,7 +54,7 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
 
 
 class Stale(Exception):
-    """Someone wrote to the database after the plan was begun."""
+    """Someone changed what the plan relied on after it was begun."""
 
 
 class Plan(Changes):
@@ -59,16 +64,20 @@ class Plan(Changes):
         self._seq, self._prev = self.head
         self._rows: dict[str, dict[tuple, dict]] = {}   # table → pk → the row as it will be stored
         self._next_id: dict[str, int] = {}
+        self._next_base: dict[str, int] = {}  # the highest id of each table when the plan began using it
         # (table, column, where columns) → (highest stored, highest planned), by where values
         self._numbers: dict[tuple, tuple[dict, dict]] = {}
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
+        self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
         row = self._rows.get(table, {}).get(tuple(pk))
         if row is None:
-            return super().read(table, pk, columns)
+            stored = super().read(table, pk)
+            self._read[(table, tuple(pk))] = stored
+            return None if stored is None else {c: stored[c] for c in columns} if columns else dict(stored)
         return {c: row[c] for c in columns} if columns else dict(row)
 
     def next_number(self, table: str, column: str, **where) -> int:
@@ -98,7 +107,8 @@ class Plan(Changes):
         row.update(values)
         if len(columns) == 1 and row.get(columns[0]) is None:
             if table not in self._next_id:
-                self._next_id[table] = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+                base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+                self._next_id[table] = self._next_base[table] = base
             self._next_id[table] += 1
             row[columns[0]] = self._next_id[table]
         key = tuple(row[c] for c in columns)
@@ -147,20 +157,42 @@ class Plan(Changes):
     # --- the write -------------------------------------------------------------------------------
     def apply(self, changes: Changes) -> None:
         """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
-        changed since the plan was begun."""
+        changed in a way the plan relied on."""
         if self.pending:
             raise RuntimeError("a planned change that no log entry records; call log()")
-        if journal.head(changes.db) != self.head:
-            raise Stale()
         conn = changes.conn
-        for table, rows in self._rows.items():  # in the order tables were first written: parents first
-            names = list(next(iter(rows.values())))
-            conn.executemany(
-                f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
-                [[row[n] for n in names] for row in rows.values()])
-        for table, key, values in self._updates:
-            where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
-            conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
-                         [*values.values(), *key])
-        conn.executemany(journal.INSERT, self._log)
+        head = journal.head(changes.db)
+        if head != self.head:
+            self._check_still_holds()
+            self._log = journal.rechained(self._log, *head)
+            self.entries = [row[0] for row in self._log]
+        conn.execute("SAVEPOINT plan")
+        try:
+            for table, rows in self._rows.items():  # in the order tables were first written: parents first
+                names = list(next(iter(rows.values())))
+                conn.executemany(
+                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                    f"VALUES ({', '.join('?' * len(names))})", [[row[n] for n in names] for row in rows.values()])
+            for table, key, values in self._updates:
+                where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
+                conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
+                             [*values.values(), *key])
+            conn.executemany(journal.INSERT, self._log)
+        except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
+            conn.execute("ROLLBACK TO plan")
+            conn.execute("RELEASE plan")
+            raise Stale() from None
+        conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
+
+    def _check_still_holds(self) -> None:
+        for table, base in self._next_base.items():
+            if self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0] != base:
+                raise Stale()
+        for (table, column, where), (stored, _planned) in self._numbers.items():
+            for values, highest in stored.items():
+                if Changes.next_number(self, table, column, **dict(zip(where, values))) - 1 != highest:
+                    raise Stale()
+        for (table, pk), row in self._read.items():
+            if Changes.read(self, table, pk) != row:
+                raise Stale()

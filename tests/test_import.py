@@ -12,7 +12,7 @@ from superviser.exports.report import Scope
 from superviser.exports.run import export
 from superviser.importer import import_ledger
 from superviser.read import objectives
-from superviser.services import org, steps
+from superviser.services import org, registry, steps
 
 
 def write_csv(path, rows):
@@ -144,9 +144,12 @@ def test_cli_import(office, tmp_path, cli):
     assert done.code == 0 and "created: 2 objectives" in done.out
 
 
-def test_an_import_is_worked_out_again_when_someone_writes_meanwhile(office, tmp_path, monkeypatch):
-    """The rows are planned without the write lock; a colleague's note before the lock is taken
-    makes the plan stale, so it is made again: nothing lost, nothing written twice, the log whole."""
+@pytest.mark.parametrize("meanwhile", ["note", "decision"])
+def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, meanwhile):
+    """The rows are worked out without the write lock. A colleague's note meanwhile changes
+    nothing they rely on: its entries are chained after the note. A decision registered
+    meanwhile takes the number the import counted on: the import is worked out again. Either
+    way nothing is lost or written twice, and the log replays."""
     from superviser import audit, importer
     from superviser.services import steps
 
@@ -157,16 +160,23 @@ def test_an_import_is_worked_out_again_when_someone_writes_meanwhile(office, tmp
     def and_a_colleague_writes(*args, **kwargs):
         plan = planned(*args, **kwargs)
         calls.append(plan)
-        if len(calls) == 1:
+        if len(calls) == 1 and meanwhile == "note":
             steps.note(office.session("li"), ref, text="written while the import was being planned")
+        elif len(calls) == 1:
+            registry.decision_add(office.session("sup"), "Registered meanwhile", source="meeting", decided_on="today")
         return plan
 
     monkeypatch.setattr(importer, "_planned", and_a_colleague_writes)
     outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
-    assert outcome.ok and len(calls) == 2 and len(outcome.objectives) == 2
+    assert outcome.ok and len(outcome.objectives) == 2
+    assert len(calls) == (1 if meanwhile == "note" else 2)
     db = store.connect(office.path)
-    assert [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")] == [
-        "import", "objective.add", "objective.add", "decision.add", "note"]
+    last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")]
+    assert last == ["import", "objective.add", "objective.add", "decision.add",
+                    "note" if meanwhile == "note" else "decision.add"]
+    assert outcome.seq == journal.head(db)[0]
+    decisions = sorted(r[0] for r in db.conn.execute("SELECT ref FROM decisions"))
+    assert decisions == ["2026-001", "2026-002", "2026-003"][:2 if meanwhile == "note" else 3]
     assert audit.run(db).ok
 
 

@@ -214,7 +214,7 @@ def test_a_formula_like_title_comes_back_from_the_csv_as_it_was(office, tmp_path
     assert cli("--db", fresh, "init").code == 0
     ran = cli("--db", fresh, "import", ledger, "--create-units")
     assert ran.code == 0, ran.err
-    assert "=1+1 is two" in cli("--db", fresh, "objective", "list").out
+    assert '"title": "=1+1 is two"' in cli("--db", fresh, "objective", "list", "--json").out
 
 
 # --- files handed in --------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def test_a_gbk_csv_from_excel_on_chinese_windows(db, tmp_path, cli):
                       encoding="gbk")
     ran = cli("--db", db, "import", ledger)
     assert ran.code == 0 and "GB18030" in ran.out, ran.err
-    assert "修订公文处理办法" in cli("--db", db, "objective", "list").out
+    assert "修订公文处理办法" in cli("--db", db, "objective", "list", "--json").out
     utf8 = rows_csv(tmp_path / "u.csv", [["title", "lead", "deadline"], ["Plain", "Finance", "2026-12-20"]])
     assert "UTF-8" in cli("--db", db, "import", utf8).out
 
