@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import gc
+import importlib
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
+from textual.screen import Screen
 
 from screens import keymap
 from screens import render
-from screens.backend import Backend
-from screens.commands import JumpProvider
+from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
-from screens.deadlines import DeadlinesScreen
-from screens.decisions import DecisionsScreen
-from screens.log_screen import LogScreen
-from screens.units import UnitsScreen
 from screens.messages import DataChanged, StepDone
-from screens.workers import background
+from screens.workers import background, failed
 from superviser import describe, roles, text
 from superviser.errors import SuperviserError
 from superviser.i18n import N_, _
@@ -27,10 +25,21 @@ from superviser.read import units
 from superviser.read.objectives import Filter
 from superviser.services import Session
 
-POLL_SECONDS = 1.0  # how often to look for other people's changes
-
 # Textual's own key (the command palette), translated where our key bar shows it.
 N_("palette")
+
+
+def _section(module: str, name: str) -> Callable[[], Screen]:
+    """A section's screen, its module imported when it is first wanted: the dashboard's
+    first frame does not wait for the others (read-ahead imports them soon after, off
+    the UI thread)."""
+    return lambda: getattr(importlib.import_module(f"screens.{module}"), name)()
+
+
+def _jump_provider() -> type[Provider]:
+    from screens.commands import JumpProvider
+
+    return JumpProvider
 
 
 class SuperviserApp(App):
@@ -48,11 +57,12 @@ class SuperviserApp(App):
     ]
 
     MODES = {
-        "dashboard": DashboardScreen, "decisions": DecisionsScreen, "units": UnitsScreen,
-        "deadlines": DeadlinesScreen, "log": LogScreen,
+        "dashboard": DashboardScreen, "decisions": _section("decisions", "DecisionsScreen"),
+        "units": _section("units", "UnitsScreen"), "deadlines": _section("deadlines", "DeadlinesScreen"),
+        "log": _section("log_screen", "LogScreen"),
     }
     DEFAULT_MODE = "dashboard"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {_jump_provider}
 
     def __init__(self, session: Session, start: str | None = None, prefetched: Future | None = None):
         super().__init__()
@@ -61,17 +71,19 @@ class SuperviserApp(App):
         self.prefetched = prefetched  # the dashboard's first data, read while the app started
         self.backend = Backend(session)
         self.person = session.person()
-        self.change_count = 0
         self.unit_names: list[str] = []  # for the unit pickers in forms
         self.units_by_id: dict[int, str] = {}  # for describing log entries
         self._opened_modes: set[str] = {"dashboard"}
-        self._memo: dict[str, tuple[int, object]] = {}
         self.start = start
         self.title = _("superviser")
 
     @property
     def login(self) -> str:
         return self.backend.login
+
+    @property
+    def change_count(self) -> int:
+        return self.backend.generation
 
     @property
     def person_label(self) -> str:
@@ -93,108 +105,57 @@ class SuperviserApp(App):
         if self.start == "review":
             self.call_after_refresh(self.start_review)
         self.load_unit_names()
-        self.set_interval(POLL_SECONDS, self.check_changes)
-        self.set_timer(0.4, self.warm_up)
-        self.set_timer(0.6, self.prefetch_sections)
+        self.backend.watch(self._seen_elsewhere)
+        self.set_timer(0.4, lambda: warm_up(self))
+        self.set_timer(0.6, self.read_ahead)
 
-    def warm_up(self) -> None:
-        """Mount one of each widget the other screens use, once, out of sight.
-
-        Textual re-parses the whole stylesheet the first time a widget class
-        appears; doing it now, while the dashboard is being read, keeps that cost
-        (about 0.1 s) out of the first drill-down, filter or form."""
-        from textual.containers import Container
-        from textual.widgets import Button, DataTable, Input, Label, Select, TextArea
-
-        from screens.widgets.filter_bar import FilterBar
-
-        if not self.screen_stack or not isinstance(self.screen, DashboardScreen):
-            return  # the app is closing, or a form or palette is open: not among its fields
-        box = Container(FilterBar(), Input(compact=True), TextArea(compact=True), Select([("a", "a")], compact=True),
-                        Button("x", compact=True), Label("x"), DataTable(), id="warm-up")
-        box.display = False
-        self.screen.mount(box)
-        self.call_after_refresh(box.remove)
-        self.call_after_refresh(self._freeze_startup_objects)
-
-    @staticmethod
-    def _freeze_startup_objects() -> None:
-        """Move everything allocated so far (modules, styles, the dashboard) out of the
-        garbage collector's reach: full collections otherwise rescan it all and pause
-        the app for tens of milliseconds at random moments."""
-        gc.collect()
-        gc.freeze()
+    def on_unmount(self) -> None:
+        self.backend.stop()
 
     @background("units")
     def load_unit_names(self) -> None:
-        def read(session):
-            return units.names(session.db), describe.unit_names(session.db)
-
-        self.unit_names, self.units_by_id = self.backend.call(read)
-
-    def remember(self, key: str, value) -> None:
-        self._memo[key] = (self.change_count, value)
-
-    def fresh(self, key: str):
-        """A remembered value, if nothing has changed since it was read."""
-        seen, value = self._memo.get(key, (None, None))
-        return value if seen == self.change_count else None
+        self.unit_names, self.units_by_id = self.backend.call(_unit_names)
 
     @background("prefetch")
-    def prefetch_sections(self) -> None:
-        """The first page of each section not opened yet, read in the background, so
-        opening one draws it once, with its rows."""
-        from screens.deadlines import fetch_deadlines
-        from screens.decisions import fetch_decisions
-        from screens.log_screen import fetch_log
-        from screens.units import fetch_units
-
-        readers = {"decisions": fetch_decisions, "deadlines": fetch_deadlines, "log": fetch_log,
-                   "units": lambda session: fetch_units(session, cards=self.cached("scorecards", session, units.scorecards))}
-        count = self.change_count
-        for mode, read in readers.items():
-            if mode in self._opened_modes:
-                continue
-            page = self.backend.call(read)
-            self.call_from_thread(lambda mode=mode, page=page: self._memo.update({f"first:{mode}": (count, page)}))
-
-    def cached(self, key: str, session, compute):
-        """``compute(session.db)``, shared between screens until the data changes
-        (the dashboard's unit panel and the Units section read the same scorecards)."""
-        seen, value = self._memo.get(key, (None, None))
-        if seen != self.change_count:
-            value = compute(session.db)
-            self._memo[key] = (self.change_count, value)
-        return value
-
-    @background("memo")
-    def refresh_scorecards(self) -> None:
-        """Recompute the shared scorecards after a change, so the Units section opens at once."""
-        count = self.change_count
-        cards = self.backend.call(lambda session: units.scorecards(session.db))
-        self.call_from_thread(lambda: self._memo.update(scorecards=(count, cards)))
+    def read_ahead(self) -> None:
+        self.backend.read_ahead(lambda: self._opened_modes)
 
     # --- changes --------------------------------------------------------------------------
     def check_changes(self) -> None:
-        """Tell the screen in front what others (or we) changed; others catch up on resume."""
+        """After a step of ours: tell the screen in front at once (others' changes arrive
+        from the watching thread)."""
         changes = self.backend.changes()
-        if any(c.action.startswith(("unit.", "person.")) for c in changes):
-            self.load_unit_names()
-            self.person = self.backend.call(lambda session: session.person())
         if changes:
-            self.change_count += 1
             self.screen.post_message(DataChanged(changes))
-            if "scorecards" in self._memo:
-                self.set_timer(0.2, self.refresh_scorecards)  # after the screen in front has reloaded
-            if len(self._opened_modes) < len(self.MODES):
-                self.set_timer(0.7, self.prefetch_sections)
+            self.catch_up(changes)
+
+    @background("catch-up", exclusive=False)
+    def catch_up(self, changes: list[Change]) -> None:
+        self._catch_up(changes)
+
+    def _seen_elsewhere(self, changes: list[Change]) -> None:
+        """On the watching thread: someone committed."""
+        for screen in self.screen_stack[-1:]:  # none while the app closes
+            screen.post_message(DataChanged(changes))
+        try:
+            self._catch_up(changes)
+        except Exception as error:  # the watch goes on; the app says what went wrong
+            failed(self, error)
+
+    def _catch_up(self, changes: list[Change]) -> None:
+        """Off the UI thread: what the app keeps besides the screens (others catch up on resume)."""
+        if any(c.action.startswith(("unit.", "person.")) for c in changes):
+            self.unit_names, self.units_by_id = self.backend.call(_unit_names)
+            self.person = self.backend.call(lambda session: session.person())
+        if len(self._opened_modes) < len(self.MODES):
+            self.backend.read_ahead(lambda: self._opened_modes, after=0.5)
 
     def worker_failed(self, error: Exception) -> None:
         """The one handler for work that failed in the background (screens/workers.py): a
         refusal in the core's words; anything else to the error log, and where it is."""
         from superviser import crash, files
 
-        error = files.explain(error, self.backend.path) if not isinstance(error, SuperviserError) else error
+        error = error if isinstance(error, SuperviserError) else files.explain(error, self.backend.path)
         if isinstance(error, SuperviserError):
             self.notify(str(error), severity="error", markup=False)
             return
@@ -251,6 +212,10 @@ class SuperviserApp(App):
         from screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen())
+
+
+def _unit_names(session: Session) -> tuple[list[str], dict[int, str]]:
+    return units.names(session.db), describe.unit_names(session.db)
 
 
 def run(session: Session, start: str | None = None, prefetched: Future | None = None) -> int:

@@ -9,7 +9,8 @@ import asyncio
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from superviser import text
+from superviser import refs, text
+from superviser.errors import SuperviserError
 from superviser.i18n import _
 from superviser.read import decisions, objectives, units
 from superviser.read.objectives import Filter
@@ -34,14 +35,14 @@ class JumpProvider(Provider):
 
     def _find(self, query: str) -> list[tuple[str, str, str]]:
         def work(session):
-            found = []
+            found = _exact(session.db, query)
             for row in objectives.list_objectives(session.db, Filter(search=query), limit=LIMIT, order="updated"):
                 found.append(("objective", row["ref"], f"{row['ref']}  {text.one_line(row['title'])}"))
             for row in decisions.list_decisions(session.db, search=query, limit=LIMIT // 2):
                 found.append(("decision", row["ref"], f"{row['ref']}  {text.one_line(row['title'])}"))
             for unit in units.search(session.db, query, LIMIT // 2):
                 found.append(("unit", str(unit["id"]), text.one_line(unit["name"])))
-            return found
+            return list(dict.fromkeys(found))  # the exact reference once, first
 
         return self.app.backend.call(work)
 
@@ -83,6 +84,19 @@ class JumpProvider(Provider):
         if kind == "decision":
             return lambda: app.open_decision(key)
         return lambda: app.open_objectives(Filter(unit=int(key)), label)
+
+
+def _exact(db, query: str) -> list[tuple[str, str, str]]:
+    """The objective or decision whose reference is exactly what was typed: first,
+    whatever else the search finds (it lists the newest matches)."""
+    for kind, find in (("objective", refs.objective), ("decision", refs.decision)):
+        try:
+            row = find(db, query)
+        except SuperviserError:
+            continue
+        if row["ref"] == query:
+            return [(kind, row["ref"], f"{row['ref']}  {text.one_line(row['title'])}")]
+    return []
 
 
 def _people(app) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,12 +20,13 @@ from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from screens.workers import background
 from superviser import dates, lights
 from superviser.i18n import N_, _
-from superviser.read import dashboard, objectives, units
+from superviser.read import counts, dashboard, units
 from superviser.read.objectives import Filter
 
 
 class LightCard(Static, can_focus=True):
-    """One light's count; Enter opens those objectives."""
+    """One light's count and what makes it up ("4 overdue, 1 set red by the office");
+    Enter opens those objectives."""
 
     BINDINGS = [Binding("enter", "open", N_("Open"), show=False, id="dashboard.light_open")]
 
@@ -37,11 +39,20 @@ class LightCard(Static, can_focus=True):
         super().__init__(id=f"light-{light}", classes=f"light-card {light}")
         self.light = light
         self.count = 0
+        self.shown = Content("")
 
-    def show(self, count: int) -> None:
+    def show(self, count: int, causes: dict[str, int]) -> None:
         self.count = count
         symbol = lights.SYMBOLS[self.light]
-        self.update(Content.assemble((f"{symbol} {count:,}", "bold"), "  ", lights.label(self.light)))
+        lines = [Content.assemble((f"{symbol} {count:,}", "bold"), "  ", lights.label(self.light))]
+        if count:
+            lines.append(Content.styled(lights.causes_text(self.light, causes), "dim"))
+        self.shown = Content("\n").join(lines)
+        self.update(self.shown)
+
+    def lines(self, width: int) -> int:
+        """Lines the card's text takes at this width."""
+        return sum(len(line.wrap(max(1, width))) for line in self.shown.split("\n"))
 
     def action_open(self) -> None:
         self.post_message(self.Open(self.light))
@@ -75,7 +86,8 @@ def _waiting_cells(row: dict) -> list:
         what = _("verify") if row["status"] == "submitted" else _("close (verified)")
     else:
         what = _("extension → {date}").format(date=dates.short_date(row["extension_to"]))
-    return [render.light(row["light"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(what)]
+    return [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]),
+            render.plain(row["title"]), render.plain(what)]
 
 
 PANEL_PAGE = 20  # a panel shows about ten rows; more load as the cursor goes down
@@ -86,9 +98,14 @@ def _busy_units(cards: list[dict]) -> list[dict]:
     return sorted(busy, key=lambda c: (-c["lead"]["overdue"], -c["lead"]["open"], c["name"]))
 
 
-def _unit_source(app) -> Source:
+def _units_page(cards: list[dict]) -> Page:
+    busy = _busy_units(cards)
+    return Page(busy[:PANEL_PAGE], len(busy))
+
+
+def _unit_source() -> Source:
     def fetch(session, offset: int, limit: int) -> Page:
-        cards = _busy_units(app.cached("scorecards", session, units.scorecards))
+        cards = _busy_units(units.scorecards(session.db))
         return Page(cards[offset:offset + limit], len(cards))
 
     return Source(fetch=fetch, key=lambda row: str(row["id"]))
@@ -120,9 +137,9 @@ class DashboardScreen(BaseScreen):
 
     def body(self) -> ComposeResult:
         self.first = self._prefetched()
-        with Horizontal(id="lights"):
-            for light in lights.LIGHTS:
-                yield LightCard(light)
+        self.cards = {light: LightCard(light) for light in lights.LIGHTS}
+        self.lights_row = Horizontal(*self.cards.values(), id="lights")
+        yield self.lights_row
         wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
         with VerticalScroll(id="panels", classes=wide):
             # The panels' totals come from the one counting query (load_counts).
@@ -132,22 +149,29 @@ class DashboardScreen(BaseScreen):
                 return PagedTable(panel_columns, lambda row: objective_table.cells(row, with_status=False),
                                   _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name))
 
-            yield Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue")
-            yield Panel(_("Due soon"), panel_table("due-soon"), classes="panel", id="panel-due_soon")
-            yield Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent")
-            waiting_columns = [Column("light", _("light"), 8), Column("ref", _("ref"), 12),
+            self.panels = {
+                "overdue": Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue"),
+                "due_soon": Panel(_("Due soon"), panel_table("due-soon"), classes="panel", id="panel-due_soon"),
+                "silent": Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent"),
+            }
+            yield from self.panels.values()
+            waiting_columns = [Column("light", _("light"), 10), Column("ref", _("ref"), 12),
                                Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
-            yield Panel(_("Waiting for the office"),
-                        PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting",
-                                   page=PANEL_PAGE, first=self._first_page("waiting")),
-                        classes="panel", id="panel-waiting")
+            self.panels["waiting"] = Panel(
+                _("Waiting for the office"),
+                PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting", page=PANEL_PAGE,
+                           first=self._first_page("waiting")),
+                classes="panel", id="panel-waiting")
+            yield self.panels["waiting"]
             unit_columns = [Column("unit", _("unit"), None), Column("open", _("open"), 6, justify="right"),
                             Column("overdue", _("overdue"), 8, justify="right"),
                             Column("on_time", _("on time"), 8, justify="right"),
                             Column("urges", _("urges"), 6, justify="right")]
-            yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(self.app), id="units", page=PANEL_PAGE,
+            yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(), id="units", page=PANEL_PAGE,
                                                first=self._first_units()),
                         classes="panel units-panel")
+        if self.first is not None:  # in the very first frame, at the height it needs
+            self._show_counts(self.first["overview"])
 
     def on_mount(self) -> None:
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
@@ -158,49 +182,76 @@ class DashboardScreen(BaseScreen):
         wide = event.size.width >= 120
         if panels.has_class("-wide") != wide:
             panels.set_class(wide, "-wide")
+        self.call_after_refresh(self._fit_lights)
+
+    def _fit_lights(self) -> None:
+        """The light cards as tall as the longest explanation needs at this width (worked
+        out from the screen's width before the first layout, so the first frame is right)."""
+        cards = self.cards.values()
+        width = min(card.content_size.width for card in cards) or self.app.size.width // len(cards) - 2
+        height = max(3, max(card.lines(width) for card in cards) + 2)  # and the border
+        row = self.lights_row
+        if row.styles.height is None or row.styles.height.value != height:
+            row.styles.height = height
 
     def _prefetched(self) -> dict | None:
-        """The dashboard's data if the launcher read it while the app started (the
-        first frame then shows it); None to load it the ordinary way."""
-        future, self.app.prefetched = self.app.prefetched, None
-        if future is None:
+        """The dashboard's data if the launcher has read it already (the first frame then
+        shows it); None otherwise: the frame is drawn without waiting, and filled in when
+        the data arrives."""
+        future = self.app.prefetched
+        if future is None or not future.done():
             return None
-        try:
-            data = future.result(timeout=5)
-        except Exception:  # loaded again below, the ordinary way, which reports any problem
-            return None
-        self.app.remember("scorecards", data["scorecards"])
-        return data
+        self.app.prefetched = None
+        return None if future.exception() else future.result()
 
     def _first_page(self, name: str) -> Page | None:
         return Page(self.first["panels"][name], None) if self.first else None
 
     def _first_units(self) -> Page | None:
-        if not self.first:
-            return None
-        cards = _busy_units(self.first["scorecards"])
-        return Page(cards[:PANEL_PAGE], len(cards))
+        return _units_page(self.first["scorecards"]) if self.first else None
 
     def refresh_data(self) -> None:
-        if self.first is not None:
-            self._show_counts(self.first["overview"])
+        if self.first is not None:  # shown as the screen was built
             self.first = None
+            return
+        if self.app.prefetched is not None:
+            self._await_prefetched()
             return
         self.load_counts()
         for table in self.query(PagedTable):
             table.reload()
 
     @background("counts")
-    def load_counts(self) -> None:
-        counts = self.app.backend.call(lambda session: objectives.overview(session.db))
-        self.app.call_from_thread(self._show_counts, counts)
+    def _await_prefetched(self) -> None:
+        """The launcher's read, still under way when the frame was drawn: its numbers
+        when it ends (read again, the ordinary way, if it failed)."""
+        future, self.app.prefetched = self.app.prefetched, None
+        try:
+            data = future.result()
+        except Exception:  # noqa: BLE001 - read again below, the ordinary way, which reports any problem
+            self.app.call_from_thread(self.refresh_data)
+            return
+        if not get_current_worker().is_cancelled:  # a reload after a change replaced it
+            self.app.call_from_thread(self._show_prefetched, data)
 
-    def _show_counts(self, counts: dict) -> None:
-        for light, count in counts["lights"].items():
-            self.query_one(f"#light-{light}", LightCard).show(count)
+    def _show_prefetched(self, data: dict) -> None:
+        self._show_counts(data["overview"])
+        for name in dashboard.PANELS:
+            self.query_one(f"#{name}", PagedTable).preload(Page(data["panels"][name], None))
+        self.query_one("#units", PagedTable).preload(_units_page(data["scorecards"]))
+
+    @background("counts")
+    def load_counts(self) -> None:
+        found = self.app.backend.call(lambda session: counts.overview(session.db))
+        self.app.call_from_thread(self._show_counts, found)
+
+    def _show_counts(self, found: dict) -> None:
+        for light, count in found["lights"].items():
+            self.cards[light].show(count, found["causes"][light])
         for reason in ("overdue", "due_soon", "silent"):
-            self.query_one(f"#panel-{reason}", Panel).show_count(counts["reasons"].get(reason, 0))
-        self.query_one("#panel-waiting", Panel).show_count(counts["waiting"])
+            self.panels[reason].show_count(found["reasons"].get(reason, 0))
+        self.panels["waiting"].show_count(found["waiting"])
+        self._fit_lights()
 
     def on_light_card_open(self, message: LightCard.Open) -> None:
         title = _("{light} objectives").format(light=lights.label(message.light))

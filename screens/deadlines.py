@@ -6,10 +6,11 @@ from datetime import date
 
 from rich.text import Text
 
+from screens import render
 from screens.objectives import ListScreen
 from screens.widgets.objective_table import cells, columns
 from screens.widgets.paged_table import Page, PagedTable, Source
-from superviser import clock, dates
+from superviser import clock, dates, rhythm, text
 from superviser.i18n import _
 from superviser.read import objectives
 from superviser.read.objectives import Filter
@@ -34,6 +35,11 @@ def fetch_deadlines(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
     count objectives; ``previous`` is the last one already shown)."""
     flt = Filter(status=AWAITED, search=search or None)
     rows, total = objectives.page(session.db, flt, limit=limit, offset=offset, order="deadline")
+    # The milestones due within this page's dates (to the end on the last page) go among them.
+    last_page = total is None or offset + len(rows) >= total
+    stages = rhythm.due_milestones(session.db, previous["deadline"] if previous else None,
+                                   None if last_page or not rows else rows[-1]["deadline"], search)
+    rows = sorted(rows + stages, key=lambda r: (r["deadline"], "milestone" not in r))
     today = clock.today()
     out, last = [], _group(previous["deadline"], today) if previous else None
     for row in rows:
@@ -43,6 +49,18 @@ def fetch_deadlines(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
             last = group
         out.append(row)
     return Page(out, total)
+
+
+def milestone_cells(row: dict) -> list:
+    """A stage report due, under its objective's reference: "◇ stage  Plan agreed · Boilers"."""
+    title = Text("◇ ", style="dim", no_wrap=True, overflow="ellipsis")
+    title.append(render.plain(row["milestone_title"]))
+    title.append(" · " + text.one_line(row["title"]), style="dim")
+    late = row["deadline"] < clock.today().isoformat()
+    due = Text(dates.relative_deadline(row["deadline"], short=True), no_wrap=True, overflow="ellipsis",
+               style=render.STYLES["alert"] if late else "")
+    return [Text(_("stage"), style="dim"), render.plain(row["ref"]), title, render.plain(row["lead_unit"]), Text(""),
+            due, Text("")]
 
 
 class DeadlinesScreen(ListScreen):
@@ -61,10 +79,13 @@ class DeadlinesScreen(ListScreen):
                 blank = [Text("") for _ in columns(with_status=True)]
                 blank[2] = Text(row["heading"], style="bold reverse", no_wrap=True, overflow="ellipsis")
                 return blank
+            if row.get("milestone"):
+                return milestone_cells(row)
             return cells(row, with_status=True)
 
         return PagedTable(columns(with_status=True), render_row,
-                          Source(fetch, key=lambda r: r.get("key") or r["ref"], counted=lambda r: not r.get("heading")),
+                          Source(fetch, key=lambda r: r.get("key") or r["ref"],
+                                 counted=lambda r: not r.get("heading") and not r.get("milestone")),
                           id="list")
 
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:

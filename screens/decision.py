@@ -22,12 +22,14 @@ def tree_cells(row: dict) -> list:
     depth = row["ref"].count(".") - 1
     title = Text("  " * depth + ("└ " if depth else ""), style="dim", no_wrap=True, overflow="ellipsis")
     title.append(render.plain(row["title"]))
-    return [render.light(row["light"]), render.plain(row["ref"]), title, render.plain(row["lead_unit"]),
+    return [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]), title,
+            render.plain(row["lead_unit"]),
             render.status(row["status"]), render.due(row), render.percent_bar(row["percent"], 4)]
 
 
 class DecisionScreen(BaseScreen):
-    BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective")]
+    BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective"),
+                Binding("E", "edit", N_("Edit decision"), id="decision.edit")]
 
     def __init__(self, ref: str):
         super().__init__()
@@ -81,3 +83,8 @@ class DecisionScreen(BaseScreen):
         parent = self.table.selected()
         new_objective(self.app, self.ref, parent_hint=parent["ref"] if parent else None)
 
+    def action_edit(self) -> None:
+        from screens.register import edit_decision
+
+        if self.decision is not None:
+            edit_decision(self.app, self.decision)

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from screens.forms import FormScreen
-from superviser import actions, files, lifecycle, lights
+from superviser import actions, files, identity, lifecycle, lights
 from superviser.fields import Field
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
@@ -21,6 +21,13 @@ FORMAT_LABELS = {"xlsx": N_("Excel (xlsx): the ledger"), "docx": N_("Word (docx)
 
 
 def open_export(app, scope: dict | None = None) -> None:
+    if identity.confined() and not app.is_web:
+        # Through the service account a file saved "here" would land in its folders, out of the
+        # person's reach; the export comes to their own computer from the command line instead.
+        app.notify(_("Over SSH a file saved here would stay on the server. From your computer: "
+                     "ssh superviser@office export --format docx -o - > bulletin.docx"), severity="warning",
+                   markup=False, timeout=12)
+        return
     problem = actions.role_refusal("export", app.person, app.login)
     if problem:
         app.notify(problem, severity="warning", markup=False)

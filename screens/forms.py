@@ -122,7 +122,7 @@ class FormScreen(ModalScreen):
     def _widget(self, f: Field):
         widget_id = f"field-{f.key}"
         value = _initial(f, self.initial)
-        if f.kind == "text":
+        if f.kind in ("text", "milestones"):
             return TextArea(value, id=widget_id, soft_wrap=True, show_line_numbers=False, classes="multiline",
                             compact=True)
         if f.kind in ("choice", "flag"):
@@ -139,6 +139,8 @@ class FormScreen(ModalScreen):
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
         (fields[0] if fields else self.query_one("#submit")).focus()
         self.call_after_refresh(self._fit)
+        # focused before the fields were sized, the box scrolled the first label out of view
+        self.call_after_refresh(lambda: self.query_one("#form-fields").scroll_home(animate=False))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)

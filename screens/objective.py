@@ -14,7 +14,7 @@ from screens.base import BaseScreen, title_bar
 from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
 from screens.workers import background
-from superviser import dates, describe, lifecycle, lights, text
+from superviser import dates, describe, lifecycle, lights, rhythm, text
 from superviser.i18n import N_, _, aside
 from superviser.read import objectives
 from superviser.services.undo import UNDOABLE
@@ -54,6 +54,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             yield Static(Content(_("loading…")), id="facts")
             yield Static("", id="detail", classes="block")
             yield Static("", id="children", classes="block")
+            yield Static("", id="milestones", classes="block")
             yield Static("", id="reports", classes="block")
             yield Static("", id="inspections", classes="block")
             yield Static("", id="history", classes="block")
@@ -69,19 +70,26 @@ class ObjectiveScreen(StepKeys, BaseScreen):
 
     @background("objective")
     def load(self) -> None:
+        # By id once known: a correction may move the objective and change its reference.
+        wanted = str(self.item["id"]) if self.item else self.ref
+
         def fetch(session):
-            return objectives.detail(session.db, self.ref), describe.unit_names(session.db)
+            item = objectives.detail(session.db, wanted)
+            item["milestones"] = rhythm.milestones(session.db, item["id"])
+            item["milestones_text"] = rhythm.milestones_text(item["milestones"])
+            return item, describe.unit_names(session.db)
 
         item, units = self.app.backend.call(fetch)
         self.app.call_from_thread(self.show, item, units)
 
     # --- showing ---------------------------------------------------------------------------
     def show(self, item: dict, units: dict[int, str]) -> None:
-        self.item = item
+        self.item, self.ref = item, item["ref"]
         self.query_one("#objective-title", Static).update(title_bar(item["ref"], item["title"]))
         self.query_one("#facts", Static).update(self._facts(item))
         detail = Content.assemble(section(_("Detail")), "\n", render.content(item["detail"])) if item["detail"] else ""
-        for block, shown in (("#detail", detail), ("#children", self._children(item)), ("#reports", self._reports(item)),
+        for block, shown in (("#detail", detail), ("#children", self._children(item)),
+                             ("#milestones", self._milestones(item)), ("#reports", self._reports(item)),
                              ("#inspections", self._inspections(item)), ("#history", self._log(item, units))):
             widget = self.query_one(block, Static)
             widget.update(shown)
@@ -113,6 +121,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             (_("priority"), _(lifecycle.PRIORITIES[item["priority"]])),
             (_("urges"), urges),
             (_("last report"), item["last_report_on"] or ""),
+            (_("reports"), self._rhythm(item)),
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), Content.styled(
@@ -128,6 +137,31 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             lines.append(Content.assemble(
                 (lights.SYMBOLS[sub["light"]] + " ", render.STYLES[sub["light"]]), (sub["ref"], "bold"), "  ",
                 Content(text.one_line(sub["title"])), ("  " + lifecycle.status_label(sub["status"]), "dim")))
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _rhythm(item: dict) -> str:
+        if not item["report_rhythm"]:
+            return ""
+        if item["next_report_due"]:
+            return _("{rhythm}, the next by {date}").format(rhythm=rhythm.label(item["report_rhythm"]),
+                                                           date=item["next_report_due"])
+        return rhythm.label(item["report_rhythm"])
+
+    def _milestones(self, item: dict) -> Content | str:
+        if not item["milestones"]:
+            return ""
+        lines = [section(_("Milestones"))]
+        today = dates.clock.today().isoformat()
+        for milestone in item["milestones"]:
+            if milestone["reported_on"]:
+                state = (_("reported {date}").format(date=milestone["reported_on"]), render.STYLES["done"])
+            elif milestone["due_on"] < today:
+                state = (_("no report yet"), render.STYLES["alert"])
+            else:
+                state = (dates.relative_deadline(milestone["due_on"]), "dim")
+            lines.append(Content.assemble((milestone["due_on"], "bold"), "  ", Content(text.one_line(milestone["title"])),
+                                          "  ", state))
         return Content("\n").join(lines)
 
     def _reports(self, item: dict) -> Content | str:

@@ -14,6 +14,7 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.objective_table import ObjectiveTable
 from screens.widgets.paged_table import PagedTable
 from superviser.i18n import N_, _
+from superviser.read import search
 from superviser.read.objectives import Filter
 
 
@@ -35,7 +36,7 @@ class ListScreen(BaseScreen):
     def body(self) -> ComposeResult:
         yield Static(self.list_title, id="list-title", classes="title", markup=False)
         self.table = self.make_table()
-        first = self.app.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
+        first = self.app.backend.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
         if first is not None:
             self.table.start_with(first)  # drawn once, with its rows
         yield self.table
@@ -64,8 +65,10 @@ class ListScreen(BaseScreen):
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
         shown = message.table.loaded
-        if message.total is None:
-            text = _("{shown:,} shown, more below").format(shown=shown)
+        if message.total is None and self.search:  # more matches than a search looks at
+            text = _("{shown:,} of the newest {cap:,} matches").format(shown=shown, cap=search.CAP)
+        elif message.total is None:
+            text = f"{shown:,}"
         else:
             text = _("{shown:,} of {total:,}").format(shown=shown, total=message.total)
         if self.search:

@@ -38,3 +38,15 @@ def new_objective(app, decision_ref: str, parent_hint: str | None = None) -> Non
     app.push_screen(FormScreen(_("New objective · {ref}").format(ref=decision_ref), fields,
                                lambda s, v: action.perform(s, decision_ref, v), unit_names=app.unit_names,
                                initial={"assign": True}))
+
+
+def edit_decision(app, decision: dict) -> None:
+    """The decision's facts in a form, as they are now; saved as one correction, refused if
+    someone changed the decision meanwhile."""
+    if not _allowed(app, "decision.edit"):
+        return
+    action = ACTIONS["decision.edit"]
+    ref, version = decision["ref"], decision["version"]
+    initial = {key: decision.get(column) for key, column in action.prefill.items()}
+    app.push_screen(FormScreen(_("Edit decision · {ref}").format(ref=ref), action.fields,
+                               lambda s, v: action.perform(s, ref, v, version), initial=initial))

@@ -36,10 +36,14 @@ def content(value) -> Content:
     return Content(text.clean(value))
 
 
-def light(colour: str, *, word: bool = True) -> Text:
-    """The light as a symbol and a word, so it never depends on colour alone."""
+def light(colour: str, *, word: bool = True, set_by_office: bool = False) -> Text:
+    """The light as a symbol and a word, so it never depends on colour alone; marked
+    when the office set it (the objective says why)."""
     label = f"{lights.SYMBOLS[colour]} {lights.label(colour)}" if word else lights.SYMBOLS[colour]
-    return Text(label, style=STYLES[colour], no_wrap=True, overflow="ellipsis")
+    cell = Text(label, style=STYLES[colour], no_wrap=True, overflow="ellipsis")
+    if set_by_office:
+        cell.append(f" {lights.SET_MARK}", style="bold")
+    return cell
 
 
 def status(value: str) -> Text:

@@ -64,7 +64,7 @@ class ReviewSummary(ModalScreen):
     def action_save(self) -> None:
         """Ask where, proposing a name that is free in the home folder; the file is private
         and never replaces another (superviser/files.py)."""
-        from superviser import clock, files
+        from superviser import clock, files, identity
         from superviser.fields import Field
         from superviser.services import Result
 
@@ -74,6 +74,10 @@ class ReviewSummary(ModalScreen):
         data = self.markdown.encode("utf-8")
         if self.app.is_web:  # in a browser the file downloads
             self.app.deliver_binary(io.BytesIO(data), save_filename=name, name=name)
+            return
+        if identity.confined():  # through the service account the file would stay on the server
+            self.notify(_("Over SSH a file saved here would stay on the server; copy the summary (y) instead."),
+                        severity="warning", markup=False)
             return
 
         def save(_session, values: dict) -> Result:

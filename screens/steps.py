@@ -68,6 +68,9 @@ def intro(step: str, objective: dict) -> Content:
         lines.append(Content(_("This will be urge {n}: {level}.").format(n=count, level=lifecycle.urge_level(count))))
     elif step == "extend.request":
         lines.append(Content(_("current deadline: {date}").format(date=objective["deadline"])))
+    elif step == "deadline":
+        lines.append(Content(_("current deadline: {date}; the original, {original}, is kept").format(
+            date=objective["deadline"], original=objective["original_deadline"])))
     elif step in ("extend.approve", "extend.reject"):
         lines.append(Content(_("asked: {old} → {new}").format(old=objective["deadline"], new=objective.get("extension_to") or "")))
     return Content("\n").join(lines)

@@ -6,8 +6,11 @@ from rich.text import Text
 from textual.binding import Binding
 
 from screens import render
+from screens.forms import FormScreen
 from screens.objectives import ListScreen
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from superviser import actions
+from superviser.actions import ACTIONS
 from superviser.i18n import N_, _
 from superviser.read import units
 from superviser.read.objectives import Filter
@@ -30,6 +33,8 @@ def unit_cells(card: dict) -> list:
     lead, co = card["lead"], card["co"]
     name = Text("  " * card["depth"], no_wrap=True, overflow="ellipsis")
     name.append(render.plain(card["name"]))
+    if not card.get("active", 1):
+        name.append(" " + _("(deactivated)"), style="dim")
     rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
     delay = _("{days:g} d").format(days=lead["avg_delay"]) if lead["avg_delay"] else "–"
     overdue = Text(str(lead["overdue"]), justify="right", style=render.STYLES["alert"] if lead["overdue"] else "dim")
@@ -37,15 +42,21 @@ def unit_cells(card: dict) -> list:
             render.number(lead["urges"]), render.number(co["open"]), render.number(co["overdue"])]
 
 
-def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "", cards=None) -> Page:
-    cards = cards if cards is not None else units.scorecards(session.db)
+def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "") -> Page:
+    cards = units.scorecards(session.db)
     if search:
         cards = [c for c in cards if search.lower() in c["name"].lower()]
     return Page(cards[offset:offset + limit], len(cards))
 
 
 class UnitsScreen(ListScreen):
-    BINDINGS = [Binding("P", "people", N_("People"), id="units.people")]
+    BINDINGS = [
+        Binding("s", "scores", N_("Scores"), id="units.scores"),
+        Binding("P", "people", N_("People"), id="units.people"),
+        Binding("n", "add", N_("New unit"), id="units.add"),
+        Binding("E", "edit", N_("Change unit"), id="units.edit"),
+        Binding("delete", "deactivate", N_("Deactivate"), id="units.deactivate"),
+    ]
     FIRST_PAGE = "units"
 
     def __init__(self):
@@ -53,7 +64,7 @@ class UnitsScreen(ListScreen):
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
-            return fetch_units(session, offset, limit, self.search, self.app.cached("scorecards", session, units.scorecards))
+            return fetch_units(session, offset, limit, self.search)
 
         return PagedTable(unit_columns(), unit_cells, Source(fetch, key=lambda r: str(r["id"])), id="list")
 
@@ -65,3 +76,49 @@ class UnitsScreen(ListScreen):
         from screens.people import PeopleScreen
 
         self.app.push_screen(PeopleScreen())
+
+    def action_scores(self) -> None:
+        from screens.scores import ScoresScreen
+
+        self.app.push_screen(ScoresScreen())
+
+    # --- the director keeps the tree ---------------------------------------------------------
+    def _allowed(self, step: str) -> bool:
+        problem = actions.role_refusal(step, self.app.person, self.app.login)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+        return problem is None
+
+    def action_add(self) -> None:
+        if not self._allowed("unit.add"):
+            return
+        action = ACTIONS["unit.add"]
+        row = self.table.selected()
+        self.app.push_screen(FormScreen(_("New unit"), action.fields, lambda s, v: action.perform(s, None, v),
+                                        unit_names=self.app.unit_names,
+                                        initial={"parent": row["name"] if row else ""}))
+
+    def action_edit(self) -> None:
+        row = self.table.selected()
+        if row is None or not self._allowed("unit.edit"):
+            return
+        action = ACTIONS["unit.edit"]
+        parent = next((c["name"] for c in self.table.rows_loaded if c["id"] == row["parent_id"]), "")
+        fields = [f for f in action.fields if f.key != "active"]
+        self.app.push_screen(FormScreen(
+            _("Change {unit}").format(unit=row["name"]), fields,
+            lambda s, v: action.perform(s, str(row["id"]), {**v, "parent": v["parent"] or ""}),
+            unit_names=self.app.unit_names, initial={"name": row["name"], "parent": parent}))
+
+    def action_deactivate(self) -> None:
+        row = self.table.selected()
+        if row is None or not self._allowed("unit.edit"):
+            return
+        action = ACTIONS["unit.edit"]
+        active = bool(row.get("active", 1))
+        title = _("Deactivate {unit}") if active else _("Reactivate {unit}")
+        intro = (_("{unit} will no longer be offered for new work; its history stays.") if active
+                 else _("{unit} will be offered for new work again."))
+        self.app.push_screen(FormScreen(
+            title.format(unit=row["name"]), [], lambda s, v: action.perform(s, str(row["id"]), {"active": not active}),
+            intro=intro.format(unit=row["name"]), submit_label=_("Deactivate") if active else _("Reactivate")))

@@ -21,17 +21,22 @@ def background(group: str, *, exclusive: bool = True):
             try:
                 return method(node, *args, **kwargs)
             except Exception as error:  # handed to the app, which shows or logs it
-                app = node.app
-                try:
-                    app.call_from_thread(app.worker_failed, error)
-                except RuntimeError:  # the app has closed meanwhile: nobody to tell but the log
-                    from superviser import crash
-                    from superviser.errors import SuperviserError
-
-                    if not isinstance(error, SuperviserError):
-                        crash.record(error, "app worker")
+                failed(node.app, error)
                 return None
 
         return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(guarded)
 
     return decorate
+
+
+def failed(app, error: Exception) -> None:
+    """From a thread: hand ``error`` to the app's one handler (or, if the app has closed
+    meanwhile, to the error log when it is a bug)."""
+    try:
+        app.call_from_thread(app.worker_failed, error)
+    except RuntimeError:  # the app has closed meanwhile: nobody to tell but the log
+        from superviser import crash
+        from superviser.errors import SuperviserError
+
+        if not isinstance(error, SuperviserError):
+            crash.record(error, "app worker")

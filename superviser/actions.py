@@ -12,7 +12,7 @@ why" that the services, the key bar, the forms and the CLI all ask.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from superviser import clock, lifecycle, text
@@ -45,7 +45,13 @@ class Action:
     service: str = ""             # "module:function" in superviser.services
     prefill: dict = field(default_factory=dict)  # form field → the objective's key holding its current value
     submit: str = ""              # N_: the form's button (default "Save")
-    target: str = "objective"     # what the first argument names: objective, decision, unit, person, entry, none
+    target: str = "objective"     # what the first argument names: objective, decision, unit, person, entry,
+    #                               recurrence, none
+    versioned: bool = False       # refused on a stale version of what it acts on (always, on an objective)
+
+    @property
+    def checks_version(self) -> bool:
+        return self.states is not None or self.versioned
 
     def perform(self, session, target, values: dict, expected_version: int | None = None, **extra):
         """Run the step's service with ``values`` (raw, as typed: the service checks them)."""
@@ -53,7 +59,7 @@ class Action:
         service = getattr(importlib.import_module(f"superviser.services.{module}"), function)
         if self.target == "none":
             return service(session, **values, **extra)
-        if self.states is not None:
+        if self.checks_version:
             extra["expected_version"] = expected_version
         return service(session, target, **values, **extra)
 
@@ -68,6 +74,53 @@ _TEXT = Field("text", N_("text"), "text", required=True, help=N_("What was done 
 _PRIORITY = Field("priority", N_("priority"), "choice", default="normal",
                   choices=tuple((k, v) for k, v in lifecycle.PRIORITIES.items()), help=N_("normal, urgent or critical."))
 
+
+def _for_edit(field: Field) -> Field:
+    """An add step's field as the edit takes it: optional and without a default (what is not
+    given stays as it is); the positional title becomes ``--title``."""
+    return replace(field, required=False, default=None, option=None if field.option == "" else field.option)
+
+
+_DECISION_FIELDS = (
+    Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX, option=""),
+    Field("source", N_("source"), "choice", required=True, choices=tuple(lifecycle.SOURCES.items()),
+          help=N_("Where it came from.")),
+    Field("decided_on", N_("date"), "date", required=True, option="--date",
+          help=N_("When it was decided (YYYY-MM-DD, today, +Nd…).")),
+    Field("source_ref", N_("reference"), "line", limit=text.NAME_MAX, option="--ref",
+          help=N_("Meeting or document number."), hint=N_("meeting or document number")),
+    Field("leader", N_("leader"), "line", limit=text.NAME_MAX, help=N_("The leader who decided or instructed.")),
+    Field("summary", N_("summary"), "text", help=N_("What was decided, in a few sentences.")),
+    _PRIORITY,
+)
+_DECISION_PREFILL = {f.key: f.key for f in _DECISION_FIELDS}
+_TITLE = Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX, option="")
+_DETAIL = Field("detail", N_("detail"), "text", help=N_("What exactly is to be done."))
+_PARENT = Field("parent", N_("parent"), "objective", help=N_("Make it a sub-objective of this one."))
+_RHYTHMS = (("none", N_("none: the general rule")), ("weekly", N_("weekly")), ("monthly", N_("monthly")),
+            ("stages", N_("by stage")))
+_RECURRENCE_FIELDS = (
+    _TITLE,
+    Field("decision", N_("decision"), "decision", required=True, help=N_("The decision each one is registered under.")),
+    Field("lead", N_("lead unit"), "unit", required=True, help=_LEAD.help),
+    Field("co", N_("co-units"), "units", option="--co", help=N_("A co-unit (协办); repeat for several.")),
+    Field("rule", N_("repeats"), "choice", required=True,
+          choices=(("monthly", N_("monthly")), ("quarterly", N_("quarterly")), ("yearly", N_("yearly")),
+                   ("after-close", N_("after the last one closed"))),
+          help=N_("monthly, quarterly or yearly from the start date, or after-close: a number of days after the "
+                  "last one was closed.")),
+    Field("start", N_("first date"), "date", required=True,
+          help=N_("When the first one is registered; calendar rules repeat on its day of the month.")),
+    Field("days", N_("days allowed"), "int", required=True, low=1, limit=366,
+          help=N_("Each one's deadline: this many days after it is registered.")),
+    Field("gap", N_("days after closing"), "int", low=0, limit=366,
+          help=N_("For after-close: the next one comes this many days after the last one closed.")),
+    Field("rhythm", N_("reports"), "choice", choices=_RHYTHMS[:3],
+          help=N_("The reporting rhythm each one gets: none (the general rule), weekly or monthly.")),
+    _PRIORITY,
+    _DETAIL,
+)
+
 STEPS: tuple[Action, ...] = (
     # --- the office: units, people, settings ----------------------------------------------
     Action("unit.add", N_("add a unit"), N_("New unit"), N_("Add a unit (director only)."),
@@ -75,10 +128,13 @@ STEPS: tuple[Action, ...] = (
            (Field("name", N_("name"), "line", required=True, limit=text.NAME_MAX, option=""),
             Field("parent", N_("parent"), "unit", help=N_("The unit it belongs under."))),
            roles=frozenset({DIRECTOR}), service="org:unit_add", target="none"),
-    Action("unit.edit", N_("change a unit"), N_("Change unit"), N_("Rename a unit or move it under another (director only)."),
+    Action("unit.edit", N_("change a unit"), N_("Change unit"),
+           N_("Rename a unit, move it under another, or deactivate it (director only)."),
            'superviser unit edit "East Station" --parent ""   (make it top-level)',
            (Field("name", N_("name"), "line", limit=text.NAME_MAX, help=N_("New name.")),
-            Field("parent", N_("parent"), "unit", help=N_("New parent unit; an empty string makes it top-level."))),
+            Field("parent", N_("parent"), "unit", help=N_("New parent unit; an empty string makes it top-level.")),
+            Field("active", N_("active"), "flag", option="--active/--inactive",
+                  help=N_("Reactivate, or deactivate (refused while it leads open objectives)."))),
            roles=frozenset({DIRECTOR}), service="org:unit_edit", target="unit"),
     Action("person.add", N_("add a person"), N_("New person"),
            N_("Add a person (director only). Roles: director, supervisor, liaison, viewer."),
@@ -101,16 +157,7 @@ STEPS: tuple[Action, ...] = (
     Action("decision.add", N_("register a decision"), N_("New decision"), N_("Register a decision."),
            'superviser decision add "Winter safety campaign" --source meeting --date 2026-11-02 \\\n'
            '      --ref "Office meeting 2026/21" --leader "Director Zhao" --priority urgent',
-           (Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX, option=""),
-            Field("source", N_("source"), "choice", required=True, choices=tuple(lifecycle.SOURCES.items()),
-                  help=N_("Where it came from.")),
-            Field("decided_on", N_("date"), "date", required=True, option="--date",
-                  help=N_("When it was decided (YYYY-MM-DD, today, +Nd…).")),
-            Field("source_ref", N_("reference"), "line", limit=text.NAME_MAX, option="--ref",
-                  help=N_("Meeting or document number."), hint=N_("meeting or document number")),
-            Field("leader", N_("leader"), "line", limit=text.NAME_MAX, help=N_("The leader who decided or instructed.")),
-            Field("summary", N_("summary"), "text", help=N_("What was decided, in a few sentences.")),
-            _PRIORITY),
+           _DECISION_FIELDS,
            service="registry:decision_add", target="none"),
     Action("objective.add", N_("register an objective"), N_("New objective"),
            N_("Register an objective under a decision (or under another objective, with --parent)."),
@@ -120,11 +167,38 @@ STEPS: tuple[Action, ...] = (
             Field("lead", N_("lead unit"), "unit", required=True, help=_LEAD.help),
             Field("co", N_("co-units"), "units", option="--co", help=N_("A co-unit (协办); repeat for several.")),
             Field("deadline", N_("deadline"), "date", required=True, help=N_("Deadline (YYYY-MM-DD, today, tomorrow, +Nd).")),
-            Field("parent", N_("parent"), "objective", help=N_("Make it a sub-objective of this one.")),
-            Field("detail", N_("detail"), "text", help=N_("What exactly is to be done.")),
+            _PARENT,
+            _DETAIL,
             _PRIORITY,
             Field("assign", N_("assign now"), "flag", help=N_("Assign it to its units at once."))),
            service="registry:objective_add", target="decision"),
+    Action("decision.edit", N_("correct a decision"), N_("Edit decision"),
+           N_("Correct a registered decision: title, reference, source, leader, summary, priority or date (office)."),
+           'superviser decision edit 2026-014 --title "Winter safety campaign" --ref "Office meeting 2026/22"',
+           tuple(_for_edit(f) for f in _DECISION_FIELDS), key="E", service="corrections:decision_edit",
+           target="decision", versioned=True, prefill=_DECISION_PREFILL),
+    # --- recurring matters ------------------------------------------------------------------
+    Action("recur.add", N_("add a recurring matter"), N_("New recurring matter"),
+           N_("A matter that comes back (a monthly safety report, a quarterly audit): each time one is due, "
+              "`superviser recur run` registers and assigns it as an objective of its own."),
+           'superviser recur add "Monthly safety report" --decision 2026-003 --lead "Work Safety" \\\n'
+           '      --rule monthly --start 2026-12-01 --days 10',
+           _RECURRENCE_FIELDS, service="recurring:recur_add", target="none"),
+    Action("recur.edit", N_("change a recurring matter"), N_("Change recurring matter"),
+           N_("Change a recurring matter's rule or what its next ones get, or stop it (--inactive); "
+              "the ones already registered stay as they are."),
+           "superviser recur edit 2 --rule quarterly --days 20",
+           tuple(_for_edit(f) for f in _RECURRENCE_FIELDS if f.key != "decision") + (
+               Field("active", N_("active"), "flag", option="--active/--inactive",
+                     help=N_("Start it again, or stop it.")),),
+           service="recurring:recur_edit", target="recurrence"),
+    Action("recur.run", N_("register the recurring matters that are due"), N_("Run recurring matters"),
+           N_("Register and assign every recurring matter that is due today or was missed (for cron; "
+              "running it again registers nothing twice)."),
+           "superviser recur run", (), service="recurring:recur_run", target="none"),
+    # --- the assessment ---------------------------------------------------------------------
+    Action("score.publish", N_("publish the scores"), roles=frozenset({DIRECTOR}), service="assessment:publish",
+           target="none"),
     # --- the steps on an objective ---------------------------------------------------------
     Action("assign", N_("assign"), N_("Assign"), N_("Assign a registered or returned objective to its units (office)."),
            'superviser assign 2026-014.2 --lead Finance --co "East Station"',
@@ -215,6 +289,34 @@ STEPS: tuple[Action, ...] = (
                            ("clear", N_("clear the override")))),
             _reason(required=False)),
            states=OPEN, key="L", service="steps:light"),
+    Action("objective.edit", N_("correct an objective"), N_("Edit"),
+           N_("Correct an objective: its title, detail, co-units, priority, or its parent (office)."),
+           'superviser objective edit 2026-014.2 --title "Inspect every boiler room and chimney" --co Finance',
+           (_for_edit(_TITLE), _DETAIL, _CO, _for_edit(_PRIORITY),
+            replace(_PARENT, help=N_("Move it under this objective of the same decision; an empty string makes "
+                                     "it top-level. Its reference changes; the old one still finds it.")),),
+           states=OPEN, key="E", service="corrections:objective_edit",
+           prefill={"title": "title", "detail": "detail", "co": "co_units", "priority": "priority",
+                    "parent": "parent_ref"}),
+    Action("deadline", N_("change the deadline"), N_("Deadline"),
+           N_("Change the deadline directly, with a reason (director), also after it has passed; the original "
+              "deadline is kept and still decides the on-time rate."),
+           'superviser deadline 2026-014.2 --to 2027-01-31 --reason "The province moved the inspection"',
+           (Field("to", N_("new deadline"), "date", required=True, help=N_("The new deadline.")), REASON),
+           roles=frozenset({DIRECTOR}), states=OPEN, key="T", service="corrections:deadline",
+           prefill={"to": "deadline"}),
+    Action("rhythm", N_("set the reporting rhythm"), N_("Reporting"),
+           N_("How often the units report on it: weekly, monthly, by stage (dated milestones), or none "
+              "(the general rule); \"no report for too long\" then follows it."),
+           'superviser rhythm 2026-014.2 stages --milestone "2026-12-01 Plan agreed" \\\n'
+           '      --milestone "2027-01-15 Half the sites done"',
+           (Field("rhythm", N_("rhythm"), "choice", required=True, option="", choices=_RHYTHMS),
+            Field("milestones", N_("milestones"), "milestones", option="--milestone",
+                  help=N_("For stages: a date and what is due by then (\"2026-12-01 Plan agreed\"); "
+                          "repeat for several."),
+                  hint=N_("for stages: one a line, a date and what is due by then"))),
+           states=OPEN, key="m", service="reporting:rhythm",
+           prefill={"rhythm": "report_rhythm", "milestones": "milestones_text"}),
     Action("undo", N_("undo"), N_("Undo"), N_("Undo a step with a new log entry that reverses it (the log is never edited)."),
            'superviser undo 1234 --reason "Urged the wrong objective"', (_reason(required=False),),
            roles=frozenset({DIRECTOR, SUPERVISOR, LIAISON}), unit_rule="lead_or_co", service="undo:undo",
@@ -223,6 +325,22 @@ STEPS: tuple[Action, ...] = (
     Action("import", N_("import a ledger"), service="", target="none"),
     Action("review", N_("daily review"), target="none"),
     Action("export", N_("export"), roles=EVERYONE, target="none"),
+    # --- delivery (issue 12): contacts, sending, printed notices ------------------------------
+    Action("channel.add", N_("add a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("channel.remove", N_("remove a channel"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("unit.lang", N_("set a unit's language"), roles=frozenset({DIRECTOR}), target="unit"),
+    Action("person.contact", N_("change contact details"), roles=frozenset({DIRECTOR}), target="person"),
+    Action("office.set", N_("change the office's details"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("deliver", N_("deliver"), target="none"),
+    Action("deliver.requeue", N_("queue a message again"), target="none"),
+    Action("digest.send", N_("queue the digests"), target="none"),
+    Action("notice", N_("issue a notice"), target="none"),
+    # --- the office server: people's SSH keys, signed checkpoints (superviser/sshkeys.py, checkpoints.py)
+    Action("keys.add", N_("add an SSH key"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.remove", N_("remove SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.list", N_("list the SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("keys.sync", N_("rewrite authorized_keys"), roles=frozenset({DIRECTOR}), target="none"),
+    Action("checkpoint", N_("sign a checkpoint"), target="none"),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in STEPS}
@@ -230,10 +348,15 @@ ACTIONS: dict[str, Action] = {action.name: action for action in STEPS}
 # Entries the log holds that are not steps people choose.
 OTHER_LABELS = {
     "init": N_("create the database"),
+    "migration": N_("upgrade the database"),
     "baseline": N_("state when the log began to record every change"),
     "review.mark": N_("mark reviewed"),
     "review.skip": N_("skip in the review"),
     "review.start": N_("start the daily review"),
+    "deliver.claim": N_("take messages to send"),
+    "deliver.retry": N_("delivery to retry"),
+    "deliver.failed": N_("delivery failed"),
+    "deliver.unknown": N_("delivery unknown"),
 }
 
 # The steps on an objective, in the order the key bar and the help show them.

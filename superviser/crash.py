@@ -33,7 +33,7 @@ def record(error: BaseException | None, where: str = "", *, details: str = "",
 
     if error is not None:
         details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    argv = " ".join(text.one_line(arg) for arg in (sys.argv[1:] if command is None else command))
+    argv = _outline(sys.argv[1:] if command is None else command)
     entry = (f"--- {clock.stamp()} superviser {__version__} pid {os.getpid()} {where}\n"
              f"command: {argv}\n{details.rstrip()}\n\n")
     path = log_path()
@@ -48,6 +48,21 @@ def record(error: BaseException | None, where: str = "", *, details: str = "",
         sys.stderr.write(entry)
         return None
     return path
+
+
+def _outline(argv: list[str]) -> str:
+    """The command as the log keeps it: its words and option names, not the values (a
+    webhook's token, a secret, a note's text do not belong in a log file)."""
+    shown, words = [], 0
+    for arg in argv:
+        if arg.startswith("-") and len(arg) > 1:
+            shown.append(text.one_line(arg.split("=", 1)[0]) + ("=…" if "=" in arg else ""))
+        elif words < 2 and arg.isidentifier():
+            shown.append(arg)
+            words += 1
+        else:
+            shown.append("…")
+    return " ".join(shown)
 
 
 def said(error: BaseException | None, path: Path | None) -> str:

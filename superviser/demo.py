@@ -3,20 +3,18 @@
 ``build_office`` plays a scripted few months of an office's life through the real
 services, with the clock moved back for each step, so the demo's state, lights
 and log agree with each other exactly as they would in real use.
-``add_synthetic`` bulk-loads objectives and their log for scale work.
 """
 
 from __future__ import annotations
 
-import random
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from superviser import clock, i18n, journal, store
-from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, SYNTHETIC, TEXTS, UNITS
+from superviser import clock, i18n
+from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, TEXTS, UNITS
 from superviser.services import Session, org, registry, steps
 
 DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
@@ -233,158 +231,3 @@ def build_office(path: str | Path, login: str) -> None:
     script.play(db)
     db.conn.execute("PRAGMA synchronous = FULL")
     db.conn.close()
-
-
-def _synthetic_title(rng: random.Random) -> str:
-    lang = 1 if i18n.is_chinese() else 0
-    verb = rng.choice(SYNTHETIC["verbs"][lang])
-    thing = rng.choice(SYNTHETIC["things"][lang])
-    place = rng.choice(SYNTHETIC["places"][lang])
-    return f"{verb}{thing}{place}" if lang else f"{verb} {thing} {place}"
-
-
-# Final status of a synthetic objective, and how often.
-_STATUS_WEIGHTS = [
-    ("closed", 40), ("in_progress", 25), ("accepted", 9), ("assigned", 9), ("submitted", 5),
-    ("registered", 3), ("returned", 2), ("suspended", 2), ("cancelled", 3), ("verified", 2),
-]
-# The log actions that lead to each status (progress reports and urges are added around them).
-_PATHS = {
-    "registered": ["objective.add"],
-    "assigned": ["objective.add", "assign"],
-    "returned": ["objective.add", "assign", "return"],
-    "accepted": ["objective.add", "assign", "accept"],
-    "in_progress": ["objective.add", "assign", "accept", "progress"],
-    "submitted": ["objective.add", "assign", "accept", "progress", "complete"],
-    "verified": ["objective.add", "assign", "accept", "progress", "complete", "verify"],
-    "closed": ["objective.add", "assign", "accept", "progress", "complete", "verify"],
-    "suspended": ["objective.add", "assign", "accept", "suspend"],
-    "cancelled": ["objective.add", "assign", "cancel"],
-}
-
-
-_BULK_TRIGGERS = ("log_chain", "objectives_ai", "decisions_ai")
-
-
-def _suspend_triggers(conn) -> list[str]:
-    """Drop the per-row insert triggers, returning their SQL to put them back."""
-    names = ", ".join(f"'{name}'" for name in _BULK_TRIGGERS)
-    saved = [sql for (sql,) in conn.execute(f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})")]
-    for name in _BULK_TRIGGERS:
-        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    return saved
-
-
-def add_synthetic(path: str | Path, count: int, *, seed: int = 7, chunk: int = 5000) -> dict:
-    """Bulk-add ``count`` objectives with about ten log entries each."""
-    db = store.connect(path)
-    conn = db.conn
-    rng = random.Random(seed)
-    today = clock.today()
-    units = [r[0] for r in conn.execute("SELECT id FROM units")]
-    actors = [r[0] for r in conn.execute("SELECT login FROM people WHERE role IN ('director', 'supervisor')")] or ["system"]
-    liaisons = [r[0] for r in conn.execute("SELECT login FROM people WHERE role = 'liaison'")] or actors
-    statuses = [s for s, w in _STATUS_WEIGHTS for _ in range(w)]
-    start = clock.now() - timedelta(days=365)
-    total_entries = 0
-    made = 0
-    conn.execute("PRAGMA synchronous = OFF")  # synthetic scale data; each chunk is still atomic
-    while made < count:
-        batch = min(chunk, count - made)
-        with store.transaction(db):
-            year = today.year - 1
-            seq0 = conn.execute("SELECT coalesce(max(seq), 0) FROM decisions WHERE year = ?", (year,)).fetchone()[0]
-            decisions = []
-            for k in range((batch + 24) // 25):
-                seq = seq0 + k + 1
-                decided = today - timedelta(days=rng.randint(30, 400))
-                decisions.append((f"{year}-{seq:03d}", year, seq, _synthetic_title(rng), rng.choice(["superior", "meeting", "leader", "department"]),
-                                  decided.isoformat(), clock.stamp(), "demo"))
-            first_decision = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM decisions").fetchone()[0]
-            conn.executemany(
-                "INSERT INTO decisions (ref, year, seq, title, source, decided_on, priority, created_at, created_by, "
-                "source_ref, leader, summary) VALUES (?, ?, ?, ?, ?, ?, 'normal', ?, ?, '', '', '')",
-                decisions,
-            )
-            first_objective = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM objectives").fetchone()[0]
-            objectives, co_rows, reports, log_rows = [], [], [], []
-            last_seq, prev = journal.head(db)
-            for i in range(batch):
-                oid = first_objective + i
-                d_index = i // 25
-                dref, dyear, dseq, _t, _s, decided, _c, _b = decisions[d_index]
-                num = i % 25 + 1
-                status = rng.choice(statuses)
-                deadline = today + timedelta(days=rng.randint(-200, 120))
-                if deadline.isoformat() < decided:
-                    deadline = date.fromisoformat(decided) + timedelta(days=rng.randint(10, 90))
-                lead = rng.choice(units)
-                percent = {"closed": 100, "submitted": 100, "verified": 100, "in_progress": rng.randint(5, 95)}.get(status, 0)
-                last_report = (today - timedelta(days=rng.randint(0, 40))).isoformat() if status in ("in_progress", "submitted", "verified", "closed") else None
-                submitted = (deadline + timedelta(days=rng.randint(-20, 10))).isoformat() if status in ("submitted", "verified", "closed") else None
-                urges = rng.choice([0, 0, 0, 1, 1, 2, 3])
-                stamp = clock.stamp(start + timedelta(seconds=i))
-                objectives.append((
-                    oid, f"{dref}.{num}", f"{dyear}-{dseq:06d}.{num:04d}", first_decision + d_index, num,
-                    _synthetic_title(rng), lead, deadline.isoformat(), deadline.isoformat(), status, percent,
-                    urges, min(urges, 2) if status in ("assigned", "accepted", "in_progress") else 0, last_report,
-                    decided, submitted, submitted if status == "closed" else None, stamp, stamp,
-                ))
-                if rng.random() < 0.3:
-                    co_rows.append((oid, rng.choice([u for u in units if u != lead] or [lead])))
-                path_actions = list(_PATHS[status])
-                if "progress" in path_actions:
-                    at = path_actions.index("progress")
-                    path_actions[at:at + 1] = ["progress"] * rng.randint(2, 5)
-                extra = 10 - len(path_actions) - urges
-                path_actions[2:2] = ["urge"] * urges
-                path_actions += ["note"] * max(0, extra)
-                for action in path_actions:
-                    last_seq += 1
-                    at = clock.stamp(start + timedelta(days=365 * (made + i) / count, seconds=last_seq % 86400))
-                    actor = rng.choice(liaisons if action in ("accept", "return", "progress", "complete") else actors)
-                    changes = journal.canonical_changes({"status": [None, status]} if action != "note" else {})
-                    detail = _synthetic_title(rng) if action in ("objective.add", "progress", "note") else ""
-                    digest = journal.entry_hash(last_seq, at, actor, action, oid, None, detail, changes, prev)
-                    log_rows.append((last_seq, at, actor, action, oid, None, detail, changes, prev, digest))
-                    prev = digest
-                    if action == "progress":
-                        reports.append((oid, at, at[:10], actor, lead, percent or 50, detail))
-            # Bulk rows bypass the per-row triggers (they cost more than the inserts);
-            # the chain was computed above, the search index is filled in one go, and
-            # the triggers are back before this chunk's transaction commits.
-            saved_triggers = _suspend_triggers(conn)
-            conn.executemany(
-                "INSERT INTO objectives (id, ref, sort_key, decision_id, num, title, lead_unit_id, deadline, "
-                "original_deadline, status, percent, urge_count, urges_unanswered, last_report_on, active_since, "
-                "submitted_on, closed_on, created_at, updated_at, detail, priority, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'normal', 1)",
-                objectives,
-            )
-            conn.execute(
-                "INSERT INTO objectives_fts (rowid, ref, title, detail) SELECT id, ref, title, detail FROM objectives WHERE id >= ?",
-                (first_objective,),
-            )
-            conn.execute(
-                "INSERT INTO decisions_fts (rowid, ref, title, summary, source_ref, leader) "
-                "SELECT id, ref, title, summary, source_ref, leader FROM decisions WHERE id >= ?",
-                (first_decision,),
-            )
-            conn.executemany("INSERT OR IGNORE INTO co_units (objective_id, unit_id) VALUES (?, ?)", co_rows)
-            conn.executemany(
-                "INSERT INTO reports (objective_id, at, on_date, author, unit_id, percent, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                reports,
-            )
-            conn.executemany(
-                "INSERT INTO log (seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                log_rows,
-            )
-            for sql in saved_triggers:
-                conn.execute(sql)
-        total_entries += len(log_rows)
-        made += batch
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return {"objectives": made, "log_entries": total_entries}

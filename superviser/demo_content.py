@@ -230,16 +230,3 @@ TEXTS = {
     "override": ("Leadership concern at the budget meeting.", "预算会上领导重点关注。"),
     "note": ("Called the unit head; report promised for Monday.", "已电话联系单位负责人，承诺周一报送。"),
 }
-
-# Words for synthetic objectives (demo --size).
-SYNTHETIC = {
-    "verbs": (["Inspect", "Repair", "Report on", "Draft", "Review", "Replace", "Train staff on", "Audit", "Publish", "Survey"],
-              ["检查", "维修", "报送", "起草", "审核", "更换", "培训", "审计", "公布", "调查"]),
-    "things": (["fire exits", "ticket gates", "the budget", "drainage pumps", "archives", "passenger complaints",
-                "vehicle logs", "the canteen", "emergency lighting", "data access", "platform canopies", "energy use"],
-               ["消防通道", "闸机", "预算执行", "排水泵", "档案", "旅客投诉", "车辆登记", "食堂", "应急照明",
-                "数据访问", "站台雨棚", "能耗"]),
-    "places": (["at East Station", "at West Station", "at North Station", "at South Station", "in the office",
-                "across all sites"],
-               ["（东站）", "（西站）", "（北站）", "（南站）", "（机关）", "（全线）"]),
-}

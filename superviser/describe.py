@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from superviser import actions, lifecycle
+from superviser import rhythm as rhythms
 from superviser.i18n import _
 from superviser.lights import label as light_label
 
@@ -46,6 +47,14 @@ def summary(entry: dict, units: dict[int, str]) -> str:
     if created:
         parts.append(_("lead: {unit}").format(unit=name(created.get("lead_unit_id"))))
         parts.append(_("deadline {date}").format(date=created.get("deadline")))
+    moved = pair("ref")
+    if moved and not created:
+        parts.append(f"{moved[0]} → {moved[1]}")
+    if pair("title") and not created:
+        parts.append(_("title corrected"))
+    rhythm = pair("report_rhythm")
+    if rhythm:
+        parts.append(_("reports: {rhythm}").format(rhythm=rhythms.label(rhythm[1]) or _("the general rule")))
     lead = pair("lead_unit_id")
     if lead:
         parts.append(f"{name(lead[0])} → {name(lead[1])}")

@@ -1,5 +1,6 @@
 """A short summary for cron and mail: what is overdue, due soon, silent, and waiting
-for the office, grouped by unit, in the user's language."""
+for the office, grouped by unit, in the user's language. Overdue, due soon and silent
+are the facts of ``superviser.lights``: a light the office set is shown beside them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, text
+from superviser import clock, dates, lights, text
 from superviser.i18n import N_, _, aside
 from superviser.lights import Thresholds
 from superviser.read import objectives
@@ -42,6 +43,8 @@ def _line(row: dict, key: str) -> str:
         what = _("last report {date}").format(date=row["last_report_on"] or _("never"))
     else:
         what = dates.relative_deadline(row["deadline"])
+    if row["set_by_office"]:  # the office's light beside the fact, never instead of it
+        what = _("; ").join([what, lights.shown(row)])
     return aside(f"{row['ref']}  {text.one_line(row['title'])}", what)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,10 +25,13 @@ SEPARATORS = (",", "，", "、", ";", "；")
 _LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
 
-# kinds: line (one line of text), text (several lines), date, percent, int, choice, flag,
-# unit (a unit's name), units (several), objective / decision (a reference), login, email, url
-KINDS = ("line", "text", "date", "percent", "int", "choice", "flag", "unit", "units", "objective", "decision",
-         "login", "email", "url", "secret")
+MILESTONES_MAX = 50  # of one objective
+# kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),
+# choice, flag, unit (a unit's name), units (several), objective / decision (a reference),
+# login, email, url, phone (a mobile number, as the group robots take it to mention someone),
+# milestones (lines "DATE what is due")
+KINDS = ("line", "text", "date", "percent", "int", "number", "choice", "flag", "unit", "units", "objective",
+         "decision", "login", "email", "url", "secret", "phone", "milestones")
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,9 @@ class Field:
     def max_length(self) -> int:
         if self.limit is not None:
             return self.limit
-        return {"text": text.TEXT_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254, "url": 2000,
-                "secret": 500, "objective": REF_MAX, "decision": REF_MAX}.get(self.kind, text.TITLE_MAX)
+        return {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254,
+                "url": 2000, "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}.get(
+            self.kind, text.TITLE_MAX)
 
     def cli_option(self) -> str:
         return self.option if self.option is not None else "--" + self.key.replace("_", "-")
@@ -93,6 +98,42 @@ def _number(field: Field, raw: object, *, percent: bool = False) -> int:
     return raw
 
 
+def _decimal(field: Field, raw: object) -> float:
+    """A number with at most two decimals, from ``low`` to ``limit`` (points, weights)."""
+    high = field.limit if field.limit is not None else 1_000_000
+    wrong = _("must be a number from {low} to {high}, with at most two decimals").format(low=field.low, high=high)
+    if isinstance(raw, bool):
+        raise problem(field, wrong)
+    cleaned = raw if isinstance(raw, (int, float)) else text.one_line(raw).replace("−", "-")
+    if isinstance(cleaned, str) and not re.fullmatch(r"[+-]?\d{1,7}(\.\d{1,2})?", cleaned):
+        raise problem(field, wrong)
+    value = float(cleaned)
+    if not math.isfinite(value) or not field.low <= value <= high or round(value, 2) != value:
+        raise problem(field, wrong)
+    return value
+
+
+def _milestones(field: Field, raw: object) -> list[tuple[date, str]]:
+    """Lines "DATE what is due by then" (a list, or text with one a line), sorted by date."""
+    lines = raw if isinstance(raw, (list, tuple)) else text.multiline(raw).splitlines()
+    found = []
+    for number, line in enumerate((text.one_line(item) for item in lines), 1):
+        if not line:
+            continue
+        day, _sep, what = line.replace("：", " ").replace(":", " ", 1).partition(" ")
+        what = what.strip(" ,，、;；")
+        if not what:
+            raise problem(field, _("line {n}: give a date and what is due by then, such as "
+                                   "“2026-12-01 Plan agreed”").format(n=number))
+        try:
+            found.append((parse_date(field, day), _limited(field, what)))
+        except InvalidInput as error:
+            raise problem(field, _("line {n}: {problem}").format(n=number, problem=error.problem)) from None
+    if len(found) > MILESTONES_MAX:
+        raise problem(field, _("names {n} milestones; the limit is {limit}").format(n=len(found), limit=MILESTONES_MAX))
+    return sorted(found)
+
+
 def parse_date(field: Field, raw: object) -> date:
     from superviser import dates
 
@@ -120,7 +161,7 @@ def _absent(field: Field):
         raise problem(field, _("must not be empty"))
     if field.default is not None:
         return field.default
-    return {"line": "", "text": "", "units": [], "flag": False}.get(field.kind)
+    return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(field.kind)
 
 
 def parse(field: Field, raw: object):
@@ -143,6 +184,10 @@ def parse(field: Field, raw: object):
         return _number(field, raw, percent=True)
     if kind == "int":
         return _number(field, raw)
+    if kind == "number":
+        return _decimal(field, raw)
+    if kind == "milestones":
+        return _milestones(field, raw)
     if kind == "flag":
         if isinstance(raw, bool):
             return raw
@@ -187,6 +232,14 @@ def parse(field: Field, raw: object):
         if not re.match(r"^https?://[^\s/?#]+", value):
             raise problem(field, _("must be an address starting with https://"))
         return value
+    if kind == "phone":
+        value = text.one_line(raw)
+        # How people write numbers: 138 0013 8000, (010) 6512-3456, full-width １３８….
+        digits = re.sub(r"[\s().-]", "", unicodedata.normalize("NFKC", value))
+        if not re.fullmatch(r"\+?[0-9]{5,20}", digits):
+            raise problem(field, _("{value} is not a phone number (digits, an optional + in front)").format(
+                value=value[:40]))
+        return digits
     raise AssertionError(kind)
 
 

@@ -7,8 +7,12 @@ module-level labels are marked with ``N_`` and translated at use.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gettext
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -20,6 +24,9 @@ DEFAULT = "en"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _current = DEFAULT
+# A message for someone else (a unit's notice) is written in their language, in this
+# thread only: the app's other threads keep speaking the user's.
+_speaking: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar("speaking", default=None)
 
 
 def normalise(code: str | None) -> str | None:
@@ -66,12 +73,22 @@ def setup(lang: str | None = None) -> str:
     code = code or DEFAULT
     _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
     _current = code
+    _speak_for_libraries(code)
     global _humanized
     _humanized = None
     return code
 
 
 _humanized: str | None = None
+
+
+def _speak_for_libraries(code: str) -> None:
+    """Libraries that use the standard ``gettext`` functions (click: "Usage:", "No such
+    option") find their words in our catalogs (superviser/cli/click_words.py lists them):
+    the process's default domain is ours, in the chosen language."""
+    gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = code
 
 
 def humanize():
@@ -88,12 +105,29 @@ def humanize():
     return module
 
 
+@functools.cache
+def _catalog(code: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None) -> Iterator[str]:
+    """Translate in ``lang`` inside the block (this thread only); None keeps the current one."""
+    code = (normalise(lang) if lang else None) or current()
+    token = _speaking.set((code, _catalog(code)))
+    try:
+        yield code
+    finally:
+        _speaking.reset(token)
+
+
 def current() -> str:
-    return _current
+    override = _speaking.get()
+    return override[0] if override else _current
 
 
 def is_chinese() -> bool:
-    return _current.startswith("zh")
+    return current().startswith("zh")
 
 
 def everywhere(message: str) -> set[str]:
@@ -111,13 +145,20 @@ def aside(main: str, note: object) -> str:
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    override = _speaking.get()
+    return (override[1] if override else _translation).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    override = _speaking.get()
+    return (override[1] if override else _translation).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
     """Mark a string for translation without translating it yet."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural for translation without translating it yet."""
+    return singular, plural

@@ -2,25 +2,28 @@
 
 Each entry's hash is sha256 over a canonical JSON encoding of its fields and the
 previous entry's hash, so editing, deleting or reordering an entry breaks the
-chain from that point on. ``audit`` walks the whole chain.
+chain from that point on. ``audit`` walks the whole chain, a large one in parallel
+stretches (see ``superviser.chain``, which holds the canonical encoding).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlite_utils import Database
 
-from superviser import clock
+from superviser import chain, clock, store
 from superviser.schema import GENESIS, GUARD_TRIGGERS
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def canonical_changes(changes: dict | None) -> str:
-    return _encode(changes or {})
+    return chain.encode(changes or {})
 
 
 def entry_hash(
@@ -34,8 +37,7 @@ def entry_hash(
     changes: str,
     prev_hash: str,
 ) -> str:
-    payload = _encode([seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash)
 
 
 def head(db: Database) -> tuple[int, str]:
@@ -61,16 +63,11 @@ def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
     """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
     entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs."""
     at = clock.stamp()
-    encoded_at = _encode(at)
     out = []
     for _seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash in rows:
         seq += 1
-        # the same bytes as entry_hash's _encode([...]): a JSON list is its items, comma-separated
-        payload = ",".join((str(seq), encoded_at, _encode(actor), _encode(action), _encode(objective_id),
-                            _encode(decision_id), _encode(detail), _encode(changes_text), _encode(prev)))
-        digest = hashlib.sha256(f"[{payload}]".encode("utf-8")).hexdigest()
-        out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest))
-        prev = digest
+        prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
+        out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
     return out
 
 
@@ -123,6 +120,56 @@ def missing_triggers(db: Database) -> list[str]:
     ]
 
 
+# Each process checks at least this many entries: a shorter log is checked in one process
+# sooner than others can start (a few tens of milliseconds each).
+PARALLEL_FROM = 100_000
+
+
+def _processes() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _ranges(db: Database, last_seq: int) -> list[tuple]:
+    """(after, upto, previous hash, first seq) for each stretch of the chain to check on its own."""
+    n = min(_processes(), last_seq // PARALLEL_FROM)
+    if n < 2 or db.conn.in_transaction or not store.path_of(db):  # others would not see this connection's entries
+        return [(None, last_seq, GENESIS, 1)]
+    bounds = [last_seq * i // n for i in range(1, n)]
+    hashes = dict(db.conn.execute(f"SELECT seq, hash FROM log WHERE seq IN ({', '.join('?' * len(bounds))})", bounds))
+    return [(None, bounds[0], GENESIS, 1)] + [
+        (after, upto, hashes.get(after, ""), after + 1) for after, upto in zip(bounds, bounds[1:] + [last_seq])
+    ]
+
+
+def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None) -> list[dict]:
+    """``chain.check`` of each range: the first here, the others each in a process of its own."""
+    package_root = str(Path(chain.__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    path = store.path_of(db)
+    others = []
+    for after, upto, prev, expected in ranges[1:]:
+        try:
+            others.append(subprocess.Popen(
+                [sys.executable, "-S", "-m", "superviser.chain", path, str(after), str(upto), prev, str(expected),
+                 *([anchor] if anchor else [])],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            ))
+        except OSError:
+            others.append(None)
+    results = [chain.check(db.conn, *ranges[0], anchor)]
+    for process, stretch in zip(others, ranges[1:]):
+        result = None
+        if process is not None:
+            out, _err = process.communicate()
+            with contextlib.suppress(ValueError):
+                result = json.loads(out) if process.returncode == 0 else None
+        results.append(result or chain.check(db.conn, *stretch, anchor))  # the process failed: check its range here
+    return results
+
+
 def audit(db: Database, anchor: str | None = None) -> Audit:
     """Check the whole chain and the guard triggers; optionally that ``anchor`` is still in it."""
     from superviser.i18n import _
@@ -131,50 +178,31 @@ def audit(db: Database, anchor: str | None = None) -> Audit:
     for name in missing_triggers(db):
         report.problems.append(_("guard trigger {name} is missing or altered").format(name=name))
 
-    prev = GENESIS
-    expected_seq = 1
-    cursor = db.conn.execute(
-        "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log ORDER BY seq"
-    )
-    cursor.arraysize = 5000
-    sha = hashlib.sha256
-    chain_ok = True
-    while chain_ok:
-        rows = cursor.fetchmany()
-        if not rows:
+    last_seq, last_hash = head(db)
+    ranges = _ranges(db, last_seq)
+    results = _check_in_parallel(db, ranges, anchor) if len(ranges) > 1 else [chain.check(db.conn, *ranges[0], anchor)]
+    problem = None
+    for (after, upto, prev, expected), result in zip(ranges, results):
+        short = result["problem"] is None and result["count"] != upto - expected + 1
+        if short:  # entries missing at the end of this stretch: go on past it, as one chain, to name the first bad one
+            result = chain.check(db.conn, after, None, prev, expected, anchor)
+        report.entries += result["count"]
+        report.anchor_seq = result["anchor_seq"] or report.anchor_seq
+        problem = result["problem"]
+        if problem or short:
             break
-        for seq, at, actor, action, oid, did, detail, changes, prev_hash, digest in rows:
-            problem = None
-            if seq != expected_seq:
-                problem = _("entry {seq}: expected entry {expected} here (an entry was deleted or renumbered)").format(
-                    seq=seq, expected=expected_seq
-                )
-            elif prev_hash != prev:
-                problem = _("entry {seq}: its previous-hash does not match entry {before} (entries deleted or reordered)").format(
-                    seq=seq, before=seq - 1
-                )
-            else:
-                payload = _encode([seq, at, actor, action, oid, did, detail, changes, prev_hash])
-                if sha(payload.encode("utf-8")).hexdigest() != digest:
-                    problem = _("entry {seq}: its content does not match its hash (the entry was edited)").format(seq=seq)
-            if problem:
-                report.problems.append(problem)
-                report.first_bad_seq = seq
-                chain_ok = False
-                break
-            if anchor is not None and digest == anchor:
-                report.anchor_seq = seq
-            prev = digest
-            expected_seq += 1
-            report.entries += 1
-            report.head_seq = seq
-            report.head_hash = digest
-    if not chain_ok:
+    if problem:
+        kind, seq, expected = problem
+        report.problems.append({
+            "seq": _("entry {seq}: expected entry {expected} here (an entry was deleted or renumbered)"),
+            "link": _("entry {seq}: its previous-hash does not match entry {before} (entries deleted or reordered)"),
+            "content": _("entry {seq}: its content does not match its hash (the entry was edited)"),
+        }[kind].format(seq=seq, expected=expected, before=seq - 1))
+        report.first_bad_seq = seq
         # Count what is there even though we stopped checking at the first bad entry.
         report.entries = db.conn.execute("SELECT count(*) FROM log").fetchone()[0]
-        last = db.conn.execute("SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1").fetchone()
-        report.head_seq, report.head_hash = last
-    if anchor is not None and report.anchor_seq is None and chain_ok:
+    report.head_seq, report.head_hash = last_seq, last_hash
+    if anchor is not None and report.anchor_seq is None and not problem:
         report.problems.append(
             _("anchor {anchor}: no entry with this hash is in the log (the log was rewritten or truncated since)").format(
                 anchor=anchor

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from superviser import audit, files, schema, store
+from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
 from superviser.i18n import N_, _
 
@@ -85,39 +85,113 @@ def diagnose(path: Path) -> list[dict]:
     add(_("foreign keys"), "ok" if db.conn.execute("PRAGMA foreign_keys").fetchone()[0] else "fail", "on")
     add(_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
 
-    folder = path.parent
-    file_mode = path.stat().st_mode
-    folder_mode = folder.stat().st_mode
-    shared = bool(file_mode & stat.S_IWGRP)
-    detail = _("file {file} (group {group}), folder {folder}").format(
-        file=_mode(path), group=_group_name(path.stat().st_gid), folder=_mode(folder))
-    if shared and not (folder_mode & stat.S_IWGRP and folder_mode & stat.S_ISGID):
-        add(_("permissions"), "warn", detail + " — " + _(
-            "for a shared install the folder must be group-writable and setgid (chmod 2770) so the -wal and -shm files "
-            "are shared too"))
-    elif file_mode & stat.S_IROTH:
-        add(_("permissions"), "warn", detail + " — " + _("anyone on the server can read the database; chmod o-rwx"))
-    else:
-        add(_("permissions"), "ok", detail + (" — " + _("shared with the group") if shared else " — " + _("private to its owner")))
-    for suffix in ("-wal", "-shm"):
-        side = Path(str(path) + suffix)
-        if shared and side.exists() and not side.stat().st_mode & stat.S_IWGRP:
-            add(_("permissions"), "fail", _("{file} is not group-writable; other members of the group cannot write").format(file=side.name))
-
+    _permissions(path, add)
+    _outbox(db, add)
     quick = db.conn.execute("PRAGMA quick_check").fetchone()[0]
     add(_("integrity"), "ok" if quick == "ok" else "fail", quick)
     result = audit.run(db)
     if result.ok:
-        add(_("log"), "ok", _("{n} entries, head {hash}").format(n=result.entries, hash=result.head_hash))
+        add(_("log"), "ok", _("{n} entries, head {hash}; every table agrees with it").format(
+            n=result.entries, hash=result.head_hash))
     else:
         add(_("log"), "fail", "; ".join(result.problems))
+    _checkpoint(db, add)
+    _keys(db, path, add)
     return checks
 
 
-def _group_name(gid: int) -> str:
-    try:
-        import grp
+_OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
-        return grp.getgrgid(gid).gr_name
-    except (ImportError, KeyError):
-        return str(gid)
+
+def _permissions(path: Path, add) -> None:
+    """The database, its WAL files and its folder reachable by its owner only (README, "Deployment"):
+    anyone else who can write the file can change the record around the program."""
+    owner = path.stat().st_uid
+    detail = _("file {file}, folder {folder}, owned by {owner}").format(
+        file=_mode(path), folder=_mode(path.parent), owner=identity.account_name(owner))
+    open_to = [p.name for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+               if p.exists() and p.stat().st_mode & _OTHERS]
+    if path.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not path.parent.stat().st_mode & stat.S_ISVTX:
+        open_to.append(path.parent.name + "/")
+    if open_to:
+        add(_("permissions"), "warn", detail + " — " + _(
+            "{files} can be reached by others than the owner, who could change the record around the program: "
+            "chmod 600 the files and 700 the folder, and let people in through the service account "
+            "(README, Deployment)").format(files=", ".join(open_to)))
+    else:
+        add(_("permissions"), "ok", detail + " — " + _("private to its owner"))
+
+
+def _checkpoint(db: Database, add) -> None:
+    """The latest signed checkpoint: still held by the log, signed by this server's key, and how old."""
+    from superviser import checkpoints, clock, dates, notes
+
+    latest = checkpoints.latest(db)
+    if latest is None:
+        add(_("checkpoint"), "warn", _("none signed yet; sign one daily from cron: superviser checkpoint"))
+        return
+    problems = checkpoints.log_problems(db, [checkpoints.parse(latest["note"])])
+    if problems:
+        add(_("checkpoint"), "fail", problems[0][1])
+        return
+    age = (clock.now() - clock.parse_stamp(latest["made_at"])).days
+    detail = _("size {size}, signed {when} ({days} days ago)").format(
+        size=latest["size"], when=dates.moment(latest["made_at"]), days=age)
+    key = notes.key_path()
+    if not key.exists():
+        add(_("checkpoint"), "warn", detail + " — " + _("this account has no signing key at {path}").format(path=key))
+    elif key.stat().st_mode & _OTHERS:
+        add(_("checkpoint"), "fail", detail + " — " + _("the signing key {path} can be read by others: chmod 600").format(
+            path=key))
+    elif str(checkpoints.own_verifier(db)) != latest["key"]:
+        add(_("checkpoint"), "warn", detail + " — " + _("signed with another key than this account's"))
+    else:
+        add(_("checkpoint"), "warn" if age > 7 else "ok", detail)
+
+
+def _keys(db: Database, path: Path, add) -> None:
+    """The SSH keys the office manages: the file holds exactly them, and sshd will read it."""
+    from superviser import sshkeys
+
+    stored = sshkeys.rows(db)
+    if not stored:
+        return
+    file = sshkeys.default_file()
+    in_sync = sorted(sshkeys.installed_lines(file)) == sorted(sshkeys.expected_lines(db, path))
+    inactive = [r[0] for r in db.conn.execute(
+        "SELECT k.login FROM ssh_keys k JOIN people p ON p.login = k.login WHERE p.active = 0")]
+    problems = []
+    if not in_sync:
+        problems.append(_("{file} does not hold exactly the keys the office manages: superviser keys sync").format(
+            file=file))
+    if inactive:
+        problems.append(_("keys of people no longer active: {logins} (superviser keys remove)").format(
+            logins=", ".join(inactive)))
+    if file.parent.exists() and file.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        problems.append(_("{folder} is writable by others, so sshd ignores the keys in it: chmod 700").format(
+            folder=file.parent))
+    add(_("SSH keys"), "warn" if problems else "ok",
+        "; ".join(problems) or _("{n} keys, {file} in step").format(n=len(stored), file=file))
+
+
+# Waiting longer than this, a message suggests that no sender runs (see README, "Delivery").
+OUTBOX_STALE_SECONDS = 3600
+
+
+def _outbox(db: Database, add) -> None:
+    """Messages waiting, failed, and the oldest waiting (a sender that does not run shows here)."""
+    from superviser import clock, dates
+    from superviser.read.outbox import summary
+
+    found = summary(db)
+    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
+    level = "warn" if found["failed"] else "ok"
+    oldest = found["oldest_waiting"]
+    if oldest:
+        detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
+        if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
+            level = "warn"
+            detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")
+    if found["failed"]:
+        detail += " — " + _("see `superviser outbox list --status failed`")
+    add(_("outbox"), level, detail)

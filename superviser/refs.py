@@ -15,7 +15,8 @@ OBJECTIVE_COLUMNS = (
     "id", "ref", "sort_key", "decision_id", "parent_id", "num", "title", "detail", "lead_unit_id",
     "priority", "deadline", "original_deadline", "status", "status_before", "percent",
     "light_override", "light_override_reason", "urge_count", "urges_unanswered", "last_report_on",
-    "active_since", "submitted_on", "closed_on", "created_at", "updated_at", "version",
+    "active_since", "submitted_on", "closed_on", "created_at", "updated_at", "version", "report_rhythm",
+    "next_report_due", "recurrence_id", "recurrence_on",
 )
 _OBJECTIVE_SELECT = "SELECT " + ", ".join(OBJECTIVE_COLUMNS) + " FROM objectives"
 
@@ -43,6 +44,10 @@ def objective(db: Database, ref: str | int, field: str = "objective", label: str
     if not text:
         raise InvalidInput(field, _("a reference is required (such as 2026-014.2)"), label)
     cursor, row = _by_id_or_ref(db, _OBJECTIVE_SELECT, text)
+    if row is None:  # a reference it had before it was moved under another parent
+        cursor = db.conn.execute(_OBJECTIVE_SELECT + " WHERE id = (SELECT objective_id FROM retired_refs WHERE ref = ?)",
+                                 (text,))
+        row = cursor.fetchone()
     if row is None:
         raise NotFound(field, _("no objective {ref}").format(ref=_shown(text)), label)
     return _row(cursor, row)
@@ -71,6 +76,14 @@ def unit(db: Database, name: str | int, field: str = "unit", label: str = N_("un
     if row is None:
         raise NotFound(field, _("no unit named {name}; see `superviser unit list`").format(name=_shown(text)), label)
     return _row(cursor, row)
+
+
+def active_unit(db: Database, name: str | int, field: str = "unit", label: str = N_("unit")) -> dict:
+    """A unit that may be given work (not deactivated)."""
+    found = unit(db, name, field, label)
+    if not found["active"]:
+        raise InvalidInput(field, _("{name} is deactivated").format(name=found["name"]), label)
+    return found
 
 
 def unit_name(db: Database, unit_id: int | None) -> str:

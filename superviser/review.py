@@ -1,7 +1,9 @@
 """The daily review's queue and summary (DOMAIN.md, "A director's morning").
 
-Worst first: overdue (or flagged red) → deadline near → silent too long → not
-accepted → returned by the unit → extension requests → completions to verify.
+Worst first: overdue → set red by the office → deadline near → silent too long →
+not accepted → returned by the unit → extension requests → completions to verify.
+Overdue, deadline near and silent are the facts of ``superviser.lights``; a light the
+office set never makes an objective overdue, nor hides one that is.
 An objective appears once, under its worst reason. Items this person marked
 reviewed today leave the queue until the objective changes (its version moves)
 or the day ends.
@@ -19,6 +21,7 @@ from superviser.lights import REASON_SQL, Thresholds
 
 CATEGORIES = [
     ("overdue", N_("overdue")),
+    ("flagged", N_("set red by the office")),
     ("due_soon", N_("deadline near")),
     ("silent", N_("no report for too long")),
     ("not_accepted", N_("not yet accepted")),
@@ -28,8 +31,9 @@ CATEGORIES = [
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
 # Units to chase: the categories where the unit, not the office, has to move.
-CHASE = ("overdue", "due_soon", "silent", "not_accepted")
+CHASE = ("overdue", "flagged", "due_soon", "silent", "not_accepted")
 
+_FLAGGED = "o.light_override = 'red'"  # the queue holds open objectives only: the office's light counts
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
 
 # The light rule is evaluated once per row (a CASE with an operand), not once per WHEN.
@@ -38,14 +42,14 @@ SELECT id, ref, version, rank FROM (
   SELECT o.id, o.ref, o.version, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
     CASE ({REASON_SQL})
       WHEN 'overdue' THEN 1
-      WHEN 'due_soon' THEN 2
-      WHEN 'silent' THEN 3
+      WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
+      WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
       ELSE CASE
-        WHEN o.light_override = 'red' THEN 1
-        WHEN o.status = 'assigned' THEN 4
-        WHEN o.status = 'returned' THEN 5
-        WHEN {_PENDING} THEN 6
-        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 7
+        WHEN {_FLAGGED} THEN 2
+        WHEN o.status = 'assigned' THEN 5
+        WHEN o.status = 'returned' THEN 6
+        WHEN {_PENDING} THEN 7
+        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 8
       END
     END AS rank
   FROM objectives o
@@ -54,7 +58,7 @@ SELECT id, ref, version, rank FROM (
                     AND m.day = :day AND m.version = o.version)
 )
 WHERE rank IS NOT NULL
-ORDER BY rank, CASE rank WHEN 3 THEN quiet_since ELSE deadline END, sort_key
+ORDER BY rank, CASE rank WHEN 4 THEN quiet_since ELSE deadline END, sort_key
 """
 _RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, start=1)}
 

@@ -13,8 +13,11 @@ import functools
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from superviser import grams, tallies
 from superviser.errors import NewerDatabase, StoreError
 from superviser.i18n import _
+from superviser.lifecycle import AWAITED, SUBMITTED, VERIFIED, WORKING
+from superviser.lights import sql_list
 
 migrations = Migrations("superviser")
 
@@ -47,17 +50,30 @@ FTS_TABLES = {
 
 # Columns whose values the log records only as fingerprints (see changes.fingerprint):
 # a group robot's webhook address carries its access token, and its signing secret.
-SECRET_COLUMNS: dict[str, frozenset[str]] = {}
+SECRET_COLUMNS: dict[str, frozenset[str]] = {"unit_channels": frozenset({"webhook", "secret"})}
 
 # Tables that are not state of their own: rebuilt from other tables (full-text
 # indexes) or kept for speed. Audit does not replay them.
-DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts")
+DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts", "objectives_grams",
+                    "decisions_grams", "tally_")
 
 DEFAULT_SETTINGS = {
     "light.near_days": "3",
     "light.silent_days": "14",
     "light.urges": "2",
 }
+# The assessment's rules (考核), points signed: see superviser/assessment/rules.py.
+SCORE_SETTINGS = {
+    "score.base": "100",
+    "score.on_time": "1",
+    "score.late": "-1",
+    "score.urge": "-0.5",
+    "score.notice": "-1",
+    "score.sendback": "-2",
+    "score.lead": "1",
+    "score.co": "0.5",
+}
+DEFAULT_SETTINGS.update(SCORE_SETTINGS)
 
 
 def ensure_triggers(db: Database, table: str | None = None) -> None:
@@ -69,6 +85,8 @@ def ensure_triggers(db: Database, table: str | None = None) -> None:
     for fts_table, columns in FTS_TABLES.items():
         if table in (None, fts_table):
             db[fts_table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
+    grams.ensure_triggers(db, FTS_TABLES, table)
+    tallies.ensure_triggers(db, table)
 
 
 def transform(db: Database, table: str, **changes) -> None:
@@ -294,6 +312,179 @@ def write_baseline(db: Database, chunk: int = 500) -> None:
                 shown = {c: fingerprint(v) if c in secrets else v for c, v in row.items() if v is not None}
                 changes[row_key(table, pk if len(pk) > 1 else pk[0])] = [None, shown]
             journal.append(db, actor="superviser", action="baseline", detail=table, changes=changes)
+
+
+def log_has_begun(db: Database) -> bool:
+    return db.conn.execute("SELECT 1 FROM log LIMIT 1").fetchone() is not None
+
+
+def add_logged_column(db: Database, table: str, column: str, kind: type, default) -> None:
+    """Add a column with a default to a table that may hold rows. Every row takes the
+    default at once, which no step did: once the log has begun, an entry says so
+    (``column.added``), so that replaying the log gives the rows the same value."""
+    from superviser import journal
+
+    db[table].add_column(column, kind, not_null_default=default)
+    if log_has_begun(db):
+        journal.append(db, actor="superviser", action="migration", detail=f"{table}.{column}",
+                       changes={"column.added": [None, {"table": table, "column": column, "default": default}]})
+
+
+@migrations()
+def m004_trust(db: Database) -> None:
+    """People's SSH keys (``superviser keys``) and the signed checkpoints of the log."""
+    db["ssh_keys"].create(
+        {
+            "id": int, "login": str, "type": str, "key": str, "bits": int, "fingerprint": str,
+            "comment": str, "added_at": str, "added_by": str,
+        },
+        pk="id",
+        not_null={"login", "type", "key", "bits", "fingerprint", "added_at", "added_by"},
+        defaults={"comment": ""},
+        foreign_keys=[("login", "people", "login")],
+    )
+    db["ssh_keys"].create_index(["fingerprint"], unique=True)  # one key, one person
+    db["ssh_keys"].create_index(["login"])
+    # One row per signed checkpoint: the log's size and head hash when it was signed, and the
+    # signed note as it was handed out (C2SP tlog-checkpoint in a signed note).
+    db["checkpoints"].create(
+        {"size": int, "origin": str, "head": str, "note": str, "key": str, "made_at": str, "made_by": str},
+        pk="size",
+        not_null={"origin", "head", "note", "key", "made_at", "made_by"},
+    )
+
+
+@migrations()
+def m005_delivery(db: Database) -> None:
+    """Urges that reach people: contacts, each unit's channels, the outbox the sender
+    works through, and numbered notices (督〔2026〕14号) whose numbers never repeat."""
+    db["people"].add_column("email", str)
+    db["people"].add_column("mobile", str)
+    # NULL, not 0, for "not the head": a column added with a default would change every
+    # existing row without a log entry, and audit replays the log against the table.
+    db["people"].add_column("unit_head", int)
+    db["units"].add_column("lang", str)  # the language of its messages; NULL: the sender's
+    db["unit_channels"].create(
+        {
+            "id": int, "unit_id": int, "kind": str, "address": str, "webhook": str, "secret": str,
+            "label": str, "active": int, "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"unit_id", "kind", "label", "active", "created_at", "created_by"},
+        defaults={"label": "", "active": 1},
+        foreign_keys=[("unit_id", "units", "id")],
+    )
+    db["unit_channels"].create_index(["unit_id", "active"])
+    db["outbox"].create(
+        {
+            "id": int, "seq": int, "objective_id": int, "unit_id": int, "login": str, "kind": str, "level": int,
+            "channel": str, "channel_id": int, "recipient": str, "mentions": str, "lang": str, "subject": str,
+            "body": str, "key": str, "status": str, "attempts": int, "next_at": str, "claimed_at": str,
+            "claimed_by": str, "last_error": str, "sent_at": str, "queued_at": str, "queued_by": str,
+        },
+        pk="id",
+        not_null={"seq", "kind", "channel", "recipient", "lang", "subject", "body", "key", "status", "attempts",
+                  "next_at", "queued_at", "queued_by"},
+        defaults={"attempts": 0, "status": "queued", "mentions": "[]"},
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id"),
+                      ("channel_id", "unit_channels", "id"), ("login", "people", "login")],
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db["outbox"].create_index(["status", "next_at"])
+    db["outbox"].create_index(["objective_id"])
+    # Numbers only ever go up: the counter is never decremented and (year, number) is unique.
+    db["notice_counters"].create({"year": int, "last": int}, pk="year", not_null={"last"})
+    db["notices"].create(
+        {
+            "id": int, "year": int, "number": int, "objective_id": int, "unit_id": int, "level": int,
+            "issued_at": str, "issued_by": str,
+        },
+        pk="id",
+        not_null={"year", "number", "objective_id", "unit_id", "level", "issued_at", "issued_by"},
+        foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
+    )
+    db["notices"].create_index(["year", "number"], unique=True)
+    db["notices"].create_index(["objective_id", "level"])
+
+
+@migrations()
+def m007_corrections(db: Database) -> None:
+    """Corrections (a decision's version, units deactivated), reporting rhythms and
+    milestones, recurring matters, and the assessment's rules and published scores."""
+    add_logged_column(db, "decisions", "version", int, 1)
+    add_logged_column(db, "units", "active", int, 1)
+    # NULL: no rhythm of its own, so "no report for too long" follows light.silent_days.
+    db["objectives"].add_column("report_rhythm", str)
+    db["objectives"].add_column("next_report_due", str)
+    db.execute("CREATE INDEX idx_objectives_report_due ON objectives(next_report_due) "
+               "WHERE next_report_due IS NOT NULL")
+    # An objective moved under another parent gets a new reference; the old one is never
+    # given to another objective, and still finds it.
+    db["retired_refs"].create({"ref": str, "objective_id": int, "retired_at": str}, pk="ref",
+                              not_null={"objective_id", "retired_at"},
+                              foreign_keys=[("objective_id", "objectives", "id")])
+    db["milestones"].create(
+        {"id": int, "objective_id": int, "due_on": str, "title": str, "reported_on": str, "created_at": str},
+        pk="id", not_null={"objective_id", "due_on", "title", "created_at"},
+        foreign_keys=[("objective_id", "objectives", "id")],
+    )
+    db["milestones"].create_index(["objective_id", "due_on"])
+    db.execute("CREATE INDEX idx_milestones_open ON milestones(due_on) WHERE reported_on IS NULL")
+
+    db["recurrences"].create(
+        {
+            "id": int, "title": str, "detail": str, "decision_id": int, "lead_unit_id": int, "priority": str,
+            "rule": str, "start_on": str, "days": int, "gap": int, "report_rhythm": str, "active": int,
+            "created_at": str, "created_by": str,
+        },
+        pk="id",
+        not_null={"title", "decision_id", "lead_unit_id", "priority", "rule", "start_on", "days", "active",
+                  "created_at", "created_by"},
+        defaults={"detail": "", "priority": "normal", "active": 1},
+        foreign_keys=[("decision_id", "decisions", "id"), ("lead_unit_id", "units", "id")],
+    )
+    db["recurrence_co_units"].create(
+        {"recurrence_id": int, "unit_id": int}, pk=("recurrence_id", "unit_id"),
+        foreign_keys=[("recurrence_id", "recurrences", "id"), ("unit_id", "units", "id")],
+    )
+    # Each instance of a recurring matter is an objective of its own; (recurrence, date) once.
+    db.execute("ALTER TABLE objectives ADD COLUMN recurrence_id INTEGER REFERENCES recurrences(id)")
+    db["objectives"].add_column("recurrence_on", str)
+    db.execute("CREATE UNIQUE INDEX idx_objectives_recurrence ON objectives(recurrence_id, recurrence_on) "
+               "WHERE recurrence_id IS NOT NULL")
+
+    db["score_publications"].create(
+        {"id": int, "period": str, "since": str, "until": str, "rules": str, "scores": str, "head_seq": int,
+         "published_at": str, "published_by": str},
+        pk="id", not_null={"period", "since", "until", "rules", "scores", "head_seq", "published_at", "published_by"},
+    )
+    db["score_publications"].create_index(["since", "until"], unique=True)
+
+    if log_has_begun(db):  # a new database gets them from init, like the other settings
+        from superviser.changes import Changes
+
+        changes = Changes(db, "superviser")
+        for key, value in SCORE_SETTINGS.items():
+            if db.conn.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is None:
+                changes.insert("settings", {"key": key, "value": value})
+        if changes.pending:
+            changes.log("migration", detail="score.*")
+
+
+@migrations()
+def m008_speed(db: Database) -> None:
+    """Speed that does not grow with the office: counters kept by triggers for the
+    dashboard and the scorecards (superviser/tallies.py), indexes that give each
+    dashboard panel its first rows in order, and the pair index that finds short
+    words (superviser/grams.py)."""
+    awaited, working = sql_list(AWAITED), sql_list(WORKING)
+    db.execute(f"CREATE INDEX idx_objectives_awaited ON objectives(deadline, sort_key) WHERE status IN {awaited}")
+    db.execute(f"CREATE INDEX idx_objectives_quiet ON objectives(coalesce(last_report_on, active_since), deadline)"
+               f" WHERE status IN {working}")
+    db.execute("CREATE INDEX idx_objectives_waiting ON objectives(deadline, sort_key)"
+               f" WHERE status IN {sql_list((SUBMITTED, VERIFIED))}")
+    tallies.create(db)
+    grams.create(db, FTS_TABLES)
 
 
 @functools.cache

@@ -50,6 +50,11 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
     from superviser import files
 
     path = Path(path)
+    try:
+        path.exists()
+    except PermissionError:
+        raise StoreError(_("{path}: permission denied; the office's database is opened through superviser's own "
+                           "account (ssh superviser@office, or sudo); ask the director for access").format(path=path)) from None
     if not create and not path.exists():
         raise StoreError(
             _("no database at {path}; create one with `superviser init` (or try `superviser --demo`)").format(
@@ -93,13 +98,10 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
 
 
 def _restrict(path: Path) -> None:
-    """A new database is private to its owner, or shared with the group when it is
-    made in a setgid folder (the shared install; see README, "Deployment")."""
-    import stat
-
-    shared = path.parent.stat().st_mode & stat.S_ISGID
+    """A new database is private to its owner: people reach it through the service account,
+    never by the file (README, "Deployment")."""
     path.touch(exist_ok=True)
-    os.chmod(path, 0o660 if shared else 0o600)
+    os.chmod(path, 0o600)
 
 
 def reopen(db: Database) -> Database:
@@ -164,6 +166,17 @@ def _failure(db: Database, error: sqlite3.DatabaseError) -> BaseException:
     except sqlite3.Error:
         path = None
     return files.explain(error, path)
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """A read that sees one state of the database from start to end (other writers go on:
+    in WAL mode a reader takes no write lock)."""
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.execute("ROLLBACK")
 
 
 def data_version(db: Database) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from superviser import clock, i18n, store
+from superviser import clock, i18n, identity, store
 from superviser.services import Session, org, registry, steps
 
 TODAY = "2026-11-20"
@@ -31,6 +31,7 @@ def frozen_environment(monkeypatch, tmp_path):
     yield
     i18n.setup("en")
     clock.freeze(None)
+    identity.confine(None)  # `shell` marks the process as acting through the service account
 
 
 @pytest.fixture

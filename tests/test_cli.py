@@ -193,3 +193,12 @@ def test_dates_accept_words(db, office, cli):
         cli("--db", db, "objective", "add", "2026-001", f"Due {word}", "--lead", "Finance", "--deadline", word)
         rows = items(cli("--db", db, "objective", "list", "--json", "--search", f"Due {word}").out)
         assert rows[0]["deadline"] == expected
+
+
+def test_help_and_clicks_own_words_follow_the_language_of_each_run(cli):
+    english = cli("--lang", "en", "urge", "--help")
+    chinese = cli("--lang", "zh_CN", "urge", "--help")  # the same process, after English
+    assert "Usage:" in english.out and "Chase the lead unit" in english.out
+    assert "用法：" in chinese.out and "催办主办单位" in chinese.out and "显示本帮助并退出" in chinese.out
+    mistake = cli("--lang", "zh_CN", "objective", "list", "--bogus")
+    assert mistake.code == 2 and "没有选项 '--bogus'" in mistake.err

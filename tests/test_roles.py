@@ -5,7 +5,7 @@ import pytest
 
 from superviser import actions, store
 from superviser.errors import Forbidden
-from superviser.services import org, registry, steps, undo
+from superviser.services import corrections, org, registry, reporting, steps, undo
 
 # step → (status to start from, how to take it). The objective's lead unit is Finance.
 STEPS = {
@@ -27,6 +27,9 @@ STEPS = {
     "reopen": ("closed", lambda s, r: steps.reopen(s, r, reason="x")),
     "note": ("accepted", lambda s, r: steps.note(s, r, text="x")),
     "light": ("accepted", lambda s, r: steps.light(s, r, colour="red", reason="x")),
+    "objective.edit": ("accepted", lambda s, r: corrections.objective_edit(s, r, title="Another title")),
+    "deadline": ("accepted", lambda s, r: corrections.deadline(s, r, to="2027-01-10", reason="x")),
+    "rhythm": ("accepted", lambda s, r: reporting.rhythm(s, r, rhythm="weekly")),
 }
 
 # login → role as the office fixture has them; "east" is a liaison of another unit.
@@ -157,13 +160,15 @@ CLI = {
     "complete": ["complete", "--text", "done"], "verify": ["verify"], "sendback": ["sendback", "--reason", "x"],
     "suspend": ["suspend", "--reason", "x"], "cancel": ["cancel", "--reason", "x"], "reopen": ["reopen", "--reason", "x"],
     "note": ["note", "x"], "light": ["light", "--reason", "x"],
+    "objective.edit": ["objective", "edit", "--title", "Another title"],
+    "deadline": ["deadline", "--to", "2027-01-10", "--reason", "x"], "rhythm": ["rhythm"],
 }
 
 
 def cli_args(step: str, ref: str) -> list[str]:
     words = CLI[step]
-    verb = 2 if words[0] == "extend" else 1
-    tail = ["red"] if step == "light" else []
+    verb = 2 if words[0] in ("extend", "objective") else 1
+    tail = {"light": ["red"], "rhythm": ["weekly"]}.get(step, [])
     return words[:verb] + [ref] + tail + words[verb:]
 
 

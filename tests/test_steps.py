@@ -274,3 +274,23 @@ class TestRegistration:
     def test_decision_source_is_checked(self, office):
         with pytest.raises(InvalidInput, match="source: must be one of"):
             registry.decision_add(office.director, "X", source="rumour", decided_on="today")
+
+
+def test_an_urge_queues_its_notice_in_its_own_transaction_and_says_for_whom(office):
+    from superviser.services import contacts, undo
+
+    contacts.channel_add(office.director, "Finance", "mail", address="finance@example.org")
+    ref = office.objective(status="accepted")
+    result = steps.urge(office.director, ref, text="Report by Friday")
+    assert "queued for Finance by mail" in result.message
+    db = store.connect(office.path)
+    rows = db.conn.execute("SELECT seq, status, kind FROM outbox").fetchall()
+    assert rows == [(result.seq, "queued", "urge")]  # the urge's own entry queued it
+    undo.undo(office.director, result.seq)
+    assert db.conn.execute("SELECT status FROM outbox").fetchone()[0] == "cancelled"
+
+
+def test_a_unit_nothing_reaches_is_named(office):
+    ref = office.objective(status="accepted")
+    result = steps.urge(office.director, ref)
+    assert "nothing reaches Finance" in result.message

@@ -13,7 +13,7 @@ from superviser.read.objectives import Filter
 
 def columns(*, with_status: bool = False) -> list[Column]:
     cols = [
-        Column("light", _("light"), 8),
+        Column("light", _("light"), 10),
         Column("ref", _("ref"), 12),
         Column("title", _("title"), None, min_width=12),
         Column("lead", _("lead unit"), 14, hide_below=66),
@@ -26,7 +26,7 @@ def columns(*, with_status: bool = False) -> list[Column]:
 
 
 def cells(row: dict, *, with_status: bool = False) -> list:
-    out = [render.light(row["light"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(row["lead_unit"]),
+    out = [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(row["lead_unit"]),
            render.due(row)]
     if with_status:
         out.insert(4, render.status(row["status"]))

@@ -66,9 +66,7 @@ class PagedTable(DataTable):
             self.row = row
 
     class Loaded(Message):
-        """Rows arrived; ``total`` is how many there are, None when not counted (more may follow)."""
-
-        def __init__(self, table: PagedTable, total: int | None):
+        def __init__(self, table: PagedTable, total: int):
             super().__init__()
             self.table = table
             self.total = total
@@ -206,11 +204,10 @@ class PagedTable(DataTable):
         self.exhausted = len([r for r in page.rows if (self.source.counted if self.source else bool)(r)]) < requested
         if page.total is not None:
             self.total = page.total
-        elif self.exhausted:  # the end is where a page comes back short
+        elif self.exhausted:  # uncounted: the end is where a page comes back short
             self.total = (0 if replace else self.loaded) + len(page.rows)
-        elif replace:  # an uncounted source: more may follow
-            self.total = None
-        # else: a later page of a counted source keeps the count the first page gave
+        elif replace:
+            self.total = None  # a later page keeps the count the first one brought
         if replace:
             self.rows_loaded = list(page.rows)
             self.clear()

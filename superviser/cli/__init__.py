@@ -35,6 +35,29 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+# Whoever sudo gave a shell as the service account (sudo -iu superviser) holds the account
+# itself, as its administrator does; they are not confined.
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "csh", "tcsh"})
+
+
+def _confine_sudo(argv: list[str]) -> None:
+    """A person who runs superviser with sudo as the service account gets what they would get
+    over SSH: their own login (SUDO_USER), the office's database, no file on the server.
+    sudo sets SUDO_COMMAND to what it ran; sudo to root is an administrator's business."""
+    import os
+    from pathlib import Path
+
+    from superviser import identity
+
+    ran = os.environ.get("SUDO_COMMAND", "").split()
+    holds_a_shell = bool(ran) and Path(ran[0]).name in SHELLS
+    if os.getuid() != 0 and identity.sudo_user() and not holds_a_shell:
+        from superviser.cli.confine import check
+
+        check(argv, "sudo")
+        identity.confine("sudo")
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_prescan_lang(argv))
@@ -42,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     from superviser.i18n import _
 
     try:
+        _confine_sudo(argv)
         result = build().main(args=argv, prog_name="superviser", standalone_mode=False)
     except click.exceptions.Exit as stop:
         sys.exit(stop.exit_code)

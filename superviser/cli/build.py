@@ -17,9 +17,11 @@ from superviser.cli.common import Env, pass_env, read_text, report
 from superviser.fields import Field
 from superviser.i18n import _
 
-TARGETS = {"objective": "OBJECTIVE", "decision": "DECISION", "unit": "UNIT", "person": "LOGIN", "entry": "SEQ"}
+TARGETS = {"objective": "OBJECTIVE", "decision": "DECISION", "unit": "UNIT", "person": "LOGIN", "entry": "SEQ",
+           "recurrence": "RECURRENCE"}
 _METAVARS = {"date": "DATE", "unit": "UNIT", "units": "UNIT", "objective": "OBJECTIVE", "decision": "DECISION",
-             "percent": "N", "int": "N", "login": "LOGIN", "email": "ADDRESS", "url": "URL"}
+             "percent": "N", "int": "N", "number": "N", "login": "LOGIN", "email": "ADDRESS", "url": "URL",
+             "milestones": "'DATE TEXT'"}
 
 
 def _help(field: Field) -> str:
@@ -39,7 +41,7 @@ def _param(field: Field) -> click.Parameter:
         return click.Option([option, field.key], default=None, help=_help(field))
     if field.kind == "flag":
         return click.Option([option, field.key], is_flag=True, default=None, help=_help(field))
-    return click.Option([option, field.key], multiple=field.kind == "units", help=_help(field),
+    return click.Option([option, field.key], multiple=field.kind in ("units", "milestones"), help=_help(field),
                         metavar=_METAVARS.get(field.kind, "TEXT"))
 
 
@@ -64,9 +66,10 @@ def command(action: Action, name: str | None = None) -> click.Command:
     if action.target in TARGETS:
         params.append(click.Argument(["target"], metavar=TARGETS[action.target]))
     params += [_param(field) for field in action.fields]
-    if action.states is not None:
-        params.append(click.Option(["--if-version", "expected_version"], type=int, metavar="N",
-                                   help=_("Refuse (as a conflict) unless the objective is still at version N.")))
+    if action.checks_version:
+        what = (_("Refuse (as a conflict) unless the decision is still at version N.") if action.target == "decision"
+                else _("Refuse (as a conflict) unless the objective is still at version N."))
+        params.append(click.Option(["--if-version", "expected_version"], type=int, metavar="N", help=what))
     params.append(click.Option(["--json", "as_json"], is_flag=True, help=_("Print JSON (see README for the shape).")))
 
     @pass_env

@@ -13,10 +13,11 @@ from superviser.i18n import _
 LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "grey": "dim"}
 
 
-def light_text(light: str):
+def light_text(light: str, set_by_office: bool = False):
     from rich.text import Text
 
-    return Text(f"{lights.SYMBOLS[light]} {lights.label(light)}", style=LIGHT_STYLES[light])
+    mark = f" {lights.SET_MARK}" if set_by_office else ""  # the office set it: `objective show` says why
+    return Text(f"{lights.SYMBOLS[light]} {lights.label(light)}{mark}", style=LIGHT_STYLES[light])
 
 
 def date_option(name: str, help_text: str, required: bool = False):
@@ -36,7 +37,7 @@ def _objective_table(items: list[dict]) -> None:
     table(
         [(_("ref"), {}), (_("light"), {}), (_("status"), {}), (_("deadline"), {}), (_("lead unit"), {"max_width": 16}),
          ("%", {"justify": "right"}), (_("title"), {"max_width": 50})],
-        [[o["ref"], light_text(o["light"]), lifecycle.status_label(o["status"]), deadline(o),
+        [[o["ref"], light_text(o["light"], o["set_by_office"]), lifecycle.status_label(o["status"]), deadline(o),
           o["lead_unit"], str(o["percent"]), o["title"]] for o in items],
     )
 
@@ -178,5 +179,7 @@ def commands() -> list[click.Command]:
         print_objective(item, describe.unit_names(env.db))
 
     decision.add_command(build.command(ACTIONS["decision.add"], "add"))
+    decision.add_command(build.command(ACTIONS["decision.edit"], "edit"))
     objective.add_command(build.command(ACTIONS["objective.add"], "add"))
+    objective.add_command(build.command(ACTIONS["objective.edit"], "edit"))
     return [decision, objective]

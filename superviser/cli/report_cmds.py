@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
+from pathlib import Path
 
 import click
 
-from superviser import dates, lifecycle, lights, text
+from superviser import dates, identity, lifecycle, lights, text
 from superviser.cli.common import Env, emit_json, json_option, pass_env
 from superviser.i18n import _
 
@@ -18,6 +21,24 @@ def _scope(since, until, decision_ref, unit_name, light, status):
         since=dates.parse(_("since"), since) if since else None, until=dates.parse(_("until"), until) if until else None,
         decision=decision_ref, unit=unit_name, light=light, status=status,
     )
+
+
+@contextlib.contextmanager
+def _ledger_file(path: str):
+    """The ledger's file; ``-`` reads it from standard input (over SSH: ssh superviser@office import - < 台账.xlsx)
+    into a private temporary folder for as long as it is read."""
+    if path != "-":
+        yield path
+        return
+    from superviser import sheets
+
+    data = sys.stdin.buffer.read(sheets.MAX_BYTES + 1)  # beyond the limit: refused as too large, not held
+    # a spreadsheet (zip: xlsx, ods; OLE: xls) is told apart by its contents; the rest is read as CSV
+    suffix = ".xlsx" if data.startswith((b"PK", bytes.fromhex("d0cf11e0a1b11ae1"))) else ".csv"
+    with tempfile.TemporaryDirectory(prefix="superviser-import-") as folder:
+        ledger = Path(folder) / ("ledger" + suffix)
+        ledger.write_bytes(data)
+        yield ledger
 
 
 def commands() -> list[click.Command]:
@@ -37,7 +58,7 @@ def commands() -> list[click.Command]:
     @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives (lead or co-unit)."))
     @click.option("--light", type=click.Choice(list(lights.LIGHTS)), help=_("Only objectives with this light."))
     @click.option("--status", type=click.Choice(lifecycle.STATUSES), help=_("Only objectives in this status."))
-    @click.option("-o", "--output", metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
+    @click.option("-o", "--output", type=click.Path(allow_dash=True), metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
                                                             "Default: a dated name in this folder."))
     @click.option("--force", is_flag=True, help=_("Replace the file named with -o if it exists."))
     @json_option
@@ -48,8 +69,13 @@ def commands() -> list[click.Command]:
 
         scope = _scope(since, until, decision_ref, unit_name, light, status)
         to_stdout = output == "-"
-        if to_stdout and fmt in ("xlsx", "docx"):
-            raise click.UsageError(_("{fmt} is a binary format; give a file name with -o").format(fmt=fmt))
+        if to_stdout and fmt in ("xlsx", "docx") and sys.stdout.isatty():
+            raise click.UsageError(_("{fmt} is a binary format: send standard output to a file (-o - > file), "
+                                     "or give a file name with -o").format(fmt=fmt))
+        if not to_stdout and identity.confined():
+            raise click.UsageError(_("through the service account the export comes back to you, not into the "
+                                     "server's folders: add -o - and redirect it, as in: ssh superviser@office export "
+                                     "--format {fmt} -o - > file").format(fmt=fmt))
         # No -o: a dated name that is free in this folder.
         result = do_export(env.session, fmt, scope, None if to_stdout else (output or "."), overwrite=force)
         if to_stdout:
@@ -69,7 +95,7 @@ def commands() -> list[click.Command]:
         epilog=_("\b\nExamples:\n  superviser import ledger.xlsx --dry-run\n"
                  "  superviser import ledger.csv --create-units --map \"牵头处室=lead\""),
     )
-    @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
+    @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option("--map", "maps", multiple=True, metavar="HEADING=FIELD",
                   help=_("Read the column HEADING as FIELD (title, lead, co, deadline, status, percent, …)."))
     @click.option("--dry-run", is_flag=True, help=_("Show what would happen; write nothing."))
@@ -88,8 +114,9 @@ def commands() -> list[click.Command]:
             if not heading:
                 raise click.UsageError(_("--map takes HEADING=FIELD"))
             mapping[heading] = name
-        outcome = import_ledger(env.session, path, mapping=mapping, dry_run=dry_run, create_units=create_units,
-                                decision=decision_ref, source=source)
+        with _ledger_file(path) as ledger:
+            outcome = import_ledger(env.session, ledger, mapping=mapping, dry_run=dry_run, create_units=create_units,
+                                    decision=decision_ref, source=source)
         if as_json:
             emit_json({"ok": outcome.ok, "dry_run": dry_run, "format": outcome.kind, "encoding": outcome.encoding,
                        "rows": outcome.rows, "mapping": outcome.mapping,
@@ -117,15 +144,30 @@ def commands() -> list[click.Command]:
 
     @click.command(
         "digest",
-        help=_("A short summary for cron and mail: overdue, due soon, silent too long, waiting for the office, by unit."),
-        epilog=_("\b\nExample:\n  superviser digest --format md | mail -s \"superviser\" office@example.org"),
+        help=_("A short summary for cron and mail: overdue, due soon, silent too long, waiting for the office, by unit. "
+               "--send queues each unit its own week (overdue, due within a week, silent, not accepted) for "
+               "`superviser deliver`, once a day."),
+        epilog=_("\b\nExamples:\n  superviser digest --format md | mail -s \"superviser\" office@example.org\n"
+                 "  superviser digest --send && superviser deliver"),
     )
     @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives."))
     @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+    @click.option("--send", is_flag=True, help=_("Queue each unit's digest for delivery by its channels."))
     @json_option
     @pass_env
-    def digest(env: Env, unit_name, fmt, as_json) -> None:
+    def digest(env: Env, unit_name, fmt, send, as_json) -> None:
         from superviser import digest as digest_core
+
+        if send:
+            from superviser.delivery.digests import queue_digests
+
+            queued = queue_digests(env.session, unit_name)
+            if as_json:
+                emit_json({"ok": True, "queued": list(queued), "unreached": queued.unreached})
+            else:
+                click.echo(queued.message() or _("nothing to queue: no unit has anything due this week, "
+                                                  "or today's digests are queued already"))
+            return
 
         result = digest_core.digest(env.db, unit_name)
         if as_json:

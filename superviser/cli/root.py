@@ -22,9 +22,11 @@ SUBCOMMANDS = {
     "progress": "step_cmds", "urge": "step_cmds", "inspect": "step_cmds", "extend": "step_cmds",
     "complete": "step_cmds", "verify": "step_cmds", "sendback": "step_cmds", "suspend": "step_cmds",
     "cancel": "step_cmds", "reopen": "step_cmds", "note": "step_cmds", "light": "step_cmds", "undo": "step_cmds",
+    "deadline": "step_cmds", "rhythm": "step_cmds", "recur": "recur_cmds", "score": "score_cmds",
     "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
     "doctor": "admin_cmds", "serve": "serve_cmds", "export": "report_cmds", "import": "report_cmds",
-    "digest": "report_cmds",
+    "digest": "report_cmds", "channel": "delivery_cmds", "office": "delivery_cmds", "deliver": "delivery_cmds",
+    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds", "shell": "shell_cmds",
 }
 
 
@@ -66,7 +68,8 @@ def build() -> click.Group:
     @click.version_option(_version(), prog_name="superviser", message=_("%(prog)s, version %(version)s"))
     @click.pass_context
     def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
-        ctx.obj = Env(db, demo)
+        if not isinstance(ctx.obj, Env):  # `shell` runs a person's command on its own Env
+            ctx.obj = Env(db, demo)
         if ctx.invoked_subcommand is None:
             from superviser.cli.launch import launch
 

@@ -16,8 +16,8 @@ def commands() -> list[click.Command]:
     @click.command(
         "serve",
         help=_(
-            "Serve the app to a web browser on HOST:PORT, acting as SUPERVISER_USER. Each browser tab runs "
-            "its own app on the server. Put it behind a reverse proxy that asks for a login (see README, "
+            "Serve the app to a web browser on HOST:PORT, acting as SUPERVISER_USER; run it as the account that "
+            "owns the database, one per person. Each browser tab runs its own app on the server. Put it behind a reverse proxy that asks for a login (see README, "
             "“In a browser”); needs the web extra: pip install 'superviser[web]'."
         ),
         epilog=_("\b\nExample:\n  SUPERVISER_USER=wang.fang superviser --db /srv/office/superviser.db serve --port 8101"),
@@ -32,7 +32,9 @@ def commands() -> list[click.Command]:
         except ImportError:
             raise click.ClickException(_("the web extra is not installed: pip install 'superviser[web]'")) from None
         env.session  # check the database before serving it
-        command = shlex.join([sys.executable, "-m", "superviser", "--db", str(env.path)])
+        # Each tab runs what a person's SSH key runs: the app as this login, confined like them.
+        command = shlex.join([sys.executable, "-m", "superviser", "--db", str(env.path.resolve()), "shell", "--as",
+                              env.login])
         click.echo(_("serving {path} on http://{host}:{port} (ctrl+c stops)").format(path=env.path, host=host, port=port))
         Server(command, host=host, port=port, title="superviser", public_url=public_url).serve()
     return [serve]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser.actions import ACTIONS
-from superviser.cli import build
+from superviser.cli import build, delivery_cmds
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, report, table
 from superviser.i18n import _
 
@@ -28,32 +28,20 @@ def commands() -> list[click.Command]:
 
     @click.command(
         help=_(
-            "Fill the database with a realistic demo office (units, people, two dozen decisions with "
-            "objectives in every state, months of history), or add --size N synthetic objectives for scale work."
+            "Fill a new database with a realistic demo office (units, people, two dozen decisions with "
+            "objectives in every state, months of history)."
         ),
-        epilog=_("\b\nExamples:\n  superviser --db /tmp/demo.db demo\n  superviser --db /tmp/big.db demo --size 100000"),
+        epilog=_("\b\nExample:\n  superviser --db /tmp/demo.db demo"),
     )
-    @click.option("--size", type=click.IntRange(1, 5_000_000), metavar="N", help=_("Add N synthetic objectives (about ten log entries each)."))
     @pass_env
-    def demo(env: Env, size: int | None) -> None:
-        import time
-
+    def demo(env: Env) -> None:
         from superviser import demo as demo_data
 
-        started = time.perf_counter()
-        login = env.login
-        if not env.path.exists() or env.path.stat().st_size == 0:
-            demo_data.build_office(env.path, login)
-            click.echo(_("demo office created in {path}").format(path=env.path))
-        elif not size:
-            raise click.UsageError(_("{path} already holds data; use --size N to add synthetic objectives").format(path=env.path))
-        if size:
-            made = demo_data.add_synthetic(env.path, size)
-            click.echo(
-                _("{n} synthetic objectives added ({entries} log entries) in {seconds:.1f} s").format(
-                    n=made["objectives"], entries=made["log_entries"], seconds=time.perf_counter() - started
-                )
-            )
+        if env.path.exists() and env.path.stat().st_size > 0:
+            raise click.UsageError(
+                _("{path} already holds data; the demo office goes into a new database").format(path=env.path))
+        demo_data.build_office(env.path, env.login)
+        click.echo(_("demo office created in {path}").format(path=env.path))
 
     @click.group(help=_("Units: the departments, teams and subordinate bodies, as a tree."))
     def unit() -> None:
@@ -137,4 +125,5 @@ def commands() -> list[click.Command]:
     unit.add_command(build.command(ACTIONS["unit.edit"], "edit"))
     person.add_command(build.command(ACTIONS["person.add"], "add"))
     person.add_command(build.command(ACTIONS["person.edit"], "edit"))
+    person.add_command(delivery_cmds.person_contact())
     return [init, demo, unit, person, settings]

@@ -11,7 +11,7 @@ from superviser.i18n import _
 
 
 def commands() -> list[click.Command]:
-    plain = [build.command(a) for a in OBJECTIVE_STEPS if not a.name.startswith("extend.")]
+    plain = [build.command(a) for a in OBJECTIVE_STEPS if "." not in a.name]  # objective.edit: `objective edit`
     extend = build.group("extend", _("Extensions (延期申请): request a later deadline, approve or reject it."),
                          [build.command(ACTIONS[name]) for name in ("extend.request", "extend.approve", "extend.reject")])
     return plain + [extend, build.command(ACTIONS["undo"])]

@@ -34,19 +34,15 @@ def subtitle(report: Report) -> str:
     return report.scope.describe()
 
 
-def _light(row: dict) -> str:
-    return f"{lights.SYMBOLS[row['light']]} {lights.label(row['light'])}"
-
-
 def sections(report: Report) -> list[Section]:
     counts = report.counts()
-    lit = counts["lights"]
+    lit, causes = counts["lights"], counts["causes"]
     rate = "–" if counts["on_time_rate"] is None else f"{counts['on_time_rate']}%"
     summary = Section(_("Summary"), [
         _("{total} objectives in scope: {open} open, {completed} completed in the period, {overdue} overdue.").format(
             **counts),
-        _("Lights: {red} red, {yellow} yellow, {green} green, {grey} grey.").format(
-            red=lit["red"], yellow=lit["yellow"], green=lit["green"], grey=lit["grey"]),
+        _("Lights: {lights}.").format(lights=_("; ").join(
+            lights.light_count_text(light, lit[light], causes[light]) for light in lights.LIGHTS)),
         _("Completed on time (by the original deadline): {rate}.").format(rate=rate),
     ], [])
 
@@ -74,7 +70,7 @@ def sections(report: Report) -> list[Section]:
         decisions.tables.append((caption, Table(
             [_("reference"), _("objective"), _("lead unit"), _("deadline"), _("status"), _("light"), _("% done")],
             [[r["ref"], text.one_line(r["title"]), r["lead_unit"], r["deadline"], lifecycle.status_label(r["status"]),
-              _light(r), str(r["percent"])] for r in rows],
+              lights.shown(r), str(r["percent"])] for r in rows],
             lights=[r["light"] for r in rows], light_column=5)))
 
     cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart; on time means by the original deadline.")], [])
@@ -86,4 +82,42 @@ def sections(report: Report) -> list[Section]:
                      f"{lead['avg_delay']:g}", str(lead["urges"]), str(co["open"]), str(co["overdue"])])
     cards.tables.append(("", Table([_("unit"), _("open"), _("overdue"), _("on time"), _("avg delay"), _("urges"),
                                     _("co open"), _("co overdue")], rows)))
-    return [summary, completed, overdue, decisions, cards]
+    return [summary, completed, overdue, decisions, cards, assessment(report)]
+
+
+def score_rows(report: Report) -> tuple[list[str], list[list]]:
+    """The assessment as a table: headings and rows (numbers as numbers), for every format."""
+    headings = [_("rank"), _("unit"), _("score"), _("points"), _("closed on time"), _("late"), _("urges"),
+                _("supervision notices"), _("sent back"), _("on-time rate"), _("matters")]
+    rows = []
+    for unit in report.scores.units:
+        if unit.score is None:
+            rows.append(["", unit.name, _("no matters"), "", "", "", "", "", "", "", 0])
+            continue
+        rate = "" if unit.on_time_rate is None else f"{unit.on_time_rate}%"
+        rows.append([unit.rank, unit.name, unit.score, unit.total, unit.counts["on_time"],
+                     unit.counts["late"], unit.counts["urge"], unit.counts["notice"], unit.counts["sendback"], rate,
+                     unit.matters])
+    return headings, rows
+
+
+def score_lines(report: Report) -> list[str]:
+    scores = report.scores
+    lines = [_("Period {period}; rules in force on {date}: {rules}.").format(
+        period=scores.period.label, date=scores.rules.on.isoformat(), rules=scores.rules.text())]
+    if scores.published:
+        lines.append(_("Published {when} by {who} (#{seq}).").format(
+            when=dates.moment(scores.published["published_at"]), who=scores.published["published_by"],
+            seq=scores.published["seq"]))
+    else:
+        lines.append(_("Computed from the log up to #{seq}; not published.").format(seq=scores.head_seq))
+    return lines
+
+
+def assessment(report: Report) -> Section:
+    from superviser.assessment.rules import points_text
+
+    headings, rows = score_rows(report)
+    shown = [[points_text(v) if i == 3 and v != "" else f"{v:g}" if isinstance(v, float) else str(v)
+              for i, v in enumerate(row)] for row in rows]
+    return Section(_("Assessment (考核)"), score_lines(report), [("", Table(headings, shown))])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlite_utils import Database
 
-from superviser import clock, dates, describe, journal, lifecycle, lights, refs
+from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
@@ -58,14 +59,20 @@ class Report:
     objectives: list[dict]
     decisions: list[dict]
     scorecards: list[dict]
-    steps: list[dict] = field(default_factory=list)
+    steps: Steps | list = field(default_factory=list)
+    checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
+    scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
+        """Overdue is the fact (``lights.OVERDUE_SQL``); each light with what makes it up."""
         lit = dict.fromkeys(lights.LIGHTS, 0)
+        causes: dict[str, dict[str, int]] = {light: {} for light in lights.LIGHTS}
         for row in self.objectives:
             lit[row["light"]] += 1
-        return {"total": len(self.objectives), "lights": lit,
+            cause = lights.cause(row["reason"], row["light_override"])
+            causes[row["light"]][cause] = causes[row["light"]].get(cause, 0) + 1
+        return {"total": len(self.objectives), "lights": lit, "causes": causes,
                 "completed": len(self.completed()), "overdue": len(self.overdue()),
                 "open": sum(1 for r in self.objectives if r["status"] in lifecycle.OPEN),
                 "on_time_rate": self.on_time_rate()}
@@ -102,13 +109,47 @@ class Report:
         return [(d, sorted(rows[d["id"]], key=lambda r: r["sort_key"])) for d in self.decisions if rows[d["id"]]]
 
     def meta_lines(self) -> list[str]:
+        """When and by whom, the scope, the log's head, how to check it, the latest checkpoint."""
         return [
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
                 n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
-        ]
+        ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
+            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
+
+    def heading_lines(self) -> list[str]:
+        """The meta lines a one-line sheet heading has room for."""
+        lines = self.meta_lines()
+        return lines[:3] + lines[4:]
+
+
+class Steps:
+    """The log's steps in an export, newest first, read a page at a time while they are
+    written: the steps of a year held at once would take hundreds of megabytes."""
+
+    PAGE = 5000
+
+    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str]):
+        self.db, self.flt, self.units_by_id = db, flt, units_by_id
+        self.after_head = head_seq + 1  # the steps up to the head the export names, none written since
+        self.count = log_read.count(db, replace(flt, before_seq=self.after_head))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict]:
+        before = self.after_head
+        while True:
+            page = log_read.entries(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
+            for step in page:
+                step["what"] = describe.headline(step, self.units_by_id)
+                yield step
+            if len(page) < self.PAGE:
+                return
+            before = page[-1]["seq"]
 
 
 def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:
@@ -135,17 +176,29 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     if scope.unit:
         unit_ids = [refs.unit(db, scope.unit)["id"]]
     cards = units.scorecards(db, unit_ids)
-    steps = []
-    if with_steps:
-        steps = log_read.entries(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
-                                                         decision=scope.decision), limit=None)
-        for step in steps:
-            step["what"] = describe.headline(step, units_by_id)
     seq, digest = journal.head(db)
+    steps: Steps | list = []
+    if with_steps:
+        steps = Steps(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
+                                             decision=scope.decision), seq, units_by_id)
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
-                  scorecards=cards, steps=steps)
+                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
+
+
+def _scores(db: Database, scope: Scope, unit_ids: list[int] | None):
+    """The assessment of the export's period (this quarter when it has none), as published if it was."""
+    from superviser.assessment import periods, scorer
+
+    if scope.since or scope.until:
+        period = periods.between(scope.since or date(2000, 1, 1), scope.until or clock.today())
+    else:
+        period = periods.current_quarter()
+    result = scorer.scores(db, period)
+    if unit_ids is not None:
+        result.units = [u for u in result.units if u.unit_id in unit_ids]
+    return result
 
 
 def _latest_reports(db: Database, ids: list[int]) -> dict[int, tuple]:
@@ -198,7 +251,7 @@ def ledger_values(row: dict) -> list:
         elif key == "status":
             value = lifecycle.status_label(value)
         elif key == "light":
-            value = f"{lights.SYMBOLS[value]} {lights.label(value)}"
+            value = lights.shown(row)
         elif key == "decision_source":
             value = _(lifecycle.SOURCES[value])
         elif key == "priority":

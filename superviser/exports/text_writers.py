@@ -101,7 +101,7 @@ def csv_text(report: Report) -> str:
     """The ledger: a first line saying what it is, then the header and the rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_cell(" · ".join(report.meta_lines()[:3]))])
+    writer.writerow([spreadsheet_cell(" · ".join(report.heading_lines()))])
     writer.writerow([spreadsheet_cell(h) for h in ledger_headings()])
     for row in report.objectives:
         writer.writerow([spreadsheet_cell(v) for v in ledger_values(row)])

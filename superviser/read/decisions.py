@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from superviser import refs
+from superviser.schema import FTS_TABLES
+from superviser.read import search as searching
 from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
 
 _WORST = "max(CASE ({light}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)".format(light=LIGHT_SQL)
@@ -21,14 +23,8 @@ def _where(db: Database, search: str | None, source: str | None, params: dict) -
     if source:
         params["source"] = source
         clauses.append("d.source = :source")
-    for i, term in enumerate((search or "").split()):
-        key = f"q{i}"
-        if len(term) >= 3:
-            params[key] = db.quote_fts(term)
-            clauses.append(f"d.id IN (SELECT rowid FROM decisions_fts WHERE decisions_fts MATCH :{key})")
-        else:
-            params[key] = f"%{term}%"
-            clauses.append(f"(d.title LIKE :{key} OR d.ref LIKE :{key} OR d.source_ref LIKE :{key})")
+    if search and search.strip():
+        clauses.append(searching.clause(db, "decisions", "d", FTS_TABLES["decisions"], search, params))
     return " AND ".join(clauses) or "1"
 
 
@@ -63,7 +59,10 @@ def rollups(db: Database, ids: list[int], thresholds: Thresholds | None = None) 
     }
 
 
-def count_decisions(db: Database, *, search: str | None = None, source: str | None = None) -> int:
+def count_decisions(db: Database, *, search: str | None = None, source: str | None = None) -> int | None:
+    """How many match; None when a search found more than ``search.CAP`` (it looked at the newest)."""
+    if search and searching.beyond_cap(db, "decisions", search):
+        return None
     params: dict = {}
     return db.conn.execute(f"SELECT count(*) FROM decisions d WHERE {_where(db, search, source, params)}", params).fetchone()[0]
 

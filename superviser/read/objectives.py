@@ -9,16 +9,23 @@ from datetime import date
 from sqlite_utils import Database
 
 from superviser import actions, clock, dates, lifecycle, refs
-from superviser.lights import LIGHT_SQL, LIGHTS, REASON_SQL, Thresholds, explain, light_of
+from superviser.read import counts, search
+from superviser.schema import FTS_TABLES
+from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
+                               SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
 SEP = "\x1f"  # joins co-unit names; control characters never survive into stored names
 
+
 ORDERS = {
     # Open work first, most urgent deadline first; finished and stopped ones after.
     "deadline": "o.status IN ('closed', 'suspended', 'cancelled'), o.deadline, o.sort_key",
     "ref": "o.sort_key",
+    # The dashboard's panels, each read in the order of its index (schema m008_speed).
+    "due": "o.deadline, o.sort_key",
+    "quiet": f"{QUIET_SQL}, o.deadline, o.id",
     "light": f"CASE ({LIGHT_SQL}) WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'green' THEN 2 ELSE 3 END, o.deadline, o.sort_key",
     "updated": "o.updated_at DESC, o.id DESC",
 }
@@ -46,54 +53,42 @@ class Filter:
     active_until: date | None = None
 
 
-_AWAITED = "('registered', 'assigned', 'accepted', 'in_progress', 'returned')"
-# Necessary (not sufficient) conditions for a light or reason, so a filtered list
-# does not evaluate the light rule on every row. {status} is "o.status" when the
-# whole match is counted (the status index narrows it), "+o.status" when only a
-# page is wanted (the planner then walks the list's ordered index and stops early).
+# The facts, each decided once (superviser.lights); a filter by reason uses them directly.
+FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL}
+# Necessary (not sufficient) conditions for a light or another reason, so a filtered
+# list does not evaluate the light rule on every row.
 _PREFILTER = {
-    "overdue": f"{{status}} IN {_AWAITED} AND o.deadline < :today",
-    "due_soon": f"{{status}} IN {_AWAITED} AND o.deadline >= :today AND o.deadline <= :near",
-    "silent": "{status} IN ('assigned', 'accepted', 'in_progress')",
-    "urged": "{status} IN ('assigned', 'accepted', 'in_progress') AND o.urges_unanswered >= :urges",
-    "submitted": "{status} IN ('submitted', 'verified')",
-    "override": "o.light_override IS NOT NULL",
-    "red": f"(o.light_override = 'red' OR ({{status}} IN {_AWAITED} AND o.deadline < :today))",
-    "grey": "{status} IN ('closed', 'suspended', 'cancelled')",
+    "submitted": WAITING_OFFICE_SQL,
+    "red": f"(o.light_override = 'red' OR {OVERDUE_SQL})",
+    "grey": ENDED_SQL,
 }
 _WAITING = (
-    "(o.status IN ('submitted', 'verified') OR o.id IN "
+    f"({WAITING_OFFICE_SQL} OR o.id IN "
     "(SELECT objective_id FROM extensions WHERE status = 'pending' AND withdrawn_seq IS NULL))"
 )
 
 
-def _search_clause(db: Database, text: str, params: dict) -> str:
-    """FTS5 (trigram) for terms of three characters or more; LIKE for shorter ones,
-    which the trigram index cannot match (two-character Chinese words are common)."""
-    clauses = []
-    for i, term in enumerate(text.split()):
-        key = f"q{i}"
-        if len(term) >= 3:
-            params[key] = db.quote_fts(term)
-            clauses.append(f"o.id IN (SELECT rowid FROM objectives_fts WHERE objectives_fts MATCH :{key})")
-        else:
-            params[key] = f"%{term}%"
-            clauses.append(f"(o.title LIKE :{key} OR o.detail LIKE :{key} OR o.ref LIKE :{key})")
-    return " AND ".join(clauses)
+def _walking(sql: str) -> str:
+    """The same condition with the status hidden from the planner ("+o.status"): a page
+    then walks the list's ordered index and stops once it is full, instead of reading
+    every match through the status index and sorting them."""
+    return sql.replace("o.status IN", "+o.status IN")
 
 
 def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -> str:
     clauses = []
-    status = "+o.status" if page_only else "o.status"
+    plain = _walking if page_only else str
     if flt.light:
         if flt.light not in LIGHTS:
             raise InvalidInput(_("light"), _("must be one of: {choices}").format(choices=", ".join(LIGHTS)))
         params["light"] = flt.light
-        clauses += [_PREFILTER[flt.light].format(status=status)] if flt.light in _PREFILTER else []
+        clauses += [plain(_PREFILTER[flt.light])] if flt.light in _PREFILTER else []
         clauses.append(f"({LIGHT_SQL}) = :light")
-    if flt.reason:
+    if flt.reason in FACTS:
+        clauses.append(plain(FACTS[flt.reason]))
+    elif flt.reason:
         params["reason"] = flt.reason
-        clauses += [_PREFILTER[flt.reason].format(status=status)] if flt.reason in _PREFILTER else []
+        clauses += [plain(_PREFILTER[flt.reason])] if flt.reason in _PREFILTER else []
         clauses.append(f"({REASON_SQL}) = :reason")
     if flt.waiting:
         clauses.append(_WAITING)
@@ -126,7 +121,7 @@ def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -
         params["due_after"] = flt.due_after.isoformat()
         clauses.append("o.deadline >= :due_after")
     if flt.search and flt.search.strip():
-        clauses.append(_search_clause(db, flt.search.strip(), params))
+        clauses.append(search.clause(db, "objectives", "o", FTS_TABLES["objectives"], flt.search, params))
     if flt.active_until:
         params["active_until"] = flt.active_until.isoformat()
         clauses.append("substr(o.created_at, 1, 10) <= :active_until")
@@ -147,6 +142,7 @@ SELECT o.id, o.ref, o.sort_key, o.decision_id, d.ref AS decision_ref, d.title AS
        o.priority, o.deadline, o.original_deadline, o.status, o.percent, o.light_override,
        o.light_override_reason, o.urge_count, o.urges_unanswered, o.last_report_on, o.active_since,
        o.submitted_on, o.closed_on, o.created_at, o.updated_at, o.version,
+       o.report_rhythm, o.next_report_due, o.recurrence_id,
        ({REASON_SQL}) AS reason,
        (SELECT group_concat(name, char(31)) FROM (SELECT cu.name FROM co_units c JOIN units cu ON cu.id = c.unit_id
           WHERE c.objective_id = o.id ORDER BY cu.name)) AS co_units,
@@ -163,6 +159,7 @@ LEFT JOIN objectives p ON p.id = o.parent_id
 
 def _shape(row: dict, today: date) -> dict:
     row["light"] = light_of(row["reason"], row["light_override"])
+    row["set_by_office"] = set_by_office(row["status"], row["light_override"])
     row["co_units"] = row["co_units"].split(SEP) if row["co_units"] else []
     row["co_unit_ids"] = [int(i) for i in row["co_unit_ids"].split(",")] if row["co_unit_ids"] else []
     row["days_left"] = dates.days_left(row["deadline"], today)
@@ -187,33 +184,50 @@ def page(
     db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
     thresholds: Thresholds | None = None, count: bool = True,
 ) -> tuple[list[dict], int | None]:
-    """A page of objectives and how many match in all (None with ``count=False``:
-    the page then stops reading as soon as it has its rows)."""
+    """A page of objectives and how many match in all (None with ``count=False``: the
+    page then stops reading as soon as it has its rows; None too when a search found
+    more than ``search.CAP`` and looked at the newest of them)."""
     flt = flt or Filter()
     today = clock.today()
-    params = (thresholds or Thresholds.load(db)).params(today)
-    clause = where(db, flt, params, page_only=not count)
+    thresholds = thresholds or Thresholds.load(db)
+    params = thresholds.params(today)
+    known = _counted(db, flt, thresholds) if count else None
+    clause = where(db, flt, params, page_only=not count or known is not None)
     # Filters the indexes cannot answer (the light rule, text) read every row anyway:
     # count while doing it. Otherwise a page stops early and the count is separate.
-    scanning = count and bool(flt.search or flt.light or flt.reason or flt.waiting)
+    scanning = count and known is None and bool(flt.search or flt.light or flt.reason or flt.waiting)
     counted = ", count(*) OVER ()" if scanning else ""
     # The page's ids first, then the wide rows for those only.
     sql = f"SELECT o.id{counted} FROM objectives o WHERE {clause} ORDER BY {ORDERS[order]}"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     found = db.conn.execute(sql, params).fetchall()
-    if not count:
+    if not count or (flt.search and search.beyond_cap(db, "objectives", flt.search)):
         total = None
+    elif known is not None:
+        total = known
     elif scanning and found:
         total = found[0][1]
     else:
         total = db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {clause}", params).fetchone()[0]
     if not found:
         return [], total
-    return _wide(db, [r[0] for r in found], params, today), total
+    return rows_by_id(db, [r[0] for r in found], params, today), total
 
 
-def _wide(db: Database, ids: list[int], params: dict, today: date) -> list[dict]:
+def _counted(db: Database, flt: Filter, thresholds: Thresholds) -> int | None:
+    """The total of a list of one light or one reason, from the counters (None for others)."""
+    if flt.light and flt == Filter(light=flt.light) and flt.light in LIGHTS:
+        return counts.overview(db, thresholds)["lights"][flt.light]
+    if flt.reason and flt == Filter(reason=flt.reason):
+        return counts.overview(db, thresholds)["reasons"].get(flt.reason)
+    return None
+
+
+def rows_by_id(db: Database, ids: list[int], params: dict, today: date) -> list[dict]:
+    """These objectives, shaped for display, in this order."""
+    if not ids:
+        return []
     position = {oid: i for i, oid in enumerate(ids)}
     cursor = db.conn.execute(_DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params)
     rows = sorted(_rows(cursor), key=lambda r: position[r["id"]])
@@ -233,24 +247,6 @@ def light_counts(db: Database, flt: Filter | None = None, thresholds: Thresholds
     for light, n in db.conn.execute(f"SELECT ({LIGHT_SQL}) AS light, count(*) FROM objectives o WHERE {clause} GROUP BY light", params):
         counts[light] = n
     return counts
-
-
-def reason_counts(db: Database, thresholds: Thresholds | None = None) -> dict[str, int]:
-    return overview(db, thresholds)["reasons"]
-
-
-def overview(db: Database, thresholds: Thresholds | None = None) -> dict:
-    """Counts by light, by reason, and of the office's waiting work, in one pass over the objectives."""
-    params = (thresholds or Thresholds.load(db)).params()
-    lights, reasons = dict.fromkeys(LIGHTS, 0), {}
-    for reason, override, n in db.conn.execute(
-        f"SELECT ({REASON_SQL}) AS reason, o.light_override, count(*) FROM objectives o GROUP BY reason, o.light_override",
-        params,
-    ):
-        reasons[reason] = reasons.get(reason, 0) + n
-        lights[light_of(reason, override)] += n
-    waiting = db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {_WAITING}").fetchone()[0]
-    return {"lights": lights, "reasons": reasons, "waiting": waiting}
 
 
 def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> dict:
@@ -313,7 +309,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
 PUBLIC_FIELDS = (
     "id", "ref", "decision_ref", "parent_ref", "title", "detail", "status", "light", "reason", "deadline",
     "original_deadline", "days_left", "lead_unit", "co_units", "percent", "priority", "urge_count",
-    "last_report_on", "submitted_on", "closed_on", "version", "updated_at",
+    "last_report_on", "submitted_on", "closed_on", "version", "updated_at", "report_rhythm", "next_report_due",
 )
 
 
@@ -322,7 +318,12 @@ def as_json(row: dict) -> dict:
     out = {key: row.get(key) for key in PUBLIC_FIELDS}
     out["decision"] = out.pop("decision_ref")
     out["parent"] = out.pop("parent_ref")
-    out["light_reason"] = out.pop("reason")
+    # Why the light is what it is (the office's judgement, or the rule's reason), and
+    # the fact of being overdue, which no judgement changes.
+    reason = out.pop("reason")
+    out["light_reason"] = "override" if row.get("set_by_office") else reason
+    out["light_override_reason"] = row.get("light_override_reason") if row.get("set_by_office") else None
+    out["overdue"] = reason == "overdue"
     return out
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from superviser import actions, clock, fields, refs, roles
+from superviser import actions, clock, fields, refs, rhythm, roles
 from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
@@ -101,6 +101,11 @@ class Step:
     def ref(self) -> str:
         return self.objective["ref"]
 
+    @property
+    def fields(self) -> dict:
+        """The objective's columns this step changes (so far)."""
+        return self._fields
+
     def set(self, **values) -> None:
         """Change the objective's own columns (written when the step logs)."""
         self._fields.update(values)
@@ -119,6 +124,7 @@ class Step:
     def log(self, detail: str = "", facts: dict | None = None) -> int:
         """Write the objective's changes (a new version) and the step's log entry; once per step."""
         assert self.seq is None, "a step logs once"
+        rhythm.keep_report_due(self)
         version = self.objective["version"]
         self.changes.update("objectives", self.id, dict(self._fields, version=version + 1, updated_at=clock.stamp()))
         self.objective = dict(self.objective, **self._fields, version=version + 1)

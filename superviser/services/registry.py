@@ -45,6 +45,23 @@ def decision_add(session: Session, title=None, *, source=None, decided_on=None, 
                   data={"id": made["id"]})
 
 
+def next_place(changes: Changes, decision: dict, parent: dict | None) -> tuple[int, str, str]:
+    """The number, reference and sort key of a new objective under ``parent`` (or at the top of
+    ``decision``): after its siblings, and never a reference an objective had before it moved."""
+    if parent is not None:
+        num = changes.next_number("objectives", "num", parent_id=parent["id"])
+    else:
+        num = changes.next_number("objectives", "num", decision_id=decision["id"], parent_id=None)
+    while True:
+        if parent is not None:
+            ref, sort_key = f"{parent['ref']}.{num}", f"{parent['sort_key']}.{num:04d}"
+        else:
+            ref, sort_key = f"{decision['ref']}.{num}", f"{decision['year']}-{decision['seq']:06d}.{num:04d}"
+        if changes.read("retired_refs", (ref,)) is None:
+            return num, ref, sort_key
+        num += 1
+
+
 def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: int, due: date,
                      co_ids: list[int] | tuple = (), parent: dict | None = None, detail: str = "",
                      priority: str = "normal", state: dict | None = None, note: str | None = None) -> dict:
@@ -64,11 +81,7 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
         if due.isoformat() > parent["deadline"]:
             raise InvalidInput("deadline", _("{deadline} is after the parent objective's deadline {parent}").format(
                 deadline=due.isoformat(), parent=parent["deadline"]), N_("deadline"))
-        num = changes.next_number("objectives", "num", parent_id=parent["id"])
-        ref, sort_key = f"{parent['ref']}.{num}", f"{parent['sort_key']}.{num:04d}"
-    else:
-        num = changes.next_number("objectives", "num", decision_id=decision["id"], parent_id=None)
-        ref, sort_key = f"{decision['ref']}.{num}", f"{decision['year']}-{decision['seq']:06d}.{num:04d}"
+    num, ref, sort_key = next_place(changes, decision, parent)
     now = clock.stamp()
     values = {
         "ref": ref, "sort_key": sort_key, "decision_id": decision["id"], "parent_id": parent["id"] if parent else None,
@@ -94,8 +107,8 @@ def objective_add(session: Session, decision, title=None, *, lead=None, deadline
         check(session, "objective.add")
         db = session.db
         dec = refs.decision(db, decision)
-        lead_id = refs.unit(db, v["lead"], "lead", N_("lead unit"))["id"]
-        co_ids = [refs.unit(db, name, "co", N_("co-unit"))["id"] for name in v["co"]]
+        lead_id = refs.active_unit(db, v["lead"], "lead", N_("lead unit"))["id"]
+        co_ids = [refs.active_unit(db, name, "co", N_("co-unit"))["id"] for name in v["co"]]
         parent_row = refs.objective(db, v["parent"], "parent", N_("parent")) if v["parent"] else None
         made = insert_objective(opened, dec, v["title"], lead_id=lead_id, due=v["deadline"], co_ids=co_ids,
                                 parent=parent_row, detail=v["detail"], priority=v["priority"])

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from superviser import clock, lifecycle, refs
 from superviser.changes import Changes
+from superviser.delivery import outbox
 from superviser.errors import InvalidInput, Refused
 from superviser.i18n import N_, _
 from superviser.lifecycle import ASSIGNED, CANCELLED, CLOSED, IN_PROGRESS, RETURNED, SUBMITTED, SUSPENDED, VERIFIED
 from superviser.services.base import Result, Session, co_unit_ids, objective_step, pending_extension, validate
 
 
-def _done(step, message: str) -> Result:
+def _done(step, message: str, queued: outbox.Queued | None = None) -> Result:
+    """The step's confirmation; for a step that notifies units, what was queued for whom (or
+    that nothing could reach them), in so many words."""
+    if queued is not None:
+        message = _("; ").join([message, queued.message()]) if queued.message() else message
     return Result(message, seq=step.seq, ref=step.ref, objective=step.objective)
 
 
@@ -27,7 +32,7 @@ def _today() -> str:
 
 
 def _unit_id(session: Session, name: str, field: str, label: str) -> int:
-    return refs.unit(session.db, name, field, label)["id"]
+    return refs.active_unit(session.db, name, field, label)["id"]
 
 
 def assign(session: Session, ref, *, lead=None, co=None, note="", expected_version=None,
@@ -112,9 +117,10 @@ def urge(session: Session, ref, *, text="", expected_version=None, changes: Chan
     with objective_step(session, "urge", ref, expected_version, changes) as step:
         count = step.objective["urge_count"] + 1
         step.set(urge_count=count, urges_unanswered=step.objective["urges_unanswered"] + 1)
+        queued = outbox.on_log(step, "urge", text=v["text"], level=count)
         step.log(v["text"])
     return _done(step, _("{ref}: {level} recorded (urge {n})").format(
-        ref=step.ref, level=lifecycle.urge_level(count), n=count))
+        ref=step.ref, level=lifecycle.urge_level(count), n=count), queued)
 
 
 def inspect(session: Session, ref, *, finding="", verdict=None, method="document", expected_version=None,
@@ -160,8 +166,9 @@ def _decide_extension(session: Session, ref, action: str, note: str, expected_ve
                 raise InvalidInput("to", _("{date} is not later than the current deadline {deadline}").format(
                     date=new_deadline, deadline=step.objective["deadline"]), N_("new deadline"))
             step.set(deadline=new_deadline)
+        queued = outbox.on_log(step, action, text=note)
         step.log(note)
-    return step, new_deadline
+    return step, new_deadline, queued
 
 
 def extend_approve(session: Session, ref, *, note="", to=None, expected_version=None,
@@ -169,14 +176,16 @@ def extend_approve(session: Session, ref, *, note="", to=None, expected_version=
     """Approve the waiting request; the deadline moves, the original deadline stays."""
     v = validate("extend.approve", note=note, to=to)
     to_date = v["to"].isoformat() if v["to"] else None
-    step, new_deadline = _decide_extension(session, ref, "extend.approve", v["note"], expected_version, changes, to_date)
-    return _done(step, _("{ref}: extension approved, deadline now {date}").format(ref=step.ref, date=new_deadline))
+    step, new_deadline, queued = _decide_extension(session, ref, "extend.approve", v["note"], expected_version, changes,
+                                                   to_date)
+    return _done(step, _("{ref}: extension approved, deadline now {date}").format(ref=step.ref, date=new_deadline),
+                 queued)
 
 
 def extend_reject(session: Session, ref, *, reason="", expected_version=None, changes: Changes | None = None) -> Result:
     v = validate("extend.reject", reason=reason)
-    step, _unused = _decide_extension(session, ref, "extend.reject", v["reason"], expected_version, changes)
-    return _done(step, _("{ref}: extension rejected").format(ref=step.ref))
+    step, _unused, queued = _decide_extension(session, ref, "extend.reject", v["reason"], expected_version, changes)
+    return _done(step, _("{ref}: extension rejected").format(ref=step.ref), queued)
 
 
 def complete(session: Session, ref, *, text="", expected_version=None, changes: Changes | None = None) -> Result:
@@ -219,8 +228,9 @@ def sendback(session: Session, ref, *, reason="", expected_version=None, changes
     v = validate("sendback", reason=reason)
     with objective_step(session, "sendback", ref, expected_version, changes) as step:
         step.set(status=IN_PROGRESS, submitted_on=None)
+        queued = outbox.on_log(step, "sendback", text=v["reason"])
         step.log(v["reason"])
-    return _done(step, _("{ref} sent back for rework").format(ref=step.ref))
+    return _done(step, _("{ref} sent back for rework").format(ref=step.ref), queued)
 
 
 def suspend(session: Session, ref, *, reason="", expected_version=None, changes: Changes | None = None) -> Result:

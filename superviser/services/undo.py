@@ -2,8 +2,9 @@
 
 A step's entry holds every change it made (docs/design.md). Undo puts each
 column's ``before`` back, withdraws the rows it created (reports, inspections and
-extensions keep their row, marked withdrawn; other rows are deleted), and puts
-back rows it deleted, all in one transaction with a new entry. It refuses when
+extensions keep their row, marked withdrawn; a message not sent yet is cancelled,
+one already sent stays sent; other rows are deleted), and puts back rows it
+deleted, all in one transaction with a new entry. It refuses when
 something the step changed has been changed again since, naming who did it. The
 objective gets a new version; the daily review's own bookkeeping is left alone
 (a review keeps the record of what was done in it, undone or not).
@@ -97,8 +98,17 @@ def undo(session: Session, seq, *, reason="", changes: Changes | None = None) ->
         opened.update("objectives", objective["id"], {"version": version + 1, "updated_at": clock.stamp()})
         logged = opened.log("undo", objective_id=objective["id"], detail=v["reason"] or _("undo of #{seq}").format(seq=seq),
                             facts={"undo.of": seq})
-    return Result(_("#{seq} ({action}) on {ref} undone").format(seq=seq, action=actions.label(action), ref=objective["ref"]),
-                  seq=logged, ref=objective["ref"], objective=refs.objective(db, objective["id"]))
+    now = refs.objective(db, objective["id"])  # an undone correction may give it back its reference
+    return Result(_("#{seq} ({action}) on {ref} undone").format(seq=seq, action=actions.label(action), ref=now["ref"]),
+                  seq=logged, ref=now["ref"], objective=now)
+
+
+def _recall(changes: Changes, outbox_id: int) -> None:
+    """A message the step queued: cancelled if it has not left; one already sent stays sent
+    (the unit received it, and the log says so)."""
+    row = changes.read("outbox", (outbox_id,), ["status"])
+    if row and row["status"] == "queued":
+        changes.update("outbox", outbox_id, {"status": "cancelled", "last_error": "undone"})
 
 
 def _reverse(changes: Changes, recorded: dict, objective: dict, seq: int) -> None:
@@ -127,7 +137,9 @@ def _reverse(changes: Changes, recorded: dict, objective: dict, seq: int) -> Non
         if column is not None:
             changes.update(table, pk, {column: before})
         elif before is None:  # the step created this row
-            if table in WITHDRAWN:
+            if table == "outbox":
+                _recall(changes, pk)
+            elif table in WITHDRAWN:
                 changes.update(table, pk, {"withdrawn_seq": new_seq})
             else:
                 changes.delete(table, pk)

@@ -49,6 +49,22 @@ async def test_a_viewer_may_export_a_stranger_may_not(demo_db, tmp_path):
         assert any("superviser person add visitor" in n for n in notes)
 
 
+async def test_through_the_service_account_nothing_is_saved_on_the_server(demo_db, tmp_path):
+    """Over SSH (shell --as) a file saved "here" would land in the service account's folders."""
+    from superviser import identity
+
+    identity.confine("ssh")
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("-o - > bulletin.docx" in n for n in notes)
+    assert log.entries(store.connect(demo_db), limit=1)[0]["action"] != "export"
+
+
 async def test_in_a_browser_the_export_downloads(demo_db, tmp_path, monkeypatch):
     from screens.app import SuperviserApp
 

@@ -16,8 +16,9 @@ from tests.conftest import NOW, ROOT
 
 
 def add_objectives(path, size: int) -> None:
-    subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(path), "demo", "--size", str(size)],
-                   check=True, capture_output=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    from benchmarks import synthetic
+
+    synthetic.add(path, size)
 
 
 async def test_lists_page_past_their_first_page(demo_db):

@@ -28,8 +28,9 @@ PRESSES = 500
 def big_office(tmp_path_factory, demo_template):
     path = tmp_path_factory.mktemp("monkey") / "big.db"
     shutil.copy(demo_template["en"], path)
-    subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(path), "demo", "--size", "7000"],
-                   check=True, capture_output=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    from benchmarks import synthetic
+
+    synthetic.add(path, 7000)
     return path
 
 

@@ -32,6 +32,8 @@ SCENES = {
     "form": (lambda app: app.open_objective("2026-020.1"), ("p",)),
     "help": (lambda app: app.open_objective("2026-020.1"), ("question_mark",)),
     "review": (lambda app: app.start_review(), ()),
+    "scores": (lambda app: app.switch_mode("units"), ("s",)),
+    "edit": (lambda app: app.open_objective("2026-020.1"), ("E",)),
 }
 
 

@@ -1,0 +1,296 @@
+"""Urges that reach people: units' channels, people's contacts, the office's details,
+the sender (``deliver``) and printed notices (``notice``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from superviser import identity
+from superviser.cli.common import Env, emit_json, json_option, pass_env, read_text, report, table
+from superviser.i18n import _
+
+KINDS = ["mail", "wecom", "dingtalk", "feishu"]
+
+
+def person_contact() -> click.Command:
+    """``person contact``, added to the ``person`` group (superviser/cli/setup_cmds.py)."""
+    @click.command("contact", help=_("A person's mail and mobile (\"\" clears one), and whether they head their unit "
+                                     "(director; anyone may set their own mail and mobile)."),
+                   epilog=_("\b\nExample:\n  superviser person contact li.ming --email li.ming@example.org --mobile 13800138000"))
+    @click.argument("login")
+    @click.option("--email", metavar="MAIL")
+    @click.option("--mobile", metavar="NUMBER", help=_("Mentioned in WeCom and DingTalk group messages."))
+    @click.option("--head/--not-head", default=None, help=_("They head their unit: urges reach them by mail too."))
+    @json_option
+    @pass_env
+    def contact(env: Env, login, email, mobile, head, as_json) -> None:
+        from superviser.services import contacts
+
+        report(contacts.person_contact(env.session, login, email=email, mobile=mobile, head=head), as_json)
+    return contact
+
+
+def commands() -> list[click.Command]:
+    """The commands, built in the language of this run (so their help is in it)."""
+    @click.group(help=_("Units' channels: a mailbox, or a WeCom, DingTalk or Feishu group robot (director)."))
+    def channel() -> None:
+        pass
+
+
+    @channel.command(
+        "add", help=_("Give a unit a channel. A robot's webhook address and secret are kept in the database, shown masked, "
+                      "and logged only as fingerprints. --secret - reads the secret from standard input."),
+        epilog=_("\b\nExamples:\n  superviser channel add Finance mail --address finance@example.org\n"
+                 "  superviser channel add Finance wecom --webhook 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'\n"
+                 "  superviser channel add Finance dingtalk --webhook 'https://oapi.dingtalk.com/robot/send?access_token=…' "
+                 "--secret -"),
+    )
+    @click.argument("unit_name", metavar="UNIT")
+    @click.argument("kind", type=click.Choice(KINDS))
+    @click.option("--address", metavar="MAIL", help=_("The mailbox (for mail)."))
+    @click.option("--webhook", metavar="URL", help=_("The robot's webhook address (https)."))
+    @click.option("--secret", metavar="SECRET", help=_("The robot's signing secret (DingTalk, Feishu); - reads it from standard input."))
+    @click.option("--label", help=_("A name for it, such as the group's."))
+    @json_option
+    @pass_env
+    def channel_add(env: Env, unit_name, kind, address, webhook, secret, label, as_json) -> None:
+        from superviser.services import contacts
+
+        secret = read_text(secret)
+        report(contacts.channel_add(env.session, unit_name, kind, address=address, webhook=webhook,
+                                    secret=secret.strip() if secret else secret, label=label), as_json)
+
+
+    @channel.command("list", help=_("List the units' channels (addresses and secrets masked)."),
+                     epilog=_("\b\nExample:\n  superviser channel list --unit Finance"))
+    @click.option("--unit", "unit_name", metavar="UNIT")
+    @click.option("--all", "show_all", is_flag=True, help=_("Include removed channels."))
+    @json_option
+    @pass_env
+    def channel_list(env: Env, unit_name, show_all, as_json) -> None:
+        from superviser.delivery.outbox import channel_label
+        from superviser.read.contacts import channels
+
+        rows = channels(env.db, unit_name, include_removed=show_all)
+        if as_json:
+            emit_json(rows)
+            return
+        table([("#", {"justify": "right"}), (_("unit"), {}), (_("channel"), {}), (_("to"), {"max_width": 60}),
+               (_("secret"), {}), (_("label"), {"max_width": 30}), (_("language"), {}), (_("active"), {})],
+              [[str(r["id"]), r["unit"], channel_label(r["kind"]), r["target"] or "", r["secret"], r["label"], r["lang"] or "",
+                _("yes") if r["active"] else _("no")] for r in rows])
+
+
+    @channel.command("remove", help=_("Stop using a channel: its secrets are erased, what it had queued is cancelled."),
+                     epilog=_("\b\nExample:\n  superviser channel remove 3"))
+    @click.argument("channel_id", metavar="ID")
+    @json_option
+    @pass_env
+    def channel_remove(env: Env, channel_id, as_json) -> None:
+        from superviser.services import contacts
+
+        report(contacts.channel_remove(env.session, channel_id), as_json)
+
+
+    @channel.command("lang", help=_("The language of a unit's messages and notices (en, zh_CN); \"\" for the sender's."),
+                     epilog=_("\b\nExample:\n  superviser channel lang Finance zh_CN"))
+    @click.argument("unit_name", metavar="UNIT")
+    @click.argument("lang", metavar="LANG")
+    @json_option
+    @pass_env
+    def channel_lang(env: Env, unit_name, lang, as_json) -> None:
+        from superviser.services import contacts
+
+        report(contacts.unit_language(env.session, unit_name, lang), as_json)
+
+
+    @click.command("office", help=_("Show the office's details, or change them (director): the name that signs notices, "
+                                    "who to answer, the notice number's prefix."),
+                   epilog=_("\b\nExample:\n  superviser office --name \"督查室\" --contact \"tel. 6512 3456\" --prefix 督"))
+    @click.option("--name", help=_("The issuing office."))
+    @click.option("--contact", help=_("Who to answer: a phone number, an address."))
+    @click.option("--prefix", help=_("The notice number's prefix (督 in 督〔2026〕14号)."))
+    @json_option
+    @pass_env
+    def office(env: Env, name, contact, prefix, as_json) -> None:
+        from superviser.delivery.office import KEYS, details
+        from superviser.services import contacts
+
+        if name is not None or contact is not None or prefix is not None:
+            report(contacts.office_set(env.session, name=name, contact=contact, prefix=prefix), as_json)
+            return
+        found = details(env.db)
+        values = {"office.name": found.name, "office.contact": found.contact, "office.prefix": found.prefix}
+        if as_json:
+            emit_json(values)
+            return
+        table([(_("setting"), {}), (_("value"), {"max_width": 50}), (_("meaning"), {})],
+              [[key, values[key], _(KEYS[key])] for key in KEYS])
+
+
+    @click.command(
+        "deliver",
+        help=_("Send the queued messages that are due (mail, WeCom, DingTalk, Feishu), once; for cron or a systemd timer. "
+               "--watch keeps running. Settings: delivery.toml in the user config directory (see README). "
+               "Says nothing when there was nothing to do; exits 1 if a message failed for good."),
+        epilog=_("\b\nExamples:\n  superviser deliver\n  superviser deliver --watch --interval 30\n"
+                 "  * * * * *  superviser --db /srv/superviser/superviser.db deliver   (crontab)"),
+    )
+    @click.option("--watch", is_flag=True, help=_("Keep running, sending as messages become due."))
+    @click.option("--interval", type=click.IntRange(1, 3600), default=30, show_default=True, metavar="SECONDS",
+                  help=_("With --watch: how often to look for new messages."))
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help=_("The settings file (default: delivery.toml in the user config directory)."))
+    @json_option
+    @pass_env
+    def deliver(env: Env, watch, interval, config_path, as_json) -> int:
+        from superviser.delivery import config as delivery_config
+        from superviser.delivery.sender import send_due
+
+        settings = delivery_config.load(config_path)
+        if not watch:
+            summary = send_due(env.session, settings)
+            if as_json:
+                emit_json({"sent": summary.sent, "retried": summary.retried, "failed": summary.failed,
+                           "unknown": summary.unknown, "waiting": summary.waiting, "next_at": summary.next_at,
+                           "outcomes": summary.outcomes})
+            elif summary.outcomes or summary.waiting:  # silent when idle: cron runs it every minute
+                for outcome in summary.outcomes:
+                    click.echo(_outcome_line(outcome))
+                click.echo(summary.message())
+            return 1 if summary.failed or summary.unknown else 0
+        return _watch(env, settings, interval, as_json)
+
+
+    @click.command(
+        "notice",
+        help=_("Print the numbered notice for an objective as a Word document: reminder (blue), urge notice (yellow) or "
+               "supervision notice (red), by default at its urge level. Printing it again keeps its number; --new issues "
+               "another. Numbers never repeat."),
+        epilog=_("\b\nExamples:\n  superviser notice 2026-014.2\n  superviser notice 2026-014.2 --level supervision -o notice.docx\n"
+                 "  superviser notice 2026-014.2 --language en -o - > notice.docx"),
+    )
+    @click.argument("ref", metavar="OBJECTIVE")
+    @click.option("--level", type=click.Choice(["reminder", "urge", "supervision"]))
+    @click.option("--language", metavar="LANG", help=_("en or zh_CN (default: the unit's language, else yours)."))
+    @click.option("--new", is_flag=True, help=_("Issue a new number even if this notice was printed before."))
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+                  help=_("Where to write it (- for standard output). Default: a name with its number, here."))
+    @click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
+    @json_option
+    @pass_env
+    def notice(env: Env, ref, level, language, new, output, force, as_json) -> None:
+        from pathlib import Path
+
+        from superviser.delivery.notices import LEVELS, issue
+        from superviser.exports import notice as notice_doc
+        from superviser.i18n import speaking
+        from superviser.services.contacts import language as parse_language
+
+        lang = parse_language(language) if language else None
+        if output != "-" and identity.confined():  # a file "here" would stay in the service account's folders
+            raise click.UsageError(_("through the service account the notice comes back to you, not into the "
+                                     "server's folders: add -o - and redirect it, as in: ssh superviser@office notice "
+                                     "{ref} -o - > notice.docx").format(ref=ref))
+        if output not in (None, "-") and Path(output).expanduser().exists() and not force:
+            raise click.UsageError(_("{path} exists; use --force to overwrite it").format(path=output))
+        issued = issue(env.session, ref, level=LEVELS[level] if level else None, new=new, lang=lang)
+        data = notice_doc.render(issued)
+        with speaking(issued.lang):
+            number = issued.number_text()
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            return
+        path = notice_doc.save(data, output or notice_doc.default_name(issued), force=force)
+        if as_json:
+            emit_json({"ok": True, "path": str(path), "number": number, "year": issued.year, "serial": issued.number,
+                       "level": issued.level, "reprint": issued.reprint, "seq": issued.seq})
+            return
+        said = _("{path}: {number} ({level}), printed again") if issued.reprint else _("{path}: {number} ({level})")
+        click.echo(said.format(path=path, number=number, level=issued.title()) + f"  (#{issued.seq})")
+
+
+    @click.group(help=_("The messages steps queued for delivery, and what became of them."))
+    def outbox() -> None:
+        pass
+
+
+    @outbox.command("list", help=_("List messages, newest first."),
+                    epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n  superviser outbox list --objective 2026-014.2"))
+    @click.option("--status", type=click.Choice(["queued", "sending", "sent", "failed", "cancelled"]))
+    @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
+    @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+    @json_option
+    @pass_env
+    def outbox_list(env: Env, status, objective_ref, limit, as_json) -> None:
+        from superviser import dates, refs
+        from superviser.delivery import outbox as queue
+        from superviser.read import outbox as read
+
+        objective_id = refs.objective(env.db, objective_ref)["id"] if objective_ref else None
+        rows = read.messages(env.db, status=status, objective_id=objective_id, limit=limit)
+        if as_json:
+            emit_json(rows)
+            return
+        labels = {"queued": _("queued"), "sending": _("sending"), "sent": _("sent"), "failed": _("failed"),
+                  "cancelled": _("cancelled")}
+        table([("#", {"justify": "right"}), (_("queued"), {}), (_("objective"), {}), (_("unit"), {}), (_("channel"), {}),
+               (_("to"), {"max_width": 40}), (_("status"), {}), (_("tries"), {"justify": "right"}),
+               (_("sent / next try / reason"), {"max_width": 60})],
+              [[str(r["id"]), dates.moment(r["queued_at"]), r["objective"] or _("digest"), r["unit"] or "",
+                queue.channel_label(r["channel"]), r["recipient"], labels[r["status"]], str(r["attempts"]),
+                dates.moment(r["sent_at"]) if r["sent_at"] else (r["last_error"] or "") if r["status"] != "queued"
+                else dates.moment(r["next_at"]) + (f" · {r['last_error']}" if r["last_error"] else "")] for r in rows])
+
+
+    @outbox.command("retry", help=_("Queue a failed message again, for the next `deliver` (the office decides: "
+                                    "a message whose delivery is unknown may have arrived)."),
+                    epilog=_("\b\nExample:\n  superviser outbox retry 42"))
+    @click.argument("outbox_id", metavar="ID")
+    @json_option
+    @pass_env
+    def outbox_retry(env: Env, outbox_id, as_json) -> None:
+        from superviser.delivery.sender import retry
+
+        report(retry(env.session, outbox_id), as_json)
+    return [channel, office, deliver, notice, outbox]
+
+
+def _outcome_line(outcome: dict) -> str:
+    from superviser.delivery.outbox import channel_label
+
+    marks = {"sent": "✓", "queued": "…", "failed": "✗"}
+    where = _("{unit} by {channel} ({to})").format(unit=outcome["unit"], channel=channel_label(outcome["channel"]),
+                                                   to=outcome["recipient"])
+    if outcome["status"] == "sent":
+        return f"{marks['sent']} " + _("sent: {where}").format(where=where)
+    if outcome["status"] == "queued":
+        return f"{marks['queued']} " + _("to retry: {where}: {reason}").format(where=where, reason=outcome["reason"])
+    return f"{marks['failed']} " + _("failed: {where}: {reason}").format(where=where, reason=outcome["reason"])
+
+
+def _watch(env: Env, settings, interval: int, as_json: bool) -> int:
+    """Send, then wait for the next message or ``interval``; SIGTERM (systemd) or Ctrl-C
+    stops it between batches, so nothing claimed is left half sent."""
+    import json
+    import signal
+    import threading
+
+    from superviser import clock
+    from superviser.delivery.sender import send_due
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    while not stop.is_set():
+        summary = send_due(env.session, settings)
+        for outcome in summary.outcomes:
+            click.echo(json.dumps(outcome, ensure_ascii=False) if as_json else _outcome_line(outcome))
+        sys.stdout.flush()
+        wait = interval
+        if summary.next_at:
+            due = (clock.parse_stamp(summary.next_at) - clock.now()).total_seconds()
+            wait = max(1.0, min(interval, due))
+        stop.wait(wait)
+    return 0
