@@ -183,7 +183,7 @@ class SuperviserApp(App):
         from screens.export import open_export
 
         scope = getattr(self.screen, "export_scope", lambda: {})()
-        open_export(self, scope)
+        open_export(self, scope, getattr(self.screen, "objective_in_view", lambda: None)())
 
     def on_delivery_complete(self, event) -> None:
         where = str(event.path) if event.path else event.name

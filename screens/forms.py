@@ -106,12 +106,13 @@ class FormScreen(ModalScreen):
                 yield Static(self.intro if isinstance(self.intro, Content) else Content(self.intro), classes="form-intro")
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(Content(_(f.label) + (" *" if f.required else "")), classes="field-label")
+                    yield Label(Content(_(f.label) + (" *" if f.required else "")), id=f"label-{f.key}",
+                                classes="field-label")
                     yield self._widget(f)
                     if f.kind in ("unit", "units"):
                         yield Static("", id=f"matches-{f.key}", classes="field-matches")
                     if f.hint:
-                        yield Static(Content(_(f.hint)), classes="field-hint")
+                        yield Static(Content(_(f.hint)), id=f"hint-{f.key}", classes="field-hint")
                     yield Static("", id=f"error-{f.key}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(id="form-buttons"):
@@ -132,8 +133,7 @@ class FormScreen(ModalScreen):
         suggester = UnitSuggester(self.unit_names, many=f.kind == "units") if f.kind in ("unit", "units") else None
         placeholder = PLACEHOLDERS.get(f.kind)
         return Input(value, id=widget_id, suggester=suggester, placeholder=_(placeholder) if placeholder else "",
-                     compact=True,
-                     password=f.kind == "secret")
+                     compact=True, password=f.kind == "secret" or f.masked)
 
     def on_mount(self) -> None:
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
@@ -202,7 +202,7 @@ class FormScreen(ModalScreen):
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
-        inputs = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
+        inputs = [w for w in self.query("#form-fields Input, #form-fields TextArea, #form-fields Select") if w.display]
         position = inputs.index(event.input) if event.input in inputs else -1
         if 0 <= position < len(inputs) - 1:
             inputs[position + 1].focus()

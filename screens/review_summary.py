@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from superviser import review, text
+from superviser import identity, review, text
 from superviser.i18n import N_, _
 
 
@@ -64,7 +64,7 @@ class ReviewSummary(ModalScreen):
     def action_save(self) -> None:
         """Ask where, proposing a name that is free in the home folder; the file is private
         and never replaces another (superviser/files.py)."""
-        from superviser import clock, files, identity
+        from superviser import clock, files
         from superviser.fields import Field
         from superviser.services import Result
 
@@ -72,12 +72,13 @@ class ReviewSummary(ModalScreen):
 
         name = f"superviser-review-{clock.today().isoformat()}.md"
         data = self.markdown.encode("utf-8")
+        if identity.confined() and not self.app.is_web:
+            # Through the service account the file would stay in its folders, out of the person's reach.
+            self.notify(_("Over SSH a file saved here would stay on the server: press y to copy the summary "
+                          "to your own clipboard instead."), severity="warning", markup=False, timeout=12)
+            return
         if self.app.is_web:  # in a browser the file downloads
             self.app.deliver_binary(io.BytesIO(data), save_filename=name, name=name)
-            return
-        if identity.confined():  # through the service account the file would stay on the server
-            self.notify(_("Over SSH a file saved here would stay on the server; copy the summary (y) instead."),
-                        severity="warning", markup=False)
             return
 
         def save(_session, values: dict) -> Result:

@@ -47,6 +47,7 @@ class Field:
     option: str | None = None                 # CLI: "--text"; "" for a positional argument; None: --key
     default: object = None
     hint: str = ""                            # N_ message id: shown under the form field
+    masked: bool = False                      # typed unseen in a form (a robot's address holds its token)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -199,10 +200,10 @@ def parse(field: Field, raw: object):
         raise problem(field, _("must be yes or no"))
     if kind == "choice":
         value = text.one_line(raw).lower()
-        keys = [k for k, _label in field.choices]
+        keys = {k.lower(): k for k, _label in field.choices}  # zh_CN as the choice declares it
         if value not in keys:
-            raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys)))
-        return value
+            raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys.values())))
+        return keys[value]
     if kind == "units":
         names = raw if isinstance(raw, (list, tuple)) else split_units(text.one_line(raw))
         cleaned = [text.one_line(name) for name in names]

@@ -185,13 +185,15 @@ def _outbox(db: Database, add) -> None:
 
     found = summary(db)
     detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
-    level = "warn" if found["failed"] else "ok"
+    if found["unknown"]:
+        detail += _("; ") + _("{unknown} delivery unknown").format(**found)
+    level = "warn" if found["failed"] or found["unknown"] else "ok"
     oldest = found["oldest_waiting"]
     if oldest:
         detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
         if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
             level = "warn"
             detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")
-    if found["failed"]:
-        detail += " — " + _("see `superviser outbox list --status failed`")
+    if found["failed"] or found["unknown"]:
+        detail += " — " + _("see `superviser outbox list --status failed` (and --status unknown)")
     add(_("outbox"), level, detail)
