@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +17,7 @@ from screens import render
 from screens.base import BaseScreen
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from screens.workers import background
 from superviser import dates, lights
 from superviser.i18n import N_, _, ngettext
 from superviser.read import counts, dashboard, outbox, units
@@ -252,7 +253,7 @@ class DashboardScreen(BaseScreen):
         for table in self.query(PagedTable):
             table.reload()
 
-    @work(thread=True, exclusive=True, group="counts")
+    @background("counts")
     def _await_prefetched(self) -> None:
         """The launcher's read, still under way when the frame was drawn: its numbers
         when it ends (read again, the ordinary way, if it failed)."""
@@ -271,7 +272,7 @@ class DashboardScreen(BaseScreen):
             self.query_one(f"#{name}", PagedTable).preload(Page(data["panels"][name], None))
         self.query_one("#units", PagedTable).preload(_units_page(data["scorecards"]))
 
-    @work(thread=True, exclusive=True, group="counts")
+    @background("counts")
     def load_counts(self) -> None:
         found, deliveries = self.app.backend.call(lambda session: (counts.overview(session.db),
                                                                    outbox.trouble(session.db)))

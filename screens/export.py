@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.content import Content
 
 from screens.forms import FormScreen
-from superviser import actions, identity, lifecycle, lights
+from superviser import actions, files, identity, lifecycle, lights
 from superviser.actions import ACTIONS
 from superviser.errors import InvalidInput
 from superviser.fields import Field
@@ -89,7 +89,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
                        unit=v["unit"] or None, light=v["light"] or None, status=v["status"] or None)
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
-        target = None if web else free_name(Path(v["folder"]).expanduser() / name)
+        target = None if web else files.free_name(Path(v["folder"]).expanduser() / name)
         made = export(session, v["format"], chosen, target, name=name)
         where = made.path if made.path else name
         result = Result(_("Saved {where}: {n} objectives; log anchor #{seq}").format(
@@ -142,15 +142,5 @@ def open_notice(app, objective: dict) -> None:
                           n=objective["urge_count"]))])
     app.push_screen(FormScreen(f"{actions.title('notice')} · {ref}", fields, submit,
                                submit_label=_(action.submit), intro=intro,
-                               initial={"new": False, "path": str(free_name(Path.home() / f"notice-{ref}.docx"))}),
+                               initial={"new": False, "path": str(files.free_name(Path.home() / f"notice-{ref}.docx"))}),
                     deliver)
-
-
-def free_name(path: Path) -> Path:
-    """``path``, or ``name (2).ext`` and so on if it is taken: an export never overwrites."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
-    return candidate
-

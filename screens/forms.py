@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from screens.messages import StepDone
+from screens.workers import background
 from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
@@ -80,6 +81,9 @@ class FormScreen(ModalScreen):
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.submit"),
     ]
+    # The first field has the focus as soon as the form is shown (not the scrolling box
+    # around the fields), so what is typed right after the form's key lands in it.
+    AUTO_FOCUS = "#form-fields Input, #form-fields TextArea, #form-fields Select, #submit"
 
     def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[[Session, dict], Result] | None,
                  *, intro: Content | str | None = None, submit_label: str | None = None,
@@ -135,6 +139,8 @@ class FormScreen(ModalScreen):
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
         (fields[0] if fields else self.query_one("#submit")).focus()
         self.call_after_refresh(self._fit)
+        # focused before the fields were sized, the box scrolled the first label out of view
+        self.call_after_refresh(lambda: self.query_one("#form-fields").scroll_home(animate=False))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
@@ -228,7 +234,7 @@ class FormScreen(ModalScreen):
         self.show_errors({}, _("saving…"))
         self._run(values)
 
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    @background("form")
     def _run(self, values: dict) -> None:
         try:
             result = self.app.backend.call(lambda session: self.submit_fn(session, values))

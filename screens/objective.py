@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,6 +15,7 @@ from screens.base import BaseScreen, title_bar
 from screens.deliveries import messages_block, requeue_form, troubled
 from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
+from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, rhythm, text
 from superviser.i18n import N_, _, aside
 from superviser.read import objectives, outbox
@@ -72,7 +73,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def concerns(self, message: DataChanged) -> bool:
         return self.item is None or message.touches(self.item["id"])
 
-    @work(thread=True, exclusive=True, group="objective")
+    @background("objective")
     def load(self) -> None:
         # By id once known: a correction may move the objective and change its reference.
         wanted = str(self.item["id"]) if self.item else self.ref

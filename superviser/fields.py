@@ -157,16 +157,24 @@ def _empty(raw: object) -> bool:
     return False
 
 
+def _absent(field: Field):
+    if field.required:
+        raise problem(field, _("must not be empty"))
+    if field.default is not None:
+        return field.default
+    return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(field.kind)
+
+
 def parse(field: Field, raw: object):
     """The value ``raw`` stands for, checked; ``InvalidInput`` naming the field if it is wrong.
     An empty optional field gives its default ("" for text, None otherwise, [] for units)."""
     kind = field.kind
+    if raw is None:
+        return _absent(field)
+    if isinstance(raw, (list, tuple)) and any(text.undecodable(item) for item in raw) or text.undecodable(raw):
+        raise problem(field, _("holds bytes that are not UTF-8 text; set the terminal (or save the file) as UTF-8"))
     if _empty(raw):
-        if field.required:
-            raise problem(field, _("must not be empty"))
-        if field.default is not None:
-            return field.default
-        return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(kind)
+        return _absent(field)
     if kind == "text":
         return _limited(field, text.multiline(raw))
     if kind in ("line", "unit", "secret"):

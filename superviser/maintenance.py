@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from superviser import audit, identity, schema, store
+from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
-from superviser.i18n import _
+from superviser.i18n import N_, _
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
 # database written by several processes at once.
@@ -19,24 +19,38 @@ SAFE_SQLITE = (3, 51, 3)
 
 
 def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dict:
+    """Copy the database to ``path`` with SQLite's online backup, privately (superviser/files.py),
+    and audit the copy; an existing file is replaced only with ``force``."""
     target = Path(path).expanduser()
-    if target.exists() and not force:
-        raise InvalidInput(_("path"), _("{path} exists; use --force to overwrite it").format(path=target))
+    if target.is_dir():
+        raise InvalidInput("path", _("{path} is a folder; give the backup's file name").format(path=files.shown(target)),
+                           N_("file"))
+    if not force:
+        files.refuse_existing(target)
     if target.resolve() == Path(store.path_of(db)).resolve():
-        raise InvalidInput(_("path"), _("that is the database itself"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    destination = sqlite3.connect(str(target))
+        raise InvalidInput("path", _("that is the database itself"), N_("file"))
+    staged = files.stage(target)
     try:
-        db.conn.backup(destination, pages=1024)
-        pages = destination.execute("PRAGMA page_count").fetchone()[0]
+        destination = sqlite3.connect(str(staged))
+        try:
+            db.conn.backup(destination, pages=1024)
+            pages = destination.execute("PRAGMA page_count").fetchone()[0]
+            # A copy is read alone: out of WAL, so it is one file, whole, wherever it is moved.
+            destination.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.DatabaseError as error:
+            raise files.explain(error, target) from None
+        finally:
+            destination.close()
+        copy = store.connect(staged, migrate=False)
+        try:
+            result = audit.run(copy)
+            copy.conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.conn.close()
+        files.place(staged, target, overwrite=force)
     finally:
-        destination.close()
-    copy = store.connect(target, migrate=False)
-    result = audit.run(copy)
-    copy.conn.close()
-    return {"path": str(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
+        staged.unlink(missing_ok=True)
+    return {"path": files.shown(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
 
 
 def _mode(path: Path) -> str:
