@@ -3,10 +3,9 @@ state the log describes compared with every table (superviser/replay.py)."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import journal, replay
 from superviser.i18n import _
+from superviser.store import Database
 
 
 def _shown(value: object) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import actions, lifecycle
 from superviser import rhythm as rhythms
 from superviser.i18n import _
 from superviser.lights import label as light_label
+from superviser.store import Database
 
 
 def unit_names(db: Database) -> dict[int, str]:

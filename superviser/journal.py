@@ -8,18 +8,14 @@ stretches (see ``superviser.chain``, which holds the canonical encoding).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from sqlite_utils import Database
 
 from superviser import chain, clock, store
-from superviser.schema import GENESIS, GUARD_TRIGGERS
+from superviser.store import Database
+from superviser.tables import GENESIS, GUARD_TRIGGERS
 
 
 def canonical_changes(changes: dict | None) -> str:
@@ -127,6 +123,10 @@ def _ranges(db: Database, last_seq: int) -> list[tuple]:
 
 def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None) -> list[dict]:
     """``chain.check`` of each range: the first here, the others each in a process of its own."""
+    import contextlib  # only the audit needs these: a step does not pay for them
+    import subprocess
+    from pathlib import Path
+
     package_root = str(Path(chain.__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     path = store.path_of(db)

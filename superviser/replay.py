@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from superviser.changes import FINGERPRINT, fingerprint, pk_columns
-from superviser.schema import SECRET_COLUMNS, state_tables
+from superviser.schema import state_tables
+from superviser.store import Database
+from superviser.tables import SECRET_COLUMNS
 
 SHOWN = 50  # differences described in full; the rest are counted
 

@@ -17,10 +17,9 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from superviser import clock
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 WEEKLY, MONTHLY, STAGES = "weekly", "monthly", "stages"
 RHYTHMS = {WEEKLY: N_("weekly"), MONTHLY: N_("monthly"), STAGES: N_("by stage")}

@@ -23,12 +23,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from superviser import clock, dates
 from superviser.assessment.periods import Period
 from superviser.assessment.rules import EXPLAINED, RULES, Rules, in_force
 from superviser.i18n import _
+from superviser.store import Database
 
 WORKING = frozenset({"assigned", "accepted", "in_progress"})
 _COLUMNS = frozenset({"status", "lead_unit_id", "ref", "submitted_on", "original_deadline"})

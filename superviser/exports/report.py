@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlite_utils import Database
-
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
+from superviser.store import Database
 
 
 @dataclass

@@ -10,11 +10,10 @@ move from the rule's light to the office's.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser.lights import (LIGHT_OF_REASON, LIGHTS, REASON_SQL, SET_BY_OFFICE_SQL, WAITING_OFFICE_SQL,
                                Thresholds, light_of)
 from superviser.lifecycle import ENDED, SUBMITTED, VERIFIED
+from superviser.store import Database
 
 # Awaited objectives by deadline (overdue, due soon, later) and, for those due later,
 # by whether the unit is at work and the urges left unanswered.

@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlite_utils import Database
-
 from superviser import refs
+from superviser.store import Database
 
 _SELECT = """
 SELECT l.seq, l.at, l.actor, l.action, l.objective_id, o.ref AS objective, l.decision_id,
