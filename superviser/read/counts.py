@@ -46,6 +46,13 @@ WHERE e.status = 'pending' AND e.withdrawn_seq IS NULL AND NOT {WAITING_OFFICE_S
 """
 
 
+def with_status(db: Database, statuses: list[str]) -> int:
+    """How many objectives have one of ``statuses`` (each objective has one lead unit)."""
+    marks = ", ".join("?" * len(statuses))
+    sql = f"SELECT coalesce(sum(n), 0) FROM tally_status WHERE role = 'lead' AND status IN ({marks})"
+    return db.conn.execute(sql, statuses).fetchone()[0]
+
+
 def reasons(db: Database, params: dict) -> dict[str, int]:
     """How many objectives have each reason (``lights.REASON_SQL``)."""
     statuses = dict(db.conn.execute(_BY_STATUS).fetchall())

@@ -215,11 +215,15 @@ def page(
 
 
 def _counted(db: Database, flt: Filter, thresholds: Thresholds) -> int | None:
-    """The total of a list of one light or one reason, from the counters (None for others)."""
+    """The total of a list of one light, one reason, or of statuses (all, open, some), from
+    the counters (None for others)."""
     if flt.light and flt == Filter(light=flt.light) and flt.light in LIGHTS:
         return counts.overview(db, thresholds)["lights"][flt.light]
     if flt.reason and flt == Filter(reason=flt.reason):
         return counts.overview(db, thresholds)["reasons"].get(flt.reason)
+    if flt == Filter(status=flt.status, open_only=flt.open_only):
+        wanted = [s for s in flt.status or lifecycle.STATUSES if not flt.open_only or s in lifecycle.OPEN]
+        return counts.with_status(db, wanted)
     return None
 
 
