@@ -39,6 +39,8 @@ class LazyGroup(click.Group):
         if module is None:
             return None
         imported = importlib.import_module(f"superviser.cli.{module}")
+        if hasattr(imported, "command"):  # builds the one asked for
+            return imported.command(name)
         built = imported.commands() if hasattr(imported, "commands") else imported.COMMANDS
         return next(c for c in built if c.name == name)
 
