@@ -11,6 +11,7 @@ import importlib
 
 import click
 
+from superviser.cli import resume_collection
 from superviser.cli.common import Env
 from superviser.i18n import _
 
@@ -76,6 +77,7 @@ def build() -> click.Group:
             from superviser.cli.launch import launch
 
             return launch(ctx.obj)
+        resume_collection()  # a command's own work may make garbage: collected as usual
         return None
 
     return root
