@@ -62,7 +62,7 @@ def timed(fn, runs: int) -> tuple[float, float]:
 def queries(path: Path, runs: int) -> list[tuple[str, float, float]]:
     from superviser import store
     from superviser.lights import Thresholds
-    from superviser.read import counts, dashboard, units
+    from superviser.read import counts, dashboard, outbox, units
 
     db = store.connect(path)
     thresholds = Thresholds.load(db)
@@ -70,6 +70,8 @@ def queries(path: Path, runs: int) -> list[tuple[str, float, float]]:
             ("unit scorecards", *timed(lambda: units.scorecards(db), runs))]
     for name in dashboard.PANELS:
         rows.append((f"panel {name}: first 20 rows", *timed(lambda n=name: dashboard.panel(db, n, thresholds=thresholds), runs)))
+    rows.append(("failed and unknown deliveries (two counts on the outbox's status index)",
+                 *timed(lambda: outbox.trouble(db), runs)))
     rows.append(("everything the dashboard shows", *timed(lambda: dashboard.dashboard(db), runs)))
     return rows
 

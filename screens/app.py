@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from concurrent.futures import Future
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
@@ -17,7 +17,9 @@ from screens import render
 from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
 from screens.messages import DataChanged, StepDone
+from screens.workers import background, failed
 from superviser import describe, roles, text
+from superviser.errors import SuperviserError
 from superviser.i18n import N_, _
 from superviser.read import units
 from superviser.read.objectives import Filter
@@ -110,11 +112,11 @@ class SuperviserApp(App):
     def on_unmount(self) -> None:
         self.backend.stop()
 
-    @work(thread=True, exclusive=True, group="units")
+    @background("units")
     def load_unit_names(self) -> None:
         self.unit_names, self.units_by_id = self.backend.call(_unit_names)
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @background("prefetch")
     def read_ahead(self) -> None:
         self.backend.read_ahead(lambda: self._opened_modes)
 
@@ -125,13 +127,20 @@ class SuperviserApp(App):
         changes = self.backend.changes()
         if changes:
             self.screen.post_message(DataChanged(changes))
-            self.run_worker(lambda: self._catch_up(changes), thread=True, group="catch-up")
+            self.catch_up(changes)
+
+    @background("catch-up", exclusive=False)
+    def catch_up(self, changes: list[Change]) -> None:
+        self._catch_up(changes)
 
     def _seen_elsewhere(self, changes: list[Change]) -> None:
         """On the watching thread: someone committed."""
         for screen in self.screen_stack[-1:]:  # none while the app closes
             screen.post_message(DataChanged(changes))
-        self._catch_up(changes)
+        try:
+            self._catch_up(changes)
+        except Exception as error:  # the watch goes on; the app says what went wrong
+            failed(self, error)
 
     def _catch_up(self, changes: list[Change]) -> None:
         """Off the UI thread: what the app keeps besides the screens (others catch up on resume)."""
@@ -140,6 +149,17 @@ class SuperviserApp(App):
             self.person = self.backend.call(lambda session: session.person())
         if len(self._opened_modes) < len(self.MODES):
             self.backend.read_ahead(lambda: self._opened_modes, after=0.5)
+
+    def worker_failed(self, error: Exception) -> None:
+        """The one handler for work that failed in the background (screens/workers.py): a
+        refusal in the core's words; anything else to the error log, and where it is."""
+        from superviser import crash, files
+
+        error = error if isinstance(error, SuperviserError) else files.explain(error, self.backend.path)
+        if isinstance(error, SuperviserError):
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(crash.said(error, crash.record(error, "app")), severity="error", timeout=30, markup=False)
 
     def on_step_done(self, message: StepDone) -> None:
         self.notify(message.result.message, markup=False)
@@ -163,7 +183,7 @@ class SuperviserApp(App):
         from screens.export import open_export
 
         scope = getattr(self.screen, "export_scope", lambda: {})()
-        open_export(self, scope)
+        open_export(self, scope, getattr(self.screen, "objective_in_view", lambda: None)())
 
     def on_delivery_complete(self, event) -> None:
         where = str(event.path) if event.path else event.name
@@ -199,5 +219,25 @@ def _unit_names(session: Session) -> tuple[list[str], dict[int, str]]:
 
 
 def run(session: Session, start: str | None = None, prefetched: Future | None = None) -> int:
-    SuperviserApp(session, start, prefetched).run()
-    return 0
+    """Run the app; 0 when the person quits. If the app itself fails (a bug), Textual restores
+    the terminal, the traceback goes to the error log, one line says where, and the exit is not 0."""
+    import io
+
+    from rich.console import Console
+
+    from superviser import crash
+    from superviser.errors import UNEXPECTED_EXIT
+
+    app = SuperviserApp(session, start, prefetched)
+    details = io.StringIO()
+    app.error_console = Console(file=details, width=120, color_system=None, markup=False, highlight=False)
+    try:
+        app.run()
+    except Exception as error:  # Textual could not start or stop (the terminal, the driver)
+        said = crash.said(error, crash.record(error, "app"))
+    else:
+        if not app.return_code:
+            return 0
+        said = crash.said(None, crash.record(None, "app", details=details.getvalue()))
+    print(f"superviser: {said}", file=sys.stderr)
+    return UNEXPECTED_EXIT

@@ -155,8 +155,10 @@ def warm_up(app: App) -> None:
 
     from screens.widgets.filter_bar import FilterBar
 
-    if not app.screen_stack:  # the app is closing
-        return
+    from screens.dashboard import DashboardScreen
+
+    if not app.screen_stack or not isinstance(app.screen, DashboardScreen):
+        return  # the app is closing, or a form or palette is open: not among its fields
     box = Container(FilterBar(), Input(compact=True), TextArea(compact=True), Select([("a", "a")], compact=True),
                     Button("x", compact=True), Label("x"), DataTable(), id="warm-up")
     box.display = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,9 +17,10 @@ from screens import render
 from screens.base import BaseScreen
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
+from screens.workers import background
 from superviser import dates, lights
-from superviser.i18n import N_, _
-from superviser.read import counts, dashboard, units
+from superviser.i18n import N_, _, ngettext
+from superviser.read import counts, dashboard, outbox, units
 from superviser.read.objectives import Filter
 
 
@@ -58,6 +59,35 @@ class LightCard(Static, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         self.action_open()
+
+
+class DeliveriesLine(Static):
+    """One line, shown while deliveries failed or their fate is unknown; f (or a click) lists them."""
+
+    class Open(Message):
+        pass
+
+    def __init__(self):
+        super().__init__(id="deliveries")
+        self.count = 0
+        self.display = False
+
+    def show(self, found: dict[str, int]) -> None:
+        self.count = found["failed"] + found["unknown"]
+        self.display = self.count > 0
+        if not self.count:
+            return
+        parts = []
+        if found["failed"]:
+            parts.append(ngettext("{n} delivery failed", "{n} deliveries failed", found["failed"]).format(n=found["failed"]))
+        if found["unknown"]:
+            parts.append(ngettext("{n} delivery unknown", "{n} deliveries unknown", found["unknown"]).format(
+                n=found["unknown"]))
+        self.update(Content.assemble(("✗ " + _(", ").join(parts), render.STYLES["alert"]),
+                                     ("  " + _("f: see them and queue them again"), "dim")))
+
+    def on_click(self, event: events.Click) -> None:
+        self.post_message(self.Open())
 
 
 class Panel(Widget):
@@ -129,6 +159,7 @@ def _unit_cells(card: dict) -> list:
 class DashboardScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "review", N_("Review"), id="dashboard.review"),
+        Binding("f", "deliveries", N_("Failed deliveries"), id="dashboard.deliveries"),
         Binding("slash", "search", N_("Search"), id="dashboard.search"),
         Binding("n", "new_decision", N_("New decision"), id="dashboard.new_decision"),
         Binding("tab", "app.focus_next", N_("Next panel"), show=False, id="dashboard.next"),
@@ -139,6 +170,8 @@ class DashboardScreen(BaseScreen):
         self.cards = {light: LightCard(light) for light in lights.LIGHTS}
         self.lights_row = Horizontal(*self.cards.values(), id="lights")
         yield self.lights_row
+        self.deliveries = DeliveriesLine()
+        yield self.deliveries
         wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
         with VerticalScroll(id="panels", classes=wide):
             # The panels' totals come from the one counting query (load_counts).
@@ -170,7 +203,7 @@ class DashboardScreen(BaseScreen):
                                                first=self._first_units()),
                         classes="panel units-panel")
         if self.first is not None:  # in the very first frame, at the height it needs
-            self._show_counts(self.first["overview"])
+            self._show_counts(self.first["overview"], self.first["deliveries"])
 
     def on_mount(self) -> None:
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
@@ -220,7 +253,7 @@ class DashboardScreen(BaseScreen):
         for table in self.query(PagedTable):
             table.reload()
 
-    @work(thread=True, exclusive=True, group="counts")
+    @background("counts")
     def _await_prefetched(self) -> None:
         """The launcher's read, still under way when the frame was drawn: its numbers
         when it ends (read again, the ordinary way, if it failed)."""
@@ -234,17 +267,20 @@ class DashboardScreen(BaseScreen):
             self.app.call_from_thread(self._show_prefetched, data)
 
     def _show_prefetched(self, data: dict) -> None:
-        self._show_counts(data["overview"])
+        self._show_counts(data["overview"], data["deliveries"])
         for name in dashboard.PANELS:
             self.query_one(f"#{name}", PagedTable).preload(Page(data["panels"][name], None))
         self.query_one("#units", PagedTable).preload(_units_page(data["scorecards"]))
 
-    @work(thread=True, exclusive=True, group="counts")
+    @background("counts")
     def load_counts(self) -> None:
-        found = self.app.backend.call(lambda session: counts.overview(session.db))
-        self.app.call_from_thread(self._show_counts, found)
+        found, deliveries = self.app.backend.call(lambda session: (counts.overview(session.db),
+                                                                   outbox.trouble(session.db)))
+        self.app.call_from_thread(self._show_counts, found, deliveries)
 
-    def _show_counts(self, found: dict) -> None:
+    def _show_counts(self, found: dict, deliveries: dict[str, int]) -> None:
+        self.deliveries.show(deliveries)
+        self.refresh_bindings()
         for light, count in found["lights"].items():
             self.cards[light].show(count, found["causes"][light])
         for reason in ("overdue", "due_soon", "silent"):
@@ -265,6 +301,19 @@ class DashboardScreen(BaseScreen):
 
     def action_review(self) -> None:
         self.app.start_review()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "deliveries":
+            return self.deliveries.count > 0  # offered while something failed
+        return True
+
+    def on_deliveries_line_open(self, message: DeliveriesLine.Open) -> None:
+        self.action_deliveries()
+
+    def action_deliveries(self) -> None:
+        from screens.deliveries import DeliveriesScreen
+
+        self.app.push_screen(DeliveriesScreen())
 
     def action_search(self) -> None:
         self.app.open_objectives(Filter(), _("All objectives"), search=True)

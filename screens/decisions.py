@@ -33,7 +33,8 @@ def fetch_decisions(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
 
 
 class DecisionsScreen(ListScreen):
-    BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new")]
+    BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new"),
+                Binding("R", "recurring", N_("Recurring matters"), id="decisions.recurring")]
     FIRST_PAGE = "decisions"
 
     def __init__(self):
@@ -52,3 +53,8 @@ class DecisionsScreen(ListScreen):
         from screens.register import new_decision
 
         new_decision(self.app)
+
+    def action_recurring(self) -> None:
+        from screens.recurring import RecurringScreen
+
+        self.app.push_screen(RecurringScreen())

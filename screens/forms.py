@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from screens.messages import StepDone
+from screens.workers import background
 from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
@@ -80,6 +81,9 @@ class FormScreen(ModalScreen):
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.submit"),
     ]
+    # The first field has the focus as soon as the form is shown (not the scrolling box
+    # around the fields), so what is typed right after the form's key lands in it.
+    AUTO_FOCUS = "#form-fields Input, #form-fields TextArea, #form-fields Select, #submit"
 
     def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[[Session, dict], Result] | None,
                  *, intro: Content | str | None = None, submit_label: str | None = None,
@@ -102,12 +106,13 @@ class FormScreen(ModalScreen):
                 yield Static(self.intro if isinstance(self.intro, Content) else Content(self.intro), classes="form-intro")
             with VerticalScroll(id="form-fields"):
                 for f in self.fields:
-                    yield Label(Content(_(f.label) + (" *" if f.required else "")), classes="field-label")
+                    yield Label(Content(_(f.label) + (" *" if f.required else "")), id=f"label-{f.key}",
+                                classes="field-label")
                     yield self._widget(f)
                     if f.kind in ("unit", "units"):
                         yield Static("", id=f"matches-{f.key}", classes="field-matches")
                     if f.hint:
-                        yield Static(Content(_(f.hint)), classes="field-hint")
+                        yield Static(Content(_(f.hint)), id=f"hint-{f.key}", classes="field-hint")
                     yield Static("", id=f"error-{f.key}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(id="form-buttons"):
@@ -128,13 +133,14 @@ class FormScreen(ModalScreen):
         suggester = UnitSuggester(self.unit_names, many=f.kind == "units") if f.kind in ("unit", "units") else None
         placeholder = PLACEHOLDERS.get(f.kind)
         return Input(value, id=widget_id, suggester=suggester, placeholder=_(placeholder) if placeholder else "",
-                     compact=True,
-                     password=f.kind == "secret")
+                     compact=True, password=f.kind == "secret" or f.masked)
 
     def on_mount(self) -> None:
         fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
         (fields[0] if fields else self.query_one("#submit")).focus()
         self.call_after_refresh(self._fit)
+        # focused before the fields were sized, the box scrolled the first label out of view
+        self.call_after_refresh(lambda: self.query_one("#form-fields").scroll_home(animate=False))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
@@ -196,7 +202,7 @@ class FormScreen(ModalScreen):
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         event.stop()
-        inputs = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
+        inputs = [w for w in self.query("#form-fields Input, #form-fields TextArea, #form-fields Select") if w.display]
         position = inputs.index(event.input) if event.input in inputs else -1
         if 0 <= position < len(inputs) - 1:
             inputs[position + 1].focus()
@@ -228,7 +234,7 @@ class FormScreen(ModalScreen):
         self.show_errors({}, _("saving…"))
         self._run(values)
 
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    @background("form")
     def _run(self, values: dict) -> None:
         try:
             result = self.app.backend.call(lambda session: self.submit_fn(session, values))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual import work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,11 +12,13 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
+from screens.deliveries import messages_block, requeue_form, troubled
 from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
-from superviser import dates, describe, lifecycle, lights, rhythm, text
+from screens.workers import background
+from superviser import actions, dates, describe, lifecycle, lights, rhythm, text
 from superviser.i18n import N_, _, aside
-from superviser.read import objectives
+from superviser.read import objectives, outbox
 from superviser.services.undo import UNDOABLE
 
 
@@ -36,7 +38,9 @@ def section(title: str) -> Content:
 
 
 class ObjectiveScreen(StepKeys, BaseScreen):
-    BINDINGS = bindings("step", objective_keys(), "objective") + [
+    # Queue again first: offered only while a message failed, and then the first thing to see.
+    BINDINGS = [Binding("Q", "requeue", N_("Queue again"), id="objective.requeue")] + bindings(
+        "step", objective_keys(), "objective") + [
         Binding("u", "undo", N_("Undo"), show=False, id="objective.undo"),
         Binding("D", "decision", N_("Decision"), show=False, id="objective.decision"),
         Binding("j", "scroll('down')", N_("Down"), show=False, id="objective.down"),
@@ -57,6 +61,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             yield Static("", id="milestones", classes="block")
             yield Static("", id="reports", classes="block")
             yield Static("", id="inspections", classes="block")
+            yield Static("", id="messages", classes="block")
             yield Static("", id="history", classes="block")
 
     def on_mount(self) -> None:
@@ -68,7 +73,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def concerns(self, message: DataChanged) -> bool:
         return self.item is None or message.touches(self.item["id"])
 
-    @work(thread=True, exclusive=True, group="objective")
+    @background("objective")
     def load(self) -> None:
         # By id once known: a correction may move the objective and change its reference.
         wanted = str(self.item["id"]) if self.item else self.ref
@@ -77,6 +82,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             item = objectives.detail(session.db, wanted)
             item["milestones"] = rhythm.milestones(session.db, item["id"])
             item["milestones_text"] = rhythm.milestones_text(item["milestones"])
+            item["sent"] = outbox.about_objective(session.db, item["id"])
             return item, describe.unit_names(session.db)
 
         item, units = self.app.backend.call(fetch)
@@ -90,7 +96,8 @@ class ObjectiveScreen(StepKeys, BaseScreen):
         detail = Content.assemble(section(_("Detail")), "\n", render.content(item["detail"])) if item["detail"] else ""
         for block, shown in (("#detail", detail), ("#children", self._children(item)),
                              ("#milestones", self._milestones(item)), ("#reports", self._reports(item)),
-                             ("#inspections", self._inspections(item)), ("#history", self._log(item, units))):
+                             ("#inspections", self._inspections(item)),
+                             ("#messages", messages_block(item["sent"], item["ref"])), ("#history", self._log(item, units))):
             widget = self.query_one(block, Static)
             widget.update(shown)
             widget.display = bool(shown)
@@ -204,6 +211,31 @@ class ObjectiveScreen(StepKeys, BaseScreen):
         if self.item is not None:
             self.app.push_screen(form(step, self.item, self.app))
 
+    def _requeue_refusal(self) -> str | None:
+        if self.item is None:
+            return _("loading…")
+        problem = actions.role_refusal("deliver.requeue", self.app.person, self.app.login)
+        if problem is None and not troubled(self.item["sent"]["messages"]):
+            return _("No message about {ref} failed: nothing to queue again.").format(ref=self.item["ref"])
+        return problem
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "requeue":
+            return None if self._requeue_refusal() else True
+        return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        active = self.active_bindings.get(event.key)
+        if active is not None and not active.enabled and active.binding.action == "requeue":
+            event.stop()
+            self.notify(self._requeue_refusal() or "", severity="warning", markup=False)
+            return
+        super().on_key(event)
+
+    def action_requeue(self) -> None:
+        if self.item is not None:
+            self.app.push_screen(requeue_form(troubled(self.item["sent"]["messages"]), self.item["ref"]))
+
     def action_undo(self) -> None:
         if self.item is None:
             return
@@ -213,6 +245,10 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             return
         summary = describe.headline(mine, {})
         self.app.push_screen(undo_form(mine, self.item["ref"], summary))
+
+    def objective_in_view(self) -> dict | None:
+        """For the export dialog: p prints this objective's notice."""
+        return self.item
 
     def export_scope(self) -> dict:
         return {"decision": self.item["decision"]["ref"]} if self.item else {}

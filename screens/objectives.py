@@ -33,8 +33,13 @@ class ListScreen(BaseScreen):
     def make_table(self) -> PagedTable:
         raise NotImplementedError
 
+    def above_table(self) -> ComposeResult:
+        """What a list shows between its title and its rows (nothing, unless a screen says)."""
+        yield from ()
+
     def body(self) -> ComposeResult:
         yield Static(self.list_title, id="list-title", classes="title", markup=False)
+        yield from self.above_table()
         self.table = self.make_table()
         first = self.app.backend.fresh(f"first:{self.FIRST_PAGE}") if self.FIRST_PAGE else None
         if first is not None:

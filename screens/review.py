@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,6 +15,7 @@ from screens.messages import DataChanged
 from screens.objective import facts
 from screens.review_summary import ReviewSummary
 from screens.steps import StepKeys, bindings, form
+from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, review, text
 from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
@@ -81,7 +81,7 @@ class ReviewScreen(StepKeys, BaseScreen):
         return self.item is not None and message.touches(self.item["id"])
 
     # --- the queue ----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="review")
+    @background("review")
     def begin(self) -> None:
         def work(session):
             started = review_service.start(session)
@@ -96,7 +96,8 @@ class ReviewScreen(StepKeys, BaseScreen):
 
     def _cannot(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
-        self.app.pop_screen()
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def _begun(self, started: dict, items: list[dict]) -> None:
         if not self.is_mounted:  # the person left before the queue was built
@@ -147,7 +148,7 @@ class ReviewScreen(StepKeys, BaseScreen):
         self.query_one("#review-title", Static).update(Content("  ·  ".join(parts)))
 
     # --- one item ------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="review-item")
+    @background("review-item")
     def load_item(self) -> None:
         ref = self.items[self.pos]["ref"]
         item, units = self.app.backend.call(lambda s: (objectives.detail(s.db, ref, log_limit=6), describe.unit_names(s.db)))
@@ -250,13 +251,16 @@ class ReviewScreen(StepKeys, BaseScreen):
         self.selected.clear()
         self._advance()
 
-    @work(thread=True, exclusive=True, group="review-write", exit_on_error=False)
+    @background("review-write")
     def _write(self, write, then=None) -> None:
         """Review bookkeeping; the queue moves on only once it is written."""
         try:
             self.app.backend.call(write)
         except SuperviserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        except Exception:
+            self.app.call_from_thread(self._written, lambda: None)  # stay on the item; the app reports it
+            raise
         self.app.call_from_thread(self._written, then or self._advance)
 
     def _written(self, then) -> None:
@@ -298,7 +302,7 @@ class ReviewScreen(StepKeys, BaseScreen):
             return
         self._undo()
 
-    @work(thread=True, exclusive=True, group="review-undo")
+    @background("review-undo")
     def _undo(self) -> None:
         try:
             result = self.app.backend.call(lambda s: review_service.undo_last(s, self.review["id"]))
@@ -322,9 +326,13 @@ class ReviewScreen(StepKeys, BaseScreen):
             return
         self._finish()
 
-    @work(thread=True, exclusive=True, group="review")
+    @background("review")
     def _finish(self) -> None:
-        summary = self.app.backend.call(lambda s: review_service.finish(s, self.review["id"]))
+        try:
+            summary = self.app.backend.call(lambda s: review_service.finish(s, self.review["id"]))
+        except SuperviserError as error:  # finished meanwhile (another session): say so and leave
+            self.app.call_from_thread(self._cannot, str(error))
+            return
         self.app.call_from_thread(self._finished, summary)
 
     def _finished(self, summary: dict) -> None:

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from superviser import review, text
+from superviser import identity, review, text
 from superviser.i18n import N_, _
 
 
@@ -62,16 +62,37 @@ class ReviewSummary(ModalScreen):
         self.notify(_("Summary copied to the clipboard."), markup=False)
 
     def action_save(self) -> None:
-        from screens.export import free_name
-        from superviser import clock
+        """Ask where, proposing a name that is free in the home folder; the file is private
+        and never replaces another (superviser/files.py)."""
+        from superviser import clock, files
+        from superviser.fields import Field
+        from superviser.services import Result
+
+        from screens.forms import FormScreen
 
         name = f"superviser-review-{clock.today().isoformat()}.md"
-        if self.app.is_web:  # in a browser the file downloads
-            self.app.deliver_binary(io.BytesIO(self.markdown.encode("utf-8")), save_filename=name, name=name)
+        data = self.markdown.encode("utf-8")
+        if identity.confined() and not self.app.is_web:
+            # Through the service account the file would stay in its folders, out of the person's reach.
+            self.notify(_("Over SSH a file saved here would stay on the server: press y to copy the summary "
+                          "to your own clipboard instead."), severity="warning", markup=False, timeout=12)
             return
-        path = free_name(Path.home() / name)
-        path.write_text(self.markdown, encoding="utf-8")
-        self.notify(_("Saved to {path}").format(path=path), markup=False)
+        if self.app.is_web:  # in a browser the file downloads
+            self.app.deliver_binary(io.BytesIO(data), save_filename=name, name=name)
+            return
+
+        def save(_session, values: dict) -> Result:
+            path = files.write_new(Path(values["path"]).expanduser(), data)
+            return Result(_("Saved to {path}").format(path=files.shown(path)))
+
+        def saved(result: Result | None) -> None:
+            if result is not None:
+                self.notify(result.message, markup=False)
+
+        field = Field("path", N_("save as"), "line", required=True, limit=4000,
+                      hint=N_("a file that does not exist yet; only you can read it"))
+        self.app.push_screen(FormScreen(_("Save the summary"), [field], save, submit_label=_("Save"),
+                                        initial={"path": str(files.free_name(Path.home() / name))}), saved)
 
     def action_close(self) -> None:
         self.dismiss()

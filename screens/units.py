@@ -8,8 +8,8 @@ from textual.binding import Binding
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
+from screens.steps import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
-from superviser import actions
 from superviser.actions import ACTIONS
 from superviser.i18n import N_, _
 from superviser.read import units
@@ -49,15 +49,17 @@ def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: 
     return Page(cards[offset:offset + limit], len(cards))
 
 
-class UnitsScreen(ListScreen):
+class UnitsScreen(RoleKeys, ListScreen):
     BINDINGS = [
         Binding("s", "scores", N_("Scores"), id="units.scores"),
         Binding("P", "people", N_("People"), id="units.people"),
+        Binding("c", "channels", N_("Channels"), id="units.channels"),
         Binding("n", "add", N_("New unit"), id="units.add"),
         Binding("E", "edit", N_("Change unit"), id="units.edit"),
         Binding("delete", "deactivate", N_("Deactivate"), id="units.deactivate"),
     ]
     FIRST_PAGE = "units"
+    ROLE_STEPS = {"add": "unit.add", "edit": "unit.edit", "deactivate": "unit.edit"}
 
     def __init__(self):
         super().__init__(_("Units · lead (co-units counted apart)"))
@@ -77,21 +79,20 @@ class UnitsScreen(ListScreen):
 
         self.app.push_screen(PeopleScreen())
 
+    def action_channels(self) -> None:
+        from screens.channels import ChannelsScreen
+
+        row = self.table.selected()
+        if row is not None:
+            self.app.push_screen(ChannelsScreen(row["id"], row["name"]))
+
     def action_scores(self) -> None:
         from screens.scores import ScoresScreen
 
         self.app.push_screen(ScoresScreen())
 
-    # --- the director keeps the tree ---------------------------------------------------------
-    def _allowed(self, step: str) -> bool:
-        problem = actions.role_refusal(step, self.app.person, self.app.login)
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-        return problem is None
-
+    # --- the director keeps the tree (offered only to whom the core allows: RoleKeys) ----------
     def action_add(self) -> None:
-        if not self._allowed("unit.add"):
-            return
         action = ACTIONS["unit.add"]
         row = self.table.selected()
         self.app.push_screen(FormScreen(_("New unit"), action.fields, lambda s, v: action.perform(s, None, v),
@@ -100,7 +101,7 @@ class UnitsScreen(ListScreen):
 
     def action_edit(self) -> None:
         row = self.table.selected()
-        if row is None or not self._allowed("unit.edit"):
+        if row is None:
             return
         action = ACTIONS["unit.edit"]
         parent = next((c["name"] for c in self.table.rows_loaded if c["id"] == row["parent_id"]), "")
@@ -112,7 +113,7 @@ class UnitsScreen(ListScreen):
 
     def action_deactivate(self) -> None:
         row = self.table.selected()
-        if row is None or not self._allowed("unit.edit"):
+        if row is None:
             return
         action = ACTIONS["unit.edit"]
         active = bool(row.get("active", 1))

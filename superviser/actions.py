@@ -18,7 +18,8 @@ from datetime import date
 from superviser import clock, lifecycle, text
 from superviser.errors import Forbidden, Refused
 from superviser.fields import NOTE, REASON, Field
-from superviser.i18n import N_, _
+from superviser.delivery.labels import CHANNELS
+from superviser.i18n import LANGUAGES, N_, _
 from superviser.lifecycle import (
     ACCEPTED, ASSIGNED, ENDED, IN_PROGRESS, OPEN, REGISTERED, RETURNED, STATUSES, SUBMITTED, SUSPENDED, VERIFIED,
     WORKING,
@@ -46,7 +47,7 @@ class Action:
     prefill: dict = field(default_factory=dict)  # form field → the objective's key holding its current value
     submit: str = ""              # N_: the form's button (default "Save")
     target: str = "objective"     # what the first argument names: objective, decision, unit, person, entry,
-    #                               recurrence, none
+    #                               recurrence, channel, message (in the outbox), none
     versioned: bool = False       # refused on a stale version of what it acts on (always, on an objective)
 
     @property
@@ -120,6 +121,19 @@ _RECURRENCE_FIELDS = (
     _PRIORITY,
     _DETAIL,
 )
+
+# A unit's channels (superviser/services/contacts.py checks which fields each kind takes).
+_CHANNEL_FIELDS = (
+    Field("unit", N_("unit"), "unit", required=True, option=""),
+    Field("kind", N_("channel"), "choice", required=True, choices=tuple(CHANNELS.items()), option=""),
+    Field("address", N_("mail address"), "email", help=N_("The mailbox (for mail).")),
+    Field("webhook", N_("webhook address"), "url", help=N_("The robot's webhook address (https)."), masked=True),
+    Field("secret", N_("signing secret"), "secret", help=N_("The robot's signing secret (DingTalk, Feishu).")),
+    Field("label", N_("label"), "line", limit=80, help=N_("A name for it, such as the group's.")),
+)
+# Languages are named in their own words, never translated.
+LANGUAGE = Field("lang", N_("language"), "choice", choices=(("", N_("the sender's language")),) + tuple(LANGUAGES.items()),
+                 help=N_("The language of the unit's messages and notices."))
 
 STEPS: tuple[Action, ...] = (
     # --- the office: units, people, settings ----------------------------------------------
@@ -326,15 +340,37 @@ STEPS: tuple[Action, ...] = (
     Action("review", N_("daily review"), target="none"),
     Action("export", N_("export"), roles=EVERYONE, target="none"),
     # --- delivery (issue 12): contacts, sending, printed notices ------------------------------
-    Action("channel.add", N_("add a channel"), roles=frozenset({DIRECTOR}), target="none"),
-    Action("channel.remove", N_("remove a channel"), roles=frozenset({DIRECTOR}), target="none"),
-    Action("unit.lang", N_("set a unit's language"), roles=frozenset({DIRECTOR}), target="unit"),
-    Action("person.contact", N_("change contact details"), roles=frozenset({DIRECTOR}), target="person"),
+    Action("channel.add", N_("add a channel"), N_("New channel"), fields=_CHANNEL_FIELDS, roles=frozenset({DIRECTOR}),
+           service="contacts:channel_add", target="none"),
+    Action("channel.remove", N_("remove a channel"), N_("Remove channel"), roles=frozenset({DIRECTOR}),
+           service="contacts:channel_remove", target="channel", submit=N_("Remove")),
+    Action("unit.lang", N_("set a unit's language"), N_("Language"), fields=(LANGUAGE,), roles=frozenset({DIRECTOR}),
+           service="contacts:unit_language", target="unit"),
+    # The director keeps everyone's; a person may keep their own mail and mobile (contact_refusal).
+    Action("person.contact", N_("change contact details"), N_("Contact"),
+           fields=(Field("email", N_("mail"), "email"), Field("mobile", N_("mobile"), "phone",
+                                                              hint=N_("mentioned in WeCom and DingTalk group messages")),
+                   Field("head", N_("heads the unit"), "flag", help=N_("Urges reach them by mail too."))),
+           roles=frozenset({DIRECTOR}), service="contacts:person_contact", target="person",
+           prefill={"email": "email", "mobile": "mobile", "head": "unit_head"}),
     Action("office.set", N_("change the office's details"), roles=frozenset({DIRECTOR}), target="none"),
     Action("deliver", N_("deliver"), target="none"),
-    Action("deliver.requeue", N_("queue a message again"), target="none"),
+    Action("deliver.requeue", N_("queue a message again"), N_("Queue again"),
+           N_("Queue a failed message again, for the next `deliver` (the office decides: a message whose delivery "
+              "is unknown may have arrived)."),
+           service="delivery:requeue", target="message", submit=N_("Queue again")),
     Action("digest.send", N_("queue the digests"), target="none"),
-    Action("notice", N_("issue a notice"), target="none"),
+    Action("notice", N_("issue a notice"), N_("Printed notice"),
+           N_("Print the numbered notice for an objective as a Word document: reminder (blue), urge notice (yellow) "
+              "or supervision notice (red), by default at its urge level. Printing it again keeps its number; "
+              "--new issues another. Numbers never repeat."),
+           fields=(Field("level", N_("level"), "choice",
+                         choices=(("", N_("its urge level")), ("reminder", N_("reminder (blue)")),
+                                  ("urge", N_("urge notice (yellow)")), ("supervision", N_("supervision notice (red)")))),
+                   replace(LANGUAGE, key="language", choices=(("", N_("the unit's language")),) + LANGUAGE.choices[1:]),
+                   Field("new", N_("new number"), "flag",
+                         help=N_("Issue a new number even if this notice was printed before."))),
+           service="delivery:print_notice", target="objective", submit=N_("Print")),
     # --- the office server: people's SSH keys, signed checkpoints (superviser/sshkeys.py, checkpoints.py)
     Action("keys.add", N_("add an SSH key"), roles=frozenset({DIRECTOR}), target="none"),
     Action("keys.remove", N_("remove SSH keys"), roles=frozenset({DIRECTOR}), target="none"),
@@ -424,6 +460,14 @@ def _outside_unit(name: str, action: Action, objective: dict, person: dict) -> s
         return None
     return _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
         step=label(name), ref=objective["ref"])
+
+
+def contact_refusal(person: dict | None, login: str, whose: str, *, head: bool = False) -> str | None:
+    """``person.contact``: the director keeps everyone's contact details; anyone among the
+    people may keep their own mail and mobile (not whether they head their unit)."""
+    if person is not None and whose == login and not head:
+        return None
+    return refusal("person.contact", person, login)
 
 
 def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:

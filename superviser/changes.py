@@ -100,6 +100,13 @@ class Changes:
         self._created(table, key_values, row)
         return pk
 
+    def next_number(self, table: str, column: str, **where) -> int:
+        """One more than the highest ``column`` among the rows matching ``where`` (None: IS NULL):
+        the next decision of a year, the next objective of a decision."""
+        clause = " AND ".join(f"[{c}] IS ?" for c in where) or "1"
+        return self.conn.execute(f"SELECT coalesce(max([{column}]), 0) + 1 FROM [{table}] WHERE {clause}",
+                                 list(where.values())).fetchone()[0]
+
     def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
         """Change some columns of one row; returns ``{column: (before, after)}`` for those that
         really changed (an update to the same value writes and records nothing)."""

@@ -70,6 +70,28 @@ class Busy(SuperviserError):
 
 
 class StoreError(SuperviserError):
-    """The database can't be used: missing, newer than this program, not a database."""
+    """The database can't be used: missing, empty, not a superviser database."""
 
     exit_code = 8
+
+
+class NewerDatabase(StoreError):
+    """The database was written by a newer superviser."""
+
+    exit_code = 10
+
+
+class ReadOnly(StoreError):
+    """The database, its folder or a file to write is in a place we may not write."""
+
+    exit_code = 11
+
+
+class DiskFull(StoreError):
+    """The disk (or the user's quota) is full: nothing was written."""
+
+    exit_code = 12
+
+
+# Not a refusal: a bug. The CLI and the app write its traceback to the error log.
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE (sysexits.h)

@@ -48,6 +48,7 @@ class Field:
     option: str | None = None                 # CLI: "--text"; "" for a positional argument; None: --key
     default: object = None
     hint: str = ""                            # N_ message id: shown under the form field
+    masked: bool = False                      # typed unseen in a form (a robot's address holds its token)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -157,16 +158,24 @@ def _empty(raw: object) -> bool:
     return False
 
 
+def _absent(field: Field):
+    if field.required:
+        raise problem(field, _("must not be empty"))
+    if field.default is not None:
+        return field.default
+    return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(field.kind)
+
+
 def parse(field: Field, raw: object):
     """The value ``raw`` stands for, checked; ``InvalidInput`` naming the field if it is wrong.
     An empty optional field gives its default ("" for text, None otherwise, [] for units)."""
     kind = field.kind
+    if raw is None:
+        return _absent(field)
+    if isinstance(raw, (list, tuple)) and any(text.undecodable(item) for item in raw) or text.undecodable(raw):
+        raise problem(field, _("holds bytes that are not UTF-8 text; set the terminal (or save the file) as UTF-8"))
     if _empty(raw):
-        if field.required:
-            raise problem(field, _("must not be empty"))
-        if field.default is not None:
-            return field.default
-        return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(kind)
+        return _absent(field)
     if kind == "text":
         return _limited(field, text.multiline(raw))
     if kind in ("line", "unit", "secret"):
@@ -192,10 +201,10 @@ def parse(field: Field, raw: object):
         raise problem(field, _("must be yes or no"))
     if kind == "choice":
         value = text.one_line(raw).lower()
-        keys = [k for k, _label in field.choices]
+        keys = {k.lower(): k for k, _label in field.choices}  # zh_CN as the choice declares it
         if value not in keys:
-            raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys)))
-        return value
+            raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys.values())))
+        return keys[value]
     if kind == "units":
         names = raw if isinstance(raw, (list, tuple)) else split_units(text.one_line(raw))
         cleaned = [text.one_line(name) for name in names]

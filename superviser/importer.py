@@ -1,48 +1,65 @@
-"""Bringing an existing ledger (xlsx or csv) in, all rows or none.
+"""Bringing an existing ledger (xlsx, xls, ods or csv) in, all rows or none.
 
 Columns are recognised by their headings, in English or Chinese (superviser's own
-exports and the usual ledger wording), or named with ``--map HEADING=FIELD``. The
-whole import runs in one transaction; a dry run runs it and rolls it back, so it
-reports exactly what the import would do.
+exports and the usual ledger wording), or named with ``--map HEADING=FIELD``. The file
+is read within limits (superviser/sheets.py); every cell is checked by the same
+``superviser.fields`` rules as the CLI and the forms, and the units it names are looked
+up, all before the write lock is taken. Then one short transaction writes every
+decision and objective through ``Changes``; any refusal in it takes it all back, and a
+dry run runs it and takes it back, so it says exactly what the import would do.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from superviser import clock, lifecycle, refs, text
+from superviser import clock, fields, lifecycle, refs, sheets, text
+from superviser.actions import ACTIONS
 from superviser.changes import Changes, write
-from superviser.errors import InvalidInput, NotFound, SuperviserError
+from superviser.errors import InvalidInput, SuperviserError
+from superviser.fields import Field
+from superviser.files import shown
 from superviser.i18n import N_, _, everywhere, ngettext
+from superviser.planned import Plan, Stale
 from superviser.services.base import Session, check
 from superviser.services.registry import insert_decision, insert_objective
 
-# field → its heading in superviser's exports (every language) and common ledger wording
-FIELDS: dict[str, tuple[str, list[str]]] = {
-    "ref": (N_("reference"), ["ref", "编号", "事项编号", "督办编号"]),
-    "decision_ref": (N_("decision"), ["决策编号"]),
-    "decision_title": (N_("decision title"), ["决策事项名称", "会议决定", "领导批示", "来源事项", "批示事项"]),
-    "decision_date": (N_("decided on"), ["decision date", "决策日期", "交办日期", "批示日期"]),
-    "source": (N_("source"), ["来源", "事项来源"]),
-    "title": (N_("objective"), ["title", "督办事项", "事项", "工作任务", "任务", "标题", "任务名称", "事项名称"]),
-    "lead": (N_("lead unit"), ["lead", "主办单位", "牵头单位", "责任单位"]),
-    "co": (N_("co-units"), ["co-unit", "协办单位", "配合单位", "会办单位"]),
-    "deadline": (N_("deadline"), ["due", "办理时限", "完成时限", "时限", "截止日期", "截止时间"]),
-    "original_deadline": (N_("original deadline"), ["原定时限", "原时限"]),
-    "status": (N_("status"), ["办理状态", "状态"]),
-    "percent": (N_("% done"), ["percent", "%", "进度", "完成进度", "完成比例", "完成百分比"]),
-    "latest_report": (N_("latest report"), ["最新进展", "进展情况", "办理情况"]),
-    "urges": (N_("urges"), ["催办次数"]),
-    "priority": (N_("priority"), ["缓急", "紧急程度"]),
-    "detail": (N_("detail"), ["具体内容", "工作要求", "详情", "内容"]),
+_OBJECTIVE = {f.key: f for f in ACTIONS["objective.add"].fields}
+_DECISION = {f.key: f for f in ACTIONS["decision.add"].fields}
+URGES_MAX = 1000
+
+# field → how a cell of it is checked (its label is its heading in superviser's exports,
+# in every language) and the usual ledger wordings of its heading
+FIELDS: dict[str, tuple[Field, list[str]]] = {
+    "ref": (Field("ref", N_("reference"), "line", limit=fields.REF_MAX), ["ref", "编号", "事项编号", "督办编号"]),
+    "decision_ref": (Field("decision_ref", N_("decision"), "line", limit=fields.REF_MAX), ["决策编号"]),
+    "decision_title": (replace(_DECISION["title"], key="decision_title", label=N_("decision title"), required=False),
+                       ["决策事项名称", "会议决定", "领导批示", "来源事项", "批示事项"]),
+    "decision_date": (replace(_DECISION["decided_on"], key="decision_date", label=N_("decided on"), required=False),
+                      ["decision date", "决策日期", "交办日期", "批示日期"]),
+    "source": (replace(_DECISION["source"], required=False), ["来源", "事项来源"]),
+    "title": (replace(_OBJECTIVE["title"], label=N_("objective")),
+              ["title", "督办事项", "事项", "工作任务", "任务", "标题", "任务名称", "事项名称"]),
+    "lead": (_OBJECTIVE["lead"], ["lead", "主办单位", "牵头单位", "责任单位"]),
+    "co": (_OBJECTIVE["co"], ["co-unit", "协办单位", "配合单位", "会办单位"]),
+    "deadline": (_OBJECTIVE["deadline"], ["due", "办理时限", "完成时限", "时限", "截止日期", "截止时间"]),
+    "original_deadline": (Field("original_deadline", N_("original deadline"), "date"), ["原定时限", "原时限"]),
+    "status": (Field("status", N_("status"), "choice", choices=tuple(lifecycle.STATUS_LABELS.items())),
+               ["办理状态", "状态"]),
+    "percent": (Field("percent", N_("% done"), "percent"), ["percent", "%", "进度", "完成进度", "完成比例", "完成百分比"]),
+    "latest_report": (Field("latest_report", N_("latest report"), "text"), ["最新进展", "进展情况", "办理情况"]),
+    "urges": (Field("urges", N_("urges"), "int", limit=URGES_MAX), ["催办次数"]),
+    "priority": (replace(_OBJECTIVE["priority"], default=None), ["缓急", "紧急程度"]),
+    "detail": (_OBJECTIVE["detail"], ["具体内容", "工作要求", "详情", "内容"]),
 }
 REQUIRED = ("title", "lead", "deadline")
 _PUNCTUATION = re.compile(r"[\s:：*＊()（）]+")
 _REPORT = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,3})% (.*)$", re.S)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
+_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _key(heading: object) -> str:
@@ -51,8 +68,8 @@ def _key(heading: object) -> str:
 
 def _headings() -> dict[str, str]:
     known: dict[str, str] = {}
-    for name, (message, synonyms) in FIELDS.items():
-        for heading in everywhere(message) | set(synonyms):
+    for name, (spec, synonyms) in FIELDS.items():
+        for heading in everywhere(spec.label) | set(synonyms):
             known.setdefault(_key(heading), name)
     return known
 
@@ -80,6 +97,8 @@ class Outcome:
     rejected: list[Rejected] = field(default_factory=list)
     dry_run: bool = False
     seq: int | None = None
+    kind: str = ""                # xlsx, xls, ods, csv
+    encoding: str | None = None   # a CSV's encoding, as detected
 
     @property
     def ok(self) -> bool:
@@ -94,22 +113,6 @@ class Outcome:
             units=ngettext("{n} unit", "{n} units", u).format(n=u))
 
 
-def read_rows(path: Path) -> list[list]:
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return rows
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return [row for row in csv.reader(f)]
-    raise InvalidInput(_("file"), _("{name}: only .xlsx and .csv ledgers can be imported").format(name=path.name))
-
-
 def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[int, str]]:
     """The first row that names the required columns, and which column is which field."""
     known = _headings()
@@ -121,234 +124,300 @@ def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[
                 columns[col] = name
         if set(REQUIRED) <= set(columns.values()):
             return index, columns
-    wanted = ", ".join(_(FIELDS[f][0]) for f in REQUIRED)
-    raise InvalidInput(_("file"), _("no header row names the columns {wanted}; name them with --map HEADING=FIELD").format(
-        wanted=wanted))
+    wanted = ", ".join(_(FIELDS[f][0].label) for f in REQUIRED)
+    raise InvalidInput("file", _("no header row names the columns {wanted}; name them with --map HEADING=FIELD").format(
+        wanted=wanted), N_("file"))
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
+# --- one row: every cell through superviser.fields ------------------------------------------
+
+class _Cells:
+    """How cells become the values ``fields.parse`` takes: choices given by their label in any
+    language, dates as a spreadsheet stores them, percents as fractions."""
+
+    def __init__(self, fractions: bool):
+        self.fractions = fractions  # the percent column holds 0.4 for 40 %
+        self.choices = {name: self._labels(FIELDS[name][0]) for name in ("source", "status", "priority")}
+        # what a field no column holds stands for (the required ones always have a column)
+        self.absent = {name: fields.parse(spec, None) for name, (spec, _synonyms) in FIELDS.items()
+                       if not spec.required}
+
+    @staticmethod
+    def _labels(spec: Field) -> dict[str, str]:
+        labels = {}
+        for key, label in spec.choices:
+            labels[key] = key
+            labels[key.replace("_", " ")] = key
+            for said in everywhere(label):
+                labels[said.lower()] = key
+        return labels
+
+    def value(self, name: str, raw):
+        spec = FIELDS[name][0]
+        if raw is None:
+            return None
+        if spec.kind == "date":
+            return _date_cell(raw)
+        if spec.kind == "choice" and isinstance(raw, str):
+            cleaned = text.one_line(raw)
+            return self.choices[name].get(cleaned.lower(), cleaned)
+        if name == "percent" and self.fractions and isinstance(raw, float) and 0 <= raw <= 1:
+            return raw * 100 if raw * 100 == round(raw * 100) else raw
+        if spec.kind in ("line", "text", "unit", "units", "objective", "decision") and not isinstance(raw, str):
+            return _as_text(raw)
+        if isinstance(raw, str) and raw.startswith("'") and raw[1:2] in ("=", "+", "-", "@"):
+            return raw[1:]  # superviser's own CSV keeps a formula-like cell as text this way
+        return raw
 
 
-def _date(value) -> date:
+def _as_text(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     if isinstance(value, datetime):
-        return value.date()
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
-        return value
-    raw = text.one_line(value)
+        return value.isoformat()
+    return str(value)
+
+
+def _date_cell(raw):
+    """A date cell as ``fields.parse`` takes it: a date, or text it will refuse with its words."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # a spreadsheet's day number in a cell not formatted as a date
+        if 36_526 <= raw <= 73_415 and float(raw).is_integer():  # 2000-01-01 … 2100-12-31
+            return _EXCEL_EPOCH + timedelta(days=int(raw))
+        return _as_text(raw)
+    value = text.one_line(raw)
+    if value.startswith("'"):
+        value = value[1:]
     for form in _DATE_FORMATS:
         try:
-            return datetime.strptime(raw, form).date()
+            return datetime.strptime(value, form).date()
         except ValueError:
             continue
-    raise ValueError(_("{value!r} is not a date").format(value=raw))
+    return value
 
 
-def _mapped(value: str, choices: dict, field_name: str) -> str:
-    """A status, source or priority given as its key or its label in any language."""
-    raw = text.one_line(value)
-    lowered = raw.lower().replace(" ", "_")
-    if lowered in choices:
-        return lowered
-    for key, label in choices.items():
-        if raw in everywhere(label) or raw.lower() in {t.lower() for t in everywhere(label)}:
-            return key
-    raise ValueError(_("{value!r} is not a known {field}").format(value=raw, field=field_name))
+def parse_row(values: dict[str, object], cells: _Cells) -> dict:
+    """The row's values, checked; ``InvalidInput`` naming the first wrong field."""
+    item = dict(cells.absent)
+    for name, raw in values.items():
+        item[name] = fields.parse(FIELDS[name][0], cells.value(name, raw))
+    item["original_deadline"] = item["original_deadline"] or item["deadline"]
+    item["status"] = item["status"] or lifecycle.REGISTERED
+    item["percent"] = item["percent"] or 0
+    item["urges"] = item["urges"] or 0
+    item["priority"] = item["priority"] or "normal"
+    report = item.pop("latest_report")
+    item["report"] = None
+    if report:
+        match = _REPORT.match(report)
+        item["report"] = ((match.group(1), int(match.group(2)), match.group(3)) if match and int(match.group(2)) <= 100
+                          else (clock.today().isoformat(), 0, report))
+    return item
 
 
-def _percent(value) -> int:
-    if isinstance(value, float) and 0 < value <= 1:
-        return round(value * 100)
-    number = int(float(str(value).strip().rstrip("%")))
-    if not 0 <= number <= 100:
-        raise ValueError(_("must be a whole number from 0 to 100"))
-    return number
+def _fractions(body: list[tuple[int, list]], column: int | None) -> bool:
+    """Whether the percent column holds fractions (0.4 for 40 %), as a cell formatted as a
+    percentage stores it: every number in it is between 0 and 1, and one is strictly so."""
+    if column is None:
+        return False
+    numbers = [row[column] for _n, row in body if column < len(row) and isinstance(row[column], float)]
+    return bool(numbers) and all(0 <= n <= 1 for n in numbers) and any(0 < n < 1 for n in numbers)
 
 
-def _split_units(value) -> list[str]:
-    raw = text.one_line(value)
-    for sep in ("，", "、", ";", "；"):
-        raw = raw.replace(sep, ",")
-    return [part.strip() for part in raw.split(",") if part.strip()]
-
+# --- the import -------------------------------------------------------------------------------
 
 def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str] | None = None, dry_run: bool = False,
                   create_units: bool = False, decision: str | None = None, source: str = "meeting") -> Outcome:
-    path = Path(path)
-    if not path.exists():
-        raise InvalidInput(_("file"), _("{path} does not exist").format(path=path))
+    check(session, "import")
+    if create_units:
+        check(session, "unit.add")
     overrides = {}
     for heading, name in (mapping or {}).items():
         if name not in FIELDS:
-            raise InvalidInput("--map", _("{field} is not a field; fields: {fields}").format(field=name, fields=", ".join(FIELDS)))
-        overrides[heading] = name
-    rows = read_rows(path)
-    header, columns = find_header(rows, overrides)
-    outcome = Outcome(mapping={text.one_line(rows[header][c]): name for c, name in columns.items()}, dry_run=dry_run)
-    body = [(header + 2 + i, r) for i, r in enumerate(rows[header + 1:]) if any(v not in (None, "") for v in r)]
+            raise InvalidInput("map", _("{field} is not a field; fields: {fields}").format(
+                field=text.one_line(name)[:40], fields=", ".join(FIELDS)), N_("--map"))
+        overrides[text.one_line(heading)] = name
+    path = Path(path)
+    sheet = sheets.read(path)
+    header, columns = find_header(sheet.rows, overrides)
+    outcome = Outcome(mapping={text.one_line(sheet.rows[header][c]): name for c, name in columns.items()},
+                      dry_run=dry_run, kind=sheet.kind, encoding=sheet.encoding)
+    body = [(header + 2 + i, row) for i, row in enumerate(sheet.rows[header + 1:])
+            if any(v is not None and v != "" for v in row)]
     outcome.rows = len(body)
-    try:
-        with write(session) as changes:
-            check(session, "import")
-            if create_units:
-                check(session, "unit.add")
-            _run(changes, body, columns, outcome, create_units=create_units, decision=decision, source=source,
-                 name=path.name)
-            if outcome.rejected or dry_run:
-                raise _Undo  # all rows or none; a dry run shows what would happen, then takes it back
-    except _Undo:
-        pass
+    name = shown(path.name)
+    fixed = refs.decision(session.db, decision) if decision else None
+    plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name)
+    if outcome.rejected:
+        return outcome
+    for attempt in range(3):
+        # Worked out without the lock, then written in one short transaction; if someone changed
+        # what it relied on meanwhile, worked out again (the last time while holding the lock).
+        outcome.decisions, outcome.objectives, outcome.seq = [], [], None
+        planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name)
+        if outcome.rejected:
+            return outcome
+        try:
+            with write(session) as changes:
+                check(session, "import")
+                if planned is None:
+                    planned = _planned(session, plan, outcome, fixed=fixed, name=name)
+                    if outcome.rejected:
+                        raise _Undo
+                planned.apply(changes)
+                outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
+                if dry_run:
+                    raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
+        except Stale:
+            continue
+        except _Undo:
+            pass
+        break
     return outcome
+
+
+def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> Plan:
+    planned = Plan(session.db, session.login)
+    _write(planned, plan, outcome, fixed=fixed, name=name)
+    return planned
 
 
 class _Undo(Exception):
     pass
 
 
-def _run(changes: Changes, body, columns, outcome: Outcome, *, create_units: bool, decision: str | None, source: str,
-         name: str) -> None:
-    db, actor = changes.db, changes.actor
-    units = {n.lower(): i for i, n in db.conn.execute("SELECT id, name FROM units")}
-    fixed_decision = refs.decision(db, decision) if decision else None
+@dataclass
+class _Plan:
+    units: dict[str, int | None]            # lower-case name → id (None: to be created)
+    unit_names: list[str]                   # to be created, as written
+    groups: list[tuple[dict, list]]         # a decision's values, its rows (number, item)
+
+
+def _checked(session: Session, body, columns, outcome: Outcome, *, create_units: bool, fixed: dict | None,
+             source: str, name: str) -> _Plan:
+    """Every row checked and every unit looked up, without the write lock."""
+    percent_column = next((c for c, f in columns.items() if f == "percent"), None)
+    cells = _Cells(_fractions(body, percent_column))
+    units = {unit_name.lower(): unit_id for unit_id, unit_name in session.db.conn.execute("SELECT id, name FROM units")}
     parsed = []
     unknown: dict[str, list[int]] = {}  # unit → the rows that name it
     for number, row in body:
-        values = {columns[c]: v for c, v in enumerate(row) if c in columns and v not in (None, "")}
+        values = {name: row[c] if c < len(row) else None for c, name in columns.items()}
         try:
-            item = _parse(values, number)
-        except _RowError as error:
-            outcome.rejected.append(Rejected(number, error.field, error.problem))
+            item = parse_row(values, cells)
+        except InvalidInput as error:
+            outcome.rejected.append(Rejected(number, error.label, error.problem))
             continue
         for unit in [item["lead"], *item["co"]]:
-            if unit.lower() in units:
-                continue
-            if create_units:
-                unit_id = changes.insert("units", {"name": unit, "created_at": clock.stamp()})
-                changes.log("unit.add", detail=unit)
-                units[unit.lower()] = unit_id
-                outcome.units.append(unit)
-            else:
+            if unit.lower() not in units:
                 unknown.setdefault(unit, []).append(number)
         parsed.append((number, item))
+    created: list[str] = []
     for unit, rows in unknown.items():
-        shown = ", ".join(str(r) for r in rows[:8]) + ("…" if len(rows) > 8 else "")
+        if create_units and len(created) < 10_000:
+            units[unit.lower()] = None
+            created.append(unit)
+            continue
+        shown_rows = ", ".join(str(r) for r in rows[:8]) + ("…" if len(rows) > 8 else "")
         outcome.rejected.append(Rejected(None, _("unit"), _(
-            "no unit named {name} (rows {rows}); offered for creation: add --create-units").format(name=unit, rows=shown)))
-        outcome.units.append(unit)
-    if outcome.rejected:
-        return
-
-    # Decisions first (in the order of their old references), then objectives, parents before children.
+            "no unit named {name} (rows {rows}); offered for creation: add --create-units").format(
+                name=unit, rows=shown_rows)))
+    outcome.units = created if create_units else list(unknown)
     groups: dict[str, list] = {}
     for number, item in parsed:
-        key = item["decision_ref"] or item["decision_title"] or ""
-        groups.setdefault(key, []).append((number, item))
-    made_decisions: dict[str, dict] = {}
+        groups.setdefault(item["decision_ref"] or item["decision_title"] or "", []).append((number, item))
+    planned = []
     for key in sorted(groups, key=_natural):
         members = groups[key]
-        if fixed_decision is not None:
-            made_decisions[key] = fixed_decision
-            continue
         first = members[0][1]
-        day = first["decision_date"] or min([clock.today()] + [item["deadline"] for _n, item in members])
-        title = first["decision_title"] or first["decision_ref"] or _("Imported from {name}").format(name=name)
-        try:
-            made = insert_decision(changes, title=text.required(_("title"), title), source=first["source"] or source,
-                                   day=day, detail=_("imported from {name}").format(name=name))
-        except SuperviserError as error:
-            outcome.rejected.append(Rejected(members[0][0], _("decision"), str(error)))
+        values = {
+            "title": first["decision_title"] or first["decision_ref"] or _("Imported from {name}").format(name=name),
+            "source": first["source"] or source,
+            "day": first["decision_date"] or min([clock.today()] + [item["deadline"] for _n, item in members]),
+        }
+        if fixed is None:
+            try:
+                values["title"] = fields.parse(FIELDS["decision_title"][0], values["title"])
+            except InvalidInput as error:
+                outcome.rejected.append(Rejected(members[0][0], error.label, error.problem))
+                continue
+        members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
+        planned.append((values, members))
+    return _Plan(units, created, planned)
+
+
+def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> None:
+    """Everything the import writes: units, decisions, objectives, reports, the import entry."""
+    db, actor, now = changes.db, changes.actor, clock.stamp()
+    units = dict(plan.units)
+    existing = {n.lower(): i for i, n in db.conn.execute("SELECT id, name FROM units")}  # as they are now
+    for unit in plan.unit_names:
+        if unit.lower() in existing:
+            units[unit.lower()] = existing[unit.lower()]
             continue
-        made_decisions[key] = refs.decision(db, made["id"])
-        outcome.decisions.append(made["ref"])
-    old_to_new: dict[str, dict] = {}
-    for number, item in sorted(parsed, key=lambda p: _natural(p[1]["ref"] or f"~{p[0]:08d}")):
-        key = item["decision_ref"] or item["decision_title"] or ""
-        if key not in made_decisions:
-            continue
-        parent_ref = item["ref"].rsplit(".", 1)[0] if item["ref"] and item["ref"].count(".") >= 2 else None
-        parent = old_to_new.get(parent_ref) if parent_ref else None
-        state = {"status": item["status"], "percent": item["percent"], "urge_count": item["urges"],
-                 "original_deadline": item["original_deadline"].isoformat()}
-        if item["status"] in lifecycle.WORKING:
-            state["active_since"] = clock.today().isoformat()
-        try:
-            made = insert_objective(
-                changes, made_decisions[key], item["title"], lead_id=units[item["lead"].lower()], due=item["deadline"],
-                co_ids=[units[u.lower()] for u in item["co"]], parent=refs.objective(db, parent["id"]) if parent else None,
-                detail=item["detail"], priority=item["priority"], state=state,
-                note=_("imported from {name}, row {row}").format(name=name, row=number))
-        except (InvalidInput, NotFound, SuperviserError) as error:
-            outcome.rejected.append(Rejected(number, getattr(error, "field", _("objective")),
-                                             getattr(error, "problem", str(error))))
-            continue
-        if item["report"]:
-            on_date, percent, body = item["report"]
-            changes.insert("reports", {"objective_id": made["id"], "at": clock.stamp(), "on_date": on_date,
-                                       "author": actor, "unit_id": units[item["lead"].lower()], "percent": percent,
-                                       "text": body})
-            changes.update("objectives", made["id"], {"last_report_on": on_date})
-            changes.log("progress", objective_id=made["id"], detail=body, facts={"import.file": name})
-        if item["ref"]:
-            old_to_new[item["ref"]] = made
-        outcome.objectives.append({"ref": made["ref"], "row": number, "was": item["ref"] or None,
-                                   "title": item["title"], "lead": item["lead"], "deadline": item["deadline"].isoformat()})
+        units[unit.lower()] = changes.insert("units", {"name": unit, "created_at": now})
+        changes.log("unit.add", detail=unit)
+    missing = [u for u, i in plan.units.items() if i is not None and u not in existing]
+    if missing:  # deleted or renamed since they were looked up
+        outcome.rejected.append(Rejected(None, _("unit"), _("no unit named {name}").format(name=missing[0])))
+        return
+    today = clock.today().isoformat()
+    for values, members in plan.groups:
+        if fixed is not None:
+            made_decision = changes.read("decisions", (fixed["id"],))
+            if made_decision is None:
+                outcome.rejected.append(Rejected(None, _("decision"), _("no decision {ref}").format(ref=fixed["ref"])))
+                return
+        else:
+            try:
+                made = insert_decision(changes, title=values["title"], source=values["source"], day=values["day"],
+                                       detail=_("imported from {name}").format(name=name))
+            except SuperviserError as error:
+                outcome.rejected.append(Rejected(members[0][0], _("decision"), str(error)))
+                continue
+            made_decision = changes.read("decisions", (made["id"],))
+            outcome.decisions.append(made["ref"])
+        old_to_new: dict[str, dict] = {}
+        for number, item in members:
+            old = item["ref"]
+            parent_ref = old.rsplit(".", 1)[0] if old and old.count(".") >= 2 else None
+            parent = old_to_new.get(parent_ref) if parent_ref else None
+            state = {"status": item["status"], "percent": item["percent"], "urge_count": item["urges"],
+                     "original_deadline": item["original_deadline"].isoformat()}
+            if item["status"] in lifecycle.WORKING:
+                state["active_since"] = today
+            lead_id = units[item["lead"].lower()]
+            try:
+                made = insert_objective(
+                    changes, made_decision, item["title"], lead_id=lead_id, due=item["deadline"],
+                    co_ids=[units[u.lower()] for u in item["co"]], parent=parent, detail=item["detail"],
+                    priority=item["priority"], state=state,
+                    note=_("imported from {name}, row {row}").format(name=name, row=number))
+            except SuperviserError as error:
+                outcome.rejected.append(Rejected(number, getattr(error, "label", _("objective")),
+                                                 getattr(error, "problem", str(error))))
+                continue
+            if item["report"]:
+                on_date, percent, said = item["report"]
+                changes.insert("reports", {"objective_id": made["id"], "at": now, "on_date": on_date, "author": actor,
+                                           "unit_id": lead_id, "percent": percent, "text": said})
+                changes.update("objectives", made["id"], {"last_report_on": on_date})
+                changes.log("progress", objective_id=made["id"], detail=said, facts={"import.file": name})
+            if old:
+                old_to_new[old] = made  # a later row may name it as its parent
+            outcome.objectives.append({"ref": made["ref"], "row": number, "was": old or None, "title": item["title"],
+                                       "lead": item["lead"], "deadline": item["deadline"].isoformat()})
     if not outcome.rejected:
         outcome.seq = changes.log(
             "import", detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),
             facts={"import.objectives": len(outcome.objectives), "import.file": name})
 
 
-class _RowError(Exception):
-    def __init__(self, field_name: str, problem: str):
-        super().__init__(problem)
-        self.field = field_name
-        self.problem = problem
-
-
 def _natural(ref: str) -> list:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", ref or "")]
-
-
-def _parse(values: dict, number: int) -> dict:
-    def need(name: str):
-        if name not in values or not text.one_line(values[name]):
-            raise _RowError(_(FIELDS[name][0]), _("must not be empty"))
-        return values[name]
-
-    def attempt(name: str, convert, default=None):
-        if name not in values or text.one_line(values[name]) == "":
-            return default
-        try:
-            return convert(values[name])
-        except (ValueError, TypeError) as error:
-            raise _RowError(_(FIELDS[name][0]), str(error)) from None
-
-    title = text.one_line(need("title"))
-    if len(title) > text.TITLE_MAX:
-        raise _RowError(_(FIELDS["title"][0]), _("is {length} characters long; the limit is {limit}").format(
-            length=len(title), limit=text.TITLE_MAX))
-    deadline = attempt("deadline", _date)
-    if deadline is None:
-        raise _RowError(_(FIELDS["deadline"][0]), _("must not be empty"))
-    report = None
-    if values.get("latest_report"):
-        raw = text.clean(values["latest_report"]).strip()
-        match = _REPORT.match(raw)
-        report = (match.group(1), int(match.group(2)), match.group(3)) if match else (clock.today().isoformat(), 0, raw)
-    return {
-        "ref": text.one_line(values.get("ref", "")),
-        "decision_ref": text.one_line(values.get("decision_ref", "")),
-        "decision_title": text.one_line(values.get("decision_title", "")),
-        "decision_date": attempt("decision_date", _date),
-        "source": attempt("source", lambda v: _mapped(v, lifecycle.SOURCES, _("source"))),
-        "title": title,
-        "lead": text.one_line(need("lead")),
-        "co": _split_units(values.get("co", "")),
-        "deadline": deadline,
-        "original_deadline": attempt("original_deadline", _date, deadline),
-        "status": attempt("status", lambda v: _mapped(v, lifecycle.STATUS_LABELS, _("status")), lifecycle.REGISTERED),
-        "percent": attempt("percent", _percent, 0),
-        "urges": attempt("urges", lambda v: int(float(v)), 0),
-        "priority": attempt("priority", lambda v: _mapped(v, lifecycle.PRIORITIES, _("priority")), "normal"),
-        "detail": text.clean(values.get("detail", "")).strip(),
-        "report": report,
-    }
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", ref or "")]

@@ -43,6 +43,31 @@ def head(db: Database) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+INSERT = ("INSERT INTO log (seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | None = None,
+          decision_id: int | None = None, detail: str = "", changes: dict | None = None) -> tuple:
+    """The log row of entry ``seq`` after the entry whose hash is ``prev`` (for ``INSERT``)."""
+    at = clock.stamp()
+    changes_text = canonical_changes(changes)
+    digest = entry_hash(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
+    return (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest)
+
+
+def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
+    """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
+    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs."""
+    at = clock.stamp()
+    out = []
+    for _seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash in rows:
+        seq += 1
+        prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
+        out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
+    return out
+
+
 def append(
     db: Database,
     *,
@@ -57,16 +82,10 @@ def append(
     if not db.conn.in_transaction:
         raise RuntimeError("log entries are written in the same transaction as their change")
     last_seq, prev = head(db)
-    seq = last_seq + 1
-    at = clock.stamp()
-    changes_text = canonical_changes(changes)
-    digest = entry_hash(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
-    db.conn.execute(
-        "INSERT INTO log (seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest),
-    )
-    return seq
+    row = entry(last_seq + 1, prev, actor=actor, action=action, objective_id=objective_id, decision_id=decision_id,
+                detail=detail, changes=changes)
+    db.conn.execute(INSERT, row)
+    return row[0]
 
 
 @dataclass

@@ -7,9 +7,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from superviser import audit, identity, schema, store
+from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
-from superviser.i18n import _
+from superviser.i18n import N_, _
 from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
@@ -18,24 +18,38 @@ SAFE_SQLITE = (3, 51, 3)
 
 
 def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dict:
+    """Copy the database to ``path`` with SQLite's online backup, privately (superviser/files.py),
+    and audit the copy; an existing file is replaced only with ``force``."""
     target = Path(path).expanduser()
-    if target.exists() and not force:
-        raise InvalidInput(_("path"), _("{path} exists; use --force to overwrite it").format(path=target))
+    if target.is_dir():
+        raise InvalidInput("path", _("{path} is a folder; give the backup's file name").format(path=files.shown(target)),
+                           N_("file"))
+    if not force:
+        files.refuse_existing(target)
     if target.resolve() == Path(store.path_of(db)).resolve():
-        raise InvalidInput(_("path"), _("that is the database itself"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        target.unlink()
-    destination = sqlite3.connect(str(target))
+        raise InvalidInput("path", _("that is the database itself"), N_("file"))
+    staged = files.stage(target)
     try:
-        db.conn.backup(destination, pages=1024)
-        pages = destination.execute("PRAGMA page_count").fetchone()[0]
+        destination = sqlite3.connect(str(staged))
+        try:
+            db.conn.backup(destination, pages=1024)
+            pages = destination.execute("PRAGMA page_count").fetchone()[0]
+            # A copy is read alone: out of WAL, so it is one file, whole, wherever it is moved.
+            destination.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.DatabaseError as error:
+            raise files.explain(error, target) from None
+        finally:
+            destination.close()
+        copy = store.connect(staged, migrate=False)
+        try:
+            result = audit.run(copy)
+            copy.conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.conn.close()
+        files.place(staged, target, overwrite=force)
     finally:
-        destination.close()
-    copy = store.connect(target, migrate=False)
-    result = audit.run(copy)
-    copy.conn.close()
-    return {"path": str(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
+        staged.unlink(missing_ok=True)
+    return {"path": files.shown(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
 
 
 def _mode(path: Path) -> str:
@@ -170,13 +184,15 @@ def _outbox(db: Database, add) -> None:
 
     found = summary(db)
     detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
-    level = "warn" if found["failed"] else "ok"
+    if found["unknown"]:
+        detail += _("; ") + _("{unknown} delivery unknown").format(**found)
+    level = "warn" if found["failed"] or found["unknown"] else "ok"
     oldest = found["oldest_waiting"]
     if oldest:
         detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
         if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
             level = "warn"
             detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")
-    if found["failed"]:
-        detail += " — " + _("see `superviser outbox list --status failed`")
+    if found["failed"] or found["unknown"]:
+        detail += " — " + _("see `superviser outbox list --status failed` (and --status unknown)")
     add(_("outbox"), level, detail)

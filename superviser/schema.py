@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from superviser import grams, tallies
-from superviser.errors import StoreError
+from superviser.errors import NewerDatabase, StoreError
 from superviser.i18n import _
 from superviser.lifecycle import AWAITED, SUBMITTED, VERIFIED, WORKING
 from superviser.lights import sql_list
@@ -481,7 +481,7 @@ def ensure_current(db: Database) -> None:
     known = known_names()
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise StoreError(
+        raise NewerDatabase(
             _(
                 "this database was written by a newer superviser (schema {found}, this program knows {known}); "
                 "upgrade superviser to open it"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from superviser.errors import Busy, StoreError
+from superviser.errors import Busy, StoreError, SuperviserError
 from superviser.i18n import _
 
 if TYPE_CHECKING:
@@ -81,6 +81,8 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
     ``create`` allows making a new file; otherwise a missing file is a clear error.
     The schema is brought up to date (or refused if it is newer than we know).
     """
+    from superviser import files
+
     path = Path(path)
     try:
         path.exists()
@@ -90,13 +92,22 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
     if not create and not path.exists():
         raise StoreError(
             _("no database at {path}; create one with `superviser init` (or try `superviser --demo`)").format(
-                path=path
+                path=files.shown(path)
             )
         )
-    new = create and not path.exists()
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise StoreError(_("{path} is a folder, not a database file").format(path=files.shown(path)))
+    empty = path.exists() and path.stat().st_size == 0
+    if empty and not create:
+        # SQLite would quietly make any empty file a database; only `init` may do that.
+        raise StoreError(_("{path} is an empty file, not a superviser database; `superviser init` makes one").format(
+            path=files.shown(path)))
+    new = create and (empty or not path.exists())
     try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if new:
+            _restrict(path)
         conn = sqlite3.connect(
             str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
@@ -106,10 +117,12 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.DatabaseError as error:
-        raise StoreError(_("{path} is not a superviser database ({error})").format(path=path, error=error)) from None
-    if new:
-        _restrict(path)
+    except (sqlite3.DatabaseError, OSError) as error:
+        explained = files.explain(error, path)
+        if isinstance(explained, SuperviserError):
+            raise explained from None
+        raise StoreError(_("{path} is not a superviser database ({error})").format(
+            path=files.shown(path), error=error)) from None
     db = Database(conn)
     if migrate and not _current(conn):
         from superviser import schema
@@ -158,23 +171,55 @@ def transaction(db: Database) -> Iterator[Database]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        if _is_busy(error):
-            raise Busy(_("the database is busy (someone else is writing); nothing was written, try again")) from None
-        raise
+        raise _failure(db, error) from None
     try:
         yield db
+    except sqlite3.DatabaseError as error:
+        _rollback(conn)
+        explained = _failure(db, error)
+        if explained is error:
+            raise
+        raise explained from None
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
         conn.execute("COMMIT")
-    except sqlite3.OperationalError as error:
-        if conn.in_transaction:
+    except sqlite3.DatabaseError as error:
+        _rollback(conn)
+        raise _failure(db, error) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
             conn.execute("ROLLBACK")
-        if _is_busy(error):
-            raise Busy(_("the database is busy (someone else is writing); nothing was written, try again")) from None
-        raise
+        except sqlite3.DatabaseError:
+            pass  # SQLite has rolled back already (a full disk, an I/O error)
+
+
+def _failure(db: Database, error: sqlite3.DatabaseError) -> BaseException:
+    """A failed write in the user's words: busy, read-only, disk full; else the error itself."""
+    from superviser import files
+
+    if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+        return Busy(_("the database is busy (someone else is writing); nothing was written, try again"))
+    try:
+        path = path_of(db)
+    except sqlite3.Error:
+        path = None
+    return files.explain(error, path)
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """A read that sees one state of the database from start to end (other writers go on:
+    in WAL mode a reader takes no write lock)."""
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.execute("ROLLBACK")
 
 
 def data_version(db: Database) -> int:

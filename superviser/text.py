@@ -39,6 +39,12 @@ def clean(value: object) -> str:
     return _SURROGATES.sub("\ufffd", _CONTROL.sub("", text))
 
 
+def undecodable(value: object) -> bool:
+    """Whether ``value`` holds bytes that were not UTF-8 (an argument typed in a terminal set
+    to another encoding): such text is refused rather than stored as �."""
+    return isinstance(value, str) and _SURROGATES.search(value) is not None
+
+
 def multiline(value: object) -> str:
     """Cleaned text that may hold several lines, without blank lines around it."""
     return clean(value).strip()

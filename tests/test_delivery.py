@@ -8,13 +8,13 @@ import os
 
 import pytest
 
-from superviser import i18n, store
+from superviser import actions, fields, i18n, store
 from superviser.changes import write
 from superviser.delivery import config as delivery_config
 from superviser.delivery import outbox, sender
-from superviser.errors import Forbidden, InvalidInput
+from superviser.errors import Forbidden, InvalidInput, NotFound, Refused
 from superviser.read import objectives
-from superviser.services import contacts, steps
+from superviser.services import contacts, delivery, steps
 from tests.delivery_fakes import RobotServer, SmtpServer, config_text, free_port
 
 WECOM_KEY = "wecomkey-0123456789abcdef"
@@ -296,13 +296,13 @@ def test_a_sender_that_died_mid_send_is_never_resent(office, config_dir, robots,
     summary = sender.send_due(office.director, cfg)
     assert (summary.unknown, summary.sent) == (1, 0)
     row = rows(office)[0]
-    assert row["status"] == "failed" and row["last_error"].startswith(
+    assert row["status"] == "unknown" and row["last_error"].startswith(
         "delivery unknown: the sender server:4242 stopped while sending")
     set_now("2026-11-22T09:00:00Z")
     sender.send_due(office.director, cfg)
-    assert robots.received == [] and rows(office)[0]["status"] == "failed"
+    assert robots.received == [] and rows(office)[0]["status"] == "unknown"
     # The office decides: queued again by hand, it goes.
-    sender.retry(office.director, row["id"])
+    delivery.requeue(office.director, row["id"])
     assert sender.send_due(office.director, cfg).sent == 1 and len(robots.received) == 1
 
 
@@ -354,6 +354,22 @@ def test_only_the_director_keeps_channels_and_the_office_delivers(office, config
     sender.send_due(office.session("sup"), cfg)
 
 
+def test_only_the_office_queues_a_message_again_and_only_one_that_failed(office, config_dir, robots):
+    cfg = write_config(config_dir, max_attempts=1)
+    add_robots(office, robots, cfg)
+    robots.fail = 100
+    urged(office, office.objective(status="in_progress"))
+    sender.send_due(office.director, cfg)
+    failed = rows(office, "status = 'failed'")[0]
+    with pytest.raises(Forbidden, match="only a director or supervisor"):
+        delivery.requeue(office.session("li"), failed["id"])
+    delivery.requeue(office.session("sup"), failed["id"])
+    with pytest.raises(Refused, match="is queued; only a message that failed, or whose delivery is unknown"):
+        delivery.requeue(office.director, failed["id"])
+    with pytest.raises(NotFound):
+        delivery.requeue(office.director, 999)
+
+
 def test_bad_values_are_refused_with_the_field_named(office, config_dir):
     write_config(config_dir)
     cases = [
@@ -372,6 +388,8 @@ def test_bad_values_are_refused_with_the_field_named(office, config_dir):
         contacts.person_contact(office.director, "li", mobile="12ab")
     with pytest.raises(InvalidInput, match="language: must be one of: en, zh_CN"):
         contacts.unit_language(office.director, "Finance", "fr")
+    unit_lang = actions.ACTIONS["unit.lang"]  # the form's choice gives the code as declared
+    assert fields.parse(unit_lang.fields[0], "ZH_cn") == "zh_CN"
     assert office.director.db.conn.execute("SELECT count(*) FROM unit_channels").fetchone()[0] == 0
 
 

@@ -80,7 +80,7 @@ def test_a_sender_killed_while_sending_leaves_the_message_unknown(office, proces
     assert later.returncode == 1, later.stderr
     assert "delivery unknown: the sender" in later.stdout
     row = rows(office)[0]
-    assert row["status"] == "failed" and row["attempts"] == 1
+    assert row["status"] == "unknown" and row["attempts"] == 1
 
 
 def test_notice_numbers_taken_by_processes_at_once_never_repeat(office, process_env, tmp_path):

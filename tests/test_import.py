@@ -12,7 +12,7 @@ from superviser.exports.report import Scope
 from superviser.exports.run import export
 from superviser.importer import import_ledger
 from superviser.read import objectives
-from superviser.services import org, steps
+from superviser.services import org, registry, steps
 
 
 def write_csv(path, rows):
@@ -56,7 +56,7 @@ def test_a_broken_row_leaves_the_database_unchanged(office, tmp_path):
     problems = [str(r) for r in outcome.rejected]
     assert any("row 4" in p and "must not be empty" in p for p in problems)
     assert any("row 5" in p and "not a date" in p for p in problems)
-    assert any("row 6" in p and "not a known status" in p for p in problems)
+    assert any("row 6" in p and "status: must be one of" in p for p in problems)
     assert counts(office.path) == before
 
 
@@ -142,3 +142,79 @@ def test_cli_import(office, tmp_path, cli):
     assert ran.code == 2 and result["rejected"][0]["row"] == 2 and not result["objectives"]
     done = cli("--db", office.path, "import", path)
     assert done.code == 0 and "created: 2 objectives" in done.out
+
+
+@pytest.mark.parametrize("meanwhile", ["note", "decision"])
+def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, meanwhile):
+    """The rows are worked out without the write lock. A colleague's note meanwhile changes
+    nothing they rely on: its entries are chained after the note. A decision registered
+    meanwhile takes the number the import counted on: the import is worked out again. Either
+    way nothing is lost or written twice, and the log replays."""
+    from superviser import audit, importer
+    from superviser.services import steps
+
+    ref = office.objective()
+    planned = importer._planned
+    calls = []
+
+    def and_a_colleague_writes(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        calls.append(plan)
+        if len(calls) == 1 and meanwhile == "note":
+            steps.note(office.session("li"), ref, text="written while the import was being planned")
+        elif len(calls) == 1:
+            registry.decision_add(office.session("sup"), "Registered meanwhile", source="meeting", decided_on="today")
+        return plan
+
+    monkeypatch.setattr(importer, "_planned", and_a_colleague_writes)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and len(outcome.objectives) == 2
+    assert len(calls) == (1 if meanwhile == "note" else 2)
+    db = store.connect(office.path)
+    last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")]
+    assert last == ["import", "objective.add", "objective.add", "decision.add",
+                    "note" if meanwhile == "note" else "decision.add"]
+    assert outcome.seq == journal.head(db)[0]
+    decisions = sorted(r[0] for r in db.conn.execute("SELECT ref FROM decisions"))
+    assert decisions == ["2026-001", "2026-002", "2026-003"][:2 if meanwhile == "note" else 3]
+    assert audit.run(db).ok
+
+
+def test_a_plan_is_refused_once_the_database_has_changed(office):
+    from superviser.changes import write
+    from superviser.planned import Plan, Stale
+    from superviser.services import org
+
+    plan = Plan(office.director.db, "boss")
+    plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    org.unit_add(office.session("boss"), "Dock")  # someone else, meanwhile
+    with pytest.raises(Stale), write(office.director) as changes:
+        plan.apply(changes)
+    assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
+
+
+def test_a_large_import_replays_in_the_audit(office, tmp_path):
+    from superviser import audit
+
+    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展", "催办次数"]]
+    for i in range(300):
+        rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}", f"会议 {i // 10}", f"事项 {i}", "Finance", "Harbour、Planning",
+                     "2026-12-20", "办理中", "40%", "2026-11-01 40% 已过半", i % 4])
+        rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}.1", f"会议 {i // 10}", f"分解 {i}", "Harbour", "", "2026-12-10",
+                     "", "", "", ""])
+    outcome = import_ledger(office.director, write_csv(tmp_path / "big.csv", rows), create_units=True)
+    assert outcome.ok and len(outcome.objectives) == 600 and len(outcome.decisions) == 30
+    assert outcome.units == ["Harbour"]
+    db = store.connect(office.path)
+    assert objectives.get(db, outcome.objectives[1]["ref"])["parent_ref"] == outcome.objectives[0]["ref"]
+    assert audit.run(db).ok
+    # the derived tables, filled at once for the imported rows, are as the triggers would keep them
+    from superviser import tallies
+
+    assert tallies.stored(db) == tallies.recount(db)
+    found = {r["title"] for r in objectives.list_objectives(db, objectives.Filter(search="分解 299"), limit=None)}
+    assert "分解 299" in found  # the trigram index
+    assert len(objectives.list_objectives(db, objectives.Filter(search="分解"), limit=None)) == 300  # two characters
+    names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"objectives_ai", "objectives_grams_insert", *tallies.BULK_SUSPENDED} <= names

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from screens.workers import background
 from superviser.services import Session
 
 
@@ -190,7 +191,7 @@ class PagedTable(DataTable):
         self.clear()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="page")
+    @background("page")
     def _fetch(self, offset: int, limit: int, *, replace: bool, keep_key: str | None = None, generation: int = 0) -> None:
         page = self.app.backend.call(lambda session: self.source.fetch(session, offset, limit))
         self.app.call_from_thread(self._show, page, replace, keep_key, generation)
@@ -215,8 +216,13 @@ class PagedTable(DataTable):
             if keep_key in keys:
                 self.move_cursor(row=keys.index(keep_key), animate=False)
         else:
-            self.rows_loaded += page.rows
-            self._add(page.rows)
+            # Someone may have written since the first page: a row that moved down a place
+            # comes again; it is shown once.
+            key = self.source.key if self.source else (lambda row: str(id(row)))
+            shown = {key(row) for row in self.rows_loaded}
+            fresh = [row for row in page.rows if key(row) not in shown]
+            self.rows_loaded += fresh
+            self._add(fresh)
         self.post_message(self.Loaded(self, self.total))
 
     @property
@@ -226,7 +232,7 @@ class PagedTable(DataTable):
         return sum(1 for row in self.rows_loaded if counted(row))
 
     def _more(self) -> None:
-        if self._loading or self.source is None or (self.total is not None and self.loaded >= self.total):
+        if self._loading or self.source is None or self.exhausted or (self.total is not None and self.loaded >= self.total):
             return
         self._loading = True
         self._fetch(self.loaded, self.PAGE, replace=False, generation=self._generation)

@@ -28,7 +28,11 @@ def _prescan_lang(argv: list[str]) -> str | None:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"superviser: {message}", err=True)
+    from superviser import text
+
+    # Whatever the message quotes (a path, a hash typed with escapes in it) reaches the
+    # terminal cleaned: one line, no control characters, undecodable bytes as �.
+    click.echo(f"superviser: {text.one_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -104,15 +108,33 @@ def _main(argv: list[str] | None) -> None:
         _fail(error.format_message(), error.exit_code)
     except SuperviserError as error:
         _fail(str(error), error.exit_code)
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            _fail(_("the database is busy (someone else is writing); nothing was written, try again"), 7)
-        _fail(_("database error: {error}").format(error=error), 8)
-    except sqlite3.DatabaseError as error:
-        _fail(_("database error: {error}").format(error=error), 8)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
     except KeyboardInterrupt:
         _fail(_("interrupted; nothing more was written"), 130)
+    except (sqlite3.DatabaseError, OSError) as error:
+        _failed(error, argv)
+    except Exception as error:  # a bug: logged with its traceback, said in one line
+        _unexpected(error, argv)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _failed(error: BaseException, argv: list[str]) -> None:
+    """An OS or SQLite failure: in the user's words when it is one they can fix."""
+    from superviser import files
+    from superviser.i18n import _
+
+    explained = files.explain(error, getattr(error, "filename", None))
+    if isinstance(explained, SuperviserError):
+        _fail(str(explained), explained.exit_code)
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+        _fail(_("the database is busy (someone else is writing); nothing was written, try again"), 7)
+    _unexpected(error, argv)
+
+
+def _unexpected(error: BaseException, argv: list[str]) -> None:
+    from superviser import crash
+    from superviser.errors import UNEXPECTED_EXIT
+
+    _fail(crash.said(error, crash.record(error, "cli", command=argv)), UNEXPECTED_EXIT)

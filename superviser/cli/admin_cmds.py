@@ -9,6 +9,20 @@ from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_e
 from superviser.i18n import _
 
 
+def _anchor(typed: str) -> str:
+    """A log hash as an export prints it: 64 hex digits."""
+    import re
+
+    from superviser.errors import InvalidInput
+    from superviser.i18n import N_
+
+    value = typed.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise InvalidInput("anchor", _("must be a log hash: 64 hex digits, as every export prints it"),
+                           N_("anchor"))
+    return value
+
+
 def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
     @click.command(
@@ -57,7 +71,7 @@ def commands() -> list[click.Command]:
     def audit(env: Env, anchor: str | None, as_json: bool) -> int:
         from superviser.audit import run
 
-        result = run(env.db, anchor=anchor.strip().lower() if anchor else None)
+        result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None)
         if as_json:
             emit_json({"ok": result.ok, "entries": result.entries, "head_seq": result.head_seq, "head_hash": result.head_hash,
                        "problems": result.problems, "first_bad_seq": result.first_bad_seq, "anchor_seq": result.anchor_seq})

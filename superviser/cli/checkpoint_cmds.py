@@ -13,6 +13,7 @@ from superviser.errors import InvalidInput, SuperviserError
 from superviser.i18n import _, ngettext
 
 DAMAGE = 9  # as audit: the log does not hold what was signed
+SIZE_MAX = 2 ** 63 - 1  # SQLite's largest integer
 
 
 class SizeOrFile(click.Path):
@@ -22,6 +23,9 @@ class SizeOrFile(click.Path):
 
     def convert(self, value, param, ctx):
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            if int(value) > SIZE_MAX:  # beyond what the database can hold: not a size it has
+                self.fail(_("{value} is not the size of a log").format(value=value[:30] if isinstance(value, str) else value),
+                          param, ctx)
             return int(value)
         return super().convert(value, param, ctx)
 
@@ -125,7 +129,7 @@ def commands() -> list[click.Command]:
 
     @checkpoint.command("show", help=_("Print a kept checkpoint: the latest, or the one at SIZE."),
                         epilog=_("\b\nExample:\n  ssh superviser@office checkpoint show > latest.txt"))
-    @click.argument("size", type=click.IntRange(0), required=False)
+    @click.argument("size", type=click.IntRange(0, SIZE_MAX), required=False)
     @json_option
     @pass_env
     def checkpoint_show(env: Env, size: int | None, as_json: bool) -> None:

@@ -8,6 +8,8 @@ import sys
 import click
 
 from superviser import identity
+from superviser.actions import ACTIONS
+from superviser.delivery.labels import STATUSES
 from superviser.cli.common import Env, emit_json, json_option, pass_env, read_text, report, table
 from superviser.i18n import _
 
@@ -34,6 +36,7 @@ def person_contact() -> click.Command:
 
 def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
+    notice_help, requeue_help = ACTIONS["notice"].help, ACTIONS["deliver.requeue"].help  # declared there
     @click.group(help=_("Units' channels: a mailbox, or a WeCom, DingTalk or Feishu group robot (director)."))
     def channel() -> None:
         pass
@@ -165,9 +168,7 @@ def commands() -> list[click.Command]:
 
     @click.command(
         "notice",
-        help=_("Print the numbered notice for an objective as a Word document: reminder (blue), urge notice (yellow) or "
-               "supervision notice (red), by default at its urge level. Printing it again keeps its number; --new issues "
-               "another. Numbers never repeat."),
+        help=_(notice_help),
         epilog=_("\b\nExamples:\n  superviser notice 2026-014.2\n  superviser notice 2026-014.2 --level supervision -o notice.docx\n"
                  "  superviser notice 2026-014.2 --language en -o - > notice.docx"),
     )
@@ -183,32 +184,28 @@ def commands() -> list[click.Command]:
     def notice(env: Env, ref, level, language, new, output, force, as_json) -> None:
         from pathlib import Path
 
-        from superviser.delivery.notices import LEVELS, issue
         from superviser.exports import notice as notice_doc
-        from superviser.i18n import speaking
         from superviser.services.contacts import language as parse_language
 
-        lang = parse_language(language) if language else None
+        if language:
+            parse_language(language)  # a wrong language is said before anything else
         if output != "-" and identity.confined():  # a file "here" would stay in the service account's folders
             raise click.UsageError(_("through the service account the notice comes back to you, not into the "
                                      "server's folders: add -o - and redirect it, as in: ssh superviser@office notice "
                                      "{ref} -o - > notice.docx").format(ref=ref))
         if output not in (None, "-") and Path(output).expanduser().exists() and not force:
             raise click.UsageError(_("{path} exists; use --force to overwrite it").format(path=output))
-        issued = issue(env.session, ref, level=LEVELS[level] if level else None, new=new, lang=lang)
-        data = notice_doc.render(issued)
-        with speaking(issued.lang):
-            number = issued.number_text()
+        printed = ACTIONS["notice"].perform(env.session, ref, {"level": level, "language": language, "new": new})
+        made = printed.data
         if output == "-":
-            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(made["bytes"])
             return
-        path = notice_doc.save(data, output or notice_doc.default_name(issued), force=force)
+        path = notice_doc.save(made["bytes"], output or made["name"], force=force)
         if as_json:
-            emit_json({"ok": True, "path": str(path), "number": number, "year": issued.year, "serial": issued.number,
-                       "level": issued.level, "reprint": issued.reprint, "seq": issued.seq})
+            emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],
+                       "serial": made["serial"], "level": made["level"], "reprint": made["reprint"], "seq": printed.seq})
             return
-        said = _("{path}: {number} ({level}), printed again") if issued.reprint else _("{path}: {number} ({level})")
-        click.echo(said.format(path=path, number=number, level=issued.title()) + f"  (#{issued.seq})")
+        click.echo(f"{path}: {printed.message}  (#{printed.seq})")
 
 
     @click.group(help=_("The messages steps queued for delivery, and what became of them."))
@@ -218,7 +215,7 @@ def commands() -> list[click.Command]:
 
     @outbox.command("list", help=_("List messages, newest first."),
                     epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n  superviser outbox list --objective 2026-014.2"))
-    @click.option("--status", type=click.Choice(["queued", "sending", "sent", "failed", "cancelled"]))
+    @click.option("--status", type=click.Choice(list(STATUSES)))
     @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
     @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
     @json_option
@@ -226,6 +223,7 @@ def commands() -> list[click.Command]:
     def outbox_list(env: Env, status, objective_ref, limit, as_json) -> None:
         from superviser import dates, refs
         from superviser.delivery import outbox as queue
+        from superviser.delivery.labels import status_label
         from superviser.read import outbox as read
 
         objective_id = refs.objective(env.db, objective_ref)["id"] if objective_ref else None
@@ -233,27 +231,22 @@ def commands() -> list[click.Command]:
         if as_json:
             emit_json(rows)
             return
-        labels = {"queued": _("queued"), "sending": _("sending"), "sent": _("sent"), "failed": _("failed"),
-                  "cancelled": _("cancelled")}
         table([("#", {"justify": "right"}), (_("queued"), {}), (_("objective"), {}), (_("unit"), {}), (_("channel"), {}),
                (_("to"), {"max_width": 40}), (_("status"), {}), (_("tries"), {"justify": "right"}),
                (_("sent / next try / reason"), {"max_width": 60})],
               [[str(r["id"]), dates.moment(r["queued_at"]), r["objective"] or _("digest"), r["unit"] or "",
-                queue.channel_label(r["channel"]), r["recipient"], labels[r["status"]], str(r["attempts"]),
+                queue.channel_label(r["channel"]), r["recipient"], status_label(r["status"]), str(r["attempts"]),
                 dates.moment(r["sent_at"]) if r["sent_at"] else (r["last_error"] or "") if r["status"] != "queued"
                 else dates.moment(r["next_at"]) + (f" · {r['last_error']}" if r["last_error"] else "")] for r in rows])
 
 
-    @outbox.command("retry", help=_("Queue a failed message again, for the next `deliver` (the office decides: "
-                                    "a message whose delivery is unknown may have arrived)."),
+    @outbox.command("retry", help=_(requeue_help),
                     epilog=_("\b\nExample:\n  superviser outbox retry 42"))
     @click.argument("outbox_id", metavar="ID")
     @json_option
     @pass_env
     def outbox_retry(env: Env, outbox_id, as_json) -> None:
-        from superviser.delivery.sender import retry
-
-        report(retry(env.session, outbox_id), as_json)
+        report(ACTIONS["deliver.requeue"].perform(env.session, outbox_id, {}), as_json)
     return [channel, office, deliver, notice, outbox]
 
 

@@ -30,8 +30,11 @@ def _ledger_file(path: str):
     if path != "-":
         yield path
         return
-    data = sys.stdin.buffer.read()
-    suffix = ".xlsx" if data[:2] == b"PK" else ".csv"  # an xlsx is a zip file
+    from superviser import sheets
+
+    data = sys.stdin.buffer.read(sheets.MAX_BYTES + 1)  # beyond the limit: refused as too large, not held
+    # a spreadsheet (zip: xlsx, ods; OLE: xls) is told apart by its contents; the rest is read as CSV
+    suffix = ".xlsx" if data.startswith((b"PK", bytes.fromhex("d0cf11e0a1b11ae1"))) else ".csv"
     with tempfile.TemporaryDirectory(prefix="superviser-import-") as folder:
         ledger = Path(folder) / ("ledger" + suffix)
         ledger.write_bytes(data)
@@ -57,10 +60,12 @@ def commands() -> list[click.Command]:
     @click.option("--status", type=click.Choice(lifecycle.STATUSES), help=_("Only objectives in this status."))
     @click.option("-o", "--output", type=click.Path(allow_dash=True), metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
                                                             "Default: a dated name in this folder."))
+    @click.option("--force", is_flag=True, help=_("Replace the file named with -o if it exists."))
     @json_option
     @pass_env
-    def export(env: Env, fmt, since, until, decision_ref, unit_name, light, status, output, as_json) -> None:
-        from superviser.exports.run import default_name, export as do_export
+    def export(env: Env, fmt, since, until, decision_ref, unit_name, light, status, output, force, as_json) -> None:
+        from superviser import files
+        from superviser.exports.run import export as do_export
 
         scope = _scope(since, until, decision_ref, unit_name, light, status)
         to_stdout = output == "-"
@@ -71,7 +76,8 @@ def commands() -> list[click.Command]:
             raise click.UsageError(_("through the service account the export comes back to you, not into the "
                                      "server's folders: add -o - and redirect it, as in: ssh superviser@office export "
                                      "--format {fmt} -o - > file").format(fmt=fmt))
-        result = do_export(env.session, fmt, scope, None if to_stdout else (output or default_name(fmt)))
+        # No -o: a dated name that is free in this folder.
+        result = do_export(env.session, fmt, scope, None if to_stdout else (output or "."), overwrite=force)
         if to_stdout:
             sys.stdout.buffer.write(result.data)
             return
@@ -80,11 +86,11 @@ def commands() -> list[click.Command]:
                        "steps": result.steps, "anchor": result.head_hash, "entries": result.head_seq, "seq": result.seq})
             return
         click.echo(_("{path}: {n} objectives; log anchor #{seq} {hash}").format(
-            path=result.path, n=result.objectives, seq=result.head_seq, hash=result.head_hash))
+            path=files.shown(result.path), n=result.objectives, seq=result.head_seq, hash=result.head_hash))
 
     @click.command(
         "import",
-        help=_("Bring an existing ledger (xlsx or csv) in, all rows or none. Columns are recognised by their "
+        help=_("Bring an existing ledger (xlsx, xls, ods or csv) in, all rows or none. Columns are recognised by their "
                "headings in English or Chinese; --dry-run shows what would be created and which rows are refused."),
         epilog=_("\b\nExamples:\n  superviser import ledger.xlsx --dry-run\n"
                  "  superviser import ledger.csv --create-units --map \"牵头处室=lead\""),
@@ -112,10 +118,13 @@ def commands() -> list[click.Command]:
             outcome = import_ledger(env.session, ledger, mapping=mapping, dry_run=dry_run, create_units=create_units,
                                     decision=decision_ref, source=source)
         if as_json:
-            emit_json({"ok": outcome.ok, "dry_run": dry_run, "rows": outcome.rows, "mapping": outcome.mapping,
+            emit_json({"ok": outcome.ok, "dry_run": dry_run, "format": outcome.kind, "encoding": outcome.encoding,
+                       "rows": outcome.rows, "mapping": outcome.mapping,
                        "decisions": outcome.decisions, "objectives": outcome.objectives, "units": outcome.units,
                        "rejected": [{"row": r.row, "field": r.field, "problem": r.problem} for r in outcome.rejected]})
             return 0 if outcome.ok else 2
+        if outcome.encoding:
+            click.echo(_("read as {encoding} text").format(encoding=outcome.encoding))
         click.echo(_("columns: {mapping}").format(
             mapping=", ".join(f"{heading} → {name}" for heading, name in outcome.mapping.items())))
         for rejected in outcome.rejected:

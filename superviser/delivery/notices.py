@@ -42,12 +42,17 @@ class Notice:
 
     def number_text(self) -> str:
         """督〔2026〕14号; "Supervision [2026] No. 14" in English. Call inside ``speaking(lang)``."""
-        prefix = self.office.prefix if self.office.prefix != "督" or self.lang.startswith("zh") else _("Supervision")
-        # Translators: a notice's number; Chinese offices write 督〔2026〕14号
-        return _("{prefix} [{year}] No. {number}").format(prefix=prefix, year=self.year, number=self.number)
+        return number_text(self.office, self.lang, self.year, self.number)
 
     def title(self) -> str:
         return messages.title("urge", self.level)
+
+
+def number_text(office: Office, lang: str, year: int, number: int) -> str:
+    """A notice's number in ``lang`` (the language being spoken: call inside ``speaking(lang)``)."""
+    prefix = office.prefix if office.prefix != "督" or lang.startswith("zh") else _("Supervision")
+    # Translators: a notice's number; Chinese offices write 督〔2026〕14号
+    return _("{prefix} [{year}] No. {number}").format(prefix=prefix, year=year, number=number)
 
 
 def _take_number(changes, year: int) -> int:

@@ -13,15 +13,14 @@ import json
 from superviser import clock, journal
 from superviser.changes import Changes
 from superviser.delivery import messages
+from superviser.delivery.labels import channel_label
 from superviser.delivery.masking import mask_url
 from superviser.delivery.office import details, person
-from superviser.i18n import N_, _, current, speaking
+from superviser.i18n import _, current, speaking
 
-CHANNELS = {"mail": N_("mail"), "wecom": N_("WeCom"), "dingtalk": N_("DingTalk"), "feishu": N_("Feishu")}
 ROBOTS = ("wecom", "dingtalk", "feishu")
 MENTIONS_BY_MOBILE = ("wecom", "dingtalk")  # Feishu mentions by user id, which we do not keep
 KINDS = ("urge", "supervision", "extend.approve", "extend.reject", "sendback", "digest")
-STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
 
 
 class Queued(list):
@@ -34,10 +33,6 @@ class Queued(list):
 
     def message(self) -> str:
         return phrase(self)
-
-
-def channel_label(channel: str) -> str:
-    return _(CHANNELS.get(channel, channel))
 
 
 def _list(items: list[str]) -> str:

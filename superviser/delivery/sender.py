@@ -1,8 +1,9 @@
 """``superviser deliver``: send what is due, at most once per recipient and channel.
 
 1. Rows a sender left ``sending`` for longer than the lease belong to a sender that
-   died mid-send: whether they arrived is unknown, so they are marked failed with
-   that reason and never resent by themselves.
+   died mid-send: whether they arrived is unknown, so they are marked ``unknown`` with
+   that reason and never resent by themselves (the office may queue them again:
+   ``deliver.requeue``, superviser/services/delivery.py).
 2. Due rows are claimed in a short ``BEGIN IMMEDIATE`` transaction (``sending``, one
    more attempt): two senders running at once never claim the same row.
 3. Each is sent outside any transaction (a step never waits for the network, and no
@@ -89,7 +90,7 @@ _WITH_UNIT = "SELECT o.*, u.name AS unit FROM outbox o LEFT JOIN units u ON u.id
 
 
 def recover(session, config: Config) -> list[dict]:
-    """Mark failed, as unknown, what a dead sender left ``sending``."""
+    """Mark ``unknown`` what a dead sender left ``sending``."""
     cutoff = clock.stamp(clock.now() - timedelta(seconds=config.lease_seconds))
     db = session.db
     if not db.conn.execute("SELECT 1 FROM outbox WHERE status = 'sending' AND claimed_at < ? LIMIT 1", (cutoff,)).fetchone():
@@ -101,10 +102,10 @@ def recover(session, config: Config) -> list[dict]:
             row = _row(cursor, values)
             reason = _("delivery unknown: the sender {sender} stopped while sending (taken at {time}); "
                        "not sent again, ask the recipient").format(sender=row["claimed_by"], time=_local(row["claimed_at"]))
-            changes.update("outbox", row["id"], {"status": "failed", "last_error": reason})
+            changes.update("outbox", row["id"], {"status": "unknown", "last_error": reason})
             changes.log("deliver.unknown", objective_id=row["objective_id"], detail=_("{channel} to {unit}: {reason}").format(
                 channel=channel_label(row["channel"]), unit=row["unit"], reason=reason))
-            recovered.append(dict(_describe(row), status="failed", reason=reason))
+            recovered.append(dict(_describe(row), status="unknown", reason=reason))
     return recovered
 
 
@@ -222,26 +223,3 @@ def send_due(session, config: Config, *, rounds: int | None = None) -> Summary:
         "SELECT count(*), min(next_at) FROM outbox WHERE status = 'queued'").fetchone()
     summary.waiting, summary.next_at = waiting
     return summary
-
-
-def retry(session, outbox_id):
-    """Queue a failed message again (an office decision, logged): tries start afresh."""
-    from superviser import fields
-    from superviser.errors import NotFound, Refused
-    from superviser.services.base import Result
-
-    number = fields.parse(fields.Field("id", "id", "int", required=True, low=1, limit=10**12), outbox_id)
-    with write(session) as changes:
-        check(session, "deliver.requeue")
-        cursor = session.db.conn.execute(_WITH_UNIT + " WHERE o.id = ?", (number,))
-        values = cursor.fetchone()
-        if values is None:
-            raise NotFound("id", _("no message {id} in the outbox").format(id=number))
-        row = _row(cursor, values)
-        if row["status"] != "failed":
-            raise Refused(_("message {id} is {status}; only a failed message is queued again").format(
-                id=number, status=row["status"]))
-        changes.update("outbox", number, {"status": "queued", "attempts": 0, "next_at": clock.stamp()})
-        seq = changes.log("deliver.requeue", objective_id=row["objective_id"], detail=_("{channel} to {unit} ({to})").format(
-            channel=channel_label(row["channel"]), unit=row["unit"], to=row["recipient"]))
-    return Result(_("message {id} queued again").format(id=number), seq=seq)

@@ -6,11 +6,10 @@ import gc
 import io
 import os
 from contextlib import contextmanager
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock
+from superviser import clock, files
 from superviser.changes import write
 from superviser.errors import InvalidInput
 from superviser.exports import FORMATS
@@ -75,33 +74,39 @@ def render(report, fmt: str) -> bytes:
 
 
 def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | None = None,
-           name: str | None = None) -> Exported:
+           name: str | None = None, *, overwrite: bool = False) -> Exported:
     """Export ``scope`` as ``fmt``; to ``path`` if given (else only the bytes, for the app to
-    deliver as ``name``)."""
+    deliver as ``name``). A folder gets a dated name that is free in it; a file named by the
+    person is never replaced unless ``overwrite``. The file is private (superviser/files.py)."""
     if fmt not in FORMATS:
         raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
     db = session.db
     check(session, "export")
+    target = Path(path).expanduser() if path else None
+    if target is not None:
+        if target.is_dir():
+            target = files.free_name(target / default_name(fmt))
+        elif not overwrite:
+            files.refuse_existing(target)
     with _without_cycle_collection():
         report = build(db, scope, session.login, with_steps=fmt == "xlsx")
         data = render(report, fmt)
-    target = Path(path).expanduser() if path else None
-    temporary = None
-    if target:
-        if target.is_dir():
-            target = target / default_name(fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".superviser-", suffix=target.suffix)
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
+    staged = None
+    if target is not None:
+        staged = files.stage(target)
+        try:
+            staged.write_bytes(data)
+        except OSError as error:
+            staged.unlink(missing_ok=True)
+            raise files.explain(error, target) from None
     try:
         with write(session) as changes:
             seq = changes.log("export", detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
                               facts={"export.anchor": f"{report.head_seq}:{report.head_hash}",
                                      "export.objectives": len(report.objectives)})
-        if temporary:
-            os.replace(temporary, target)  # the file appears only once the export is logged
+        if staged is not None:
+            files.place(staged, target, overwrite=overwrite)  # the file appears only once the export is logged
     finally:
-        if temporary and os.path.exists(temporary):
-            os.unlink(temporary)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
     return Exported(target, data, seq, report.head_seq, report.head_hash, len(report.objectives), len(report.steps))

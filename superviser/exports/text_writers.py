@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 
 from superviser import text
 from superviser.exports import bulletin
@@ -79,12 +80,29 @@ def html_page(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"): such a cell is written with a leading apostrophe, which the spreadsheet
+# shows as text and hides. A plain number keeps its sign and stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def spreadsheet_cell(value):
+    """A CSV cell no spreadsheet will run."""
+    if not isinstance(value, str):
+        return value
+    cell = text.clean(value)
+    if cell.lstrip(" ").startswith(FORMULA_STARTS) and not _NUMBER.match(cell.strip()):
+        return "'" + cell
+    return cell
+
+
 def csv_text(report: Report) -> str:
     """The ledger: a first line saying what it is, then the header and the rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([" · ".join(report.heading_lines())])
-    writer.writerow(ledger_headings())
+    writer.writerow([spreadsheet_cell(" · ".join(report.heading_lines()))])
+    writer.writerow([spreadsheet_cell(h) for h in ledger_headings()])
     for row in report.objectives:
-        writer.writerow([text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)])
+        writer.writerow([spreadsheet_cell(v) for v in ledger_values(row)])
     return buffer.getvalue()

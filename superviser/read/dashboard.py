@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from superviser import clock
 from superviser.lights import DUE_SOON_SQL, OVERDUE_SQL, QUIET_SQL, SILENT_SQL, WAITING_OFFICE_SQL, Thresholds
-from superviser.read import counts, objectives, units
+from superviser.read import counts, objectives, outbox, units
 from superviser.store import Database
 
 PANEL_ROWS = 20
@@ -51,10 +51,12 @@ def panel(db: Database, name: str, offset: int = 0, limit: int = PANEL_ROWS,
 
 
 def dashboard(db: Database) -> dict:
-    """The counts, the first rows of every panel, and the unit scorecards."""
+    """The counts, the first rows of every panel, the unit scorecards, and the deliveries that
+    failed or whose fate is unknown."""
     thresholds = Thresholds.load(db)
     return {
         "overview": counts.overview(db, thresholds),
         "panels": {name: panel(db, name, thresholds=thresholds) for name in PANELS},
         "scorecards": units.scorecards(db),
+        "deliveries": outbox.trouble(db),
     }

@@ -46,6 +46,7 @@ class Filter:
     reason: str | None = None
     waiting: bool = False  # completions to verify and extension requests: the office's move
     ids: list[int] | None = None
+    recurrence: int | None = None  # the instances a recurring matter registered
     # A period: objectives that existed by ``active_until`` and were still open at
     # ``active_since`` (or closed or cancelled since then).
     active_since: date | None = None
@@ -130,6 +131,9 @@ def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -
             "(o.status NOT IN ('closed', 'cancelled') OR (o.status = 'closed' AND o.closed_on >= :active_since)"
             " OR (o.status = 'cancelled' AND substr(o.updated_at, 1, 10) >= :active_since))"
         )
+    if flt.recurrence is not None:
+        params["recurrence_id"] = int(flt.recurrence)
+        clauses.append("o.recurrence_id = :recurrence_id")
     if flt.ids is not None:
         clauses.append("o.id IN (" + ",".join(str(int(i)) for i in flt.ids) + ")" if flt.ids else "0")
     return " AND ".join(clauses) or "1"

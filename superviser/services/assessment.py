@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from superviser import clock, dates
+from superviser import clock, dates, journal, store
 from superviser.assessment import periods, scorer
 from superviser.changes import write
 from superviser.errors import Refused
@@ -15,6 +15,9 @@ from superviser.services.base import Result, Session, check
 
 def publish(session: Session, period) -> Result:
     chosen = period if isinstance(period, periods.Period) else periods.parse(period)
+    check(session, "score.publish")
+    with store.snapshot(session.db):  # the walk reads the whole log: not while holding the write lock
+        result = scorer.compute(session.db, chosen)
     with write(session) as changes:
         check(session, "score.publish")
         db = session.db
@@ -25,7 +28,8 @@ def publish(session: Session, period) -> Result:
         if earlier is not None:
             raise Refused(_("{period} was published on {date} (#{seq}); published scores are not changed").format(
                 period=chosen.label, date=dates.moment(earlier["published_at"]), seq=earlier["seq"]))
-        result = scorer.compute(db, chosen)
+        if journal.head(db)[0] != result.head_seq:  # written meanwhile: publish what the log says now
+            result = scorer.compute(db, chosen)
         row_id = changes.insert("score_publications", {
             "period": chosen.label, "since": chosen.since.isoformat(), "until": chosen.until.isoformat(),
             "rules": json.dumps(result.rules.as_json(), sort_keys=True),

@@ -6,24 +6,21 @@ and shown masked (``https://qyapi.weixin.qq.com/…key=ab…9f``)."""
 
 from __future__ import annotations
 
-from superviser import clock, fields, refs, roles
+from superviser import actions, clock, fields, refs
+from superviser.actions import ACTIONS
 from superviser.changes import write
 from superviser.delivery import config as delivery_config
 from superviser.delivery.masking import mask_url
-from superviser.delivery.outbox import CHANNELS, channel_label
-from superviser.errors import InvalidInput, NotFound
+from superviser.delivery.outbox import channel_label
+from superviser.errors import Forbidden, InvalidInput, NotFound
 from superviser.fields import Field
 from superviser.i18n import LANGUAGES, N_, _, ngettext, normalise
 from superviser.services.base import Result, check
 
-UNIT = Field("unit", N_("unit"), "unit", required=True)
-KIND = Field("kind", N_("channel"), "choice", required=True, choices=tuple(CHANNELS.items()))
-ADDRESS = Field("address", N_("mail address"), "email")
-WEBHOOK = Field("webhook", N_("webhook address"), "url")
-SECRET = Field("secret", N_("signing secret"), "secret")
-LABEL = Field("label", N_("label"), "line", limit=80)
-EMAIL = Field("email", N_("mail"), "email")
-MOBILE = Field("mobile", N_("mobile"), "phone")
+# The fields as the steps declare them (superviser/actions.py): the forms check the same.
+UNIT, KIND, ADDRESS, WEBHOOK, SECRET, LABEL = ACTIONS["channel.add"].fields
+EMAIL, MOBILE, _HEAD = ACTIONS["person.contact"].fields
+# The command line takes a language as people write it (zh-CN, zh_CN.UTF-8, zh), normalised.
 LANG = Field("lang", N_("language"), "line", limit=20)
 LOGIN = Field("login", N_("login"), "login", required=True)
 OFFICE_FIELDS = {
@@ -141,8 +138,9 @@ def person_contact(session, login, *, email=None, mobile=None, head: bool | None
         raise InvalidInput("email", _("nothing to change; give --email, --mobile or --head"))
     db = session.db
     with write(session) as changes:
-        if login != session.login or head is not None or roles.person(db, session.login) is None:
-            check(session, "person.contact")
+        problem = actions.contact_refusal(session.person(), session.login, login, head=head is not None)
+        if problem:
+            raise Forbidden(problem)
         cursor = db.conn.execute("SELECT name, unit_id FROM people WHERE login = ?", (login,))
         found = cursor.fetchone()
         if found is None:

@@ -83,7 +83,7 @@ def _move(step, parent: dict | None) -> None:
         if objective["deadline"] > parent["deadline"]:
             raise InvalidInput("parent", _("its deadline {deadline} is after the deadline of {ref}, {parent}").format(
                 deadline=objective["deadline"], ref=parent["ref"], parent=parent["deadline"]), N_("parent"))
-    num, ref, sort_key = next_place(db, refs.decision(db, objective["decision_id"]), parent)
+    num, ref, sort_key = next_place(step.changes, refs.decision(db, objective["decision_id"]), parent)
     old_ref, old_key, now = objective["ref"], objective["sort_key"], clock.stamp()
     below = db.conn.execute(
         "SELECT id, ref, sort_key, version FROM objectives WHERE sort_key > ? AND sort_key < ? ORDER BY sort_key",

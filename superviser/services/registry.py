@@ -20,9 +20,8 @@ from superviser.services.base import Result, Session, check, step, validate
 def insert_decision(changes: Changes, *, title: str, source: str, day: date, source_ref: str = "", leader: str = "",
                     summary: str = "", priority: str = "normal", detail: str | None = None) -> dict:
     """Write a decision and its log entry (inside a transaction); returns id, ref, seq."""
-    db = changes.db
     year = day.year
-    seq = db.conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM decisions WHERE year = ?", (year,)).fetchone()[0]
+    seq = changes.next_number("decisions", "seq", year=year)
     ref = f"{year}-{seq:03d}"
     decision_id = changes.insert("decisions", {
         "ref": ref, "year": year, "seq": seq, "title": title, "source": source, "source_ref": source_ref,
@@ -46,22 +45,19 @@ def decision_add(session: Session, title=None, *, source=None, decided_on=None, 
                   data={"id": made["id"]})
 
 
-def next_place(db, decision: dict, parent: dict | None) -> tuple[int, str, str]:
+def next_place(changes: Changes, decision: dict, parent: dict | None) -> tuple[int, str, str]:
     """The number, reference and sort key of a new objective under ``parent`` (or at the top of
     ``decision``): after its siblings, and never a reference an objective had before it moved."""
     if parent is not None:
-        num = db.conn.execute("SELECT coalesce(max(num), 0) + 1 FROM objectives WHERE parent_id = ?",
-                              (parent["id"],)).fetchone()[0]
+        num = changes.next_number("objectives", "num", parent_id=parent["id"])
     else:
-        num = db.conn.execute(
-            "SELECT coalesce(max(num), 0) + 1 FROM objectives WHERE decision_id = ? AND parent_id IS NULL",
-            (decision["id"],)).fetchone()[0]
+        num = changes.next_number("objectives", "num", decision_id=decision["id"], parent_id=None)
     while True:
         if parent is not None:
             ref, sort_key = f"{parent['ref']}.{num}", f"{parent['sort_key']}.{num:04d}"
         else:
             ref, sort_key = f"{decision['ref']}.{num}", f"{decision['year']}-{decision['seq']:06d}.{num:04d}"
-        if db.conn.execute("SELECT 1 FROM retired_refs WHERE ref = ?", (ref,)).fetchone() is None:
+        if changes.read("retired_refs", (ref,)) is None:
             return num, ref, sort_key
         num += 1
 
@@ -71,7 +67,6 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
                      priority: str = "normal", state: dict | None = None, note: str | None = None) -> dict:
     """Check the registration rules and write an objective and its log entry (inside a
     transaction). ``state`` carries fields an import brings (status, percent, …)."""
-    db = changes.db
     if lead_id in co_ids:
         raise InvalidInput("co", _("the lead unit cannot also be a co-unit"), N_("co-units"))
     if due.isoformat() < decision["decided_on"]:
@@ -86,7 +81,7 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
         if due.isoformat() > parent["deadline"]:
             raise InvalidInput("deadline", _("{deadline} is after the parent objective's deadline {parent}").format(
                 deadline=due.isoformat(), parent=parent["deadline"]), N_("deadline"))
-    num, ref, sort_key = next_place(db, decision, parent)
+    num, ref, sort_key = next_place(changes, decision, parent)
     now = clock.stamp()
     values = {
         "ref": ref, "sort_key": sort_key, "decision_id": decision["id"], "parent_id": parent["id"] if parent else None,

@@ -1,5 +1,6 @@
 """The daily review in the app, end to end."""
 
+from screens.forms import FormScreen
 from screens.review import ReviewScreen
 from screens.review_summary import ReviewSummary
 from superviser import audit, store
@@ -146,7 +147,7 @@ async def test_review_from_the_command_line_opens_on_the_review(demo_db):
         assert isinstance(app.screen, ReviewScreen)
 
 
-async def test_summary_saves_as_markdown_without_overwriting(demo_db, tmp_path, monkeypatch):
+async def test_summary_is_saved_where_the_person_says_privately_and_never_over_a_file(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     app = make_app(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -155,8 +156,20 @@ async def test_summary_saves_as_markdown_without_overwriting(demo_db, tmp_path, 
         await settle(pilot)
         assert isinstance(app.screen, ReviewSummary)
         assert "Close (esc)" in str(app.screen.query_one("#close").label)
-        await pilot.press("w", "w")
+        for _ in range(2):  # each time the form proposes a name that is free
+            await pilot.press("w")
+            await settle(pilot)
+            assert isinstance(app.screen, FormScreen)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        await pilot.press("w")
         await settle(pilot)
+        taken = str(tmp_path / "superviser-review-2026-11-20.md")
+        app.screen.query_one("#field-path").value = taken
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen) and "exists" in str(app.screen.query_one("#error-path").render())
     saved = sorted(p.name for p in tmp_path.glob("superviser-review-*.md"))
     assert saved == ["superviser-review-2026-11-20 (2).md", "superviser-review-2026-11-20.md"]
     assert "marked reviewed: 1" in (tmp_path / saved[1]).read_text(encoding="utf-8")
+    assert {(tmp_path / name).stat().st_mode & 0o777 for name in saved} == {0o600}

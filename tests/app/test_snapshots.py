@@ -8,6 +8,10 @@ import shutil
 
 import pytest
 
+from screens.channels import ChannelsScreen
+from screens.recurring import RecurringScreen
+from superviser import i18n
+from tests.app import delivery_scene
 from tests.app.conftest import make_app, settle
 
 
@@ -48,5 +52,44 @@ def test_screen(snap_compare, demo_template, tmp_path, scene, size, lang):
 
     async def run_before(pilot):
         await _open(app, pilot, action, keys)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _notices(app, built):
+    app.open_objective(delivery_scene.REF)
+
+
+async def _to_notices(app, pilot):
+    body, block = app.screen.query_one("#objective-body"), app.screen.query_one("#messages")
+    body.scroll_to_widget(block, animate=False, top=True)
+    await settle(pilot)
+
+
+# Issue 12 and 11's screens, on the demo office with channels, messages and recurring matters
+# (tests/app/delivery_scene.py): a unit's channels, an objective's notices and messages, the
+# recurring matters.
+DELIVERY_SCENES = {
+    "channels": (lambda app, built: app.push_screen(ChannelsScreen(built.unit_id, built.unit)), None),
+    "notices": (_notices, _to_notices),
+    "recurring": (lambda app, built: app.push_screen(RecurringScreen()), None),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("scene", list(DELIVERY_SCENES))
+def test_delivery_screen(snap_compare, demo_template, tmp_path, scene, size, lang):
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template[lang], path)
+    i18n.setup(lang)  # the sender's words (a failure's reason) are stored in the language of the moment
+    built = delivery_scene.build(path)
+    app = make_app(path, lang=lang)
+    show, then = DELIVERY_SCENES[scene]
+
+    async def run_before(pilot):
+        await _open(app, pilot, lambda app: show(app, built))
+        if then:
+            await then(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -1,0 +1,237 @@
+"""Changes worked out before the write lock is taken, for work too big to do while others wait
+(a ledger import of thousands of rows).
+
+A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert_decision``,
+``insert_objective``) run against it with their rules, reading the database as it is; each
+row gets the id it will have and is recorded as it will be stored (defaults filled in), and
+each log entry gets its sequence number and hash, chained from the log's head as it was when
+planning began. ``apply`` then writes it all inside a real transaction, a statement per table.
+
+If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
+holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
+(a decision's objectives, a year's decisions) are still the highest, and the rows it read are
+as they were. Then only its log entries are chained again after the new head. Otherwise it
+raises ``Stale``, having written nothing, and the caller plans again. A plan's rows must not
+hold log sequence numbers (they may change when the entries are chained again).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from superviser import grams, journal, schema, tallies
+from superviser.changes import Changes, pk_columns
+from superviser.store import Database
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _literal(sql: str | None) -> Any:
+    """A column's DEFAULT as a value (constants only: what the schema uses)."""
+    if sql is None or sql.upper() == "NULL":
+        return None
+    if sql.startswith("'") and sql.endswith("'"):
+        return sql[1:-1].replace("''", "'")
+    try:
+        return int(sql)
+    except ValueError:
+        pass
+    try:
+        return float(sql)
+    except ValueError:
+        raise ValueError(f"a planned insert can't compute the default {sql}") from None
+
+
+def defaults(db: Database, table: str) -> dict[str, Any]:
+    """Every column of ``table`` with the value SQLite gives it when an insert leaves it out."""
+    found = _DEFAULTS.get(table)
+    if found is None:
+        info = db.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+        found = _DEFAULTS[table] = {row[1]: _literal(row[4]) for row in info}
+    return found
+
+
+class Stale(Exception):
+    """Someone changed what the plan relied on after it was begun."""
+
+
+class Plan(Changes):
+    def __init__(self, db: Database, actor: str):
+        super().__init__(db, actor)
+        self.head = journal.head(db)
+        self._seq, self._prev = self.head
+        self._rows: dict[str, dict[tuple, dict]] = {}   # table → pk → the row as it will be stored
+        self._next_id: dict[str, int] = {}
+        self._next_base: dict[str, int] = {}  # the highest id of each table when the plan began using it
+        # (table, column, where columns) → (highest stored, highest planned), by where values
+        self._numbers: dict[tuple, tuple[dict, dict]] = {}
+        self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
+        self._log: list[tuple] = []
+        self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
+
+    # --- reading: the database, and what is planned ------------------------------------------
+    def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
+        row = self._rows.get(table, {}).get(tuple(pk))
+        if row is None:
+            stored = super().read(table, pk)
+            self._read[(table, tuple(pk))] = stored
+            return None if stored is None else {c: stored[c] for c in columns} if columns else dict(stored)
+        return {c: row[c] for c in columns} if columns else dict(row)
+
+    def next_number(self, table: str, column: str, **where) -> int:
+        signature = (table, column, tuple(where))
+        numbers = self._numbers.get(signature)
+        if numbers is None:  # a new kind of numbering: count the rows planned so far once
+            numbers = self._numbers[signature] = ({}, {})
+            for row in self._rows.get(table, {}).values():
+                self._count(numbers[1], signature, row)
+        stored, planned = numbers
+        values = tuple(where.values())
+        if values not in stored:
+            stored[values] = super().next_number(table, column, **where) - 1
+        return max(stored[values], planned.get(values, 0)) + 1
+
+    @staticmethod
+    def _count(planned: dict, signature: tuple, row: dict) -> None:
+        _table, column, where = signature
+        if row.get(column) is not None:
+            at = tuple(row.get(c) for c in where)
+            planned[at] = max(planned.get(at, 0), row[column])
+
+    # --- writing, later --------------------------------------------------------------------------
+    def insert(self, table: str, values: dict) -> Any:
+        columns = pk_columns(self.db, table)
+        row = dict(defaults(self.db, table))
+        row.update(values)
+        if len(columns) == 1 and row.get(columns[0]) is None:
+            if table not in self._next_id:
+                base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+                self._next_id[table] = self._next_base[table] = base
+            self._next_id[table] += 1
+            row[columns[0]] = self._next_id[table]
+        key = tuple(row[c] for c in columns)
+        self._rows.setdefault(table, {})[key] = row
+        for signature, (_stored, planned) in self._numbers.items():
+            if signature[0] == table:
+                self._count(planned, signature, row)
+        self._created(table, key, row)
+        return key[0] if len(columns) == 1 else key
+
+    def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
+        key = self._pk(table, pk)
+        planned = self._rows.get(table, {}).get(key)
+        current = planned if planned is not None else self.read(table, key, list(values))
+        if current is None:
+            raise LookupError(f"{table}#{pk} does not exist")
+        changed = {c: (current[c], v) for c, v in values.items() if current[c] != v}
+        if not changed:
+            return {}
+        if planned is not None:
+            planned.update({c: after for c, (_before, after) in changed.items()})
+        else:
+            self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
+        for column, (before, after) in changed.items():
+            self._changed(table, key, column, before, after)
+        return changed
+
+    def delete(self, table: str, pk: Any) -> dict | None:
+        raise NotImplementedError("a plan registers; it does not delete")
+
+    def log(self, action: str, *, objective_id: int | None = None, decision_id: int | None = None,
+            detail: str = "", facts: dict | None = None) -> int:
+        changes = dict(self._pending)
+        for name, value in (facts or {}).items():
+            if "#" in name:
+                raise ValueError(f"a fact's name has no '#': {name}")
+            changes[name] = [None, value]
+        row = journal.entry(self._seq + 1, self._prev, actor=self.actor, action=action, objective_id=objective_id,
+                            decision_id=decision_id, detail=detail, changes=changes)
+        self._seq, self._prev = row[0], row[-1]
+        self._log.append(row)
+        self._pending = {}
+        self.entries.append(row[0])
+        return row[0]
+
+    # --- the write -------------------------------------------------------------------------------
+    def apply(self, changes: Changes) -> None:
+        """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
+        changed in a way the plan relied on."""
+        if self.pending:
+            raise RuntimeError("a planned change that no log entry records; call log()")
+        conn = changes.conn
+        head = journal.head(changes.db)
+        if head != self.head:
+            self._check_still_holds()
+            self._log = journal.rechained(self._log, *head)
+            self.entries = [row[0] for row in self._log]
+        conn.execute("SAVEPOINT plan")
+        try:
+            restore = self._suspend_derived(conn)
+            for table, rows in self._rows.items():  # in the order tables were first written: parents first
+                names = list(next(iter(rows.values())))
+                conn.executemany(
+                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                    f"VALUES ({', '.join('?' * len(names))})", [[row[n] for n in names] for row in rows.values()])
+            self._fill_derived(changes.db)
+            for sql in restore:
+                conn.execute(sql)
+            for table, key, values in self._updates:
+                where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
+                conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
+                             [*values.values(), *key])
+            conn.executemany(journal.INSERT, self._log)
+        except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
+            conn.execute("ROLLBACK TO plan")
+            conn.execute("RELEASE plan")
+            raise Stale() from None
+        conn.execute("RELEASE plan")
+        changes.entries.extend(self.entries)
+
+    # The derived tables (search indexes, counters: schema.DERIVED_PREFIXES) are kept by a trigger
+    # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
+    # filled in one statement each instead, in the same transaction, the triggers suspended meanwhile.
+    def _suspended(self) -> list[str]:
+        names = []
+        if "objectives" in self._rows:
+            names += list(tallies.BULK_SUSPENDED)
+            if any((row["objective_id"],) not in self._rows["objectives"] for row in self._rows.get("co_units", {}).values()):
+                raise RuntimeError("a plan adds co-units only to objectives it adds")
+        for table in schema.FTS_TABLES:
+            if table in self._rows:
+                names += [f"{table}_ai", grams.bulk_suspended(table)]
+        return names
+
+    def _suspend_derived(self, conn) -> list[str]:
+        """Drop the per-row insert triggers of the derived tables; the SQL that puts them back."""
+        names = self._suspended()
+        saved = [sql for (sql,) in conn.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' * len(names))})", names)]
+        for name in names:
+            conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+        return saved
+
+    def _fill_derived(self, db: Database) -> None:
+        for table, columns in schema.FTS_TABLES.items():
+            if table not in self._rows:
+                continue
+            after = self._next_base[table]
+            listed = ", ".join(f"[{c}]" for c in columns)
+            db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {listed}) SELECT id, {listed} FROM [{table}] WHERE id > ?",
+                            (after,))
+            if grams.exists(db, table):
+                grams.add(db, table, columns, "r.id > ?", (after,))
+        if "objectives" in self._rows and tallies.exists(db):
+            tallies.add(db, "o.id > ?", (self._next_base["objectives"],))
+
+    def _check_still_holds(self) -> None:
+        for table, base in self._next_base.items():
+            if self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0] != base:
+                raise Stale()
+        for (table, column, where), (stored, _planned) in self._numbers.items():
+            for values, highest in stored.items():
+                if Changes.next_number(self, table, column, **dict(zip(where, values))) - 1 != highest:
+                    raise Stale()
+        for (table, pk), row in self._read.items():
+            if Changes.read(self, table, pk) != row:
+                raise Stale()

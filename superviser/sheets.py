@@ -1,0 +1,314 @@
+"""Reading a ledger file a person gives us (xlsx, xls, ods, csv), within limits.
+
+The file is checked before it is parsed: its size; for xlsx and ods (zip archives) the
+number of files inside, their unpacked size (each one is unpacked as a stream and its
+checksum verified, so a header that lies about its size is caught), and how far the
+cells reach (a sheet with one value in A1 and one in XFD1048576 would otherwise be
+read as seventeen billion cells). A CSV's encoding is detected: UTF-8 with or without
+a byte order mark, UTF-16 (Excel's "Unicode text"), else GB18030 (the superset of GBK
+that Excel uses for CSV on Chinese Windows); ``Sheet.encoding`` says which.
+
+Cells come back as read: text, numbers (floats), dates; empty cells are None. Row ``i``
+of ``Sheet.rows`` is the file's row ``i + 1``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from superviser.errors import InvalidInput
+from superviser.files import shown
+from superviser.i18n import N_, _
+
+MAX_BYTES = 64 * 1024 * 1024     # the file itself
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100                # the last column holding a value
+MAX_CELLS = 5_000_000            # rows × columns, as a spreadsheet reader lays them out
+MAX_CELL = 1_000_000              # characters in one cell (Excel stops at 32,767): memory, not rules
+MAX_MEMBERS = 2_000              # files inside an xlsx or ods
+MAX_UNPACKED = 512 * 1024 * 1024  # their total size, unpacked
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+_ZIP, _OLE = b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1")
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Sheet:
+    rows: list[list]
+    kind: str                    # xlsx, xls, ods, csv
+    encoding: str | None = None  # for a CSV: the encoding it was read in
+
+
+def refused(problem: str) -> InvalidInput:
+    return InvalidInput("file", problem, N_("file"))
+
+
+def read(path: Path) -> Sheet:
+    name = shown(path.name)
+    if path.suffix.lower() not in SUFFIXES:
+        raise refused(_("{name}: only .xlsx, .xls, .ods and .csv ledgers can be imported").format(name=name))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise refused(_("{name} is {size:,} bytes; the limit is {limit:,}").format(
+                name=name, size=size, limit=MAX_BYTES))
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise refused(_("{path} does not exist").format(path=shown(path))) from None
+    except IsADirectoryError:
+        raise refused(_("{path} is a folder, not a file").format(path=shown(path))) from None
+    except PermissionError:
+        raise refused(_("{path}: permission denied").format(path=shown(path))) from None
+    if len(data) > MAX_BYTES:
+        raise refused(_("{name} is larger than {limit:,} bytes").format(name=name, limit=MAX_BYTES))
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        return _csv(data, name)
+    if data.startswith(_ZIP):
+        kind = _check_zip(data, name)
+        return Sheet(_calamine(data, name), kind)
+    if data.startswith(_OLE):
+        rows = _calamine(data, name)
+        return Sheet(rows, "xls")
+    raise refused(_("{name} is not a spreadsheet: its contents are neither Excel (xlsx, xls) nor OpenDocument (ods)")
+                  .format(name=name))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the name of the encoding it was in."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "UTF-8 (BOM)")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    else:
+        candidates = [("utf-8", "UTF-8"), ("gb18030", "GB18030")]
+    for codec, label in candidates:
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    raise refused(_("is neither UTF-8 nor GB18030 (GBK) text; save it from the spreadsheet as \"CSV UTF-8\""))
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _csv(data: bytes, name: str) -> Sheet:
+    try:
+        text, encoding = decode(data)
+    except InvalidInput as error:
+        raise refused(f"{name} {error.problem}") from None
+    rows: list[list] = []
+    previous = csv.field_size_limit(MAX_CELL)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise refused(_("{name} has more than {limit:,} rows; split it").format(name=name, limit=MAX_ROWS))
+            rows.append(_trimmed(row, len(rows) + 1))
+    except csv.Error as error:
+        number = len(rows) + 1
+        if "field larger" in str(error):
+            raise refused(_("row {row}: a cell is longer than {limit:,} characters").format(
+                row=number, limit=MAX_CELL)) from None
+        raise refused(_("row {row}: not readable as CSV ({error})").format(row=number, error=error)) from None
+    finally:
+        csv.field_size_limit(previous)
+    return Sheet(rows, "csv", encoding)
+
+
+def _trimmed(row: list, number: int) -> list:
+    """A row without its trailing empty cells, empty cells as None; refused if too wide."""
+    cells = [None if value == "" else value for value in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    if len(cells) > MAX_COLUMNS:
+        raise refused(_("row {row} has a value in column {column}; ledgers are read up to column {limit}").format(
+            row=number, column=len(cells), limit=MAX_COLUMNS))
+    return cells
+
+
+# --- xlsx and ods: check the archive before a reader unpacks it -----------------------------
+
+# A cell holding a value: <c r="AB12" ...> that is not self-closing (<c r="AB12" s="3"/> is
+# only formatting, which a reader skips).
+_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+
+def _central_directory_size(data: bytes) -> int | None:
+    """The size of the archive's table of contents, from its end record (before zipfile
+    reads it: a small file could list millions of entries)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 22 > len(data):
+        return None
+    return int.from_bytes(data[end + 12:end + 16], "little")
+
+
+def _check_zip(data: bytes, name: str) -> str:
+    damaged = refused(_("{name} is damaged or not a spreadsheet (its zip archive can't be read)").format(name=name))
+    directory = _central_directory_size(data)
+    if directory is None:
+        raise damaged
+    if directory > MAX_MEMBERS * 400:
+        raise refused(_("{name} holds too many files inside for a spreadsheet").format(name=name))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise damaged from None
+    if len(members) > MAX_MEMBERS:
+        raise refused(_("{name} holds too many files inside for a spreadsheet").format(name=name))
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise refused(_("{name} unpacks to more than {limit:,} bytes").format(name=name, limit=MAX_UNPACKED))
+    names = {m.filename for m in members}
+    try:
+        if "xl/workbook.xml" in names:
+            kind = "xlsx"
+        elif "content.xml" in names and "mimetype" in names and \
+                b"opendocument.spreadsheet" in archive.open("mimetype").read(100):
+            kind = "ods"
+        else:
+            raise refused(_("{name} is a zip archive but not an Excel or OpenDocument spreadsheet").format(name=name))
+        unpacked = 0
+        for member in members:
+            scan = _XlsxReach() if kind == "xlsx" and member.filename.startswith("xl/worksheets/") else None
+            with archive.open(member) as stream:
+                while chunk := stream.read(_CHUNK):  # zipfile stops at the declared size and checks the CRC
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED:
+                        raise refused(_("{name} unpacks to more than {limit:,} bytes").format(
+                            name=name, limit=MAX_UNPACKED))
+                    if scan:
+                        scan.feed(chunk)
+            if scan:
+                _check_reach(scan.rows, scan.columns, name)
+        if kind == "ods":
+            _check_ods(archive, name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError,
+            SyntaxError):  # SyntaxError: ElementTree's ParseError, for an ods whose XML is broken
+        raise damaged from None
+    return kind
+
+
+class _XlsxReach:
+    """How far the cells holding a value reach, read as the XML streams by."""
+
+    def __init__(self):
+        self.rows = self.columns = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
+        whole, self._tail = (data[:cut], data[cut:]) if cut > 0 and len(data) - cut < 4096 else (data, b"")
+        for letters, digits, closed in _XLSX_CELL.findall(whole):
+            if closed:
+                continue
+            column = 0
+            for letter in letters:
+                column = column * 26 + letter - 64
+            self.columns = max(self.columns, column)
+            self.rows = max(self.rows, int(digits))
+
+
+def _check_reach(rows: int, columns: int, name: str) -> None:
+    if rows > MAX_ROWS + 1:
+        raise refused(_("{name} has more than {limit:,} rows; split it").format(name=name, limit=MAX_ROWS))
+    if columns > MAX_COLUMNS:
+        raise refused(_("{name} has a value in column {column}; ledgers are read up to column {limit}").format(
+            name=name, column=columns, limit=MAX_COLUMNS))
+    if rows * columns > MAX_CELLS:
+        raise refused(_("{name} spans {n:,} cells; the limit is {limit:,}").format(
+            name=name, n=rows * columns, limit=MAX_CELLS))
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _check_ods(archive: zipfile.ZipFile, name: str) -> None:
+    """How far the first table's values reach, counting repeated rows and cells (an ods
+    writes "this cell, 16,384 times" as one element)."""
+    from xml.etree.ElementTree import iterparse
+
+    rows = columns = current = position = 0
+    row_repeat, row_has_value = 1, False
+    with archive.open("content.xml") as stream:
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == _TABLE + "table-row":
+                    row_repeat, position, row_has_value = _repeat(element, "number-rows-repeated"), 0, False
+                continue
+            if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                position += _repeat(element, "number-columns-repeated")
+                if element.get(_OFFICE + "value-type") or len(element):
+                    columns, row_has_value = max(columns, position), True
+                element.clear()
+            elif tag == _TABLE + "table-row":
+                current += row_repeat
+                if row_has_value:
+                    rows = current
+                element.clear()
+            elif tag == _TABLE + "table":
+                break
+            if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS:
+                break  # already beyond the limits: no need to read on
+    _check_reach(rows, columns, name)
+
+
+def _repeat(element, attribute: str) -> int:
+    value = element.get(_TABLE + attribute) or "1"
+    return int(value) if value.isdigit() and len(value) <= 9 else MAX_CELLS + 1
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+def _calamine(data: bytes, name: str) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            raise refused(_("{name} holds no sheet").format(name=name))
+        sheet = book.get_sheet_by_index(0)
+        if sheet.height > MAX_ROWS + 1 or sheet.width > MAX_COLUMNS:  # an xls, not checked before reading
+            _check_reach(sheet.height, sheet.width, name)
+        rows = sheet.to_python(skip_empty_area=False)
+    except InvalidInput:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # the reader's errors, including a panic of its Rust code on a damaged file
+        raise refused(_("{name} is damaged or not a spreadsheet (it can't be read)").format(name=name)) from None
+    return [_cells(row, number, name) for number, row in enumerate(rows, start=1)]
+
+
+def _cells(row: list, number: int, name: str) -> list:
+    cells = []
+    for value in row:
+        if isinstance(value, str):
+            if len(value) > MAX_CELL:
+                raise refused(_("row {row}: a cell is longer than {limit:,} characters").format(
+                    row=number, limit=MAX_CELL))
+            cells.append(value or None)
+        elif value is None or isinstance(value, (bool, int, float, date, datetime)):
+            cells.append(value)
+        else:  # a time of day, a duration: kept as text, refused where a date is wanted
+            cells.append(str(value))
+    return _trimmed(cells, number)
