@@ -128,6 +128,20 @@ def local(stamp: str) -> datetime:
     return utc.replace(tzinfo=None) + offset
 
 
+_DAYS: dict[str, str] = {}
+
+
+def local_day(stamp: str) -> str:
+    """The local date (ISO) of a stored UTC timestamp, as ``local`` gives it; looked up once per
+    hour of UTC unless the day changes within that hour (an offset with minutes)."""
+    hour = stamp[:13]
+    day = _DAYS.get(hour)
+    if day is None:
+        first, last = local(hour + ":00:00Z").date(), local(hour + ":59:59.999Z").date()
+        day = _DAYS[hour] = first.isoformat() if first == last else ""
+    return day or local(stamp).date().isoformat()
+
+
 def moment(stamp: str) -> str:
     """A log timestamp in local time, to the minute."""
     at = local(stamp)

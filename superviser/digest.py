@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlite_utils import Database
-
 from superviser import clock, dates, lights, text
 from superviser.i18n import N_, _, aside
 from superviser.lights import Thresholds
 from superviser.read import objectives
 from superviser.read.objectives import Filter
+from superviser.store import Database
 
 SECTIONS = [
     ("overdue", N_("Overdue"), Filter(reason="overdue")),

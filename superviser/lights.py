@@ -22,11 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from superviser import clock
 from superviser.i18n import N_, _, ngettext
 from superviser.lifecycle import AWAITED, ENDED, SUBMITTED, VERIFIED, WORKING
+from superviser.store import Database
 
 RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
 LIGHTS = (RED, YELLOW, GREEN, GREY)

@@ -7,11 +7,10 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
 # database written by several processes at once.

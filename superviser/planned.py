@@ -20,10 +20,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlite_utils import Database
-
 from superviser import grams, journal, schema, tallies
 from superviser.changes import Changes, pk_columns
+from superviser.store import Database
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from sqlite_utils import Database
-
 from superviser import clock, roles
 from superviser.i18n import N_, _
 from superviser.lights import REASON_SQL, Thresholds
+from superviser.store import Database
 
 CATEGORIES = [
     ("overdue", N_("overdue")),

@@ -14,13 +14,11 @@ an objective keeps it, in its own transaction (``keep_report_due``, called by
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
-
-from sqlite_utils import Database
 
 from superviser import clock
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 WEEKLY, MONTHLY, STAGES = "weekly", "monthly", "stages"
 RHYTHMS = {WEEKLY: N_("weekly"), MONTHLY: N_("monthly"), STAGES: N_("by stage")}
@@ -45,6 +43,8 @@ def add_months(day: date, months: int, on_day: int | None = None) -> date:
     """``day`` moved by whole months, on ``on_day`` (default: its own day), at most the month's last."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    import calendar  # on first use: a step with no rhythm does not need it
+
     return date(year, month, min(on_day or day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -23,10 +23,9 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser.lights import sql_list
 from superviser.lifecycle import AWAITED, WORKING
+from superviser.store import Database
 
 TABLES = {
     "tally_status": (

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -19,6 +21,28 @@ def test_subcommands_never_import_textual(office):
     )
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert "TEXTUAL False" in ran.stderr, ran.stderr
+
+
+# What a read command or a step has no use for: the migrations' sqlite-utils (and what it
+# loads), the dates' Babel and humanize, Rich (tables for people), the audit's subprocess.
+HEAVY = ("sqlite_utils", "pluggy", "dateutil", "babel", "humanize", "rich", "textual", "subprocess")
+
+
+@pytest.mark.parametrize("command", [["objective", "list", "--limit", "50", "--json"], ["note", "{ref}", "checked"]])
+def test_a_read_and_a_step_load_only_what_they_use(office, command):
+    ref = office.objective(status="assigned")
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from superviser.cli import main\n"
+        "try:\n"
+        f"    main(['--db', {str(office.path)!r}, *{[c.format(ref=ref) for c in command]!r}])\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        f"print('LOADED', sorted(m for m in set(sys.modules) - before if m.split('.')[0] in {HEAVY!r}), file=sys.stderr)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "LOADED []" in ran.stderr, ran.stderr
 
 
 def _i18n_tool():
@@ -64,7 +88,9 @@ def test_catalogs_are_complete_and_compiled(monkeypatch):
             return tuple(value) if isinstance(value, (list, tuple)) else value
 
         for message in catalog:
-            if message.id:
+            if lang == "en" and message.string == message.id:  # its own translation: left out of the .mo
+                assert compiled.get(message.id) is None, f"{lang}: {message.id!r} in the .mo; run scripts/i18n.py compile"
+            elif message.id:
                 assert compiled.get(message.id) is not None, f"{lang}: {message.id!r} missing; run scripts/i18n.py compile"
                 assert text(compiled[message.id].string) == text(message.string), (
                     f"{lang}: {message.id!r} differs in the .mo; run scripts/i18n.py compile")

@@ -11,6 +11,7 @@ import importlib
 
 import click
 
+from superviser.cli import resume_collection
 from superviser.cli.common import Env
 from superviser.i18n import _
 
@@ -39,6 +40,8 @@ class LazyGroup(click.Group):
         if module is None:
             return None
         imported = importlib.import_module(f"superviser.cli.{module}")
+        if hasattr(imported, "command"):  # builds the one asked for
+            return imported.command(name)
         built = imported.commands() if hasattr(imported, "commands") else imported.COMMANDS
         return next(c for c in built if c.name == name)
 
@@ -69,6 +72,7 @@ def build() -> click.Group:
             from superviser.cli.launch import launch
 
             return launch(ctx.obj)
+        resume_collection()  # a command's own work may make garbage: collected as usual
         return None
 
     return root
