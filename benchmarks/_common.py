@@ -89,7 +89,9 @@ def office(size: int, seed: int = 7) -> Path:
 
 
 def warm(db: Path) -> None:
-    """Compile bytecode and read the file into the page cache once, as on a server in use."""
+    """Compile bytecode and read the file into the page cache once, as on a server in use
+    (where pip compiled every module as it installed the package)."""
+    run([PYTHON, "-m", "compileall", "-q", str(ROOT / "superviser"), str(ROOT / "screens")])
     run(superviser(db, "objective", "list", "--limit", "1"))
 
 

@@ -20,7 +20,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from _common import PYTHON, ROOT, Table, arguments, interleaved, label, office, warm
+from _common import ENV, PYTHON, ROOT, Table, arguments, interleaved, label, office, warm
 
 STILL = 0.5  # seconds without a change: the screen has settled
 POLL = 0.01
@@ -33,14 +33,20 @@ class Terminal:
         self.tmux = ["tmux", "-L", f"bench-{os.getpid()}-{time.monotonic_ns()}"]
         self.command = command
 
+    def _tmux(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        # The server started by the first command passes its environment to what it runs:
+        # ENV's, without the caller's PYTHONDONTWRITEBYTECODE (which would leave the app's
+        # modules compiled again in every run).
+        return subprocess.run([*self.tmux, *args], env=ENV, **kwargs)
+
     def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *_exc) -> None:
-        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        self._tmux("kill-server", capture_output=True)
 
     def screen(self) -> str:
-        return subprocess.run([*self.tmux, "capture-pane", "-p", "-t", "main"], capture_output=True, text=True).stdout
+        return self._tmux("capture-pane", "-p", "-t", "main", capture_output=True, text=True).stdout
 
     def settled(self, started: float, before: str, timeout: float = 60) -> float:
         """Seconds from ``started`` to the screen's last change, once it differs from ``before``
@@ -59,13 +65,13 @@ class Terminal:
 
     def start(self) -> float:
         started = time.perf_counter()
-        subprocess.run([*self.tmux, "new-session", "-d", "-s", "main", "-x", "120", "-y", "40",
-                        f"cd {ROOT} && SUPERVISER_USER=bench SUPERVISER_LANG=en TERM=xterm-256color {self.command}"],
-                       check=True)
+        self._tmux("new-session", "-d", "-s", "main", "-x", "120", "-y", "40",
+                   f"cd {ROOT} && SUPERVISER_USER=bench SUPERVISER_LANG=en TERM=xterm-256color {self.command}",
+                   check=True)
         return self.settled(started, "")
 
     def press(self, *keys: str, literal: bool = False) -> None:
-        subprocess.run([*self.tmux, "send-keys", "-t", "main", *(["-l"] if literal else []), *keys], check=True)
+        self._tmux("send-keys", "-t", "main", *(["-l"] if literal else []), *keys, check=True)
 
     def key(self, *keys: str, literal: bool = False) -> float:
         """Seconds from the key to the screen's last change."""

@@ -24,7 +24,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from _common import ROOT
+from _common import ENV, ROOT
 
 sys.path.insert(0, str(ROOT))
 
@@ -101,8 +101,9 @@ class Terminal:
     def first_stable_frame(self, command: str, still: float = 1.5, timeout: float = 30) -> float:
         """Seconds from the command to the last change of the screen before it stays still."""
         started = time.perf_counter()
+        # ENV: without the caller's PYTHONDONTWRITEBYTECODE, which would compile the app in every run
         subprocess.run([*self.tmux, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
-                        f"cd {ROOT} && {command}"], check=True)
+                        f"cd {ROOT} && {command}"], check=True, env=ENV)
         last, changed = "", started
         try:
             while time.perf_counter() - changed < still or not last.strip():
