@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -74,6 +75,8 @@ class SuperviserApp(App):
         self.unit_names: list[str] = []  # for the unit pickers in forms
         self.units_by_id: dict[int, str] = {}  # for describing log entries
         self._opened_modes: set[str] = {"dashboard"}
+        self._css_key: tuple | None = None  # what the stylesheet was last refreshed with
+        self._styled: weakref.WeakKeyDictionary[Screen, tuple] = weakref.WeakKeyDictionary()  # screen → that, when styled
         self.start = start
         self.title = _("superviser")
 
@@ -104,6 +107,7 @@ class SuperviserApp(App):
                 severity="warning", timeout=8, markup=False)
         if self.start == "review":
             self.call_after_refresh(self.start_review)
+        self.screen_change_signal.subscribe(self, self._styled_now)
         self.load_unit_names()
         self.backend.watch(self._seen_elsewhere)
         self.set_timer(0.4, lambda: warm_up(self))
@@ -164,6 +168,33 @@ class SuperviserApp(App):
     def on_step_done(self, message: StepDone) -> None:
         self.notify(message.result.message, markup=False)
         self.check_changes()
+
+    # --- styles ---------------------------------------------------------------------------
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual calls this on a switch to a section whose screen it has not refreshed
+        itself (a first visit twice, and again on later ones), and each time parses the whole
+        stylesheet again and restyles the screen in front: most of a section switch. There is
+        nothing to refresh when the stylesheet's variables (the theme) are those it was last
+        refreshed with and the screen in front has its styles from them (it is yet to be
+        mounted, which styles it, or was in front since)."""
+        key = self._css_now()
+        front = self.screen_stack[-1] if self.screen_stack else None
+        if front is not None and key == self._css_key and (not front.is_mounted or self._styled.get(front) == key):
+            self._styled[front] = key
+            return
+        super().refresh_css(animate)
+        self._css_key = key
+        for screen in self.screen_stack:  # the screens Textual restyled
+            self._styled[screen] = key
+
+    def _css_now(self) -> tuple:
+        return self.get_css_variables(), self.ansi_theme
+
+    def _styled_now(self, screen: Screen) -> None:
+        """A screen in front, pushed or switched to, has the styles of the stylesheet as it is."""
+        key = self._css_now()
+        if key == self._css_key:
+            self._styled[screen] = key
 
     # --- navigation -----------------------------------------------------------------------
     def action_section(self, name: str) -> None:

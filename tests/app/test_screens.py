@@ -242,3 +242,51 @@ async def test_without_colour_the_lights_stand_out_by_weight(demo_db, monkeypatc
         await settle(pilot)
         assert coloured.screen.query_one("#light-red", LightCard).styles.color == Color.parse(render.RED)
         assert render.RED in str(coloured.screen.query_one("#overdue", PagedTable).get_row_at(0)[0].style).upper()
+
+
+async def test_a_section_switch_does_not_parse_the_stylesheet_again(demo_db, monkeypatch):
+    """Textual refreshes the whole stylesheet on a switch to a screen it has not marked
+    fresh (most of a section switch); the app skips it while the theme is unchanged."""
+    from textual.css.stylesheet import Stylesheet
+
+    parses: list[int] = []
+    original = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (parses.append(1), original(self))[1])
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        parses.clear()
+        for key in "2132541":
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.press("2", "enter")  # a decision pushed in the decisions' section
+        await settle(pilot)
+        await pilot.press("1", "2")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        assert parses == []
+
+
+async def test_a_new_theme_reaches_the_sections_opened_before_it(demo_db):
+    from screens.base import NavBar
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "enter", "1")  # the decisions' section, with a decision in front
+        await settle(pilot)
+        before = app.screen.query_one(NavBar).styles.background
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+        now = app.screen.query_one(NavBar).styles.background
+        assert now != before  # the dashboard, in front, took the theme
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        assert app.screen.query_one(NavBar).styles.background == now
+        await pilot.press("escape")  # and the section's list under it
+        await settle(pilot)
+        assert app.screen.query_one(NavBar).styles.background == now
+        await pilot.press("3")  # a section opened only now
+        await settle(pilot)
+        assert app.screen.query_one(NavBar).styles.background == now
