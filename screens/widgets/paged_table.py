@@ -127,8 +127,8 @@ class PagedTable(DataTable):
         widths = [c.width if c.width is not None else share for c in shown]
         return visible, widths
 
-    def _build_columns(self) -> None:
-        self._visible, self._widths = self._layout(self.size.width or 80)
+    def _build_columns(self, width: int | None = None) -> None:
+        self._visible, self._widths = self._layout(width or self.size.width or 80)
         self.clear(columns=True)
         for column, width in zip([self._columns[i] for i in self._visible], self._widths):
             label = Text(column.label, no_wrap=True, overflow="ellipsis", justify=column.justify, style="bold")
@@ -145,13 +145,17 @@ class PagedTable(DataTable):
                 self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
 
     def on_mount(self) -> None:
-        # A table mounted on a new screen has no size until the first layout: building
-        # its columns for a guessed width would render every cell twice.
-        if self.size.width:
-            self._start()
+        # A table mounted on a new screen has no size until the first layout. One that spans
+        # the screen is as wide as the terminal: its columns and rows go in now, so the first
+        # layout finds the rows (and the scrollbar they need) and the first frame is the last.
+        # Others wait for their size: columns built for a wrong guess would render every
+        # cell twice.
+        width = self.size.width or (self.app.size.width if self.parent is self.screen else 0)
+        if width:
+            self._start(width)
 
-    def _start(self) -> None:
-        self._build_columns()
+    def _start(self, width: int | None = None) -> None:
+        self._build_columns(width)
         if self._first is not None:
             self.preload(self._first)
             self._first = None

@@ -290,3 +290,29 @@ async def test_a_new_theme_reaches_the_sections_opened_before_it(demo_db):
         await pilot.press("3")  # a section opened only now
         await settle(pilot)
         assert app.screen.query_one(NavBar).styles.background == now
+
+
+async def test_a_section_read_ahead_has_its_rows_before_its_first_layout(demo_db, monkeypatch):
+    """A table that spans the screen is as wide as the terminal: its read-ahead rows go in as
+    it mounts, so the first layout gives them their scrollbar (a second frame otherwise), and
+    the columns it built for that width are not built again."""
+    builds: list[tuple[str, bool]] = []  # (table, whether the first layout had happened)
+    original = PagedTable._build_columns
+
+    def counting(self, width=None):
+        builds.append((self.id, bool(self.size.width)))
+        original(self, width)
+
+    monkeypatch.setattr(PagedTable, "_build_columns", counting)
+    for size in ((120, 40), (80, 24)):
+        app = make_app(demo_db)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.pause(1)  # the read-ahead (0.6 s after the start)
+            await settle(pilot)
+            assert app.backend.fresh("first:decisions") is not None
+            builds.clear()
+            await pilot.press("2")
+            await settle(pilot)
+            table = app.screen.query_one(PagedTable)
+            assert table.row_count and builds == [("list", False)], size
