@@ -19,12 +19,12 @@ from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
 from screens.messages import DataChanged, StepDone
 from screens.workers import background, failed
-from superviser import describe, roles, text
+from superviser import roles, text
 from superviser.errors import SuperviserError
 from superviser.i18n import N_, _
 from superviser.read import units
 from superviser.read.objectives import Filter
-from superviser.services import Session
+from superviser.session import Session
 
 # Textual's own key (the command palette), translated where our key bar shows it.
 N_("palette")
@@ -246,6 +246,8 @@ class SuperviserApp(App):
 
 
 def _unit_names(session: Session) -> tuple[list[str], dict[int, str]]:
+    from superviser import describe  # with the steps' declarations, which the first frame does not need
+
     return units.names(session.db), describe.unit_names(session.db)
 
 

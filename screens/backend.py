@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from superviser import clock, dates, store
-from superviser.services import Session
+from superviser.session import Session
 
 if TYPE_CHECKING:
     from textual.app import App

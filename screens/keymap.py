@@ -9,7 +9,6 @@ The names are the binding ids shown on the help screen (``?``).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -24,6 +23,8 @@ def load(file: Path | None = None) -> tuple[dict[str, str], str | None]:
     file = file or path()
     if not file.exists():
         return {}, None
+    import tomllib  # only when there is a keymap: the app's first frame does not wait for it
+
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from screens.backend import Change
-from superviser.services import Result
+from superviser.session import Result
 
 
 class DataChanged(Message):

@@ -45,6 +45,21 @@ def test_a_read_and_a_step_load_only_what_they_use(office, command):
     assert "LOADED []" in ran.stderr, ran.stderr
 
 
+def test_the_apps_first_frame_does_not_load_the_steps():
+    """What the dashboard's first frame is drawn with: the app, the launcher and the reads,
+    without the steps' machinery (declarations, fields, the log's writer), which the
+    screens that take steps load when they open."""
+    code = (
+        "import sys\n"
+        "import superviser.cli.launch, superviser.session, screens.app\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(('superviser.actions', 'superviser.fields',"
+        " 'superviser.changes', 'superviser.journal', 'superviser.services', 'sqlite_utils', 'tomllib'))),"
+        " file=sys.stderr)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "LOADED []" in ran.stderr, ran.stderr
+
+
 def _i18n_tool():
     sys.path.insert(0, str(ROOT / "scripts"))
     try:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from screens.workers import background
-from superviser.services import Session
+from superviser.session import Session
 
 
 @dataclass

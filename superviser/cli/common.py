@@ -13,7 +13,7 @@ from superviser import identity, store, text
 from superviser.i18n import _
 
 if TYPE_CHECKING:
-    from superviser.services import Result, Session
+    from superviser.session import Result, Session
 
 
 class Env:
@@ -37,7 +37,7 @@ class Env:
 
     @cached_property
     def session(self) -> Session:
-        from superviser.services import Session  # with the steps' machinery, which a read does not need
+        from superviser.session import Session
 
         return Session(self.db, self.login)
 

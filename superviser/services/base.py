@@ -1,44 +1,19 @@
-"""What every step shares: the session (database + who is acting), the result it
-returns, and ``objective_step``: load the objective inside the step's transaction,
-check it (version, role, state, unit: ``actions.require``), change it, log it."""
+"""What every step shares: the session (database + who is acting) and the result it
+returns (``superviser.session``), and ``objective_step``: load the objective inside the
+step's transaction, check it (version, role, state, unit: ``actions.require``), change it,
+log it."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
-from superviser import actions, clock, fields, refs, rhythm, roles
+from superviser import actions, clock, fields, refs, rhythm
 from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
+from superviser.session import Result, Session
 from superviser.store import Database
-
-
-@dataclass
-class Session:
-    """A person working on a database."""
-
-    db: Database
-    login: str  # decided by superviser.identity, never by the caller's environment
-
-    def person(self) -> dict | None:
-        """Who is acting, with ``scope``: the units a liaison acts for (theirs and those under it)."""
-        who = roles.person(self.db, self.login)
-        if who is not None:
-            who["scope"] = roles.unit_scope(self.db, who["unit_id"]) if who["role"] == roles.LIAISON else set()
-        return who
-
-
-@dataclass
-class Result:
-    """What a step did: a confirmation, the log entry, the objective as it is now."""
-
-    message: str
-    seq: int | None = None
-    ref: str | None = None
-    objective: dict | None = None
-    data: dict = field(default_factory=dict)
 
 
 def validate(action: str, **raw) -> dict:
