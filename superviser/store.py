@@ -26,7 +26,7 @@ BUSY_TIMEOUT_MS = 30_000
 # the ones it declares). A database that has applied exactly these opens without loading
 # the migrations, which import sqlite-utils: most of what a read command would cost.
 MIGRATIONS = ("m001_initial", "m002_reviews", "m003_log_v2", "m004_trust", "m005_delivery", "m007_corrections",
-              "m008_speed")
+              "m008_speed", "m009_flat_reads")
 
 
 class Database:

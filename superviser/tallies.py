@@ -146,10 +146,16 @@ def ensure_triggers(db: Database, table: str | None = None) -> None:
                 db.execute(TRIGGERS[name])
 
 
+# The reports a rhythm makes due, for the count of work not silent (superviser/read/counts.py);
+# the rows without a rhythm are read by the primary key (last sign of life first).
+INDEXES = {"idx_tally_quiet_due": "CREATE INDEX IF NOT EXISTS idx_tally_quiet_due ON tally_quiet(due) WHERE due != ''"}
+
+
 def create(db: Database) -> None:
     for sql in TABLES.values():
         db.execute(sql)
-    db.execute("CREATE INDEX idx_tally_quiet_deadline ON tally_quiet(deadline)")
+    for sql in INDEXES.values():
+        db.execute(sql)
     rebuild(db)
     ensure_triggers(db)
 

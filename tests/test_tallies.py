@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from superviser import clock, grams, schema, store, tallies
 from superviser.errors import SuperviserError
-from superviser.lights import LIGHT_SQL, REASON_SQL, Thresholds
+from superviser.lights import LIGHT_SQL, LIGHTS as LIGHT_NAMES, REASON_SQL, Thresholds
 from superviser.read import counts, objectives, units
 from superviser.read.objectives import Filter
 from superviser.services import org, registry, reporting, steps, undo
@@ -89,6 +89,25 @@ def _agree_stored(db) -> None:
         assert objectives.page(db, flt, limit=1)[1] == objectives.count_objectives(db, flt), flt
 
 
+def _slow_page(db, flt: Filter, params: dict, offset: int, limit: int) -> list[str]:
+    """A list's page the ordinary way: the filter on every objective, in the lists' order."""
+    clause = objectives.where(db, flt, params)
+    return [r[0] for r in db.conn.execute(f"SELECT o.ref FROM objectives o WHERE {clause}"
+                                          f" ORDER BY {objectives.ORDERS['deadline']} LIMIT {limit} OFFSET {offset}", params)]
+
+
+def _agree_lists(db, thresholds: Thresholds) -> None:
+    """A light's list and a unit's open work, read as merged parts (superviser/read/objectives.py),
+    page by page as the ordinary reading gives them, with the counters' totals."""
+    params = thresholds.params()
+    unit_ids = [u for (u,) in db.conn.execute("SELECT id FROM units")]
+    for flt in [Filter(light=light) for light in LIGHT_NAMES] + [Filter(unit=u, open_only=True) for u in unit_ids]:
+        for offset in (0, 4, 9):
+            rows, total = objectives.page(db, flt, limit=5, offset=offset, thresholds=thresholds)
+            assert [r["ref"] for r in rows] == _slow_page(db, flt, params, offset, 5), (flt, offset)
+            assert total == objectives.count_objectives(db, flt, thresholds), flt
+
+
 def _agree(db) -> None:
     _agree_stored(db)
     for day in (TODAY - timedelta(days=40), TODAY, TODAY + timedelta(days=9), TODAY + timedelta(days=70)):
@@ -99,6 +118,7 @@ def _agree(db) -> None:
                 reasons, lit = _scan(db, params)
                 assert {k: v for k, v in found["reasons"].items() if v} == reasons, (day, thresholds)
                 assert {k: v for k, v in found["lights"].items() if v} == lit, (day, thresholds)
+                _agree_lists(db, thresholds)
                 cards = {(c["id"], role): (c[role]["open"], c[role]["overdue"], c[role]["closed"], c[role]["urges"])
                          for c in units.scorecards(db) for role in ("lead", "co")}
                 slow = _scan_cards(db, params["today"])

@@ -28,12 +28,17 @@ FROM tally_lights
 """
 # Work due later that is not silent: with a rhythm, no report due before today; without,
 # reported recently (after :silent, or never: then it counts as reporting today); with and
-# without enough urges.
+# without enough urges. Three parts, each a range of an index (the primary key begins with
+# the last sign of life, idx_tally_quiet_due holds the rhythms' reports due): the days since
+# :silent and the reports due from today on, never every deadline after :near.
 _RECENT = """
-SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN urges >= :urges THEN n END), 0)
-FROM tally_quiet
-WHERE deadline > :near AND ((due = '' AND (quiet > :silent OR (quiet = '' AND :today > :silent)))
-                            OR (due != '' AND due >= :today))
+SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN urges >= :urges THEN n END), 0) FROM (
+  SELECT n, urges FROM tally_quiet WHERE quiet > :silent AND due = '' AND deadline > :near
+  UNION ALL
+  SELECT n, urges FROM tally_quiet WHERE quiet = '' AND due = '' AND deadline > :near AND :today > :silent
+  UNION ALL
+  SELECT n, urges FROM tally_quiet INDEXED BY idx_tally_quiet_due WHERE due >= :today AND due != '' AND deadline > :near
+)
 """
 _BY_STATUS = "SELECT status, sum(n) FROM tally_status WHERE role = 'lead' GROUP BY status"
 _SET_BY_OFFICE = f"""
@@ -46,11 +51,16 @@ WHERE e.status = 'pending' AND e.withdrawn_seq IS NULL AND NOT {WAITING_OFFICE_S
 """
 
 
-def with_status(db: Database, statuses: list[str]) -> int:
-    """How many objectives have one of ``statuses`` (each objective has one lead unit)."""
+def with_status(db: Database, statuses: list[str], unit_id: int | None = None) -> int:
+    """How many objectives have one of ``statuses`` (each objective has one lead unit); with
+    ``unit_id``, of that unit as lead or co-unit (never both: a lead unit is not among the
+    co-units: services.base.Step.set_co_units)."""
     marks = ", ".join("?" * len(statuses))
-    sql = f"SELECT coalesce(sum(n), 0) FROM tally_status WHERE role = 'lead' AND status IN ({marks})"
-    return db.conn.execute(sql, statuses).fetchone()[0]
+    if unit_id is None:
+        sql = f"SELECT coalesce(sum(n), 0) FROM tally_status WHERE role = 'lead' AND status IN ({marks})"
+        return db.conn.execute(sql, statuses).fetchone()[0]
+    sql = f"SELECT coalesce(sum(n), 0) FROM tally_status WHERE unit_id = ? AND status IN ({marks})"
+    return db.conn.execute(sql, [unit_id, *statuses]).fetchone()[0]
 
 
 def reasons(db: Database, params: dict) -> dict[str, int]:

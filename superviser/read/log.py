@@ -121,7 +121,10 @@ def steps(db: Database, flt: LogFilter, *, limit: int) -> list[tuple]:
 
 def count(db: Database, flt: LogFilter | None = None) -> int:
     params: list = []
-    return db.conn.execute("SELECT count(*) FROM log l WHERE " + _where(db, flt or LogFilter(), params), params).fetchone()[0]
+    clause = _where(db, flt or LogFilter(), params)
+    if clause == "1":  # the whole log: its entries are numbered 1, 2, 3… without a gap (its guards)
+        return db.conn.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0]
+    return db.conn.execute("SELECT count(*) FROM log l WHERE " + clause, params).fetchone()[0]
 
 
 PUBLIC_FIELDS = ("seq", "at", "actor", "action", "objective", "decision", "detail", "changes", "prev_hash", "hash")

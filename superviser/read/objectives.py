@@ -10,8 +10,9 @@ from superviser import clock, dates, lifecycle, refs
 from superviser.read import counts, search
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
-from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
-                               SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
+from superviser.lights import (AWAITED_SQL, DUE_SOON_SQL, ENDED_SQL, GREEN, GREY, LIGHT_SQL, LIGHTS, OVERDUE_SQL,
+                               QUIET_SQL, REASON_SQL, RED, SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, YELLOW, Thresholds,
+                               explain, light_of, set_by_office, sql_list)
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
@@ -73,6 +74,71 @@ def _walking(sql: str) -> str:
     then walks the list's ordered index and stops once it is full, instead of reading
     every match through the status index and sorting them."""
     return sql.replace("o.status IN", "+o.status IN")
+
+
+# A light's list in the order of the lists ("deadline": open work by deadline, ended after),
+# as the union of its parts, each walking an index in that order: SQLite merges them and
+# stops once the page is full, where the light rule on every objective would read them all.
+# The rule's parts are those of the objectives the office did not set (their light follows
+# their reason, lights.REASON_SQL); the office's part is those it set to this light.
+_NOT_SET = "o.light_override IS NULL"
+_LATER = f"{AWAITED_SQL} AND o.deadline > :near"
+_RULE_PARTS = {
+    RED: [("idx_objectives_awaited", OVERDUE_SQL)],
+    YELLOW: [("idx_objectives_awaited", DUE_SOON_SQL),
+             ("idx_objectives_awaited", f"{AWAITED_SQL} AND {SILENT_SQL}"),
+             # the urged are few: read among the objectives with unanswered urges (m009)
+             ("idx_objectives_urged", f"{AWAITED_SQL} AND o.urges_unanswered > 0 AND {URGED_SQL}")],
+    GREEN: [("idx_objectives_waiting", WAITING_OFFICE_SQL),
+            ("idx_objectives_awaited", f"{_LATER} AND NOT {SILENT_SQL} AND NOT {URGED_SQL}")],
+}
+_OPEN_ORDER = "o.deadline, o.sort_key"
+
+
+def _part(index: str, condition: str) -> str:
+    return f"SELECT o.id, o.deadline, o.sort_key FROM objectives o INDEXED BY {index} WHERE {condition}"
+
+
+def _merged(db: Database, flt: Filter, order: str, params: dict) -> list[str] | None:
+    """The statements that read this list as merged parts, each selecting id, deadline and
+    sort key (open work, then ended work), or None when it is read the ordinary way."""
+    if order != "deadline":
+        return None
+    if flt.light in LIGHTS and flt == Filter(light=flt.light):
+        params["light"] = flt.light
+        set_here = _part("idx_objectives_light_override", f"o.light_override = :light AND NOT {ENDED_SQL}")
+        parts = [_part(index, f"{condition} AND {_NOT_SET}") for index, condition in _RULE_PARTS.get(flt.light, [])]
+        if flt.light == GREY:  # ended work, whatever the office set, after the open work it set grey
+            return [set_here, f"SELECT o.id, o.deadline, o.sort_key FROM objectives o WHERE ({ENDED_SQL}) = 1"]
+        if flt.light == YELLOW and params["urges"] <= 0:  # every later objective counts as urged: no index helps
+            parts[-1] = _part("idx_objectives_awaited", f"{URGED_SQL} AND {_NOT_SET}")
+        return [" UNION ALL ".join([*parts, set_here])]
+    if flt == Filter(status=flt.status) and sorted(flt.status) == sorted(lifecycle.AWAITED):  # the deadlines
+        return [_part("idx_objectives_awaited", AWAITED_SQL)]
+    if flt.unit not in (None, "") and flt == Filter(unit=flt.unit, open_only=True):
+        params["unit_id"] = refs.unit(db, flt.unit)["id"]
+        open_ = f"o.status IN {sql_list(lifecycle.OPEN)}"
+        lead = _part("idx_objectives_unit_open", f"o.lead_unit_id = :unit_id AND {open_}")
+        co = ("SELECT o.id, o.deadline, o.sort_key FROM co_units c CROSS JOIN objectives o ON o.id = c.objective_id"
+              f" WHERE c.unit_id = :unit_id AND {open_}")
+        return [f"{lead} UNION ALL {co}"]
+    return None
+
+
+def _merged_page(db: Database, statements: list[str], params: dict, offset: int, limit: int | None) -> list[int]:
+    """A page of the list ``_merged`` reads: its statements' rows one after the other."""
+    ids: list[int] = []
+    for sql in statements:
+        wanted = -1 if limit is None else limit - len(ids)
+        if wanted == 0:
+            break
+        rows = db.conn.execute(f"{sql} ORDER BY {_OPEN_ORDER} LIMIT {int(wanted)} OFFSET {int(offset)}", params).fetchall()
+        if rows or offset == 0:
+            offset = 0  # the next statement's rows follow these
+        else:  # this page begins after all of this statement's rows
+            offset -= db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        ids += [r[0] for r in rows]
+    return ids
 
 
 def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -> str:
@@ -195,6 +261,10 @@ def page(
     thresholds = thresholds or Thresholds.load(db)
     params = thresholds.params(today)
     known = _counted(db, flt, thresholds) if count else None
+    merged = _merged(db, flt, order, params)
+    if merged is not None:
+        ids = _merged_page(db, merged, params, offset, limit)
+        return rows_by_id(db, ids, params, today), known if count else None
     clause = where(db, flt, params, page_only=not count or known is not None)
     # Filters the indexes cannot answer (the light rule, text) read every row anyway:
     # count while doing it. Otherwise a page stops early and the count is separate.
@@ -228,6 +298,8 @@ def _counted(db: Database, flt: Filter, thresholds: Thresholds) -> int | None:
     if flt == Filter(status=flt.status, open_only=flt.open_only):
         wanted = [s for s in flt.status or lifecycle.STATUSES if not flt.open_only or s in lifecycle.OPEN]
         return counts.with_status(db, wanted)
+    if flt.unit not in (None, "") and flt == Filter(unit=flt.unit, open_only=True):
+        return counts.with_status(db, list(lifecycle.OPEN), unit_id=refs.unit(db, flt.unit)["id"])
     return None
 
 
@@ -268,8 +340,8 @@ def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> d
 
 
 def children(db: Database, objective_id: int) -> list[dict]:
-    return list_objectives(db, Filter(ids=[r[0] for r in db.conn.execute(
-        "SELECT id FROM objectives WHERE parent_id = ?", (objective_id,))]), limit=None, order="ref")
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM objectives WHERE parent_id = ?", (objective_id,))]
+    return list_objectives(db, Filter(ids=ids), limit=None, order="ref") if ids else []
 
 
 def reports(db: Database, objective_id: int) -> list[dict]:
