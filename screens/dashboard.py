@@ -173,13 +173,17 @@ class DashboardScreen(BaseScreen):
         self.deliveries = DeliveriesLine()
         yield self.deliveries
         wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
+        if self.first is not None:  # in the very first frame, at the height it needs
+            self._show_lights(self.first["overview"], self.first["deliveries"])
+        widths = self._table_widths()
         with VerticalScroll(id="panels", classes=wide):
             # The panels' totals come from the one counting query (load_counts).
             panel_columns = objective_table.columns(with_status=False)
 
             def panel_table(name: str) -> PagedTable:
                 return PagedTable(panel_columns, lambda row: objective_table.cells(row, with_status=False),
-                                  _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name))
+                                  _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name),
+                                  width=widths[name])
 
             self.panels = {
                 "overdue": Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue"),
@@ -192,7 +196,7 @@ class DashboardScreen(BaseScreen):
             self.panels["waiting"] = Panel(
                 _("Waiting for the office"),
                 PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting", page=PANEL_PAGE,
-                           first=self._first_page("waiting")),
+                           first=self._first_page("waiting"), width=widths["waiting"]),
                 classes="panel", id="panel-waiting")
             yield self.panels["waiting"]
             unit_columns = [Column("unit", _("unit"), None), Column("open", _("open"), 6, justify="right"),
@@ -200,10 +204,28 @@ class DashboardScreen(BaseScreen):
                             Column("on_time", _("on time"), 8, justify="right"),
                             Column("urges", _("urges"), 6, justify="right")]
             yield Panel(_("Units"), PagedTable(unit_columns, _unit_cells, _unit_source(), id="units", page=PANEL_PAGE,
-                                               first=self._first_units()),
+                                               first=self._first_units(), width=widths["units"]),
                         classes="panel units-panel")
-        if self.first is not None:  # in the very first frame, at the height it needs
-            self._show_counts(self.first["overview"], self.first["deliveries"])
+        if self.first is not None:
+            self._show_panel_counts(self.first["overview"])
+
+    def _table_widths(self) -> dict[str, int]:
+        """How wide the first layout makes each panel's table (app.tcss: the panels' grid, one
+        column below 120 cells and two from 120 with a gutter between, their round borders,
+        and the scrollbar #panels takes when they are taller than the room under the lights),
+        so the tables fill as they mount and the first frame has their rows and scrollbars.
+        A wrong guess costs a second frame, nothing else; tests/app/test_dashboard_first_frame.py
+        holds it to the layout."""
+        width, height = self.app.size
+        lights = self.lights_row.styles.height
+        room = height - 2 - (lights.value if lights else 5) - (1 if self.deliveries.display else 0)  # nav, keys
+        wide = width >= 120
+        inner = width - (2 if (3 * 12 if wide else 5 * 9) > room else 0)
+        if not wide:
+            return dict.fromkeys(("overdue", "due-soon", "silent", "waiting", "units"), inner - 2)
+        left = (inner - 1) // 2
+        right = inner - 1 - left
+        return {"overdue": left - 2, "due-soon": right - 2, "silent": left - 2, "waiting": right - 2, "units": inner - 2}
 
     def on_mount(self) -> None:
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
@@ -279,14 +301,20 @@ class DashboardScreen(BaseScreen):
         self.app.call_from_thread(self._show_counts, found, deliveries)
 
     def _show_counts(self, found: dict, deliveries: dict[str, int]) -> None:
+        self._show_lights(found, deliveries)
+        self._show_panel_counts(found)
+
+    def _show_lights(self, found: dict, deliveries: dict[str, int]) -> None:
         self.deliveries.show(deliveries)
         self.refresh_bindings()
         for light, count in found["lights"].items():
             self.cards[light].show(count, found["causes"][light])
+        self._fit_lights()
+
+    def _show_panel_counts(self, found: dict) -> None:
         for reason in ("overdue", "due_soon", "silent"):
             self.panels[reason].show_count(found["reasons"].get(reason, 0))
         self.panels["waiting"].show_count(found["waiting"])
-        self._fit_lights()
 
     def on_light_card_open(self, message: LightCard.Open) -> None:
         title = _("{light} objectives").format(light=lights.label(message.light))

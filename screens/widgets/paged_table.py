@@ -79,11 +79,12 @@ class PagedTable(DataTable):
             self.total = total
 
     def __init__(self, columns: list[Column], render: Callable[[dict], list], source: Source | None = None, *,
-                 page: int | None = None, first: Page | None = None, **kwargs):
+                 page: int | None = None, first: Page | None = None, width: int | None = None, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         if page:
             self.PAGE = page
         self._first = first  # rows already fetched: shown in the very first frame
+        self._expected_width = width  # the width its first layout will give it, if the screen knows
         self.started_fresh = False
         self._columns = columns
         self._render = render
@@ -136,21 +137,23 @@ class PagedTable(DataTable):
         self._add(self.rows_loaded)
 
     def on_resize(self, event: events.Resize) -> None:
+        # The size now, not the event's: a first layout may be followed by another (a scrollbar
+        # its container found it needs) before the table hears of the first.
         if not self._widths:
             self._start()
-        elif self._layout(event.size.width) != (self._visible, self._widths):
+        elif self._layout(self.size.width) != (self._visible, self._widths):
             keep = self.cursor_row
             self._build_columns()
             if self.row_count:
                 self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
 
     def on_mount(self) -> None:
-        # A table mounted on a new screen has no size until the first layout. One that spans
-        # the screen is as wide as the terminal: its columns and rows go in now, so the first
-        # layout finds the rows (and the scrollbar they need) and the first frame is the last.
-        # Others wait for their size: columns built for a wrong guess would render every
-        # cell twice.
-        width = self.size.width or (self.app.size.width if self.parent is self.screen else 0)
+        # A table mounted on a new screen has no size until the first layout. One whose width
+        # is known (it spans the screen: the terminal's; or its screen worked it out) gets
+        # its columns and rows now, so the first layout finds the rows (and the scrollbar they
+        # need) and the first frame is the last. Others wait for their size: columns built for
+        # a wrong guess would render every cell twice.
+        width = self.size.width or self._expected_width or (self.app.size.width if self.parent is self.screen else 0)
         if width:
             self._start(width)
 

@@ -3,6 +3,8 @@ each light."""
 
 from concurrent.futures import Future
 
+import pytest
+
 from screens.app import SuperviserApp
 from screens.dashboard import LightCard
 from screens.widgets.paged_table import PagedTable
@@ -40,3 +42,27 @@ async def test_a_finished_read_is_in_the_first_frame_with_what_makes_up_each_lig
         row = app.screen.query_one("#lights")
         assert all(card.lines(card.content_size.width) <= row.size.height - 2 for card in app.screen.query(LightCard))
         await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (119, 40), (120, 40), (121, 40), (160, 50), (200, 60), (80, 60)])
+async def test_the_panels_are_filled_before_their_first_layout(demo_db, monkeypatch, size):
+    """The dashboard works out how wide its tables will be, so they get their rows (and the
+    scrollbars those need) in the first frame, not a frame later; a wrong width would build
+    a table again once it has its size."""
+    builds: list[tuple[str, bool]] = []  # (table, whether the table had its size)
+    original = PagedTable._build_columns
+
+    def counting(self, width=None):
+        builds.append((self.id, bool(self.size.width)))
+        original(self, width)
+
+    monkeypatch.setattr(PagedTable, "_build_columns", counting)
+    i18n.setup("en")
+    done: Future = Future()
+    done.set_result(dashboard(store.connect(demo_db)))
+    app = SuperviserApp(Session(store.connect(demo_db), "boss"), prefetched=done)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        tables = list(app.screen.query(PagedTable))
+        assert sorted(builds) == sorted((t.id, False) for t in tables)
+        assert all(t.row_count for t in tables)
