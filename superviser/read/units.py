@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from superviser import clock
 from superviser.lifecycle import CLOSED, OPEN
+from superviser.lights import sql_list
 from superviser.store import Database
 
 
@@ -31,7 +32,12 @@ def tree(db: Database) -> list[dict]:
 
 # The counters (superviser.tallies): per unit, role and status; and awaited work whose
 # deadline or original deadline has passed (a range of days before today).
-_BY_STATUS = "SELECT unit_id, role, status, n, urges, on_time, late, late_days FROM tally_status"
+_BY_STATUS = f"""
+SELECT unit_id, role, sum(urges), coalesce(sum(CASE WHEN status IN {sql_list(OPEN)} THEN n END), 0),
+       coalesce(sum(CASE WHEN status = '{CLOSED}' THEN n END), 0), coalesce(sum(CASE WHEN status = '{CLOSED}' THEN on_time END), 0),
+       coalesce(sum(CASE WHEN status = '{CLOSED}' THEN late END), 0), coalesce(sum(CASE WHEN status = '{CLOSED}' THEN late_days END), 0)
+FROM tally_status GROUP BY unit_id, role
+"""
 _PAST = """
 SELECT unit_id, role, sum(due), sum(original), sum(original * (julianday(:today) - julianday(day)))
 FROM tally_due WHERE day < :today GROUP BY role, unit_id
@@ -44,16 +50,9 @@ def _blank() -> dict:
 
 def _cards(db: Database) -> dict[tuple[int, str], dict]:
     cards: dict[tuple[int, str], dict] = {}
-    for unit_id, role, status, n, urges, on_time, late, late_days in db.conn.execute(_BY_STATUS):
-        card = cards.setdefault((unit_id, role), _blank())
-        card["urges"] += urges
-        if status in OPEN:
-            card["open"] += n
-        if status == CLOSED:
-            card["closed"] += n
-            card["on_time"] += on_time
-            card["late"] += late
-            card["delay_days"] += late_days
+    for unit_id, role, urges, open_, closed, on_time, late, late_days in db.conn.execute(_BY_STATUS):
+        cards[(unit_id, role)] = dict(_blank(), urges=urges, open=open_, closed=closed, on_time=on_time, late=late,
+                                      delay_days=late_days)
     for unit_id, role, overdue, late, delay in db.conn.execute(_PAST, {"today": clock.today().isoformat()}):
         card = cards.setdefault((unit_id, role), _blank())
         card["overdue"] += overdue

@@ -66,3 +66,23 @@ async def test_the_panels_are_filled_before_their_first_layout(demo_db, monkeypa
         tables = list(app.screen.query(PagedTable))
         assert sorted(builds) == sorted((t.id, False) for t in tables)
         assert all(t.row_count for t in tables)
+
+
+def test_the_launchers_read_gives_the_dashboards_data_and_the_interpreters_turns_back(demo_db, tmp_path):
+    """It reads on a thread of its own with short turns of the interpreter (SQLite lets go of
+    it at every row), and puts the usual turns back when it ends, whether it read or failed."""
+    import sys
+
+    from superviser.cli.launch import prefetch_dashboard
+
+    usual = sys.getswitchinterval()
+    session = Session(store.connect(demo_db), "boss")
+    assert prefetch_dashboard(session).result(timeout=10) == dashboard(store.connect(demo_db))
+    assert sys.getswitchinterval() == usual
+    gone = tmp_path / "gone.db"
+    gone.write_bytes(demo_db.read_bytes())
+    broken = Session(store.connect(gone), "boss")
+    gone.unlink()  # the read reopens the file: it fails
+    with pytest.raises(Exception):
+        prefetch_dashboard(broken).result(timeout=10)
+    assert sys.getswitchinterval() == usual
