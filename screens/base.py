@@ -28,6 +28,9 @@ class NavBar(Static):
     def __init__(self):
         super().__init__(id="nav")
 
+    def on_mount(self) -> None:
+        self.draw()  # in the screen's first frame: it spans the screen, so it is as wide as the terminal
+
     def on_resize(self) -> None:
         self.draw()
 
@@ -40,7 +43,7 @@ class NavBar(Static):
         left = Content.assemble(*sections)
         who = Content.styled(text.one_line(app.person_label), "dim")
         brand = Content.styled(f" {_('superviser')} ", "bold")
-        width = self.size.width or 80
+        width = self.size.width or app.size.width
         if brand.cell_length + left.cell_length + who.cell_length + 2 <= width:
             left = Content.assemble(brand, " ", left)
         gap = max(1, width - left.cell_length - who.cell_length)
