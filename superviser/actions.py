@@ -24,7 +24,7 @@ from superviser.lifecycle import (
     ACCEPTED, ASSIGNED, ENDED, IN_PROGRESS, OPEN, REGISTERED, RETURNED, STATUSES, SUBMITTED, SUSPENDED, VERIFIED,
     WORKING,
 )
-from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, VIEWER, role_label
+from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, role_label
 
 OFFICE = frozenset({DIRECTOR, SUPERVISOR})
 UNIT_SIDE = frozenset({DIRECTOR, LIAISON})
@@ -517,10 +517,3 @@ def require(name: str, person: dict | None, login: str, objective: dict | None =
     if found:
         kind, problem = found
         raise kind(problem)
-
-
-def offered(person: dict | None, login: str, objective: dict) -> list[str]:
-    """The steps this person may take on the objective now, in key-bar order."""
-    if person is None or person["role"] == VIEWER:
-        return []
-    return [a.name for a in OBJECTIVE_STEPS if refusal(a.name, person, login, objective) is None]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from superviser import clock
 from superviser.errors import InvalidInput
-from superviser.i18n import _, current, humanize, ngettext
+from superviser.i18n import _, current, ngettext
 
 _RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
 
@@ -146,9 +146,3 @@ def moment(stamp: str) -> str:
     """A log timestamp in local time, to the minute."""
     at = local(stamp)
     return f"{at.year:04d}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}"
-
-
-def ago(stamp: str | datetime) -> str:
-    """"3 hours ago" in the user's language."""
-    when = clock.parse_stamp(stamp) if isinstance(stamp, str) else stamp
-    return humanize().naturaltime(clock.now() - when)

@@ -264,4 +264,3 @@ def validate(fields: tuple[Field, ...] | list[Field], raw: dict) -> dict:
 # Fields many steps share.
 REASON = Field("reason", N_("reason"), "text", required=True, help=N_("Why (required; - reads it from standard input)."))
 NOTE = Field("note", N_("note"), "text", help=N_("A note for the log."))
-TITLE = Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX)

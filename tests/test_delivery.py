@@ -14,7 +14,7 @@ from superviser.delivery import config as delivery_config
 from superviser.delivery import outbox, sender
 from superviser.errors import Forbidden, InvalidInput, NotFound, Refused
 from superviser.read import objectives
-from superviser.services import contacts, delivery, steps
+from superviser.services import contacts, delivery, steps, undo
 from tests.delivery_fakes import RobotServer, SmtpServer, config_text, free_port
 
 WECOM_KEY = "wecomkey-0123456789abcdef"
@@ -172,14 +172,13 @@ def test_the_phrase_in_chinese(office):
     assert queued.message() == "已排队发送：Finance（邮件和飞书）"
 
 
-def test_cancel_for_seq_cancels_what_a_step_queued(office):
+def test_undo_of_an_urge_cancels_what_it_queued(office):
     contacts.channel_add(office.director, "Finance", "mail", address="fin@example.org")
     ref = office.objective(status="in_progress")
-    _queued, seq = urged(office, ref)
-    with write(office.director) as changes:
-        assert outbox.cancel_for_seq(changes, seq) == 1
-        changes.log("undo")
-    assert [r["status"] for r in rows(office)] == ["cancelled"]
+    urged = steps.urge(office.director, ref, text="Report by Friday")
+    assert [(r["seq"], r["status"]) for r in rows(office)] == [(urged.seq, "queued")]
+    undo.undo(office.director, urged.seq)
+    assert [(r["status"], r["last_error"]) for r in rows(office)] == [("cancelled", "undone")]
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 
 from superviser import store
+from superviser.read import counts as read_counts
 from superviser.read import objectives
 from superviser.services import org, steps
 
@@ -89,7 +90,7 @@ def test_filter_and_count_by_light_agree_with_rows(office):
     office.objective(deadline="2026-12-30", status="in_progress")
     office.objective(deadline="2026-12-30", status="closed")
     db = store.connect(office.path)
-    counts = objectives.light_counts(db)
+    counts = read_counts.overview(db)["lights"]
     assert counts == {"red": 1, "yellow": 1, "green": 1, "grey": 1}
     for colour, n in counts.items():
         rows = objectives.list_objectives(db, objectives.Filter(light=colour))

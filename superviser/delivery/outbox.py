@@ -18,7 +18,6 @@ from superviser.delivery.masking import mask_url
 from superviser.delivery.office import details, person
 from superviser.i18n import _, current, speaking
 
-ROBOTS = ("wecom", "dingtalk", "feishu")
 MENTIONS_BY_MOBILE = ("wecom", "dingtalk")  # Feishu mentions by user id, which we do not keep
 KINDS = ("urge", "supervision", "extend.approve", "extend.reject", "sendback", "digest")
 
@@ -182,11 +181,3 @@ def queue_digest(changes: Changes, unit_id: int, unit: str, *, day: str, section
                 row={"seq": seq, "objective_id": None, "kind": "digest", "level": None}):
         queued.unreached.append(unit)
     return queued
-
-
-def cancel_for_seq(changes: Changes, seq: int) -> int:
-    """Cancel what the step logged as ``seq`` queued and has not sent yet (for undo)."""
-    ids = [r[0] for r in changes.db.conn.execute("SELECT id FROM outbox WHERE seq = ? AND status = 'queued'", (seq,))]
-    for outbox_id in ids:
-        changes.update("outbox", outbox_id, {"status": "cancelled", "last_error": "undone"})
-    return len(ids)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -241,21 +240,6 @@ def rows_by_id(db: Database, ids: list[int], params: dict, today: date) -> list[
     return [_shape(r, today) for r in rows]
 
 
-def count_objectives(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> int:
-    params = (thresholds or Thresholds.load(db)).params()
-    clause = where(db, flt or Filter(), params)
-    return db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {clause}", params).fetchone()[0]
-
-
-def light_counts(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> dict[str, int]:
-    params = (thresholds or Thresholds.load(db)).params()
-    clause = where(db, flt or Filter(), params)
-    counts = dict.fromkeys(LIGHTS, 0)
-    for light, n in db.conn.execute(f"SELECT ({LIGHT_SQL}) AS light, count(*) FROM objectives o WHERE {clause} GROUP BY light", params):
-        counts[light] = n
-    return counts
-
-
 def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> dict:
     """One objective with its light, units and the reason for its light."""
     row = refs.objective(db, ref)
@@ -333,7 +317,3 @@ def as_json(row: dict) -> dict:
     out["light_override_reason"] = row.get("light_override_reason") if row.get("set_by_office") else None
     out["overdue"] = reason == "overdue"
     return out
-
-
-def loads_changes(text: str) -> dict:
-    return json.loads(text) if text else {}
