@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from superviser import journal
+from superviser import journal, store
 from superviser.store import Database
 from superviser.tables import SECRET_COLUMNS
 from superviser.store import transaction
@@ -77,11 +77,7 @@ class Changes:
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
         """One row (or some of its columns) as it is now in this transaction."""
         selected = ", ".join(f"[{c}]" for c in columns) if columns else "*"
-        cursor = self.conn.execute(f"SELECT {selected} FROM [{table}] WHERE {self._where(table)}", pk)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return {d[0]: v for d, v in zip(cursor.description, row)}
+        return store.row(self.db, f"SELECT {selected} FROM [{table}] WHERE {self._where(table)}", pk)
 
     def insert(self, table: str, values: dict) -> Any:
         """Insert a row; returns its primary key (a tuple for a composite key)."""

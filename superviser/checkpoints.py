@@ -26,7 +26,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock, identity, journal, notes
+from superviser import clock, identity, journal, notes, store
 from superviser.changes import write
 from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound, StoreError
@@ -86,23 +86,21 @@ def read_note(source: str, stdin=None) -> str:
 
 # --- in the database ---------------------------------------------------------------------------
 def rows(db: Database) -> list[dict]:
-    cursor = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size")
-    return [dict(zip(_COLUMNS, r)) for r in cursor]
+    return store.rows(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size")
 
 
 def latest(db: Database) -> dict | None:
     """The newest checkpoint (``size``, ``origin``, ``head``, ``note``, ``key``, ``made_at``,
     ``made_by``), or None: what an export prints under the log's head."""
-    row = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
-    return dict(zip(_COLUMNS, row)) if row else None
+    return store.row(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size DESC LIMIT 1")
 
 
 def at_size(db: Database, size: int) -> dict:
-    row = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints WHERE size = ?", (size,)).fetchone()
-    if row is None:
+    found = store.row(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints WHERE size = ?", (size,))
+    if found is None:
         raise NotFound("checkpoint", _("no checkpoint was signed at size {size}").format(size=size),
                        label=N_("checkpoint"))
-    return dict(zip(_COLUMNS, row))
+    return found
 
 
 def default_origin() -> str:

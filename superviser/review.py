@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from superviser import clock, roles
+from superviser import clock, roles, store
 from superviser.i18n import N_, _
 from superviser.lights import REASON_SQL, Thresholds
 from superviser.store import Database
@@ -77,14 +77,12 @@ def category_label(category: str) -> str:
 
 def current(db: Database, login: str) -> dict | None:
     """Today's unfinished review of ``login``, if any."""
-    cursor = db.conn.execute(
-        "SELECT * FROM reviews WHERE login = ? AND day = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
+    found = store.row(
+        db, "SELECT * FROM reviews WHERE login = ? AND day = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
         (login, clock.today().isoformat()),
     )
-    row = cursor.fetchone()
-    if row is None:
+    if found is None:
         return None
-    found = {d[0]: v for d, v in zip(cursor.description, row)}
     found["done"] = [r[0] for r in db.conn.execute(
         "SELECT DISTINCT objective_id FROM review_steps WHERE review_id = ? AND kind != 'skip'", (found["id"],))]
     found["counts"] = counts(db, found["id"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from superviser import clock
+from superviser import clock, store
 from superviser.i18n import N_, _
 from superviser.store import Database
 
@@ -63,10 +63,8 @@ def next_due(rhythm: str | None, last_report_on: str | None, active_since: str |
 
 
 def milestones(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT id, due_on, title, reported_on FROM milestones WHERE objective_id = ? ORDER BY due_on, id",
-        (objective_id,))
-    return [dict(zip(("id", "due_on", "title", "reported_on"), row)) for row in cursor]
+    return store.rows(db, "SELECT id, due_on, title, reported_on FROM milestones WHERE objective_id = ? ORDER BY due_on, id",
+                      (objective_id,))
 
 
 def milestones_text(rows: list[dict]) -> str:

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock, fields, identity, roles, text
+from superviser import clock, fields, identity, roles, store, text
 from superviser.changes import write
 from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound
@@ -196,8 +196,7 @@ _COLUMNS = ("id", "login", "type", "key", "bits", "fingerprint", "comment", "add
 
 
 def rows(db) -> list[dict]:
-    cursor = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM ssh_keys ORDER BY login, id")
-    return [dict(zip(_COLUMNS, row)) for row in cursor]
+    return store.rows(db, f"SELECT {', '.join(_COLUMNS)} FROM ssh_keys ORDER BY login, id")
 
 
 def expected_lines(db, db_path: Path) -> list[str]:

@@ -24,7 +24,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from superviser import clock, dates
+from superviser import clock, dates, store
 from superviser.assessment.periods import Period
 from superviser.assessment.rules import EXPLAINED, RULES, Rules, in_force
 from superviser.i18n import _
@@ -316,12 +316,10 @@ def _rank(units: list[UnitScore]) -> None:
 
 
 def published(db: Database, period: Period) -> dict | None:
-    cursor = db.conn.execute("SELECT * FROM score_publications WHERE since = ? AND until = ?",
-                             (period.since.isoformat(), period.until.isoformat()))
-    row = cursor.fetchone()
-    if row is None:
+    found = store.row(db, "SELECT * FROM score_publications WHERE since = ? AND until = ?",
+                      (period.since.isoformat(), period.until.isoformat()))
+    if found is None:
         return None
-    found = {d[0]: v for d, v in zip(cursor.description, row)}
     found["scores"] = json.loads(found["scores"])
     found["rules"] = json.loads(found["rules"])
     seq = db.conn.execute("SELECT seq FROM log WHERE action = 'score.publish' AND json_extract(changes, ?) IS NOT NULL",

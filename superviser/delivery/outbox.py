@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from superviser import clock, journal
+from superviser import clock, journal, store
 from superviser.changes import Changes
 from superviser.delivery import messages
 from superviser.delivery.labels import channel_label
@@ -71,9 +71,9 @@ def concerned_units(db, kind: str, objective: dict) -> list[int]:
 
 def targets(db, unit_id: int) -> list[dict]:
     """Every way to reach a unit: its active channels, and its liaisons and head by mail."""
-    people = [dict(zip(("login", "email", "mobile"), r)) for r in db.conn.execute(
-        "SELECT login, email, mobile FROM people WHERE unit_id = ? AND active = 1 AND (role = 'liaison' OR unit_head = 1) "
-        "ORDER BY unit_head DESC, login", (unit_id,))]
+    people = store.rows(
+        db, "SELECT login, email, mobile FROM people WHERE unit_id = ? AND active = 1 AND (role = 'liaison' OR unit_head = 1) "
+        "ORDER BY unit_head DESC, login", (unit_id,))
     mobiles = [p["mobile"] for p in people if p["mobile"]]
     found = []
     for channel_id, kind, address, webhook in db.conn.execute(
@@ -133,9 +133,8 @@ def queue(changes: Changes, kind: str, objective: dict, *, actor_login: str, tex
     seq = journal.head(db)[0] + 1  # the entry the step writes next (we hold the write lock)
     office = details(db)
     who = person(db, actor_login)
-    cursor = db.conn.execute("SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
-                             (objective["decision_id"],))
-    decision = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    decision = store.row(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
+                         (objective["decision_id"],))
     queued, seen = Queued(), set()
     for unit_id in (units if units is not None else concerned_units(db, kind, objective)):
         unit = db.conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
+from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs, store
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
@@ -222,9 +222,7 @@ def _decisions(db: Database, ids: list[int]) -> list[dict]:
     found = []
     for start in range(0, len(ids), 5000):
         chunk = ",".join(str(i) for i in ids[start:start + 5000])
-        cursor = db.conn.execute(f"SELECT * FROM decisions WHERE id IN ({chunk})")
-        names = [d[0] for d in cursor.description]
-        found += [dict(zip(names, r)) for r in cursor]
+        found += store.rows(db, f"SELECT * FROM decisions WHERE id IN ({chunk})")
     return sorted(found, key=lambda d: (d["year"], d["seq"]))
 
 

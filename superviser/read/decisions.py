@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from superviser import refs
+from superviser import refs, store
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
 from superviser.read import search as searching
@@ -10,11 +10,6 @@ from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
 
 _WORST = "max(CASE ({light}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)".format(light=LIGHT_SQL)
 _BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
 
 
 def _where(db: Database, search: str | None, source: str | None, params: dict) -> str:
@@ -35,7 +30,7 @@ def list_decisions(
     sql = f"SELECT d.* FROM decisions d WHERE {_where(db, search, source, params)} ORDER BY d.decided_on DESC, d.ref DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    decisions = _rows(db.conn.execute(sql, params))
+    decisions = store.rows(db, sql, params)
     if not decisions:
         return []
     rollup = rollups(db, [d["id"] for d in decisions], thresholds)

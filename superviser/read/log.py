@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from superviser import refs
+from superviser import refs, store
 from superviser.store import Database
 
 _SELECT = """
@@ -92,14 +92,10 @@ def entries(db: Database, flt: LogFilter | None = None, *, limit: int | None = 5
     sql = _SELECT + " WHERE " + _where(db, flt or LogFilter(), params) + " ORDER BY l.seq DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    cursor = db.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor:
-        row = dict(zip(names, values))
+    found = store.rows(db, sql, params)
+    for row in found:
         row["changes"] = json.loads(row["changes"]) if row["changes"] else {}
-        rows.append(row)
-    return rows
+    return found
 
 
 _STEPS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from superviser import clock, dates, lifecycle, refs
+from superviser import clock, dates, lifecycle, refs, store
 from superviser.read import counts, search
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
@@ -168,11 +168,6 @@ def _shape(row: dict, today: date) -> dict:
     return row
 
 
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
-
-
 def list_objectives(
     db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
     thresholds: Thresholds | None = None,
@@ -235,8 +230,8 @@ def rows_by_id(db: Database, ids: list[int], params: dict, today: date) -> list[
     if not ids:
         return []
     position = {oid: i for i, oid in enumerate(ids)}
-    cursor = db.conn.execute(_DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params)
-    rows = sorted(_rows(cursor), key=lambda r: position[r["id"]])
+    rows = sorted(store.rows(db, _DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params),
+                  key=lambda r: position[r["id"]])
     return [_shape(r, today) for r in rows]
 
 
@@ -245,8 +240,8 @@ def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> d
     row = refs.objective(db, ref)
     thresholds = thresholds or Thresholds.load(db)
     today = clock.today()
-    cursor = db.conn.execute(_DETAIL + " WHERE o.id = :id", dict(thresholds.params(today), id=row["id"]))
-    shaped = _shape(_rows(cursor)[0], today)
+    found = store.rows(db, _DETAIL + " WHERE o.id = :id", dict(thresholds.params(today), id=row["id"]))
+    shaped = _shape(found[0], today)
     shaped["light_explained"] = explain(shaped["reason"], thresholds, shaped)
     return shaped
 
@@ -257,26 +252,23 @@ def children(db: Database, objective_id: int) -> list[dict]:
 
 
 def reports(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT r.*, u.name AS unit FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
+    return store.rows(
+        db, "SELECT r.*, u.name AS unit FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
         "WHERE r.objective_id = ? AND r.withdrawn_seq IS NULL ORDER BY r.id DESC",
         (objective_id,),
     )
-    return _rows(cursor)
 
 
 def inspections(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT * FROM inspections WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    return store.rows(
+        db, "SELECT * FROM inspections WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
     )
-    return _rows(cursor)
 
 
 def extensions(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT * FROM extensions WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    return store.rows(
+        db, "SELECT * FROM extensions WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
     )
-    return _rows(cursor)
 
 
 def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict:
@@ -286,8 +278,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
 
     objective = get(db, ref)
     oid = objective["id"]
-    decision = db.conn.execute("SELECT * FROM decisions WHERE id = ?", (objective["decision_id"],))
-    objective["decision"] = _rows(decision)[0]
+    objective["decision"] = store.row(db, "SELECT * FROM decisions WHERE id = ?", (objective["decision_id"],))
     objective["reports"] = reports(db, oid)
     objective["inspections"] = inspections(db, oid)
     objective["extensions"] = extensions(db, oid)

@@ -3,6 +3,7 @@ objective's notices with their delivery status, the dashboard's failed deliverie
 
 from __future__ import annotations
 
+from superviser import store
 from superviser.store import Database
 
 from superviser.delivery.labels import STATUSES, TROUBLE
@@ -11,11 +12,6 @@ _COLUMNS = ("o.id, o.seq, o.objective_id, ob.ref AS objective, o.unit_id, u.name
             "o.channel, o.recipient, o.lang, o.subject, o.status, o.attempts, o.next_at, o.last_error, o.sent_at, "
             "o.queued_at, o.queued_by")
 _FROM = " FROM outbox o LEFT JOIN units u ON u.id = o.unit_id LEFT JOIN objectives ob ON ob.id = o.objective_id"
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor]
 
 
 def summary(db: Database) -> dict:
@@ -46,14 +42,14 @@ def messages(db: Database, *, status: str | tuple[str, ...] | None = None, objec
     sql = "SELECT " + _COLUMNS + _FROM + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY o.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return _rows(db.conn.execute(sql, params))
+    return store.rows(db, sql, params)
 
 
 def notices(db: Database, objective_id: int) -> list[dict]:
     """An objective's numbered notices."""
-    return _rows(db.conn.execute(
-        "SELECT n.id, n.year, n.number, n.level, n.unit_id, u.name AS unit, n.issued_at, n.issued_by FROM notices n "
-        "JOIN units u ON u.id = n.unit_id WHERE n.objective_id = ? ORDER BY n.id", (objective_id,)))
+    return store.rows(
+        db, "SELECT n.id, n.year, n.number, n.level, n.unit_id, u.name AS unit, n.issued_at, n.issued_by FROM notices n "
+        "JOIN units u ON u.id = n.unit_id WHERE n.objective_id = ? ORDER BY n.id", (objective_id,))
 
 
 def about_objective(db: Database, objective_id: int, limit: int = 20) -> dict:

@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from superviser import actions, clock, fields, refs, rhythm, roles
+from superviser import actions, clock, fields, refs, rhythm, roles, store
 from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
@@ -64,13 +64,11 @@ def step(session: Session, changes: Changes | None = None) -> Iterator[Changes]:
 
 
 def pending_extension(db: Database, objective_id: int) -> dict | None:
-    cursor = db.conn.execute(
-        "SELECT * FROM extensions WHERE objective_id = ? AND status = 'pending' AND withdrawn_seq IS NULL "
+    return store.row(
+        db, "SELECT * FROM extensions WHERE objective_id = ? AND status = 'pending' AND withdrawn_seq IS NULL "
         "ORDER BY id DESC LIMIT 1",
         (objective_id,),
     )
-    row = cursor.fetchone()
-    return {d[0]: v for d, v in zip(cursor.description, row)} if row else None
 
 
 def co_unit_ids(db: Database, objective_id: int) -> list[int]:

@@ -132,11 +132,9 @@ def person_edit(session: Session, login, *, name=None, role=None, unit=None, act
     with write(session) as changes:
         check(session, "person.edit")
         db = session.db
-        cursor = db.conn.execute("SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,))
-        row = cursor.fetchone()
-        if row is None:
+        current = store.row(db, "SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,))
+        if current is None:
             raise InvalidInput("login", _("{login} is not among the people").format(login=login), N_("login"))
-        current = dict(zip(("login", "name", "role", "unit_id", "active"), row))
         values = {}
         if v["name"]:
             values["name"] = v["name"]
