@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser.actions import ACTIONS
-from superviser.cli import build, delivery_cmds
+from superviser.cli import build
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, report, table
 from superviser.i18n import _
 
@@ -125,5 +125,5 @@ def commands() -> list[click.Command]:
     unit.add_command(build.command(ACTIONS["unit.edit"], "edit"))
     person.add_command(build.command(ACTIONS["person.add"], "add"))
     person.add_command(build.command(ACTIONS["person.edit"], "edit"))
-    person.add_command(delivery_cmds.person_contact())
+    person.add_command(build.command(ACTIONS["person.contact"], "contact"))
     return [init, demo, unit, person, settings]
