@@ -96,12 +96,12 @@ def command(action: Action, name: str | None = None, *, options: list[click.Para
 
 
 def _epilog(example: str) -> str | None:
-    """The declaration's example; several, one a line."""
+    """The declaration's example, or several, one a line (a line ending in \\ goes on below)."""
     if not example:
         return None
-    if "\n" in example:
-        return _("\b\nExamples:\n  {examples}").format(examples=example.replace("\n", "\n  "))
-    return _("\b\nExample:\n  {example}").format(example=example)
+    if all(line.endswith("\\") for line in example.split("\n")[:-1]):
+        return _("\b\nExample:\n  {example}").format(example=example)
+    return _("\b\nExamples:\n  {examples}").format(examples=example.replace("\n", "\n  "))
 
 
 def group(name: str, help_text: str, members: list[click.Command]) -> click.Group:
