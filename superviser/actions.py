@@ -298,7 +298,7 @@ STEPS: tuple[Action, ...] = (
            service="steps:note"),
     Action("light", N_("override the light"), N_("Light"),
            N_("Override an objective's light with a reason, or clear the override."),
-           'superviser light 2026-014.2 red --reason "Leader\'s concern at the meeting"\n  superviser light 2026-014.2 clear',
+           'superviser light 2026-014.2 red --reason "Leader\'s concern at the meeting"\nsuperviser light 2026-014.2 clear',
            (Field("colour", N_("light"), "choice", required=True, option="",
                   choices=(("red", N_("red")), ("yellow", N_("yellow")), ("green", N_("green")),
                            ("clear", N_("clear the override")))),
