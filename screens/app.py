@@ -12,8 +12,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
 
-from screens import keymap
-from screens import render
+from screens import keymap, render
 from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
 from screens.messages import DataChanged, StepDone

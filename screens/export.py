@@ -14,10 +14,10 @@ from screens.forms import FormScreen
 from superviser import actions, files, identity, lifecycle, lights
 from superviser.actions import ACTIONS
 from superviser.errors import InvalidInput
-from superviser.fields import Field
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
 from superviser.exports.run import default_name, export
+from superviser.fields import Field
 from superviser.i18n import N_, _
 from superviser.services import Result
 

@@ -64,11 +64,10 @@ class ReviewSummary(ModalScreen):
     def action_save(self) -> None:
         """Ask where, proposing a name that is free in the home folder; the file is private
         and never replaces another (superviser/files.py)."""
+        from screens.forms import FormScreen
         from superviser import clock, files
         from superviser.fields import Field
         from superviser.services import Result
-
-        from screens.forms import FormScreen
 
         name = f"superviser-review-{clock.today().isoformat()}.md"
         data = self.markdown.encode("utf-8")

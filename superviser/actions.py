@@ -16,12 +16,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from superviser import clock, lifecycle, text
+from superviser.delivery.labels import CHANNELS
 from superviser.errors import Forbidden, Refused
 from superviser.fields import NOTE, REASON, Field
-from superviser.delivery.labels import CHANNELS
 from superviser.i18n import LANGUAGES, N_, _
 from superviser.lifecycle import (
-    ACCEPTED, ASSIGNED, ENDED, IN_PROGRESS, OPEN, REGISTERED, RETURNED, STATUSES, SUBMITTED, SUSPENDED, VERIFIED,
+    ACCEPTED,
+    ASSIGNED,
+    ENDED,
+    IN_PROGRESS,
+    OPEN,
+    REGISTERED,
+    RETURNED,
+    STATUSES,
+    SUBMITTED,
+    SUSPENDED,
+    VERIFIED,
     WORKING,
 )
 from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, role_label

@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from superviser import journal, store
-from superviser.store import Database
+from superviser.store import Database, transaction
 from superviser.tables import SECRET_COLUMNS
-from superviser.store import transaction
 
 FINGERPRINT = "sha256:"
 _PK_COLUMNS: dict[str, tuple[str, ...]] = {}

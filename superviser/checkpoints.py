@@ -28,9 +28,9 @@ from pathlib import Path
 
 from superviser import clock, identity, journal, notes, store
 from superviser.changes import write
-from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound, StoreError
 from superviser.i18n import N_, _
+from superviser.services.base import check
 from superviser.store import Database
 from superviser.tables import GENESIS
 

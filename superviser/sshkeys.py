@@ -24,9 +24,9 @@ from pathlib import Path
 
 from superviser import clock, fields, identity, roles, store, text
 from superviser.changes import write
-from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound
 from superviser.i18n import N_, _
+from superviser.services.base import check
 
 BEGIN = "# superviser keys: begin (managed by `superviser keys`; do not edit between these markers)"
 END = "# superviser keys: end"

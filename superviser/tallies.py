@@ -23,8 +23,8 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 
 from __future__ import annotations
 
-from superviser.lights import sql_list
 from superviser.lifecycle import AWAITED, WORKING
+from superviser.lights import sql_list
 from superviser.store import Database
 
 TABLES = {

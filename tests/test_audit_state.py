@@ -174,9 +174,8 @@ def test_secrets_are_fingerprints_in_the_log(office, monkeypatch):
 def test_an_unlogged_change_is_refused(office):
     from superviser.changes import write
 
-    with pytest.raises(RuntimeError, match="no log entry"):
-        with write(office.director) as opened:
-            opened.update("units", 1, {"name": "Renamed quietly"})
+    with pytest.raises(RuntimeError, match="no log entry"), write(office.director) as opened:
+        opened.update("units", 1, {"name": "Renamed quietly"})
     assert store.connect(office.path).conn.execute("SELECT name FROM units WHERE id = 1").fetchone()[0] != "Renamed quietly"
 
 

@@ -4,7 +4,6 @@ against real servers on this machine (an SMTP server, an HTTP server playing the
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -109,12 +108,11 @@ def test_a_step_that_rolls_back_leaves_no_outbox_row(office):
     ref = office.objective(status="in_progress")
     objective = objectives.get(office.director.db, ref)
     entries = office.director.db.conn.execute("SELECT count(*) FROM log").fetchone()[0]
-    with pytest.raises(RuntimeError, match="the step failed"):
-        with write(office.director) as changes:
-            queued = outbox.queue(changes, "urge", objective, actor_login="boss", level=1)
-            assert len(queued) == 1
-            changes.log("urge", objective_id=objective["id"])
-            raise RuntimeError("the step failed after queuing")
+    with pytest.raises(RuntimeError, match="the step failed"), write(office.director) as changes:
+        queued = outbox.queue(changes, "urge", objective, actor_login="boss", level=1)
+        assert len(queued) == 1
+        changes.log("urge", objective_id=objective["id"])
+        raise RuntimeError("the step failed after queuing")
     assert rows(office) == []
     assert office.director.db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == entries
 
@@ -482,10 +480,9 @@ def test_on_log_queues_inside_a_real_step_with_its_new_values(office):
     assert queued.message() == "queued for Finance by mail"
     row = rows(office)[0]
     assert row["seq"] == step.seq and "Level: Reminder (urge 1)" in row["body"]
-    with pytest.raises(RuntimeError):
-        with objective_step(office.director, "urge", ref) as step:
-            step.set(urge_count=2)
-            outbox.on_log(step, "urge", level=2)
-            step.log("")
-            raise RuntimeError("after the entry, before the commit")
+    with pytest.raises(RuntimeError), objective_step(office.director, "urge", ref) as step:
+        step.set(urge_count=2)
+        outbox.on_log(step, "urge", level=2)
+        step.log("")
+        raise RuntimeError("after the entry, before the commit")
     assert len(rows(office)) == 1

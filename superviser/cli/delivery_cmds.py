@@ -10,8 +10,8 @@ import click
 from superviser import identity
 from superviser.actions import ACTIONS
 from superviser.cli import build
-from superviser.delivery.labels import STATUSES
 from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
+from superviser.delivery.labels import STATUSES
 from superviser.i18n import _
 
 

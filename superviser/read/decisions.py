@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from superviser import refs, store
+from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
+from superviser.read import search as searching
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
-from superviser.read import search as searching
-from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
 
-_WORST = "max(CASE ({light}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)".format(light=LIGHT_SQL)
+_WORST = f"max(CASE ({LIGHT_SQL}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)"
 _BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
 
 

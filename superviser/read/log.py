@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from superviser import refs, store
 from superviser.store import Database
@@ -37,7 +37,7 @@ class LogFilter:
 def _utc_bound(day: date) -> str:
     """Local midnight of ``day``, as a UTC log timestamp, for comparing with ``at``."""
     local = datetime.combine(day, time()).astimezone()
-    return local.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return local.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _where(db: Database, flt: LogFilter, params: list) -> str:

@@ -6,13 +6,28 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from superviser import clock, dates, lifecycle, refs, store
+from superviser.errors import InvalidInput
+from superviser.i18n import _
+from superviser.lights import (
+    DUE_SOON_SQL,
+    ENDED_SQL,
+    LIGHT_SQL,
+    LIGHTS,
+    OVERDUE_SQL,
+    QUIET_SQL,
+    REASON_SQL,
+    REPORT_DUE_SQL,
+    SILENT_SQL,
+    URGED_SQL,
+    WAITING_OFFICE_SQL,
+    Thresholds,
+    explain,
+    light_of,
+    set_by_office,
+)
 from superviser.read import counts, search
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
-from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
-                               REPORT_DUE_SQL, SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
-from superviser.errors import InvalidInput
-from superviser.i18n import _
 
 SEP = "\x1f"  # joins co-unit names; control characters never survive into stored names
 

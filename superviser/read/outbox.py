@@ -4,9 +4,8 @@ objective's notices with their delivery status, the dashboard's failed deliverie
 from __future__ import annotations
 
 from superviser import store
-from superviser.store import Database
-
 from superviser.delivery.labels import STATUSES, TROUBLE
+from superviser.store import Database
 
 _COLUMNS = ("o.id, o.seq, o.objective_id, ob.ref AS objective, o.unit_id, u.name AS unit, o.login, o.kind, o.level, "
             "o.channel, o.recipient, o.lang, o.subject, o.status, o.attempts, o.next_at, o.last_error, o.sent_at, "

@@ -19,7 +19,12 @@ from superviser.changes import FINGERPRINT, Changes
 from superviser.errors import Conflict, InvalidInput, Refused
 from superviser.i18n import N_, _
 from superviser.services.base import (
-    Result, Session, conflict_message, load_for_step, step, validate,
+    Result,
+    Session,
+    conflict_message,
+    load_for_step,
+    step,
+    validate,
 )
 
 UNDOABLE = frozenset(a.name for a in actions.OBJECTIVE_STEPS)

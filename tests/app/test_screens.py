@@ -4,7 +4,6 @@ from rich.text import Text
 
 from screens.dashboard import DashboardScreen, LightCard
 from screens.decision import DecisionScreen
-from screens.help import HelpScreen
 from screens.objective import ObjectiveScreen
 from screens.objectives import ObjectivesScreen
 from screens.widgets.paged_table import PagedTable
