@@ -113,7 +113,8 @@ class ChannelsScreen(RoleKeys, ListScreen):
 
     def _show_unit(self, unit: dict) -> None:
         self.unit = unit
-        reached = "、".join(f"{p['login']} <{p['recipient']}>" for p in unit["people"]) or _("no liaison or head with a mail address (People → c)")
+        reached = ("、".join(f"{p['login']} <{p['recipient']}>" for p in unit["people"])
+                   or _("no liaison or head with a mail address (People → c)"))
         self.query_one("#channel-facts", Static).update(facts([
             (_("language"), language_name(unit["lang"])),
             (_("also by mail"), reached),

@@ -106,7 +106,8 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def _facts(self, item: dict) -> Content:
         light = item["light"]
         light_line = Content.assemble(
-            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ", Content(text.one_line(item["light_explained"])))
+            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ",
+            Content(text.one_line(item["light_explained"])))
         deadline = item["deadline"]
         if item["status"] in lifecycle.AWAITED:
             deadline = aside(deadline, dates.relative_deadline(item["deadline"]))

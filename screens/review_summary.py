@@ -44,8 +44,9 @@ class ReviewSummary(ModalScreen):
             for unit, items in self.summary["chase"].items():
                 lines.append(Content.styled(text.one_line(unit), "bold $accent"))
                 for item in items:
+                    category = f"  {review.category_label(item['category'])}" if item["category"] else ""
                     lines.append(Content.assemble("  ", (item["ref"], "bold"), "  ", Content(text.one_line(item["title"])),
-                                                  (f"  {review.category_label(item['category'])}" if item["category"] else "", "dim")))
+                                                  (category, "dim")))
         with Vertical(id="help"):
             with VerticalScroll():
                 yield Static(Content("\n").join(lines), id="summary-text")

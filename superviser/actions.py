@@ -80,7 +80,8 @@ def _reason(label: str = N_("reason"), required: bool = True) -> Field:
 
 
 _LEAD = Field("lead", N_("lead unit"), "unit", help=N_("The lead unit (主办)."))
-_CO = Field("co", N_("co-units"), "units", option="--co", help=N_("Co-units (协办), replacing the current ones; repeat for several."))
+_CO = Field("co", N_("co-units"), "units", option="--co",
+            help=N_("Co-units (协办), replacing the current ones; repeat for several."))
 _TEXT = Field("text", N_("text"), "text", required=True, help=N_("What was done (- reads standard input)."))
 _PRIORITY = Field("priority", N_("priority"), "choice", default="normal",
                   choices=tuple((k, v) for k, v in lifecycle.PRIORITIES.items()), help=N_("normal, urgent or critical."))
@@ -166,7 +167,8 @@ STEPS: tuple[Action, ...] = (
            'superviser person add li.ming --name "Li Ming" --role liaison --unit Finance',
            (Field("login", N_("login"), "login", required=True, option="", help=N_("Their login on the server.")),
             Field("name", N_("name"), "line", required=True, limit=text.NAME_MAX, help=N_("Their name as colleagues know it.")),
-            Field("role", N_("role"), "choice", required=True, choices=tuple((r, r) for r in ROLES), help=N_("What they may do.")),
+            Field("role", N_("role"), "choice", required=True, choices=tuple((r, r) for r in ROLES),
+                  help=N_("What they may do.")),
             Field("unit", N_("unit"), "unit", help=N_("Their unit (required for a liaison)."))),
            roles=frozenset({DIRECTOR}), service="org:person_add", target="none"),
     Action("person.edit", N_("change a person"), N_("Change person"),

@@ -24,7 +24,8 @@ UNITS_MAX = 50  # co-units of one objective
 SEPARATORS = (",", "，", "、", ";", "；")
 # Compiled on first use (re keeps them): most commands check neither.
 _LOGIN = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"
-_EMAIL = r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"  # one label of a domain name
+_EMAIL = rf"^[^@\s<>\"',;]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"
 
 MILESTONES_MAX = 50  # of one objective
 # kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),

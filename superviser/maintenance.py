@@ -75,12 +75,13 @@ def diagnose(path: Path) -> list[dict]:
     add(_("database"), "ok", str(path))
     try:
         db = store.connect(path)
-    except Exception as error:  # doctor reports every failure rather than stopping at the first
+    except Exception as error:  # noqa: BLE001 - doctor reports every failure rather than stopping at the first
         add(_("schema"), "fail", str(error))
         return checks
     mode = db.conn.execute("PRAGMA journal_mode").fetchone()[0]
     add(_("journal mode"), "ok" if mode == "wal" else "fail", mode)
-    add(_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[db.conn.execute("PRAGMA synchronous").fetchone()[0]])
+    synchronous = db.conn.execute("PRAGMA synchronous").fetchone()[0]
+    add(_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[synchronous])
     add(_("foreign keys"), "ok" if db.conn.execute("PRAGMA foreign_keys").fetchone()[0] else "fail", "on")
     add(_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
 

@@ -1,7 +1,8 @@
 """The daily review's queue and summary (DOMAIN.md, "A director's morning").
 
 Worst first: overdue → set red by the office → deadline near → silent too long →
-a report due soon by the objective's own rhythm → not accepted → returned by the unit → extension requests → completions to verify.
+a report due soon by the objective's own rhythm → not accepted → returned by the unit →
+extension requests → completions to verify.
 Overdue, deadline near and silent are the facts of ``superviser.lights``; a light the
 office set never makes an objective overdue, nor hides one that is.
 An objective appears once, under its worst reason. Items this person marked

@@ -294,7 +294,7 @@ def _calamine(data: bytes, name: str) -> list[list]:
         raise
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # the reader's errors, including a panic of its Rust code on a damaged file
+    except BaseException:  # noqa: BLE001 - the reader's errors, including a panic of its Rust code on a damaged file
         raise refused(_("{name} is damaged or not a spreadsheet (it can't be read)").format(name=name)) from None
     return [_cells(row, number, name) for number, row in enumerate(rows, start=1)]
 

@@ -209,10 +209,8 @@ def transaction(db: Database) -> Iterator[Database]:
 
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
-        try:
+        with contextlib.suppress(sqlite3.DatabaseError):  # SQLite has rolled back already (a full disk, an I/O error)
             conn.execute("ROLLBACK")
-        except sqlite3.DatabaseError:
-            pass  # SQLite has rolled back already (a full disk, an I/O error)
 
 
 def _failure(db: Database, error: sqlite3.DatabaseError) -> BaseException:

@@ -119,7 +119,8 @@ def _trigger(name: str, event: str, statements: list[str]) -> str:
 
 
 TRIGGERS = {
-    "objectives_tally_insert": _trigger("objectives_tally_insert", "AFTER INSERT ON objectives", _objective("NEW", "+", co=False)),
+    "objectives_tally_insert": _trigger("objectives_tally_insert", "AFTER INSERT ON objectives",
+                                        _objective("NEW", "+", co=False)),
     "objectives_tally_delete": _trigger("objectives_tally_delete", "AFTER DELETE ON objectives", _objective("OLD", "-")),
     "objectives_tally_update": _trigger(
         "objectives_tally_update", f"AFTER UPDATE OF {', '.join(WATCHED)} ON objectives",

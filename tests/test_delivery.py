@@ -36,15 +36,6 @@ def audited(request):
         assert report.ok, report.problems
 
 
-@pytest.fixture
-def config_dir(tmp_path, monkeypatch):
-    """The user's config directory, where delivery.toml lives (for the CLI, in-process and in processes)."""
-    folder = tmp_path / "config"
-    (folder / "superviser").mkdir(parents=True)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
-    return folder / "superviser"
-
-
 def write_config(config_dir, **options) -> delivery_config.Config:
     path = config_dir / "delivery.toml"
     path.write_text(config_text(**options), encoding="utf-8")

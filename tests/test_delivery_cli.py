@@ -7,7 +7,7 @@ import io
 import json
 
 from tests.delivery_fakes import RobotServer
-from tests.test_delivery import WECOM_KEY, audited, config_dir, rows, urged, write_config  # noqa: F401 (fixtures)
+from tests.test_delivery import WECOM_KEY, audited, rows, urged, write_config  # noqa: F401 (audited: a fixture)
 
 
 def test_channels_and_contacts_from_the_command_line(office, cli, config_dir, monkeypatch):

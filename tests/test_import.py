@@ -197,7 +197,8 @@ def test_a_plan_is_refused_once_the_database_has_changed(office):
 def test_a_large_import_replays_in_the_audit(office, tmp_path):
     from superviser import audit
 
-    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展", "催办次数"]]
+    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展",
+             "催办次数"]]
     for i in range(300):
         rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}", f"会议 {i // 10}", f"事项 {i}", "Finance", "Harbour、Planning",
                      "2026-12-20", "办理中", "40%", "2026-11-01 40% 已过半", i % 4])

@@ -28,7 +28,8 @@ def ssh(tmp_path):
     folder = tmp_path / "home" / ".ssh"
     folder.mkdir(parents=True)
     file = folder / "authorized_keys"
-    file.write_text("# the admin's own key\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOadminadminadminadminadminadminadminadmin admin\n"
+    file.write_text("# the admin's own key\n"
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOadminadminadminadminadminadminadminadmin admin\n"
                     "from=\"10.0.0.0/8\" ssh-rsa AAAAB3Nza-backup backup")  # no newline at the end
     return file
 

@@ -25,12 +25,14 @@ def test_insert_must_extend_the_chain(office):
     seq, head = journal.head(db)
     with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
         db.conn.execute(
-            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) "
+            "VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
             (seq + 1, "f" * 64),
         )
     with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
         db.conn.execute(
-            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) "
+            "VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
             (seq + 5, head),
         )
 
@@ -94,7 +96,8 @@ def test_catches_a_rehashed_forgery(office):
     """Recomputing the edited entry's hash still breaks the next entry's link."""
     office.objective(status="in_progress")
     db = _db(office)
-    row = db.conn.execute("SELECT seq, at, actor, action, objective_id, decision_id, changes, prev_hash FROM log WHERE seq = 12").fetchone()
+    row = db.conn.execute(
+        "SELECT seq, at, actor, action, objective_id, decision_id, changes, prev_hash FROM log WHERE seq = 12").fetchone()
     seq, at, actor, action, oid, did, changes, prev = row
     forged = journal.entry_hash(seq, at, actor, action, oid, did, "forged", changes, prev)
     _tamper(db, "UPDATE log SET detail = 'forged', hash = ? WHERE seq = 12", (forged,))

@@ -240,8 +240,8 @@ def test_random_bytes_named_xlsx(db, tmp_path, cli):
 
 
 def test_a_gbk_csv_from_excel_on_chinese_windows(db, tmp_path, cli):
-    ledger = rows_csv(tmp_path / "台账.csv", [["督办事项", "牵头单位", "完成时限"], ["修订公文处理办法", "Finance", "2026-12-20"]],
-                      encoding="gbk")
+    ledger = rows_csv(tmp_path / "台账.csv", [["督办事项", "牵头单位", "完成时限"],
+                                           ["修订公文处理办法", "Finance", "2026-12-20"]], encoding="gbk")
     ran = cli("--db", db, "import", ledger)
     assert ran.code == 0 and "GB18030" in ran.out, ran.err
     assert "修订公文处理办法" in cli("--db", db, "objective", "list", "--json").out

@@ -27,7 +27,8 @@ def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
     @click.command(
         "log", help=_("Show the supervision log, newest first."),
-        epilog=_("\b\nExamples:\n  superviser log --objective 2026-014.2\n  superviser log --since 2026-11-01 --action urge --json"),
+        epilog=_("\b\nExamples:\n  superviser log --objective 2026-014.2\n"
+                 "  superviser log --since 2026-11-01 --action urge --json"),
     )
     @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
     @click.option("--decision", "decision_ref", metavar="DECISION")
@@ -65,7 +66,8 @@ def commands() -> list[click.Command]:
                "table; print the head hash and the entry count."),
         epilog=_("\b\nExamples:\n  superviser audit\n  superviser audit --anchor 3f2a…  (the hash printed on an export)"),
     )
-    @click.option("--anchor", metavar="HASH", help=_("Also check that the entry with this hash is still in the chain, unchanged."))
+    @click.option("--anchor", metavar="HASH",
+                  help=_("Also check that the entry with this hash is still in the chain, unchanged."))
     @json_option
     @pass_env
     def audit(env: Env, anchor: str | None, as_json: bool) -> int:

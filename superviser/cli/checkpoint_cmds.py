@@ -64,10 +64,7 @@ def _checkpoint(env: Env, source, label: str):
     """(checkpoint, its note) from a size (kept in the database) or a file."""
     from superviser import checkpoints
 
-    if isinstance(source, int):
-        note = checkpoints.at_size(env.db, source)["note"]
-    else:
-        note = checkpoints.read_note(source)
+    note = checkpoints.at_size(env.db, source)["note"] if isinstance(source, int) else checkpoints.read_note(source)
     try:
         return checkpoints.parse(note)
     except SuperviserError as error:
@@ -153,8 +150,8 @@ def commands() -> list[click.Command]:
                  "  superviser checkpoint verify new.txt --since old.txt --proof proof.json --key office.vkey"),
     )
     @click.argument("file", type=SIZE_OR_FILE)
-    @click.option("--key", type=KeyOrFile(dir_okay=False), metavar="KEY", help=_("The verifier key (NAME+HASH+BASE64) or a file holding it "
-                                                "(default: this account's own key)."))
+    @click.option("--key", type=KeyOrFile(dir_okay=False), metavar="KEY",
+                  help=_("The verifier key (NAME+HASH+BASE64) or a file holding it (default: this account's own key)."))
     @click.option("--since", "old", type=SIZE_OR_FILE, metavar="OLD", help=_("An older checkpoint FILE should extend."))
     @click.option("--proof", type=FILE, metavar="PROOF", help=_("The entries between OLD and FILE (`checkpoint proof`); "
                                                               "checks without the database."))

@@ -82,7 +82,8 @@ def commands() -> list[click.Command]:
     @click.option("--watch", is_flag=True, help=_("Keep running, sending as messages become due."))
     @click.option("--interval", type=click.IntRange(1, 3600), default=30, show_default=True, metavar="SECONDS",
                   help=_("With --watch: how often to look for new messages."))
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help=_("The settings file (default: delivery.toml in the user config directory)."))
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+                  help=_("The settings file (default: delivery.toml in the user config directory)."))
     @json_option
     @pass_env
     def deliver(env: Env, watch, interval, config_path, as_json) -> int:
@@ -116,7 +117,8 @@ def commands() -> list[click.Command]:
 
 
     @outbox.command("list", help=_("List messages, newest first."),
-                    epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n  superviser outbox list --objective 2026-014.2"))
+                    epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n"
+                             "  superviser outbox list --objective 2026-014.2"))
     @click.option("--status", type=click.Choice(list(STATUSES)))
     @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
     @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)

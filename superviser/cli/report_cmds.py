@@ -58,8 +58,9 @@ def commands() -> list[click.Command]:
     @click.option("--unit", "unit_name", metavar="UNIT", help=_("Only this unit's objectives (lead or co-unit)."))
     @click.option("--light", type=click.Choice(list(lights.LIGHTS)), help=_("Only objectives with this light."))
     @click.option("--status", type=click.Choice(lifecycle.STATUSES), help=_("Only objectives in this status."))
-    @click.option("-o", "--output", type=click.Path(allow_dash=True), metavar="FILE", help=_("Where to write it (a file or a folder; - for standard output). "
-                                                            "Default: a dated name in this folder."))
+    @click.option("-o", "--output", type=click.Path(allow_dash=True), metavar="FILE",
+                  help=_("Where to write it (a file or a folder; - for standard output). "
+                         "Default: a dated name in this folder."))
     @click.option("--force", is_flag=True, help=_("Replace the file named with -o if it exists."))
     @json_option
     @pass_env

@@ -27,7 +27,8 @@ SUBCOMMANDS = {
     "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
     "doctor": "admin_cmds", "serve": "serve_cmds", "export": "report_cmds", "import": "report_cmds",
     "digest": "report_cmds", "channel": "delivery_cmds", "office": "delivery_cmds", "deliver": "delivery_cmds",
-    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds", "shell": "shell_cmds",
+    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds",
+    "shell": "shell_cmds",
 }
 
 

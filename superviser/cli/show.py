@@ -47,7 +47,8 @@ def print_objective(item: dict, units: dict[int, str]) -> None:
     if item["sub_objectives"]:
         click.echo(_("sub-objectives:"))
         for sub in item["sub_objectives"]:
-            click.echo(f"  {sub['ref']}  {lights.SYMBOLS[sub['light']]} {lifecycle.status_label(sub['status'])}  {text.one_line(sub['title'])}")
+            click.echo(f"  {sub['ref']}  {lights.SYMBOLS[sub['light']]} {lifecycle.status_label(sub['status'])}  "
+                       f"{text.one_line(sub['title'])}")
     click.echo(_("log:"))
     for entry in item["log"]:
         click.echo(f"  #{entry['seq']}  {dates.moment(entry['at'])}  {entry['actor']}  {describe.headline(entry, units)}"

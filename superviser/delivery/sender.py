@@ -150,7 +150,7 @@ def deliver_one(db, config: Config, row: dict) -> None:
                     config.robot_timeout)
     except DeliveryError:
         raise
-    except Exception as error:  # anything else is still this message's failure, said without secrets
+    except Exception as error:  # noqa: BLE001 - anything else is still this message's failure, said without secrets
         raise DeliveryError(scrub(f"{type(error).__name__}: {error}", channel["webhook"], channel["secret"])) from None
 
 

@@ -63,7 +63,8 @@ def count_decisions(db: Database, *, search: str | None = None, source: str | No
 
 def get(db: Database, ref: str | int) -> dict:
     decision = refs.decision(db, ref)
-    decision.update(rollups(db, [decision["id"]]).get(decision["id"], {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
+    decision.update(rollups(db, [decision["id"]]).get(decision["id"],
+                                                      {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
     return decision
 
 

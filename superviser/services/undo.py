@@ -138,7 +138,7 @@ def _reverse(changes: Changes, recorded: dict, objective: dict, seq: int) -> Non
             raise Conflict(_("cannot undo #{seq}: {ref} has changed since ({later})").format(
                 seq=seq, ref=objective["ref"], later=_later(db, objective, seq)))
         restore.append((table, pk, column, value))
-    for table, pk, column, (before, after) in restore:
+    for table, pk, column, (before, _after) in restore:
         if column is not None:
             changes.update(table, pk, {column: before})
         elif before is None:  # the step created this row
