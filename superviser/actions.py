@@ -507,8 +507,9 @@ def contact_refusal(person: dict | None, login: str, whose: str, *, head: bool =
 def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:
     """The steps an objective in ``status`` allows, whoever asks; with ``extension_pending``
     known, only the extension steps that make sense."""
-    unwanted = {True: {"extend.request"}, False: {"extend.approve", "extend.reject"}}.get(extension_pending, set())
-    return [a.name for a in OBJECTIVE_STEPS if status in a.states and a.name not in unwanted]
+    unwanted: set[str] = ({"extend.request"} if extension_pending
+                          else {"extend.approve", "extend.reject"} if extension_pending is False else set())
+    return [a.name for a in OBJECTIVE_STEPS if status in (a.states or ()) and a.name not in unwanted]
 
 
 def _not_now(name: str, objective: dict) -> str:
@@ -521,7 +522,7 @@ def _check(name: str, person: dict | None, login: str, objective: dict | None) -
     problem = role_refusal(name, person, login)
     if problem:
         return Forbidden, problem
-    if objective is None:
+    if objective is None or person is None:  # (someone not among the people was refused above)
         return None
     action = ACTIONS[name]
     if action.states is not None and objective["status"] not in action.states:

@@ -67,7 +67,7 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
             break
         # payload(), inlined for the usual row: a million calls cost a tenth of the audit
         try:
-            if type(objective_id) not in ids or type(decision_id) not in ids:
+            if type(objective_id) not in ids or type(decision_id) not in ids or prev is None:
                 raise TypeError
             # % kept (UP031): %d raises TypeError for a seq that is not a number, which the encoder then writes
             text = "[%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031

@@ -92,6 +92,7 @@ class Changes:
         else:
             pk = key_values = tuple(values[c] for c in columns)
         row = self.read(table, key_values)  # as stored: defaults filled in
+        assert row is not None
         self._created(table, key_values, row)
         return pk
 

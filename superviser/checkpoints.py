@@ -25,6 +25,7 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from superviser import clock, identity, journal, notes, store
 from superviser.changes import write
@@ -192,7 +193,7 @@ def log_problems(db: Database, checkpoints_: list[Checkpoint]) -> list[tuple[Che
     problems = []
     for checkpoint in checkpoints_:
         digest, problem = recomputed[checkpoint.size]
-        if problem is None and digest != checkpoint.head:
+        if problem is None and digest is not None and digest != checkpoint.head:
             problem = _("entry {size} is not the one signed (its hash is {found}, the checkpoint says {signed}): "
                         "the log was rewritten").format(size=checkpoint.size, found=digest[:16],
                                                         signed=checkpoint.head[:16])
@@ -212,7 +213,7 @@ def proof(db: Database, old: Checkpoint, new: Checkpoint) -> dict:
     cursor = db.conn.execute(
         "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash "
         "FROM log WHERE seq > ? AND seq <= ? ORDER BY seq", (old.size, new.size))
-    made = {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
+    made: dict[str, Any] = {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
     # Only what lies between the two is read (a proof costs what it holds); a log that no longer
     # leads from OLD to NEW makes no proof. The whole chain is audit's and `verify`'s to walk.
     stored = db.conn.execute("SELECT hash FROM log WHERE seq = ?", (old.size,)).fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Literal, overload
 
 from superviser import clock
 from superviser.errors import InvalidInput
@@ -16,15 +17,16 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
 
+@overload
+def parse(field: str, value: str | date | None, *, required: Literal[True] = True, label: str | None = None) -> date: ...
+@overload
+def parse(field: str, value: str | date | None, *, required: bool, label: str | None = None) -> date | None: ...
 def parse(field: str, value: str | date | None, *, required: bool = True, label: str | None = None) -> date | None:
     """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or ``+Nd`` / ``+Nw``, between the
     years 2000 and 2100 (anything else is a typing mistake, not a deadline)."""
-    if isinstance(value, date):
-        day = value
-    else:
-        day = _parse_text(field, value, required, label)
-        if day is None:
-            return None
+    day = value if isinstance(value, date) else _parse_text(field, value, required, label)
+    if day is None:
+        return None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise InvalidInput(field, _("{date} is outside the years 2000 to 2100").format(date=day.isoformat()), label)
     return day

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from superviser import clock, i18n
 from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, TEXTS, UNITS
-from superviser.services import Session, org, registry, steps
+from superviser.services import Result, Session, org, registry, steps
 
 DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
 
@@ -64,11 +64,16 @@ class _Script:
                 event.run(session)
 
 
+def _ref(registered: Result) -> str:
+    assert registered.ref is not None  # registering gives the new reference
+    return registered.ref
+
+
 def _units_by_key(session: Session) -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for key, parent, en, zh in UNITS:
         name = _pick((en, zh))
-        org.unit_add(session, name, names.get(parent))
+        org.unit_add(session, name, names[parent] if parent else None)
         names[key] = name
     return names
 
@@ -200,9 +205,9 @@ def build_office(path: str | Path, login: str) -> None:
 
         def add_decision(s, en=en, zh=zh, source=source, decided=decided, src_ref=src_ref, leader=leader,
                          summary=summary, priority=priority, dkey=dkey):
-            script.refs[dkey] = registry.decision_add(
+            script.refs[dkey] = _ref(registry.decision_add(
                 s, _pick((en, zh)), source=source, decided_on=decided, source_ref=_pick(src_ref),
-                leader=_pick(leader), summary=_pick(summary), priority=priority).ref
+                leader=_pick(leader), summary=_pick(summary), priority=priority))
 
         script.at(day, registrar, add_decision, hour=8)
         for oi, (o_en, o_zh, lead, co, scenario, deadline) in enumerate(objectives):
@@ -211,9 +216,9 @@ def build_office(path: str | Path, login: str) -> None:
 
             def add_objective(s, o_en=o_en, o_zh=o_zh, lead=lead, co=co, original=original, key=key, dkey=dkey,
                               priority=priority):
-                script.refs[key] = registry.objective_add(
+                script.refs[key] = _ref(registry.objective_add(
                     s, script.refs[dkey], _pick((o_en, o_zh)), lead=units[lead], co=[units[c] for c in co],
-                    deadline=(today + timedelta(days=original)).isoformat(), priority=priority).ref
+                    deadline=(today + timedelta(days=original)).isoformat(), priority=priority))
 
             script.at(day, registrar, add_objective, hour=8)
             _history(script, key, lead, scenario, day, deadline, units)
@@ -222,9 +227,9 @@ def build_office(path: str | Path, login: str) -> None:
         key = f"sub{i}"
 
         def add_sub(s, en=en, zh=zh, lead=lead, co=co, deadline=deadline, key=key, parent=f"d{di}.{oi}", dkey=f"d{di}"):
-            script.refs[key] = registry.objective_add(
+            script.refs[key] = _ref(registry.objective_add(
                 s, script.refs[dkey], _pick((en, zh)), lead=units[lead], co=[units[c] for c in co],
-                deadline=(today + timedelta(days=deadline)).isoformat(), parent=script.refs[parent]).ref
+                deadline=(today + timedelta(days=deadline)).isoformat(), parent=script.refs[parent]))
 
         script.at(day, registrar, add_sub, hour=8)
         _history(script, key, lead, scenario, day, deadline, units)

@@ -44,7 +44,9 @@ PEOPLE = [
 
 # Decisions: source, days ago decided, priority, English and Chinese title, reference,
 # leader, summary, and objectives: (English, Chinese, lead, co-units, scenario, deadline in days from today).
-DECISIONS = [
+Pair = tuple[str, str]  # English, Chinese
+Objective = tuple[str, str, str, list[str], str, int]
+DECISIONS: list[tuple[str, int, str, str, str, Pair, Pair, Pair, list[Objective]]] = [
     ("meeting", 118, "urgent", "Winter work-safety campaign", "冬季安全生产专项整治",
      ("Office meeting No. 31", "办公会第31次"), ("Director Zhao", "赵主任"),
      ("Inspect and fix fire, gas and electrical hazards at every site before the cold season.",

@@ -24,16 +24,16 @@ SECTIONS = [
 
 def digest(db: Database, unit: str | None = None) -> dict:
     thresholds = Thresholds.load(db)
-    out = {"date": clock.today().isoformat(), "unit": unit, "sections": []}
+    sections = []
     for key, label, base in SECTIONS:
         flt = Filter(**{**base.__dict__, "unit": unit})
         rows = objectives.list_objectives(db, flt, limit=None, order="deadline", thresholds=thresholds)
         by_unit: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             by_unit[row["lead_unit"]].append(row)
-        out["sections"].append({"key": key, "title": _(label), "count": len(rows),
-                                "units": sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))})
-    return out
+        sections.append({"key": key, "title": _(label), "count": len(rows),
+                         "units": sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))})
+    return {"date": clock.today().isoformat(), "unit": unit, "sections": sections}
 
 
 def _line(row: dict, key: str) -> str:

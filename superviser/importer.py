@@ -117,7 +117,7 @@ def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[
     """The first row that names the required columns, and which column is which field."""
     known = _headings()
     for index, row in enumerate(rows[:30]):
-        columns = {}
+        columns: dict[int, str] = {}
         for col, heading in enumerate(row):
             name = overrides.get(text.one_line(heading)) or known.get(_key(heading))
             if name and name not in columns.values():
@@ -355,7 +355,7 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
 def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> None:
     """Everything the import writes: units, decisions, objectives, reports, the import entry."""
     db, actor, now = changes.db, changes.actor, clock.stamp()
-    units = dict(plan.units)
+    units: dict[str, int] = {u: i for u, i in plan.units.items() if i is not None}
     existing = {n.lower(): i for i, n in db.conn.execute("SELECT id, name FROM units")}  # as they are now
     for unit in plan.unit_names:
         if unit.lower() in existing:
@@ -382,6 +382,7 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
                 outcome.rejected.append(Rejected(members[0][0], _("decision"), str(error)))
                 continue
             made_decision = changes.read("decisions", (made["id"],))
+            assert made_decision is not None  # just inserted
             outcome.decisions.append(made["ref"])
         old_to_new: dict[str, dict] = {}
         for number, item in members:

@@ -129,7 +129,10 @@ def _processes() -> int:
         return os.cpu_count() or 1
 
 
-def _ranges(db: Database, last_seq: int) -> list[tuple]:
+Stretch = tuple[int | None, int, str, int]  # after, upto, previous hash, first seq
+
+
+def _ranges(db: Database, last_seq: int) -> list[Stretch]:
     """(after, upto, previous hash, first seq) for each stretch of the chain to check on its own."""
     n = min(_processes(), last_seq // PARALLEL_FROM)
     if n < 2 or db.conn.in_transaction or not store.path_of(db):  # others would not see this connection's entries
@@ -141,7 +144,7 @@ def _ranges(db: Database, last_seq: int) -> list[tuple]:
     ]
 
 
-def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
+def _check_in_parallel(db: Database, ranges: list[Stretch], anchor: str | None,
                        meanwhile: Callable[[], object] | None = None) -> list[dict]:
     """``chain.check`` of each range in a process of its own, but the first: here, unless
     ``meanwhile`` has this process's time while the others check."""
@@ -152,7 +155,7 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
     package_root = str(Path(chain.__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     path = store.path_of(db)
-    others = []
+    others: list[subprocess.Popen | None] = []
     for after, upto, prev, expected in ranges[0 if meanwhile else 1:]:
         try:
             others.append(subprocess.Popen(

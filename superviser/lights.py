@@ -152,7 +152,7 @@ def reason_text(reason: str, thresholds: Thresholds, objective: dict | None = No
     text = _(REASON_LABELS[reason])
     if reason == "due_soon":
         text = text.format(days=thresholds.near_days)
-    elif reason == "silent" and (objective or {}).get("report_rhythm"):
+    elif reason == "silent" and objective and objective.get("report_rhythm"):
         from superviser.rhythm import late_text
 
         text = late_text(objective)

@@ -66,7 +66,7 @@ def next_dates(db: Database, recurrence: dict, today: date) -> list[date]:
     after = date.fromisoformat(last["recurrence_on"]) if last else None
     if recurrence["rule"] in MONTHS:
         return occurrences(recurrence["rule"], start, after, today)
-    if last is None:
+    if last is None or after is None:
         return [start] if start <= today else []
     if last["status"] == "closed":
         ended = date.fromisoformat(last["closed_on"])

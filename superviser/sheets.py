@@ -104,7 +104,7 @@ def decode(data: bytes) -> tuple[str, str]:
 def _delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -300,7 +300,7 @@ def _calamine(data: bytes, name: str) -> list[list]:
 
 
 def _cells(row: list, number: int, name: str) -> list:
-    cells = []
+    cells: list = []
     for value in row:
         if isinstance(value, str):
             if len(value) > MAX_CELL:

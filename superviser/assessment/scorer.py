@@ -140,9 +140,9 @@ class _Walk:
                         self._set(target, oid, column, value[1][column])
                 touched.add(oid)
             elif key.startswith("co_units#"):
-                oid, unit = (int(part) for part in key[9:].split(","))
+                oid, unit_id = (int(part) for part in key[9:].split(","))
                 target = self.objectives.setdefault(oid, _Objective())
-                (target.co.add if value[1] is not None else target.co.discard)(unit)
+                (target.co.add if value[1] is not None else target.co.discard)(unit_id)
                 touched.add(oid)
             elif key.startswith("units#"):
                 pk, _dot, column = key[6:].partition(".")
@@ -280,8 +280,8 @@ def compute(db: Database, period: Period, today: date | None = None) -> Scores:
     walk = _walk(db, rules, period, today)
     since, until = period.since.isoformat(), period.until.isoformat()
     units: dict[int, UnitScore] = {}
-    for unit_id, unit in walk.units.items():
-        units[unit_id] = UnitScore(unit_id, unit["name"], bool(unit.get("active", 1)))
+    for unit_id, found in walk.units.items():
+        units[unit_id] = UnitScore(unit_id, found["name"], bool(found.get("active", 1)))
     for point in walk.points:
         if not since <= point.day <= until:
             continue

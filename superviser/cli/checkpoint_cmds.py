@@ -103,7 +103,7 @@ def commands() -> list[click.Command]:
             return
         from superviser import checkpoints
 
-        env: Env = ctx.find_object(Env)
+        env: Env = ctx.obj  # the root's, handed down
         made = checkpoints.make(env.session, env.path, name=origin)
         if as_json:
             emit_json({"ok": True, **{k: made[k] for k in ("origin", "size", "head", "note", "key", "made_at", "seq")}})
@@ -202,11 +202,11 @@ def commands() -> list[click.Command]:
             if proof is None:
                 raise InvalidInput("proof", _("without the database, --since needs the entries between the two: "
                                               "get them with `superviser checkpoint proof OLD NEW` on the server"))
-            problem = checkpoints.check_proof(checkpoints.load_proof(checkpoints.read_note(proof)), verifier, previous, new)
-            checked["extends"] = problem is None
-            if problem:
-                problems.append(problem)
-        if checked["extends"]:
+            unproven = checkpoints.check_proof(checkpoints.load_proof(checkpoints.read_note(proof)), verifier, previous, new)
+            checked["extends"] = unproven is None
+            if unproven:
+                problems.append(unproven)
+        if checked["extends"] and previous is not None:
             added = new.size - previous.size
             said.append(ngettext("extends OLD: the {old} entries OLD signed are unchanged, {added} was added since",
                                  "extends OLD: the {old} entries OLD signed are unchanged, {added} were added since",

@@ -207,7 +207,7 @@ def _watch(env: Env, settings, interval: int, as_json: bool) -> int:
         for outcome in summary.outcomes:
             click.echo(json.dumps(outcome, ensure_ascii=False) if as_json else _outcome_line(outcome))
         sys.stdout.flush()
-        wait = interval
+        wait: float = interval
         if summary.next_at:
             due = (clock.parse_stamp(summary.next_at) - clock.now()).total_seconds()
             wait = max(1.0, min(interval, due))

@@ -66,7 +66,7 @@ def build() -> click.Group:
     # The installed distribution's version, read only when asked (importlib.metadata costs ~35 ms).
     @click.version_option(package_name="superviser", prog_name="superviser", message=_("%(prog)s, version %(version)s"))
     @click.pass_context
-    def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
+    def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> int | None:
         if not isinstance(ctx.obj, Env):  # `shell` runs a person's command on its own Env
             ctx.obj = Env(db, demo)
         if ctx.invoked_subcommand is None:

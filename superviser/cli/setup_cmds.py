@@ -63,7 +63,7 @@ def commands() -> list[click.Command]:
         if as_json:
             emit_page(cards, len(cards))
             return
-        rows = []
+        rows: list[list[str | Text]] = []
         for card in cards:
             lead, co = card["lead"], card["co"]
             rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"

@@ -84,8 +84,8 @@ def issue(session, ref, *, level: int | None = None, new: bool = False, lang: st
             notice_id = changes.insert("notices", {"year": year, "number": number, "objective_id": objective["id"],
                                                    "unit_id": unit_id, "level": level, "issued_at": issued_at,
                                                    "issued_by": issued_by})
-        decision = store.row(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
-                             (objective["decision_id"],))
+        decision = store.rows(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
+                              (objective["decision_id"],))[0]
         co_units = [r[0] for r in db.conn.execute(
             "SELECT u.name FROM co_units c JOIN units u ON u.id = c.unit_id WHERE c.objective_id = ? ORDER BY u.name",
             (objective["id"],))]

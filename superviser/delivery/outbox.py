@@ -133,9 +133,9 @@ def queue(changes: Changes, kind: str, objective: dict, *, actor_login: str, tex
     seq = journal.head(db)[0] + 1  # the entry the step writes next (we hold the write lock)
     office = details(db)
     who = person(db, actor_login)
-    decision = store.row(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
-                         (objective["decision_id"],))
-    queued, seen = Queued(), set()
+    decision = store.rows(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
+                          (objective["decision_id"],))[0]
+    queued, seen = Queued(), set[str]()
     for unit_id in (units if units is not None else concerned_units(db, kind, objective)):
         unit = db.conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
         lang = unit_language(db, unit_id)

@@ -132,10 +132,10 @@ def deliver_one(db, config: Config, row: dict) -> None:
     from superviser.delivery import mail, robots
 
     if row["channel"] == "mail":
+        settings = mail.configured(config)
         sender = person(db, row["queued_by"])
-        message = mail.build(config.mail, to=row["recipient"], subject=row["subject"], body=row["body"], key=row["key"],
-                             reply_to=sender["email"] if sender else None) if config.mail else None
-        mail.send(config.mail, message, config.path)
+        mail.send(settings, mail.build(settings, to=row["recipient"], subject=row["subject"], body=row["body"],
+                                       key=row["key"], reply_to=sender["email"] if sender else None))
         return
     channel = _channel(db, row["channel_id"])
     if channel is None or not channel["active"] or not channel["webhook"]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs, store
 from superviser.i18n import N_, _
@@ -14,6 +15,9 @@ from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
 from superviser.store import Database
+
+if TYPE_CHECKING:
+    from superviser.assessment.scorer import Scores
 
 
 @dataclass
@@ -59,9 +63,9 @@ class Report:
     objectives: list[dict]
     decisions: list[dict]
     scorecards: list[dict]
+    scores: Scores  # the assessment of the period (this quarter without one)
     steps: Steps | list = field(default_factory=list)
     checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
-    scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
@@ -189,7 +193,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
                   scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
 
 
-def _scores(db: Database, scope: Scope, unit_ids: list[int] | None):
+def _scores(db: Database, scope: Scope, unit_ids: list[int] | None) -> Scores:
     """The assessment of the export's period (this quarter when it has none), as published if it was."""
     from superviser.assessment import periods, scorer
 
@@ -249,12 +253,12 @@ def ledger_values(row: dict) -> list:
         if key == "co_units":
             value = "、".join(value or [])
         elif key == "status":
-            value = lifecycle.status_label(value)
+            value = lifecycle.status_label(row[key])
         elif key == "light":
             value = lights.shown(row)
         elif key == "decision_source":
-            value = _(lifecycle.SOURCES[value])
+            value = _(lifecycle.SOURCES[row[key]])
         elif key == "priority":
-            value = _(lifecycle.PRIORITIES[value])
+            value = _(lifecycle.PRIORITIES[row[key]])
         out.append("" if value is None else value)
     return out

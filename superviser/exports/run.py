@@ -104,7 +104,7 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
             seq = changes.log("export", detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
                               facts={"export.anchor": f"{report.head_seq}:{report.head_hash}",
                                      "export.objectives": len(report.objectives)})
-        if staged is not None:
+        if staged is not None and target is not None:
             files.place(staged, target, overwrite=overwrite)  # the file appears only once the export is logged
     finally:
         if staged is not None:

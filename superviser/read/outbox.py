@@ -30,7 +30,8 @@ def trouble(db: Database) -> dict[str, int]:
 def messages(db: Database, *, status: str | tuple[str, ...] | None = None, objective_id: int | None = None,
              limit: int | None = 50, offset: int = 0) -> list[dict]:
     """Messages, newest first; ``status`` one or several."""
-    where, params = [], []
+    where: list[str] = []
+    params: list = []
     if status:
         statuses = (status,) if isinstance(status, str) else tuple(status)
         where.append("o.status IN (" + ", ".join("?" * len(statuses)) + ")")

@@ -50,6 +50,7 @@ def check(session: Session, action: str) -> dict:
     """The acting person, if their role allows ``action``; else Forbidden."""
     who = session.person()
     actions.require(action, who, session.login)
+    assert who is not None  # require() refuses whoever is not among the people
     return who
 
 
@@ -167,6 +168,7 @@ def objective_step(session: Session, action: str, ref: str | int, expected_versi
             raise Conflict(conflict_message(session.db, objective, expected_version))
         actor = session.person()
         actions.require(action, actor, session.login, objective)
+        assert actor is not None  # require() refuses whoever is not among the people
         current = Step(session, opened, objective, actor, action)
         yield current
         if current.seq is None:

@@ -106,7 +106,7 @@ def _register(session: Session, recurrence: dict, today) -> list[str]:
     """One template's due instances, registered and assigned in one transaction."""
     from superviser.services import steps
 
-    made = []
+    made: list[str] = []
     with write(session) as changes:
         db = session.db
         due = recurring.next_dates(db, recurrence, today)  # read again inside the lock

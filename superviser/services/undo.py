@@ -91,6 +91,7 @@ def undo(session: Session, seq, *, reason="", changes: Changes | None = None) ->
         objective = load_for_step(db, objective_id)
         who = session.person()
         actions.require("undo", who, session.login, objective)
+        assert who is not None  # require() refuses whoever is not among the people
         if actor != session.login and who["role"] != "director":
             raise Refused(_("entry #{seq} was made by {actor}; only they or the director can undo it").format(
                 seq=seq, actor=actor))
