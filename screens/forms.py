@@ -26,7 +26,7 @@ from screens.workers import background
 from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
 from superviser.services import Result, Session
 
 PLACEHOLDERS = {"date": N_("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
@@ -196,7 +196,7 @@ class FormScreen(ModalScreen):
         if spec is not None and spec.kind in ("unit", "units"):
             suggester = event.input.suggester
             shown = suggester.matches(event.value)[:6] if isinstance(suggester, UnitSuggester) else []
-            line = (_("matches: ") + "、".join(shown)) if shown else ""
+            line = (_("matches: ") + joined(shown, "or")) if shown else ""
             self.query_one(f"#matches-{key}", Static).update(Content(line))
 
     @on(Input.Submitted)

@@ -19,7 +19,7 @@ from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, review, text
 from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
-from superviser.i18n import N_, _, aside
+from superviser.i18n import N_, _, aside, joined
 from superviser.read import objectives
 from superviser.services import Result
 from superviser.services import review as review_service
@@ -173,7 +173,7 @@ class ReviewScreen(StepKeys, BaseScreen):
         pairs = [
             (_("decision"), f"{item['decision']['ref']}  {text.one_line(item['decision']['title'])}"),
             (_("status"), lifecycle.status_label(item["status"])),
-            (_("lead unit"), item["lead_unit"]), (_("co-units"), "、".join(item["co_units"])),
+            (_("lead unit"), item["lead_unit"]), (_("co-units"), joined(item["co_units"])),
             (_("deadline"), deadline),
             (_("original deadline"), item["original_deadline"] if item["original_deadline"] != item["deadline"] else ""),
             (_("done"), f"{item['percent']}%"), (_("urges"), str(item["urge_count"] or "")),

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -137,6 +137,18 @@ def everywhere(message: str) -> set[str]:
     for code in LANGUAGES:
         found.add(gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True).gettext(message))
     return found
+
+
+def joined(items: Iterable[str], style: str = "standard") -> str:
+    """Names joined as the current language joins them (Babel's list patterns): "Finance
+    Department and South Station", "财务处、南站和东站", "Finanzas y Estación Sur";
+    ``style="or"`` for alternatives. One name or none needs no Babel."""
+    items = list(items)
+    if len(items) < 2:
+        return items[0] if items else ""
+    from babel.lists import format_list  # imported on first use: it loads locale data
+
+    return format_list(items, style=style, locale=current())
 
 
 def aside(main: str, note: object) -> str:

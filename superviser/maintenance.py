@@ -9,7 +9,7 @@ from pathlib import Path
 
 from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
 from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
@@ -165,7 +165,7 @@ def _keys(db: Database, path: Path, add) -> None:
             file=file))
     if inactive:
         problems.append(_("keys of people no longer active: {logins} (superviser keys remove)").format(
-            logins=", ".join(inactive)))
+            logins=joined(inactive)))
     if file.parent.exists() and file.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         problems.append(_("{folder} is writable by others, so sshd ignores the keys in it: chmod 700").format(
             folder=file.parent))

@@ -11,7 +11,7 @@ import click
 
 from superviser import dates, identity, lifecycle, lights, text
 from superviser.cli.common import Env, emit_json, json_option, pass_env
-from superviser.i18n import _
+from superviser.i18n import _, joined
 
 
 def _scope(since, until, decision_ref, unit_name, light, status):
@@ -135,7 +135,7 @@ def commands() -> list[click.Command]:
         said = _("would create: {counts}") if dry_run else _("created: {counts}")
         click.echo(said.format(counts=outcome.counts()))
         if outcome.units:
-            click.echo(_("units: {names}").format(names="、".join(outcome.units)))
+            click.echo(_("units: {names}").format(names=joined(outcome.units)))
         for made in outcome.objectives:
             was = f" ← {made['was']}" if made["was"] and made["was"] != made["ref"] else ""
             click.echo(f"  {made['ref']}{was}  {text.one_line(made['title'])} · {text.one_line(made['lead'])} · "

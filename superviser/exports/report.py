@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
@@ -249,7 +249,7 @@ def ledger_values(row: dict) -> list:
     for key, _heading in LEDGER:
         value = row.get(key)
         if key == "co_units":
-            value = "、".join(value or [])
+            value = joined(value or [])
         elif key == "status":
             value = lifecycle.status_label(value)
         elif key == "light":
