@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from superviser import clock
 from superviser.errors import InvalidInput
-from superviser.i18n import _, current, humanize, ngettext
+from superviser.i18n import _, current, humanize, is_chinese, ngettext
 
 _RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
 
@@ -149,6 +149,12 @@ def moment(stamp: str) -> str:
 
 
 def ago(stamp: str | datetime) -> str:
-    """"3 hours ago" in the user's language."""
+    """"3 hours ago" in the user's language: humanize's words in English and Spanish ("hace 3
+    horas"); Babel's in Chinese ("3小时前"), where humanize says "3小时之前" and, for a month
+    ago, "1月之前" (tests/test_quantities.py shows both)."""
     when = clock.parse_stamp(stamp) if isinstance(stamp, str) else stamp
+    if is_chinese():
+        from babel.dates import format_timedelta
+
+        return format_timedelta(when - clock.now(), add_direction=True, locale=current())
     return humanize().naturaltime(clock.now() - when)

@@ -74,12 +74,9 @@ def setup(lang: str | None = None) -> str:
     _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
     _current = code
     _speak_for_libraries(code)
-    global _humanized
-    _humanized = None
     return code
 
 
-_humanized: str | None = None
 _HUMANIZE_LOCALES = {"es": "es_ES"}  # humanize names its Spanish catalog by country
 
 
@@ -93,16 +90,15 @@ def _speak_for_libraries(code: str) -> None:
 
 
 def humanize():
-    """The humanize module, speaking the current language (imported on first use)."""
-    global _humanized
+    """The humanize module, speaking the current language in this thread (humanize keeps its
+    language per thread, and the app's work runs in threads; imported on first use)."""
     import humanize as module
 
-    if _humanized != _current:
-        if _current == "en":
-            module.i18n.deactivate()
-        else:
-            module.i18n.activate(_HUMANIZE_LOCALES.get(_current, _current))
-        _humanized = _current
+    code = current()
+    if code == "en":
+        module.i18n.deactivate()
+    else:
+        module.i18n.activate(_HUMANIZE_LOCALES.get(code, code))
     return module
 
 

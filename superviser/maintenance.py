@@ -7,9 +7,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from superviser import audit, files, identity, schema, store
+from superviser import audit, files, identity, quantities, schema, store
 from superviser.errors import InvalidInput
-from superviser.i18n import N_, _, joined
+from superviser.i18n import N_, _, aside, joined
 from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
@@ -33,7 +33,6 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
         destination = sqlite3.connect(str(staged))
         try:
             db.conn.backup(destination, pages=1024)
-            pages = destination.execute("PRAGMA page_count").fetchone()[0]
             # A copy is read alone: out of WAL, so it is one file, whole, wherever it is moved.
             destination.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.DatabaseError as error:
@@ -49,7 +48,8 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
         files.place(staged, target, overwrite=force)
     finally:
         staged.unlink(missing_ok=True)
-    return {"path": files.shown(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
+    return {"path": files.shown(target), "size": target.stat().st_size, "entries": result.entries,
+            "hash": result.head_hash[:16]}
 
 
 def _mode(path: Path) -> str:
@@ -72,7 +72,7 @@ def diagnose(path: Path) -> list[dict]:
     if not path.exists():
         add(_("database"), "fail", _("no database at {path}").format(path=path))
         return checks
-    add(_("database"), "ok", str(path))
+    add(_("database"), "ok", aside(str(path), quantities.size(path.stat().st_size)))
     try:
         db = store.connect(path)
     except Exception as error:  # doctor reports every failure rather than stopping at the first
@@ -91,7 +91,7 @@ def diagnose(path: Path) -> list[dict]:
     result = audit.run(db)
     if result.ok:
         add(_("log"), "ok", _("{n} entries, head {hash}; every table agrees with it").format(
-            n=result.entries, hash=result.head_hash))
+            n=quantities.count(result.entries), hash=result.head_hash))
     else:
         add(_("log"), "fail", "; ".join(result.problems))
     _checkpoint(db, add)
@@ -134,8 +134,8 @@ def _checkpoint(db: Database, add) -> None:
         add(_("checkpoint"), "fail", problems[0][1])
         return
     age = (clock.now() - clock.parse_stamp(latest["made_at"])).days
-    detail = _("size {size}, signed {when} ({days} days ago)").format(
-        size=latest["size"], when=dates.moment(latest["made_at"]), days=age)
+    detail = _("size {size}, signed {when}").format(
+        size=quantities.count(latest["size"]), when=aside(dates.moment(latest["made_at"]), dates.ago(latest["made_at"])))
     key = notes.key_path()
     if not key.exists():
         add(_("checkpoint"), "warn", detail + " — " + _("this account has no signing key at {path}").format(path=key))
@@ -189,7 +189,7 @@ def _outbox(db: Database, add) -> None:
     level = "warn" if found["failed"] or found["unknown"] else "ok"
     oldest = found["oldest_waiting"]
     if oldest:
-        detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
+        detail += _("; ") + _("oldest waiting since {time}").format(time=aside(dates.moment(oldest), dates.ago(oldest)))
         if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
             level = "warn"
             detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")

@@ -20,7 +20,7 @@ def prepare_demo(env: Env) -> None:
 
 def prefetch_dashboard(session) -> Future:
     """The dashboard's data, read on another thread (and core) while Textual starts."""
-    from superviser import clock, dates, store
+    from superviser import clock, dates, quantities, store
     from superviser.read.dashboard import dashboard
 
     def read() -> dict:
@@ -30,6 +30,7 @@ def prefetch_dashboard(session) -> Future:
         finally:
             db.conn.close()
         dates.short_date(clock.today())  # loads the calendar's names here, not on the first frame
+        quantities.count(0)  # and what writes the lists' counts
         return data
 
     future: Future = Future()

@@ -11,7 +11,7 @@ import click
 
 from superviser import dates, identity, lifecycle, lights, text
 from superviser.cli.common import Env, emit_json, json_option, pass_env
-from superviser.i18n import _, joined
+from superviser.i18n import _, aside, joined, ngettext
 
 
 def _scope(since, until, decision_ref, unit_name, light, status):
@@ -85,8 +85,13 @@ def commands() -> list[click.Command]:
             emit_json({"ok": True, "path": str(result.path), "format": fmt, "objectives": result.objectives,
                        "steps": result.steps, "anchor": result.head_hash, "entries": result.head_seq, "seq": result.seq})
             return
-        click.echo(_("{path}: {n} objectives; log anchor #{seq} {hash}").format(
-            path=files.shown(result.path), n=result.objectives, seq=result.head_seq, hash=result.head_hash))
+        from superviser.quantities import count, size
+
+        n = result.objectives
+        click.echo(_("{path}: {objectives}; log anchor #{seq} {hash}").format(
+            path=aside(files.shown(result.path), size(len(result.data))),
+            objectives=ngettext("{n} objective", "{n} objectives", n).format(n=count(n)),
+            seq=result.head_seq, hash=result.head_hash))
 
     @click.command(
         "import",
