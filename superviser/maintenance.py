@@ -10,6 +10,7 @@ from pathlib import Path
 from superviser import audit, files, identity, quantities, schema, store
 from superviser.errors import InvalidInput
 from superviser.i18n import N_, _, aside, joined
+from superviser.progress import Progress, shares
 from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
@@ -17,9 +18,11 @@ from superviser.store import Database
 SAFE_SQLITE = (3, 51, 3)
 
 
-def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dict:
+def backup(db: Database, path: str | os.PathLike, *, force: bool = False, progress: Progress | None = None) -> dict:
     """Copy the database to ``path`` with SQLite's online backup, privately (superviser/files.py),
-    and audit the copy; an existing file is replaced only with ``force``."""
+    and audit the copy; an existing file is replaced only with ``force``. ``progress`` hears how
+    far the copy and its audit have got (superviser/progress.py)."""
+    copying, auditing = shares(progress, 1, 2)
     target = Path(path).expanduser()
     if target.is_dir():
         raise InvalidInput("path", _("{path} is a folder; give the backup's file name").format(path=files.shown(target)),
@@ -32,7 +35,8 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
     try:
         destination = sqlite3.connect(str(staged))
         try:
-            db.conn.backup(destination, pages=1024)
+            db.conn.backup(destination, pages=1024,
+                           progress=(lambda _status, left, total: copying(total - left, total)) if copying else None)
             # A copy is read alone: out of WAL, so it is one file, whole, wherever it is moved.
             destination.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.DatabaseError as error:
@@ -41,7 +45,7 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
             destination.close()
         copy = store.connect(staged, migrate=False)
         try:
-            result = audit.run(copy)
+            result = audit.run(copy, progress=auditing)
             copy.conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.conn.close()

@@ -70,9 +70,11 @@ def commands() -> list[click.Command]:
     @pass_env
     def audit(env: Env, anchor: str | None, as_json: bool) -> int:
         from superviser.audit import run
+        from superviser.cli.progress import shown
         from superviser.quantities import count
 
-        result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None)
+        with shown(_("Auditing the log"), quiet=as_json) as progress:
+            result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None, progress=progress)
         if as_json:
             emit_json({"ok": result.ok, "entries": result.entries, "head_seq": result.head_seq, "head_hash": result.head_hash,
                        "problems": result.problems, "first_bad_seq": result.first_bad_seq, "anchor_seq": result.anchor_seq})
@@ -97,9 +99,11 @@ def commands() -> list[click.Command]:
     def backup(env: Env, path: str, force: bool) -> None:
         from superviser.maintenance import backup as do_backup
 
+        from superviser.cli.progress import shown
         from superviser.quantities import count, size
 
-        result = do_backup(env.db, path, force=force)
+        with shown(_("Backing up the database")) as progress:
+            result = do_backup(env.db, path, force=force, progress=progress)
         click.echo(_("backed up to {path}: {entries} log entries, head {hash}").format(
             path=aside(result["path"], size(result["size"])), entries=count(result["entries"]), hash=result["hash"]))
 

@@ -13,9 +13,12 @@ def prepare_demo(env: Env) -> None:
     """Create the demo database on first use."""
     if env.path.exists():
         return
+    from superviser.cli.progress import shown
     from superviser.demo import build_office
+    from superviser.i18n import _
 
-    build_office(env.path, env.login)
+    with shown(_("Creating the demo office")) as progress:
+        build_office(env.path, env.login, progress)
 
 
 def prefetch_dashboard(session) -> Future:
