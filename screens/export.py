@@ -81,7 +81,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
 
     web = app.is_web
 
-    def submit(session, v) -> Result:
+    def submit(session, v, progress) -> Result:
         from superviser import refs
 
         if v["decision"]:
@@ -91,7 +91,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
         target = None if web else files.free_name(Path(v["folder"]).expanduser() / name)
-        made = export(session, v["format"], chosen, target, name=name)
+        made = export(session, v["format"], chosen, target, name=name, progress=progress)
         where = aside(str(made.path or name), size(len(made.data)))
         n = made.objectives
         result = Result(_("Saved {where}: {objectives}; log anchor #{seq}").format(
@@ -107,7 +107,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
 
     intro = _("p: the printed notice of {ref} instead").format(ref=printable["ref"]) if printable else None
     app.push_screen(ExportForm(_("Export"), fields, submit, submit_label=_("Export"), unit_names=app.unit_names,
-                               initial=initial, intro=intro, objective=printable), deliver)
+                               initial=initial, intro=intro, objective=printable, progress=True), deliver)
 
 
 def open_notice(app, objective: dict) -> None:
