@@ -97,18 +97,22 @@ def short_date(day: str | date) -> str:
     return format_skeleton("MMMd", _day(day), locale=current())
 
 
-def week_label(day: str | date, today: date | None = None) -> str:
-    """The heading of the week a deadline falls in: "This week", "Week of 30 Nov"."""
+def week_heading(day: str | date, today: date | None = None) -> tuple[str, str]:
+    """The week a deadline falls in, and the day it ends: ("This week", "until Nov 22"),
+    ("Next week", "until Nov 29"), ("Week of Nov 30", "until Dec 6")."""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
     today = today or clock.today()
     monday = day - timedelta(days=day.weekday())
     this_monday = today - timedelta(days=today.weekday())
     if monday == this_monday:
-        return _("This week (to {date})").format(date=short_date(monday + timedelta(days=6)))
-    if monday == this_monday + timedelta(days=7):
-        return _("Next week (from {date})").format(date=short_date(monday))
-    return _("Week of {date}").format(date=short_date(monday))
+        name = _("This week")
+    elif monday == this_monday + timedelta(days=7):
+        name = _("Next week")
+    else:
+        name = _("Week of {date}").format(date=short_date(monday))
+    # Translators: the last day of a week of deadlines, under "due" beside the week's name: keep it short
+    return name, _("until {date}").format(date=short_date(monday + timedelta(days=6)))
 
 
 _OFFSETS: dict[str, timedelta] = {}
