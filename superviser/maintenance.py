@@ -187,9 +187,10 @@ def _outbox(db: Database, add) -> None:
     from superviser.read.outbox import summary
 
     found = summary(db)
-    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
+    counts = {key: quantities.count(n) for key, n in found.items() if isinstance(n, int)}
+    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**counts)
     if found["unknown"]:
-        detail += _("; ") + _("{unknown} delivery unknown").format(**found)
+        detail += _("; ") + _("{unknown} delivery unknown").format(**counts)
     level = "warn" if found["failed"] or found["unknown"] else "ok"
     oldest = found["oldest_waiting"]
     if oldest:
