@@ -159,7 +159,7 @@ def _keys(db: Database, path: Path, add) -> None:
     stored = sshkeys.rows(db)
     if not stored:
         return
-    file = sshkeys.default_file()
+    file = sshkeys.managed_file(db)
     in_sync = sorted(sshkeys.installed_lines(file)) == sorted(sshkeys.expected_lines(db, path))
     inactive = [r[0] for r in db.conn.execute(
         "SELECT k.login FROM ssh_keys k JOIN people p ON p.login = k.login WHERE p.active = 0")]

@@ -33,6 +33,16 @@ def label(rhythm: str | None) -> str:
     return _(RHYTHMS[rhythm]) if rhythm in RHYTHMS else ""
 
 
+def summary(objective: dict) -> str:
+    """The rhythm and when the next report is due, as the objective and the review show it."""
+    if not objective["report_rhythm"]:
+        return ""
+    if objective["next_report_due"]:
+        return _("{rhythm}, the next by {date}").format(rhythm=label(objective["report_rhythm"]),
+                                                       date=objective["next_report_due"])
+    return label(objective["report_rhythm"])
+
+
 def late_text(objective: dict) -> str:
     """Why an objective with a rhythm of its own counts as silent."""
     late = _LATE[objective["report_rhythm"]]

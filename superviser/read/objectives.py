@@ -11,7 +11,7 @@ from superviser.read import counts, search
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
 from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
-                               SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
+                               REPORT_DUE_SQL, SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
@@ -54,7 +54,8 @@ class Filter:
 
 
 # The facts, each decided once (superviser.lights); a filter by reason uses them directly.
-FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL}
+FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL,
+         "report_due": REPORT_DUE_SQL}
 # Necessary (not sufficient) conditions for a light or another reason, so a filtered
 # list does not evaluate the light rule on every row.
 _PREFILTER = {
