@@ -12,7 +12,7 @@ from superviser.actions import ACTIONS
 from superviser.cli import build
 from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
 from superviser.delivery.labels import STATUSES
-from superviser.i18n import _
+from superviser.i18n import _, aside
 
 
 def commands() -> list[click.Command]:
@@ -173,7 +173,9 @@ def _notice(env: Env, ref: str, values: dict, as_json: bool, *, output: str | No
         emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],
                    "serial": made["serial"], "level": made["level"], "reprint": made["reprint"], "seq": printed.seq})
         return
-    click.echo(f"{path}: {printed.message}  (#{printed.seq})")
+    from superviser.quantities import size
+
+    click.echo(f"{aside(str(path), size(len(made['bytes'])))}: {printed.message}  (#{printed.seq})")
 
 
 def _outcome_line(outcome: dict) -> str:

@@ -10,7 +10,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs, store
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
+from superviser.quantities import count
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
@@ -118,10 +119,10 @@ class Report:
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
-                n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
+                n=count(self.head_seq), seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
         ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
-            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            size=count(self.checkpoint["size"]), head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
             key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
 
     def heading_lines(self) -> list[str]:
@@ -251,7 +252,7 @@ def ledger_values(row: dict) -> list:
     for key, _heading in LEDGER:
         value = row.get(key)
         if key == "co_units":
-            value = "、".join(value or [])
+            value = joined(value or [])
         elif key == "status":
             value = lifecycle.status_label(row[key])
         elif key == "light":
