@@ -17,7 +17,7 @@ def columns(*, with_status: bool = False) -> list[Column]:
         Column("ref", _("ref"), 12),
         Column("title", _("title"), None, min_width=12),
         Column("lead", _("lead unit"), 14, hide_below=66),
-        Column("due", _("due"), 13),  # "363 days late", "retraso 363 d"
+        Column("due", _("due"), 12),
     ]
     if with_status:
         cols.insert(4, Column("status", _("status"), 12, hide_below=110))
