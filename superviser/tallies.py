@@ -163,13 +163,14 @@ def add(db: Database, where: str, params: tuple | dict = ()) -> None:
     """Count objectives inserted while ``BULK_SUSPENDED`` were dropped (``where``: SQL over
     ``o`` selecting them, their co-units inserted too): one grouped statement per counter
     instead of a trigger per row."""
+    # NOT INDEXED: the new rows are found by their ids, never by scanning an index of every objective
     for spec in PER_UNIT:
-        db.execute(_upsert(spec, r="o", u="o.lead_unit_id", role="'lead'", source="objectives o", join=where,
-                           group=True), params)
+        db.execute(_upsert(spec, r="o", u="o.lead_unit_id", role="'lead'", source="objectives o NOT INDEXED",
+                           join=where, group=True), params)
         db.execute(_upsert(spec, r="o", u="c.unit_id", role="'co'", join=where, group=True,
-                           source="co_units c JOIN objectives o ON o.id = c.objective_id"), params)
+                           source="objectives o NOT INDEXED JOIN co_units c ON c.objective_id = o.id"), params)
     for spec in OVERALL:
-        db.execute(_upsert(spec, r="o", source="objectives o", join=where, group=True), params)
+        db.execute(_upsert(spec, r="o", source="objectives o NOT INDEXED", join=where, group=True), params)
 
 
 def rebuild(db: Database) -> None:

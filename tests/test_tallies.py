@@ -199,3 +199,22 @@ def test_a_bulk_load_counts_its_rows_at_the_end(office):
             db.execute(sql)
     assert tallies.stored(db) == tallies.recount(db)
     assert db.conn.execute("SELECT count(*) FROM objectives_grams WHERE objectives_grams MATCH '\"安全\"'").fetchone()[0] == 1
+
+
+def test_rows_added_at_once_are_found_by_their_ids(office):
+    """``add`` reads the new rows alone, whatever the office holds: the planner is never left
+    to pick an index that walks every awaited objective (what it chose before being told)."""
+    office.objective(lead="Finance", co=["Planning"], status="in_progress")
+    db = store.connect(office.path)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    db.conn.execute("BEGIN")
+    tallies.add(db, "o.id > ?", (0,))
+    db.conn.execute("ROLLBACK")
+    db.conn.set_trace_callback(None)
+    inserts = [sql for sql in statements if sql.startswith("INSERT INTO tally_")]
+    assert len(inserts) == len(tallies.PER_UNIT) * 2 + len(tallies.OVERALL)
+    for sql in inserts:
+        plan = [row[3] for row in db.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        reads = [step for step in plan if step.startswith(("SCAN", "SEARCH"))]
+        assert all("INTEGER PRIMARY KEY" in step or "co_units" in step or " c " in step for step in reads), plan
