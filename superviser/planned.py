@@ -181,7 +181,7 @@ class Plan(Changes):
                 where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
                 conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
                              [*values.values(), *key])
-            conn.executemany(journal.INSERT, self._log)
+            journal.append_chained(changes.db, self._log)
         except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
             conn.execute("ROLLBACK TO plan")
             conn.execute("RELEASE plan")

@@ -218,3 +218,4 @@ def test_a_large_import_replays_in_the_audit(office, tmp_path):
     assert len(objectives.list_objectives(db, objectives.Filter(search="分解"), limit=None)) == 300  # two characters
     names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"objectives_ai", "objectives_grams_insert", *tallies.BULK_SUSPENDED} <= names
+    assert journal.missing_triggers(db) == []  # the log's guards, log_chain among them, as they were
