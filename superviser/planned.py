@@ -53,6 +53,36 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
     return found
 
 
+SMALL = 5_000  # rows: a table read whole when a plan asks for its rows
+
+
+def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
+    """Every row of ``table`` by primary key, or None if it has more than ``SMALL``."""
+    cursor = db.conn.execute(f"SELECT * FROM [{table}] LIMIT {SMALL + 1}")
+    rows = cursor.fetchall()
+    if len(rows) > SMALL:
+        return None
+    names = [d[0] for d in cursor.description]
+    at = [names.index(c) for c in pk_columns(db, table)]
+    return {tuple(row[i] for i in at): dict(zip(names, row)) for row in rows}
+
+
+_KEY_TYPES: dict[str, tuple | None] = {}
+
+
+def _keyed(db: Database, table: str, key: tuple) -> bool:
+    """Whether looking ``key`` up among the rows read finds what ``WHERE pk = ?`` finds: the key
+    is of its columns' own types (SQLite would convert '7' to 7 for an INTEGER column) and no
+    column compares otherwise than byte by byte (COLLATE NOCASE)."""
+    if table not in _KEY_TYPES:
+        declared = {row[1]: row[2].upper() for row in db.conn.execute(f"PRAGMA table_info([{table}])")}
+        sql = db.conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        types = tuple({"INTEGER": int, "TEXT": str}.get(declared[c]) for c in pk_columns(db, table))
+        _KEY_TYPES[table] = None if None in types or "COLLATE" in sql.upper() else types
+    types = _KEY_TYPES[table]
+    return types is not None and len(key) == len(types) and all(type(v) is t for v, t in zip(key, types))
+
+
 class Stale(Exception):
     """Someone changed what the plan relied on after it was begun."""
 
@@ -67,24 +97,38 @@ class Plan(Changes):
         self._next_base: dict[str, int] = {}  # the highest id of each table when the plan began using it
         # (table, column, where columns) → (highest stored, highest planned), by where values
         self._numbers: dict[tuple, tuple[dict, dict]] = {}
+        self._numbered: dict[str, list[tuple[tuple, dict]]] = {}  # table → its numberings' planned highest
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
+        self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big)
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
-        row = self._rows.get(table, {}).get(tuple(pk))
+        key = tuple(pk)
+        row = self._rows.get(table, {}).get(key)
         if row is None:
-            stored = super().read(table, pk)
-            self._read[(table, tuple(pk))] = stored
+            stored = self._stored(table, key)
+            self._read[(table, key)] = stored
             return None if stored is None else {c: stored[c] for c in columns} if columns else dict(stored)
         return {c: row[c] for c in columns} if columns else dict(row)
+
+    def _stored(self, table: str, key: tuple) -> dict | None:
+        """The stored row: a small table (the references retired so far, asked about for every
+        new objective) is read whole the first time, instead of a query per row."""
+        if table not in self._whole:
+            self._whole[table] = _whole_table(self.db, table)
+        whole = self._whole[table]
+        if whole is None or not _keyed(self.db, table, key):
+            return Changes.read(self, table, key)
+        return whole.get(key)
 
     def next_number(self, table: str, column: str, **where) -> int:
         signature = (table, column, tuple(where))
         numbers = self._numbers.get(signature)
         if numbers is None:  # a new kind of numbering: count the rows planned so far once
             numbers = self._numbers[signature] = ({}, {})
+            self._numbered.setdefault(table, []).append((signature, numbers[1]))
             for row in self._rows.get(table, {}).values():
                 self._count(numbers[1], signature, row)
         stored, planned = numbers
@@ -103,19 +147,20 @@ class Plan(Changes):
     # --- writing, later --------------------------------------------------------------------------
     def insert(self, table: str, values: dict) -> Any:
         columns = pk_columns(self.db, table)
-        row = dict(defaults(self.db, table))
-        row.update(values)
-        if len(columns) == 1 and row.get(columns[0]) is None:
+        row = {**defaults(self.db, table), **values}
+        if len(columns) == 1 and row[columns[0]] is None:
             if table not in self._next_id:
                 base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
                 self._next_id[table] = self._next_base[table] = base
             self._next_id[table] += 1
             row[columns[0]] = self._next_id[table]
         key = tuple(row[c] for c in columns)
-        self._rows.setdefault(table, {})[key] = row
-        for signature, (_stored, planned) in self._numbers.items():
-            if signature[0] == table:
-                self._count(planned, signature, row)
+        rows = self._rows.get(table)
+        if rows is None:
+            rows = self._rows[table] = {}
+        rows[key] = row
+        for signature, planned in self._numbered.get(table, ()):
+            self._count(planned, signature, row)
         self._created(table, key, row)
         return key[0] if len(columns) == 1 else key
 
@@ -233,6 +278,9 @@ class Plan(Changes):
             for values, highest in stored.items():
                 if Changes.next_number(self, table, column, **dict(zip(where, values))) - 1 != highest:
                     raise Stale()
+        again = {table: _whole_table(self.db, table) for table, whole in self._whole.items() if whole is not None}
         for (table, pk), row in self._read.items():
-            if Changes.read(self, table, pk) != row:
+            now = again[table].get(pk) if again.get(table) is not None and _keyed(self.db, table, pk) \
+                else Changes.read(self, table, pk)
+            if now != row:
                 raise Stale()
