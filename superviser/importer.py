@@ -58,6 +58,7 @@ FIELDS: dict[str, tuple[Field, list[str]]] = {
 REQUIRED = ("title", "lead", "deadline")
 _PUNCTUATION = re.compile(r"[\s:：*＊()（）]+")
 _REPORT = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,3})% (.*)$", re.S)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -194,6 +195,11 @@ def _date_cell(raw):
     value = text.one_line(raw)
     if value.startswith("'"):
         value = value[1:]
+    if _ISO_DAY.match(value):  # the usual cell, read without strptime (what "%Y-%m-%d" gives for it)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for form in _DATE_FORMATS:
         try:
             return datetime.strptime(value, form).date()
@@ -285,6 +291,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
 def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> Plan:
     planned = Plan(session.db, session.login)
     _write(planned, plan, outcome, fixed=fixed, name=name)
+    if not outcome.rejected:
+        planned.prepare()  # before the lock
     return planned
 
 

@@ -18,6 +18,7 @@ hold log sequence numbers (they may change when the entries are chained again).
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -83,6 +84,11 @@ def _keyed(db: Database, table: str, key: tuple) -> bool:
     return types is not None and len(key) == len(types) and all(type(v) is t for v, t in zip(key, types))
 
 
+def _getter(names: list[str]):
+    """A row's values in the order of ``names``, as a tuple (itemgetter gives one value bare)."""
+    return itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+
+
 class Stale(Exception):
     """Someone changed what the plan relied on after it was begun."""
 
@@ -102,6 +108,7 @@ class Plan(Changes):
         self._log: list[tuple] = []
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big)
+        self._derived: dict | None = None  # what the derived tables get (prepare)
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
@@ -155,6 +162,7 @@ class Plan(Changes):
             self._next_id[table] += 1
             row[columns[0]] = self._next_id[table]
         key = tuple(row[c] for c in columns)
+        self._derived = None
         rows = self._rows.get(table)
         if rows is None:
             rows = self._rows[table] = {}
@@ -175,6 +183,7 @@ class Plan(Changes):
             return {}
         if planned is not None:
             planned.update({c: after for c, (_before, after) in changed.items()})
+            self._derived = None
         else:
             self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
         for column, (before, after) in changed.items():
@@ -218,7 +227,7 @@ class Plan(Changes):
                 names = list(next(iter(rows.values())))
                 conn.executemany(
                     f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                    f"VALUES ({', '.join('?' * len(names))})", [[row[n] for n in names] for row in rows.values()])
+                    f"VALUES ({', '.join('?' * len(names))})", map(_getter(names), rows.values()))
             self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
@@ -257,18 +266,31 @@ class Plan(Changes):
             conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
         return saved
 
+    def prepare(self) -> None:
+        """Work out, before the write lock, what the derived tables get for the planned rows (their
+        character pairs, their counts), so that the write only adds it. ``apply`` does it if
+        it was not done (or rows were planned since)."""
+        self._derived = {
+            "grams": {table: [(key[0], grams.pairs([row[c] for c in columns])) for key, row in self._rows[table].items()]
+                      for table, columns in schema.FTS_TABLES.items() if table in self._rows},
+            "tallies": tallies.worked_out(self.db, list(self._rows["objectives"].values()),
+                                          list(self._rows.get("co_units", {}).values()))
+            if "objectives" in self._rows else [],
+        }
+
     def _fill_derived(self, db: Database) -> None:
+        if self._derived is None:
+            self.prepare()
         for table, columns in schema.FTS_TABLES.items():
             if table not in self._rows:
                 continue
-            after = self._next_base[table]
             listed = ", ".join(f"[{c}]" for c in columns)
             db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {listed}) SELECT id, {listed} FROM [{table}] WHERE id > ?",
-                            (after,))
+                            (self._next_base[table],))
             if grams.exists(db, table):
-                grams.add(db, table, columns, "r.id > ?", (after,))
+                grams.add_pairs(db, table, self._derived["grams"][table])
         if "objectives" in self._rows and tallies.exists(db):
-            tallies.add(db, "o.id > ?", (self._next_base["objectives"],))
+            tallies.add_worked_out(db, self._derived["tallies"])
 
     def _check_still_holds(self) -> None:
         for table, base in self._next_base.items():
