@@ -260,6 +260,7 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     name = shown(path.name)
     fixed = refs.decision(session.db, decision) if decision else None
     plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name)
+    del sheet, body  # the cells, read and checked: their memory is the plan's now
     if outcome.rejected:
         return outcome
     for attempt in range(3):

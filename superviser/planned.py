@@ -54,6 +54,9 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
     return found
 
 
+# The pages a plan's rows touch (its tables and their indexes) kept in memory while it writes:
+# with SQLite's default (2 MB) they go back and forth to the file, and the lock is held longer.
+CACHE_KB = 32 * 1024
 SMALL = 5_000  # rows: a table read whole when a plan asks for its rows
 
 
@@ -220,6 +223,8 @@ class Plan(Changes):
             self._check_still_holds()
             self._log = journal.rechained(self._log, *head)
             self.entries = [row[0] for row in self._log]
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")
         try:
             restore = self._suspend_derived(conn)
@@ -240,6 +245,8 @@ class Plan(Changes):
             conn.execute("ROLLBACK TO plan")
             conn.execute("RELEASE plan")
             raise Stale() from None
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache}")
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
 

@@ -24,6 +24,7 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 from __future__ import annotations
 
 import sqlite3
+from operator import itemgetter
 
 from sqlite_utils import Database
 
@@ -205,8 +206,8 @@ def worked_out(db: Database, objectives: list[dict], co_units: list[dict]) -> li
                         f"{', '.join(f'{c} {declared[c]}' for c in WATCHED)})")
         scratch.execute("CREATE TABLE co_units (objective_id INTEGER, unit_id INTEGER, PRIMARY KEY (objective_id, unit_id))")
         scratch.executemany(f"INSERT INTO objectives VALUES ({', '.join('?' * len(columns))})",
-                            [[row[c] for c in columns] for row in objectives])
-        scratch.executemany("INSERT INTO co_units VALUES (?, ?)", [(row["objective_id"], row["unit_id"]) for row in co_units])
+                            map(itemgetter(*columns), objectives))
+        scratch.executemany("INSERT INTO co_units VALUES (?, ?)", map(itemgetter("objective_id", "unit_id"), co_units))
         return [(spec, scratch.execute(select).fetchall()) for spec, select in _bulk("1")]
     finally:
         scratch.close()

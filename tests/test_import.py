@@ -142,6 +142,8 @@ def test_cli_import(office, tmp_path, cli):
     assert ran.code == 2 and result["rejected"][0]["row"] == 2 and not result["objectives"]
     done = cli("--db", office.path, "import", path)
     assert done.code == 0 and "created: 2 objectives" in done.out
+    audited = cli("--db", office.path, "audit")  # the log replays to the tables the import wrote
+    assert audited.code == 0 and "every table agrees with it" in audited.out
 
 
 @pytest.mark.parametrize("meanwhile", ["note", "decision"])
