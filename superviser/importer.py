@@ -58,6 +58,7 @@ FIELDS: dict[str, tuple[Field, list[str]]] = {
 REQUIRED = ("title", "lead", "deadline")
 _PUNCTUATION = re.compile(r"[\s:：*＊()（）]+")
 _REPORT = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,3})% (.*)$", re.S)
+_DIGITS = re.compile(r"(\d+)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -429,4 +430,4 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
 
 
 def _natural(ref: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", ref or "")]
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(ref or "")]
