@@ -92,6 +92,20 @@ def _getter(names: list[str]):
     return itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
 
 
+_REFERENCES: dict[str, dict[str, str]] = {}
+
+
+def _references(db: Database, table: str) -> dict[str, str]:
+    """column → the table it refers to by that table's primary key (single-column foreign keys)."""
+    if table not in _REFERENCES:
+        keys: dict[int, list] = {}
+        for row in db.conn.execute(f"PRAGMA foreign_key_list([{table}])"):
+            keys.setdefault(row[0], []).append(row)
+        _REFERENCES[table] = {rows[0][3]: rows[0][2] for rows in keys.values()
+                              if len(rows) == 1 and (rows[0][4] is None or (rows[0][4],) == pk_columns(db, rows[0][2]))}
+    return _REFERENCES[table]
+
+
 class Stale(Exception):
     """Someone changed what the plan relied on after it was begun."""
 
@@ -144,8 +158,20 @@ class Plan(Changes):
         stored, planned = numbers
         values = tuple(where.values())
         if values not in stored:
-            stored[values] = super().next_number(table, column, **where) - 1
+            stored[values] = 0 if self._under_new_row(table, where) else super().next_number(table, column, **where) - 1
         return max(stored[values], planned.get(values, 0)) + 1
+
+    def _under_new_row(self, table: str, where: dict) -> bool:
+        """Whether ``where`` names, by a foreign key, a row this plan adds (the objectives of a
+        decision it registers): no stored row refers to it, since it does not exist yet (and
+        cannot meanwhile: its id is beyond the table's highest, which apply checks first)."""
+        references = _references(self.db, table)
+        for column, value in where.items():
+            target = references.get(column)
+            if target in self._next_base and type(value) is int and value > self._next_base[target] \
+                    and (value,) in self._rows.get(target, {}):
+                return True
+        return False
 
     @staticmethod
     def _count(planned: dict, signature: tuple, row: dict) -> None:
@@ -305,7 +331,8 @@ class Plan(Changes):
                 raise Stale()
         for (table, column, where), (stored, _planned) in self._numbers.items():
             for values, highest in stored.items():
-                if Changes.next_number(self, table, column, **dict(zip(where, values))) - 1 != highest:
+                asked = dict(zip(where, values))
+                if not self._under_new_row(table, asked) and Changes.next_number(self, table, column, **asked) - 1 != highest:
                     raise Stale()
         again = {table: _whole_table(self.db, table) for table, whole in self._whole.items() if whole is not None}
         for (table, pk), row in self._read.items():
