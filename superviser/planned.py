@@ -18,7 +18,6 @@ hold log sequence numbers (they may change when the entries are chained again).
 from __future__ import annotations
 
 import sqlite3
-from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -87,11 +86,6 @@ def _keyed(db: Database, table: str, key: tuple) -> bool:
     return types is not None and len(key) == len(types) and all(type(v) is t for v, t in zip(key, types))
 
 
-def _getter(names: list[str]):
-    """A row's values in the order of ``names``, as a tuple (itemgetter gives one value bare)."""
-    return itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-
-
 _REFERENCES: dict[str, dict[str, str]] = {}
 
 
@@ -115,7 +109,9 @@ class Plan(Changes):
         super().__init__(db, actor)
         self.head = journal.head(db)
         self._seq, self._prev = self.head
-        self._rows: dict[str, dict[tuple, dict]] = {}   # table → pk → the row as it will be stored
+        # table → pk → the row as it will be stored, its values in the table's column order (a
+        # tuple: a plan of a hundred thousand rows is held in memory)
+        self._rows: dict[str, dict[tuple, tuple]] = {}
         self._next_id: dict[str, int] = {}
         self._next_base: dict[str, int] = {}  # the highest id of each table when the plan began using it
         # (table, column, where columns) → (highest stored, highest planned), by where values
@@ -124,28 +120,33 @@ class Plan(Changes):
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
-        self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big)
+        self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
         self._derived: dict | None = None  # what the derived tables get (prepare)
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
         key = tuple(pk)
-        row = self._rows.get(table, {}).get(key)
+        row = self._planned(table, key)
         if row is None:
             stored = self._stored(table, key)
-            self._read[(table, key)] = stored
             return None if stored is None else {c: stored[c] for c in columns} if columns else dict(stored)
-        return {c: row[c] for c in columns} if columns else dict(row)
+        return {c: row[c] for c in columns} if columns else row
+
+    def _planned(self, table: str, key: tuple) -> dict | None:
+        row = self._rows.get(table, {}).get(key)
+        return None if row is None else dict(zip(defaults(self.db, table), row))
 
     def _stored(self, table: str, key: tuple) -> dict | None:
-        """The stored row: a small table (the references retired so far, asked about for every
-        new objective) is read whole the first time, instead of a query per row."""
+        """The stored row, remembered as read. A small table (the references retired so far,
+        asked about for every new objective) is read whole the first time, instead of a query
+        per row, and is relied on whole."""
         if table not in self._whole:
             self._whole[table] = _whole_table(self.db, table)
         whole = self._whole[table]
-        if whole is None or not _keyed(self.db, table, key):
-            return Changes.read(self, table, key)
-        return whole.get(key)
+        if whole is not None and _keyed(self.db, table, key):
+            return whole.get(key)
+        stored = self._read[(table, key)] = Changes.read(self, table, key)
+        return stored
 
     def next_number(self, table: str, column: str, **where) -> int:
         signature = (table, column, tuple(where))
@@ -154,7 +155,7 @@ class Plan(Changes):
             numbers = self._numbers[signature] = ({}, {})
             self._numbered.setdefault(table, []).append((signature, numbers[1]))
             for row in self._rows.get(table, {}).values():
-                self._count(numbers[1], signature, row)
+                self._count(numbers[1], signature, dict(zip(defaults(self.db, table), row)))
         stored, planned = numbers
         values = tuple(where.values())
         if values not in stored:
@@ -184,6 +185,8 @@ class Plan(Changes):
     def insert(self, table: str, values: dict) -> Any:
         columns = pk_columns(self.db, table)
         row = {**defaults(self.db, table), **values}
+        if len(row) != len(defaults(self.db, table)):
+            raise ValueError(f"{table} has no column {next(c for c in values if c not in defaults(self.db, table))}")
         if len(columns) == 1 and row[columns[0]] is None:
             if table not in self._next_id:
                 base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
@@ -195,7 +198,7 @@ class Plan(Changes):
         rows = self._rows.get(table)
         if rows is None:
             rows = self._rows[table] = {}
-        rows[key] = row
+        rows[key] = tuple(row.values())
         for signature, planned in self._numbered.get(table, ()):
             self._count(planned, signature, row)
         self._created(table, key, row)
@@ -203,7 +206,7 @@ class Plan(Changes):
 
     def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
         key = self._pk(table, pk)
-        planned = self._rows.get(table, {}).get(key)
+        planned = self._planned(table, key)
         current = planned if planned is not None else self.read(table, key, list(values))
         if current is None:
             raise LookupError(f"{table}#{pk} does not exist")
@@ -212,6 +215,7 @@ class Plan(Changes):
             return {}
         if planned is not None:
             planned.update({c: after for c, (_before, after) in changed.items()})
+            self._rows[table][key] = tuple(planned.values())
             self._derived = None
         else:
             self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
@@ -255,10 +259,9 @@ class Plan(Changes):
         try:
             restore = self._suspend_derived(conn)
             for table, rows in self._rows.items():  # in the order tables were first written: parents first
-                names = list(next(iter(rows.values())))
-                conn.executemany(
-                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                    f"VALUES ({', '.join('?' * len(names))})", map(_getter(names), rows.values()))
+                names = list(defaults(self.db, table))
+                conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                                 f"VALUES ({', '.join('?' * len(names))})", rows.values())
             self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
@@ -283,7 +286,7 @@ class Plan(Changes):
         names = []
         if "objectives" in self._rows:
             names += list(tallies.BULK_SUSPENDED)
-            if any((row["objective_id"],) not in self._rows["objectives"] for row in self._rows.get("co_units", {}).values()):
+            if any((objective_id,) not in self._rows["objectives"] for objective_id, _unit in self._rows.get("co_units", {})):
                 raise RuntimeError("a plan adds co-units only to objectives it adds")
         for table in schema.FTS_TABLES:
             if table in self._rows:
@@ -303,12 +306,15 @@ class Plan(Changes):
         """Work out, before the write lock, what the derived tables get for the planned rows (their
         character pairs, their counts), so that the write only adds it. ``apply`` does it if
         it was not done (or rows were planned since)."""
+        searched = {}
+        for table, columns in schema.FTS_TABLES.items():
+            if table in self._rows:
+                at = [list(defaults(self.db, table)).index(c) for c in columns]
+                searched[table] = [(key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()]
         self._derived = {
-            "grams": {table: [(key[0], grams.pairs([row[c] for c in columns])) for key, row in self._rows[table].items()]
-                      for table, columns in schema.FTS_TABLES.items() if table in self._rows},
-            "tallies": tallies.worked_out(self.db, list(self._rows["objectives"].values()),
-                                          list(self._rows.get("co_units", {}).values()))
-            if "objectives" in self._rows else [],
+            "grams": searched,
+            "tallies": tallies.worked_out(self.db, list(defaults(self.db, "objectives")), self._rows["objectives"].values(),
+                                          self._rows.get("co_units", {}).keys()) if "objectives" in self._rows else [],
         }
 
     def _fill_derived(self, db: Database) -> None:
@@ -334,9 +340,9 @@ class Plan(Changes):
                 asked = dict(zip(where, values))
                 if not self._under_new_row(table, asked) and Changes.next_number(self, table, column, **asked) - 1 != highest:
                     raise Stale()
-        again = {table: _whole_table(self.db, table) for table, whole in self._whole.items() if whole is not None}
+        for table, whole in self._whole.items():
+            if whole is not None and _whole_table(self.db, table) != whole:
+                raise Stale()
         for (table, pk), row in self._read.items():
-            now = again[table].get(pk) if again.get(table) is not None and _keyed(self.db, table, pk) \
-                else Changes.read(self, table, pk)
-            if now != row:
+            if Changes.read(self, table, pk) != row:
                 raise Stale()

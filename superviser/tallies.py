@@ -24,6 +24,7 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
 from sqlite_utils import Database
@@ -194,20 +195,21 @@ def add(db: Database, where: str, params: tuple | dict = ()) -> None:
         db.execute(_insert(spec, select), params)
 
 
-def worked_out(db: Database, objectives: list[dict], co_units: list[dict]) -> list[tuple[tuple, list[tuple]]]:
-    """What ``add`` would add for objectives not yet written (whole rows, as they will be stored,
-    and their co-units): the same statements, run over a scratch copy of the columns they read
-    (``WATCHED``), in memory, so that the write itself only adds the sums (``add_worked_out``)."""
+def worked_out(db: Database, columns: list[str], objectives: Iterable[Sequence],
+               co_units: Iterable[tuple[int, int]]) -> list[tuple[tuple, list[tuple]]]:
+    """What ``add`` would add for objectives not yet written (whole rows as they will be stored,
+    their values in the order of ``columns``; their co-units as (objective, unit)): the same
+    statements, run over a scratch copy of the columns they read (``WATCHED``), in memory, so
+    that the write itself only adds the sums (``add_worked_out``)."""
     declared = {row[1]: row[2] for row in db.conn.execute("PRAGMA table_info(objectives)")}
-    columns = ["id", *WATCHED]
     scratch = sqlite3.connect(":memory:")
     try:
         scratch.execute(f"CREATE TABLE objectives (id INTEGER PRIMARY KEY, "
                         f"{', '.join(f'{c} {declared[c]}' for c in WATCHED)})")
         scratch.execute("CREATE TABLE co_units (objective_id INTEGER, unit_id INTEGER, PRIMARY KEY (objective_id, unit_id))")
-        scratch.executemany(f"INSERT INTO objectives VALUES ({', '.join('?' * len(columns))})",
-                            map(itemgetter(*columns), objectives))
-        scratch.executemany("INSERT INTO co_units VALUES (?, ?)", map(itemgetter("objective_id", "unit_id"), co_units))
+        read = itemgetter(*[columns.index(c) for c in ("id", *WATCHED)])
+        scratch.executemany(f"INSERT INTO objectives VALUES ({', '.join('?' * (1 + len(WATCHED)))})", map(read, objectives))
+        scratch.executemany("INSERT INTO co_units VALUES (?, ?)", co_units)
         return [(spec, scratch.execute(select).fetchall()) for spec, select in _bulk("1")]
     finally:
         scratch.close()

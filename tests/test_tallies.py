@@ -233,10 +233,10 @@ def test_counts_worked_out_before_the_rows_are_written(office):
     for n, row in enumerate(rows):
         row.update(id=first + n, ref=row["ref"] + "b", num=row["num"] + 100, urges_unanswered=n % 3,
                    submitted_on="2026-12-01" if n == 0 else None, status="submitted" if n == 0 else row["status"])
-    co = [{"objective_id": first + n, "unit_id": 5} for n in range(len(rows))]
+    co = [(first + n, 5) for n in range(len(rows))]
     as_co = "SELECT sum(n) FROM tally_status WHERE unit_id = 5 AND role = 'co'"
     before = db.conn.execute(as_co).fetchone()[0] or 0
-    worked = tallies.worked_out(db, rows, co)
+    worked = tallies.worked_out(db, names, [[row[n] for n in names] for row in rows], co)
     with store.transaction(db):
         saved = [sql for (sql,) in db.conn.execute(
             f"SELECT sql FROM sqlite_master WHERE name IN ({', '.join('?' * len(tallies.BULK_SUSPENDED))})",
@@ -245,7 +245,7 @@ def test_counts_worked_out_before_the_rows_are_written(office):
             db.execute(f"DROP TRIGGER {name}")
         db.conn.executemany(f"INSERT INTO objectives ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                             [[row[n] for n in names] for row in rows])
-        db.conn.executemany("INSERT INTO co_units (objective_id, unit_id) VALUES (:objective_id, :unit_id)", co)
+        db.conn.executemany("INSERT INTO co_units (objective_id, unit_id) VALUES (?, ?)", co)
         tallies.add_worked_out(db, worked)
         for sql in saved:
             db.execute(sql)
