@@ -357,7 +357,8 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
             except InvalidInput as error:
                 outcome.rejected.append(Rejected(members[0][0], error.label, error.problem))
                 continue
-        members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
+        if any(item["ref"] for _n, item in members):  # (without references they are in the file's order already)
+            members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
         planned.append((values, members))
     return _Plan(units, created, planned)
 
