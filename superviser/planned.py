@@ -55,7 +55,7 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
 
 # The pages a plan's rows touch (its tables and their indexes) kept in memory while it writes:
 # with SQLite's default (2 MB) they go back and forth to the file, and the lock is held longer.
-CACHE_KB = 32 * 1024
+CACHE_KB = 16 * 1024
 SMALL = 5_000  # rows: a table read whole when a plan asks for its rows
 
 
