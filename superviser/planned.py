@@ -5,7 +5,9 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 ``insert_objective``) run against it with their rules, reading the database as it is; each
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry gets its sequence number and hash, chained from the log's head as it was when
-planning began. ``apply`` then writes it all inside a real transaction, a statement per table.
+planning began. ``prepare`` works out, still without the lock, what the derived tables (search
+indexes, counters) get for its rows; ``apply`` then writes it all inside a real transaction, a
+statement per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
 holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
@@ -281,7 +283,8 @@ class Plan(Changes):
 
     # The derived tables (search indexes, counters: schema.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
-    # filled in one statement each instead, in the same transaction, the triggers suspended meanwhile.
+    # filled in one statement each instead (what they get worked out by prepare, before the lock),
+    # in the same transaction, the triggers suspended meanwhile.
     def _suspended(self) -> list[str]:
         names = []
         if "objectives" in self._rows:
