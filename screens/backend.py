@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from superviser import store
+from superviser import clock, dates, store
 from superviser.services import Session
 
 if TYPE_CHECKING:
@@ -125,7 +125,8 @@ class Backend:
     def read_ahead(self, sections: Callable[[], set[str]], *, after: float = 0) -> None:
         """The first page of each section not opened yet (``sections()`` says which are
         open), read now (or ``after`` seconds: the screen in front reloads first), so
-        opening one later draws it once, with its rows."""
+        opening one later draws it once, with its rows; and the calendar's names, for the
+        dates in words (the deadlines' weeks)."""
         from screens.deadlines import fetch_deadlines
         from screens.decisions import fetch_decisions
         from screens.log_screen import fetch_log
@@ -138,6 +139,7 @@ class Backend:
         for mode, read in readers.items():
             if mode not in sections() and not self._stop.is_set():
                 self.remember(f"first:{mode}", self.call(read), generation)
+        dates.short_date(clock.today())
 
 
 def warm_up(app: App) -> None:
@@ -168,3 +170,4 @@ def warm_up(app: App) -> None:
 def _freeze_startup_objects() -> None:
     gc.collect()
     gc.freeze()
+    gc.enable()  # the command line turned it off for the start (superviser/cli/__init__.py)

@@ -128,7 +128,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             (_("priority"), _(lifecycle.PRIORITIES[item["priority"]])),
             (_("urges"), urges),
             (_("last report"), item["last_report_on"] or ""),
-            (_("reports"), self._rhythm(item)),
+            (_("reports"), rhythm.summary(item)),
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), Content.styled(
@@ -145,15 +145,6 @@ class ObjectiveScreen(StepKeys, BaseScreen):
                 (lights.SYMBOLS[sub["light"]] + " ", render.STYLES[sub["light"]]), (sub["ref"], "bold"), "  ",
                 Content(text.one_line(sub["title"])), ("  " + lifecycle.status_label(sub["status"]), "dim")))
         return Content("\n").join(lines)
-
-    @staticmethod
-    def _rhythm(item: dict) -> str:
-        if not item["report_rhythm"]:
-            return ""
-        if item["next_report_due"]:
-            return _("{rhythm}, the next by {date}").format(rhythm=rhythm.label(item["report_rhythm"]),
-                                                           date=item["next_report_due"])
-        return rhythm.label(item["report_rhythm"])
 
     def _milestones(self, item: dict) -> Content | str:
         if not item["milestones"]:

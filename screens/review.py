@@ -16,7 +16,7 @@ from screens.objective import facts
 from screens.review_summary import ReviewSummary
 from screens.steps import StepKeys, bindings, form
 from screens.workers import background
-from superviser import actions, dates, describe, lifecycle, lights, review, text
+from superviser import actions, dates, describe, lifecycle, lights, review, rhythm, text
 from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
 from superviser.i18n import N_, _, aside
@@ -177,7 +177,7 @@ class ReviewScreen(StepKeys, BaseScreen):
             (_("deadline"), deadline),
             (_("original deadline"), item["original_deadline"] if item["original_deadline"] != item["deadline"] else ""),
             (_("done"), f"{item['percent']}%"), (_("urges"), str(item["urge_count"] or "")),
-            (_("last report"), last_report),
+            (_("last report"), last_report), (_("reports"), rhythm.summary(item)),
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), f"{item['deadline']} → {item['extension_to']}"))

@@ -14,11 +14,13 @@ it is complete by construction and can be edited where wording should change.
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_python as babel_extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -26,7 +28,22 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "superviser" / "locale"
 SOURCES = [ROOT / "superviser", ROOT / "screens"]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
-LANGUAGES = ["en", "zh_CN"]
+LANGUAGES = ["en", "es", "zh_CN"]
+
+
+def extract_python(fileobj, keywords, comment_tags, options):
+    """Babel's Python extractor, plus the messages of calls inside f-strings, which
+    Python 3.11's tokenizer hides from it (3.12+ shows them), so that the catalogs come
+    out the same whichever Python updates them."""
+    found = list(babel_extract_python(fileobj, keywords, comment_tags, options))
+    if sys.version_info < (3, 12):
+        fileobj.seek(0)
+        for fstring in (n for n in ast.walk(ast.parse(fileobj.read())) if isinstance(n, ast.JoinedStr)):
+            for call in (n for n in ast.walk(fstring) if isinstance(n, ast.Call)):
+                args = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if isinstance(call.func, ast.Name) and call.func.id in keywords and args and len(args) == len(call.args):
+                    found.append((call.lineno, call.func.id, tuple(args) if len(args) > 1 else args[0], []))
+    return sorted(found, key=lambda found: found[0])
 
 
 def template() -> Catalog:
@@ -35,7 +52,7 @@ def template() -> Catalog:
         if not source.exists():
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
-            source, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=["Translators:"],
+            source, method_map=[("**.py", extract_python)], keywords=KEYWORDS, comment_tags=["Translators:"],
         ):
             catalog.add(message, None, [(str((source.name / Path(filename)).as_posix()), lineno)],
                         auto_comments=comments, context=context)
@@ -79,8 +96,19 @@ def update() -> None:
 def compile_all() -> None:
     for lang in LANGUAGES:
         catalog = load(lang)
+        if lang == "en":
+            catalog = edits_only(catalog)
         with (po_path(lang).with_suffix(".mo")).open("wb") as f:
             write_mo(f, catalog, use_fuzzy=False)
+
+
+def edits_only(catalog: Catalog) -> Catalog:
+    """The English catalog without the messages that are their own translation: gettext gives
+    those without an entry, and reading 1,300 entries would cost every process a few ms."""
+    for message in list(catalog):
+        if message.id and message.string == message.id:
+            catalog.delete(message.id, context=message.context)
+    return catalog
 
 
 def untranslated(lang: str) -> list[str]:

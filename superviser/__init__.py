@@ -5,4 +5,12 @@ each step together with its log entry, exports and the CLI. It never imports Tex
 the terminal app lives in the separate ``screens`` package.
 """
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    # The version is the installed distribution's (pyproject.toml is its one source), read
+    # only when asked: importing importlib.metadata costs every command about 35 ms.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("superviser")
+    raise AttributeError(f"module 'superviser' has no attribute {name!r}")

@@ -3,10 +3,9 @@ state the log describes compared with every table (superviser/replay.py)."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import journal, replay
 from superviser.i18n import _
+from superviser.store import Database
 
 
 def _shown(value: object) -> str:
@@ -28,10 +27,11 @@ def describe(difference: replay.Difference) -> str:
 
 def run(db: Database, anchor: str | None = None) -> journal.Audit:
     """Check the chain, the triggers and the state; problems in words, the first bad entry if any."""
-    report = journal.audit(db, anchor=anchor)
+    done: list[replay.Replayed] = []  # the replay runs while other processes check a long chain
+    report = journal.audit(db, anchor=anchor, meanwhile=lambda: done.append(replay.check(db)))
     if not report.ok:
-        return report  # a broken chain: replaying it would only repeat the damage
-    replayed = replay.check(db)
+        return report  # a broken chain: what the replay found would only repeat the damage
+    replayed = done[0] if done else replay.check(db)
     report.problems += replayed.problems or []
     report.problems += [describe(d) for d in replayed.differences or []]
     if replayed.more:

@@ -15,10 +15,9 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlite_utils import Database
-
 from superviser import journal
-from superviser.schema import SECRET_COLUMNS
+from superviser.store import Database
+from superviser.tables import SECRET_COLUMNS
 from superviser.store import transaction
 
 FINGERPRINT = "sha256:"

@@ -26,14 +26,13 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from superviser import clock, identity, journal, notes
 from superviser.changes import write
 from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound, StoreError
 from superviser.i18n import N_, _
-from superviser.schema import GENESIS
+from superviser.store import Database
+from superviser.tables import GENESIS
 
 PROOF_FORMAT = "superviser checkpoint proof 1"
 _COLUMNS = ("size", "origin", "head", "note", "key", "made_at", "made_by")

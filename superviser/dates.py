@@ -37,7 +37,8 @@ def _parse_text(field: str, value: str | None, required: bool, label: str | None
             raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"), label)
         return None
     today = clock.today()
-    words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1}
+    words = {"today": 0, "tomorrow": 1, "yesterday": -1, "今天": 0, "明天": 1, "昨天": -1,
+             "hoy": 0, "mañana": 1, "ayer": -1}
     if text in words:
         return today + timedelta(days=words[text])
     match = _RELATIVE.match(text)
@@ -125,6 +126,20 @@ def local(stamp: str) -> datetime:
     if offset is None:
         offset = _OFFSETS[hour] = utc.astimezone().utcoffset() or timedelta(0)
     return utc.replace(tzinfo=None) + offset
+
+
+_DAYS: dict[str, str] = {}
+
+
+def local_day(stamp: str) -> str:
+    """The local date (ISO) of a stored UTC timestamp, as ``local`` gives it; looked up once per
+    hour of UTC unless the day changes within that hour (an offset with minutes)."""
+    hour = stamp[:13]
+    day = _DAYS.get(hour)
+    if day is None:
+        first, last = local(hour + ":00:00Z").date(), local(hour + ":59:59.999Z").date()
+        day = _DAYS[hour] = first.isoformat() if first == last else ""
+    return day or local(stamp).date().isoformat()
 
 
 def moment(stamp: str) -> str:

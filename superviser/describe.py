@@ -2,46 +2,65 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import actions, lifecycle
 from superviser import rhythm as rhythms
 from superviser.i18n import _
 from superviser.lights import label as light_label
+from superviser.store import Database
 
 
 def unit_names(db: Database) -> dict[int, str]:
     return dict(db.conn.execute("SELECT id, name FROM units"))
 
 
-def _rows(changes: dict, table: str) -> tuple[list[dict], list[dict]]:
-    """Rows of ``table`` the entry created and deleted."""
-    made, gone = [], []
-    for key, (before, after) in changes.items():
-        if key.startswith(table + "#") and (isinstance(after, dict) or isinstance(before, dict)):
-            (made if after is not None else gone).append(after if after is not None else before)
-    return made, gone
+# The columns of its objective a summary names, and the tables whose new and removed rows it names.
+_NAMED_COLUMNS = frozenset({"ref", "title", "report_rhythm", "lead_unit_id", "urge_count", "percent", "deadline",
+                            "light_override", "status"})
+_NAMED_ROWS = frozenset({"co_units", "reports", "extensions", "inspections"})
 
 
-def _own(entry: dict, changes: dict):
-    """The entry's objective: its created row, and a getter for ``[before, after]`` of a column
-    (entries written before every change was recorded used bare column names)."""
-    prefix = f"objectives#{entry.get('objective_id')}"
-    created = changes.get(prefix)
-    row = created[1] if created and isinstance(created[1], dict) else None
+class _Read:
+    """What a summary needs of an entry's changes, found in one pass (an export describes every
+    step of the log): its objective's created row, ``[before, after]`` of the named columns
+    (entries written before every change was recorded used bare column names), and the rows
+    created and deleted in the named tables."""
 
-    def pair(column: str):
-        found = changes.get(f"{prefix}.{column}") or changes.get(column)
-        return found if isinstance(found, list) else None
+    __slots__ = ("created", "pairs", "made", "gone")
 
-    return row, pair
+    def __init__(self, entry: dict, changes: dict):
+        prefix = f"objectives#{entry.get('objective_id')}"
+        dotted = prefix + "."
+        self.created = None
+        self.pairs: dict[str, list] = {}
+        self.made: dict[str, list[dict]] = {}
+        self.gone: dict[str, list[dict]] = {}
+        bare = {}
+        for key, value in changes.items():
+            if key.startswith(dotted):
+                column = key[len(dotted):]
+                if column in _NAMED_COLUMNS and value.__class__ is list:
+                    self.pairs[column] = value
+            elif key == prefix:
+                self.created = value[1] if value and isinstance(value[1], dict) else None
+            elif "#" in key:
+                if key[:key.index("#")] in _NAMED_ROWS:
+                    before, after = value
+                    if isinstance(after, dict):
+                        self.made.setdefault(key[:key.index("#")], []).append(after)
+                    elif isinstance(before, dict):
+                        self.gone.setdefault(key[:key.index("#")], []).append(before)
+            elif key in _NAMED_COLUMNS and value.__class__ is list:
+                bare[key] = value
+        for column, value in bare.items():
+            self.pairs.setdefault(column, value)
 
 
 def summary(entry: dict, units: dict[int, str]) -> str:
     """What a log entry changed, in a short phrase (without its free text)."""
     changes = entry.get("changes") or {}
     action = entry["action"]
-    created, pair = _own(entry, changes)
+    read = _Read(entry, changes)
+    created, pair = read.created, read.pairs.get
     name = lambda unit_id: units.get(unit_id, "?")  # noqa: E731
     parts: list[str] = []
     if created:
@@ -58,7 +77,7 @@ def summary(entry: dict, units: dict[int, str]) -> str:
     lead = pair("lead_unit_id")
     if lead:
         parts.append(f"{name(lead[0])} → {name(lead[1])}")
-    added, removed = _rows(changes, "co_units")
+    added, removed = read.made.get("co_units", ()), read.gone.get("co_units", ())
     if added or removed:
         shown = [f"+{name(r['unit_id'])}" for r in added] + [f"−{name(r['unit_id'])}" for r in removed]
         # Translators: the co-units an entry added (+) and removed (−)
@@ -70,13 +89,13 @@ def summary(entry: dict, units: dict[int, str]) -> str:
     if percent and action in ("progress", "undo"):
         parts.append(f"{percent[0] or 0}% → {percent[1]}%")
     elif action == "progress":
-        parts += [f"{row['percent']}%" for row in _rows(changes, "reports")[0]]
+        parts += [f"{row['percent']}%" for row in read.made.get("reports", ())]
     deadline = pair("deadline")
     if deadline:
         parts.append(_("deadline {before} → {after}").format(before=deadline[0], after=deadline[1]))
     if action == "extend.request":
-        parts += [_("to {date}").format(date=row["to_deadline"]) for row in _rows(changes, "extensions")[0]]
-    parts += [_(lifecycle.VERDICTS.get(row["verdict"], row["verdict"])) for row in _rows(changes, "inspections")[0]]
+        parts += [_("to {date}").format(date=row["to_deadline"]) for row in read.made.get("extensions", ())]
+    parts += [_(lifecycle.VERDICTS.get(row["verdict"], row["verdict"])) for row in read.made.get("inspections", ())]
     undone = changes.get("undo.of")
     if undone:
         parts.append(_("of #{seq}").format(seq=undone[1]))
@@ -88,7 +107,7 @@ def summary(entry: dict, units: dict[int, str]) -> str:
     if status:
         parts.append(f"{lifecycle.status_label(status[0])} → {lifecycle.status_label(status[1])}")
     # Translators: between the parts of a step's summary ("40% → 60%; accepted → in progress")
-    return _("; ").join(parts)
+    return _("; ").join(parts) if parts else ""
 
 
 def headline(entry: dict, units: dict[int, str]) -> str:

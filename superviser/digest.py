@@ -1,23 +1,23 @@
-"""A short summary for cron and mail: what is overdue, due soon, silent, and waiting
-for the office, grouped by unit, in the user's language. Overdue, due soon and silent
+"""A short summary for cron and mail: what is overdue, due soon, silent, whose report is
+due soon by its own rhythm, and waiting for the office, grouped by unit, in the user's language. Overdue, due soon and silent
 are the facts of ``superviser.lights``: a light the office set is shown beside them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlite_utils import Database
-
-from superviser import clock, dates, lights, text
+from superviser import clock, dates, lights, rhythm, text
 from superviser.i18n import N_, _, aside
 from superviser.lights import Thresholds
 from superviser.read import objectives
 from superviser.read.objectives import Filter
+from superviser.store import Database
 
 SECTIONS = [
     ("overdue", N_("Overdue"), Filter(reason="overdue")),
     ("due_soon", N_("Due soon"), Filter(reason="due_soon")),
     ("silent", N_("No report for too long"), Filter(reason="silent")),
+    ("report_due", N_("Reports due soon"), Filter(reason="report_due")),
     ("waiting", N_("Waiting for the office"), Filter(waiting=True)),
 ]
 
@@ -41,6 +41,8 @@ def _line(row: dict, key: str) -> str:
         what = _("extension → {date}").format(date=row["extension_to"]) if row.get("extension_to") else _("verify")
     elif key == "silent":
         what = _("last report {date}").format(date=row["last_report_on"] or _("never"))
+    elif key == "report_due":
+        what = rhythm.summary(row)
     else:
         what = dates.relative_deadline(row["deadline"])
     if row["set_by_office"]:  # the office's light beside the fact, never instead of it

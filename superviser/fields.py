@@ -23,8 +23,9 @@ from superviser.i18n import N_, _
 REF_MAX = 40
 UNITS_MAX = 50  # co-units of one objective
 SEPARATORS = (",", "，", "、", ";", "；")
-_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$")
-_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+# Compiled on first use (re keeps them): most commands check neither.
+_LOGIN = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"
+_EMAIL = r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
 
 MILESTONES_MAX = 50  # of one objective
 # kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),
@@ -239,13 +240,13 @@ def parse(field: Field, raw: object):
         return cleaned
     if kind == "login":
         value = text.one_line(raw)
-        if not _LOGIN.match(value):
+        if not re.match(_LOGIN, value):
             raise problem(field, _("{value} is not a login (letters, digits, dot, dash and underscore; "
                                    "not starting with a dot or dash)").format(value=value[:40]))
         return value
     if kind == "email":
         value = text.one_line(raw)
-        if len(value) > 254 or not _EMAIL.match(value):
+        if len(value) > 254 or not re.match(_EMAIL, value):
             raise problem(field, _("{value} is not a mail address").format(value=value[:60]))
         return value
     if kind == "url":

@@ -14,7 +14,7 @@ are rebuilt from its old values to be deleted.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from superviser.store import Database
 
 
 def table_of(source: str) -> str:
@@ -94,13 +94,17 @@ def add_pairs(db: Database, source: str, rows: list[tuple[int, str | None]]) -> 
     db.conn.executemany(f"INSERT INTO {table_of(source)} (rowid, grams) VALUES (?, ?)", rows)
 
 
+def quote(word: str) -> str:
+    """A word as an FTS5 string: what it says, never the query language (NOT, OR, *)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
 def term(word: str) -> str | None:
     """The FTS5 query for a word of one or two characters: its pair, or a prefix for one
     character; None when it has nothing a token is made of (only punctuation)."""
     if not any(ch.isalnum() for ch in word):
         return None
-    quoted = '"' + word.replace('"', '""') + '"'
-    return quoted + "*" if len(word) == 1 else quoted
+    return quote(word) + "*" if len(word) == 1 else quote(word)
 
 
 def pairs_of(word: str) -> list[str]:

@@ -19,7 +19,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "superviser"
 
 # Languages with a complete catalog, by code, with their own name.
-LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+LANGUAGES = {"en": "English", "es": "Español", "zh_CN": "简体中文"}
 DEFAULT = "en"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
@@ -30,7 +30,7 @@ _speaking: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar(
 
 
 def normalise(code: str | None) -> str | None:
-    """Map a locale-ish string (``zh_CN.UTF-8``, ``zh-Hans``, ``en_GB``) to a catalog code."""
+    """Map a locale-ish string (``zh_CN.UTF-8``, ``zh-Hans``, ``en_GB``, ``es_MX``) to a catalog code."""
     if not code:
         return None
     code = code.split(".")[0].split("@")[0].replace("-", "_").strip()
@@ -80,6 +80,7 @@ def setup(lang: str | None = None) -> str:
 
 
 _humanized: str | None = None
+_HUMANIZE_LOCALES = {"es": "es_ES"}  # humanize names its Spanish catalog by country
 
 
 def _speak_for_libraries(code: str) -> None:
@@ -100,7 +101,7 @@ def humanize():
         if _current == "en":
             module.i18n.deactivate()
         else:
-            module.i18n.activate(_current)
+            module.i18n.activate(_HUMANIZE_LOCALES.get(_current, _current))
         _humanized = _current
     return module
 

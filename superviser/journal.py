@@ -8,19 +8,16 @@ stretches (see ``superviser.chain``, which holds the canonical encoding).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
-import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from sqlite_utils import Database
 
 from superviser import chain, clock, store
-from superviser.schema import GENESIS, GUARD_TRIGGERS
+from superviser.store import Database
+from superviser.tables import GENESIS, GUARD_TRIGGERS
 
 
 def canonical_changes(changes: dict | None) -> str:
@@ -177,23 +174,33 @@ def _ranges(db: Database, last_seq: int) -> list[tuple]:
     ]
 
 
-def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None) -> list[dict]:
-    """``chain.check`` of each range: the first here, the others each in a process of its own."""
+def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
+                       meanwhile: Callable[[], object] | None = None) -> list[dict]:
+    """``chain.check`` of each range in a process of its own, but the first: here, unless
+    ``meanwhile`` has this process's time while the others check."""
+    import contextlib  # only the audit needs these: a step does not pay for them
+    import subprocess
+    from pathlib import Path
+
     package_root = str(Path(chain.__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     path = store.path_of(db)
     others = []
-    for after, upto, prev, expected in ranges[1:]:
+    for after, upto, prev, expected in ranges[0 if meanwhile else 1:]:
         try:
             others.append(subprocess.Popen(
-                [sys.executable, "-S", "-m", "superviser.chain", path, str(after), str(upto), prev, str(expected),
+                [sys.executable, "-S", "-m", "superviser.chain", path, str(after or 0), str(upto), prev, str(expected),
                  *([anchor] if anchor else [])],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
             ))
         except OSError:
             others.append(None)
-    results = [chain.check(db.conn, *ranges[0], anchor)]
-    for process, stretch in zip(others, ranges[1:]):
+    if meanwhile:
+        meanwhile()
+        results = []
+    else:
+        results = [chain.check(db.conn, *ranges[0], anchor)]
+    for process, stretch in zip(others, ranges[len(results):]):
         result = None
         if process is not None:
             out, _err = process.communicate()
@@ -203,8 +210,12 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None) ->
     return results
 
 
-def audit(db: Database, anchor: str | None = None) -> Audit:
-    """Check the whole chain and the guard triggers; optionally that ``anchor`` is still in it."""
+def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], object] | None = None) -> Audit:
+    """Check the whole chain and the guard triggers; optionally that ``anchor`` is still in it.
+
+    A long log is checked in stretches, in processes of their own; ``meanwhile`` (the
+    replay) then runs here at the same time. It is not called for a log short enough to
+    be checked here at once."""
     from superviser.i18n import _
 
     report = Audit(anchor=anchor)
@@ -213,7 +224,8 @@ def audit(db: Database, anchor: str | None = None) -> Audit:
 
     last_seq, last_hash = head(db)
     ranges = _ranges(db, last_seq)
-    results = _check_in_parallel(db, ranges, anchor) if len(ranges) > 1 else [chain.check(db.conn, *ranges[0], anchor)]
+    results = (_check_in_parallel(db, ranges, anchor, meanwhile) if len(ranges) > 1
+               else [chain.check(db.conn, *ranges[0], anchor)])
     problem = None
     for (after, upto, prev, expected), result in zip(ranges, results):
         short = result["problem"] is None and result["count"] != upto - expected + 1

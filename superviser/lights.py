@@ -22,11 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from superviser import clock
 from superviser.i18n import N_, _, ngettext
 from superviser.lifecycle import AWAITED, ENDED, SUBMITTED, VERIFIED, WORKING
+from superviser.store import Database
 
 RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
 LIGHTS = (RED, YELLOW, GREEN, GREY)
@@ -60,6 +59,8 @@ DUE_SOON_SQL = f"({AWAITED_SQL} AND o.deadline >= :today AND o.deadline <= :near
 _QUIET_LONG = ("(coalesce(o.next_report_due < :today, 0) OR (o.report_rhythm IS NULL"
                " AND coalesce(o.last_report_on, o.active_since, :today) <= :silent))")  # never NULL: it is negated
 SILENT_SQL = f"({WORKING_SQL} AND o.deadline > :near AND {_QUIET_LONG})"
+# A report due soon by the objective's own rhythm (not late yet: late is silent, above).
+REPORT_DUE_SQL = f"({WORKING_SQL} AND o.next_report_due >= :today AND o.next_report_due <= :near)"
 URGED_SQL = (f"({AWAITED_SQL} AND o.deadline > :near AND o.urges_unanswered >= :urges"
              f" AND NOT ({WORKING_SQL} AND {_QUIET_LONG}))")
 

@@ -7,11 +7,10 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from superviser import audit, files, identity, schema, store
 from superviser.errors import InvalidInput
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
 # database written by several processes at once.
@@ -156,7 +155,7 @@ def _keys(db: Database, path: Path, add) -> None:
     stored = sshkeys.rows(db)
     if not stored:
         return
-    file = sshkeys.default_file()
+    file = sshkeys.managed_file(db)
     in_sync = sorted(sshkeys.installed_lines(file)) == sorted(sshkeys.expected_lines(db, path))
     inactive = [r[0] for r in db.conn.execute(
         "SELECT k.login FROM ssh_keys k JOIN people p ON p.login = k.login WHERE p.active = 0")]

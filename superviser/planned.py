@@ -22,10 +22,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlite_utils import Database
-
-from superviser import grams, journal, schema, tallies
+from superviser import grams, journal, tallies
+from superviser.tables import FTS_TABLES
 from superviser.changes import Changes, pk_columns
+from superviser.store import Database
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}
 
@@ -281,7 +281,7 @@ class Plan(Changes):
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
 
-    # The derived tables (search indexes, counters: schema.DERIVED_PREFIXES) are kept by a trigger
+    # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
     # filled in one statement each instead (what they get worked out by prepare, before the lock),
     # in the same transaction, the triggers suspended meanwhile.
@@ -291,7 +291,7 @@ class Plan(Changes):
             names += list(tallies.BULK_SUSPENDED)
             if any((objective_id,) not in self._rows["objectives"] for objective_id, _unit in self._rows.get("co_units", {})):
                 raise RuntimeError("a plan adds co-units only to objectives it adds")
-        for table in schema.FTS_TABLES:
+        for table in FTS_TABLES:
             if table in self._rows:
                 names += [f"{table}_ai", grams.bulk_suspended(table)]
         return names
@@ -310,7 +310,7 @@ class Plan(Changes):
         character pairs, their counts), so that the write only adds it. ``apply`` does it if
         it was not done (or rows were planned since)."""
         searched = {}
-        for table, columns in schema.FTS_TABLES.items():
+        for table, columns in FTS_TABLES.items():
             if table in self._rows:
                 at = [list(defaults(self.db, table)).index(c) for c in columns]
                 searched[table] = [(key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()]
@@ -323,7 +323,7 @@ class Plan(Changes):
     def _fill_derived(self, db: Database) -> None:
         if self._derived is None:
             self.prepare()
-        for table, columns in schema.FTS_TABLES.items():
+        for table, columns in FTS_TABLES.items():
             if table not in self._rows:
                 continue
             listed = ", ".join(f"[{c}]" for c in columns)

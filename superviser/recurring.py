@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlite_utils import Database
-
 from superviser.i18n import N_, _
 from superviser.rhythm import add_months
+from superviser.store import Database
 
 MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 AFTER_CLOSE = "after-close"

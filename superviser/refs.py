@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser.errors import InvalidInput, NotFound
 from superviser.i18n import N_, _
+from superviser.store import Database
 from superviser.text import one_line
 
 _ID_DIGITS = 18  # an id beyond this is not one (SQLite's integers stop at 9.2e18)

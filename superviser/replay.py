@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from superviser.changes import FINGERPRINT, fingerprint, pk_columns
-from superviser.schema import SECRET_COLUMNS, state_tables
+from superviser.schema import state_tables
+from superviser.store import Database
+from superviser.tables import SECRET_COLUMNS
 
 SHOWN = 50  # differences described in full; the rest are counted
 
@@ -41,74 +41,88 @@ class Replayed:
     problems: list[str] | None = None  # entries that do not apply (a change to a row that is not there)
 
 
-def _apply(state: dict, touched: dict, seq: int, changes: dict, problems: list[str]) -> None:
-    for key, value in changes.items():
-        if "#" not in key:
-            continue  # a fact about the step
-        before, after = value
-        table, rest = key.split("#", 1)
-        rows = state.setdefault(table, {})
-        if isinstance(before, dict) or isinstance(after, dict):
-            if after is None:
-                if rows.pop(rest, None) is None and len(problems) < SHOWN:
-                    problems.append(f"#{seq}: {table}#{rest} is deleted but was never created")
-            else:
-                rows[rest] = dict(after)
-            touched.setdefault(table, {})[rest] = seq
-            continue
-        pk, column = rest.rsplit(".", 1)
-        row = rows.get(pk)
-        if row is None:
-            if len(problems) < SHOWN:
-                problems.append(f"#{seq}: {table}#{pk}.{column} is changed but the row does not exist")
-            continue
-        if after is None:
-            row.pop(column, None)
-        else:
-            row[column] = after
-        touched.setdefault(table, {})[pk] = seq
-
-
-def _facts(state: dict, changes: dict) -> None:
-    """Facts that change many rows at once: a column added with a default (a migration)."""
-    added = changes.get("column.added")
-    if added:
-        spec = added[1]
-        for row in state.get(spec["table"], {}).values():
-            if spec["default"] is not None:
-                row.setdefault(spec["column"], spec["default"])
-
-
 def replay(db: Database) -> tuple[dict, dict, int, list[str]]:
     """The state the log describes: ``{table: {pk: row}}``, the last entry per row, the count."""
-    state: dict[str, dict[str, dict]] = {}
-    touched: dict[str, dict[str, int]] = {}
+    rows: dict[str, dict] = {}  # by the log's row key, "objectives#17"
+    touched: dict[str, int] = {}
     problems: list[str] = []
     in_baseline = False
     count = 0
-    cursor = db.conn.execute("SELECT seq, action, changes FROM log ORDER BY seq")
-    cursor.arraysize = 5000
     loads = json.loads
-    while rows := cursor.fetchmany():
-        for seq, action, text in rows:
-            count += 1
-            if action == "baseline":
-                if not in_baseline:  # what came before was an older log: the baseline is the state
-                    state.clear()
-                    touched.clear()
-                    problems.clear()
-                in_baseline = True
-            else:
-                in_baseline = False
-            changes = loads(text)
-            _apply(state, touched, seq, changes, problems)
-            if "column.added" in changes:
-                _facts(state, changes)
-    return state, touched, count, problems
+    # A million entries and four million changes: the loop is kept lean (this is most of the audit).
+    for seq, action, text in db.conn.execute("SELECT seq, action, changes FROM log ORDER BY seq"):
+        count += 1
+        if action == "baseline":
+            if not in_baseline:  # what came before was an older log: the baseline is the state
+                rows.clear()
+                touched.clear()
+                problems.clear()
+            in_baseline = True
+        else:
+            in_baseline = False
+        changes = loads(text)
+        for key, (before, after) in changes.items():
+            if "#" not in key:
+                continue  # a fact about the step
+            if after.__class__ is dict:  # a row created, whole
+                rows[key] = after
+                touched[key] = seq
+            elif before.__class__ is dict:  # a row deleted
+                if rows.pop(key, None) is None and len(problems) < SHOWN:
+                    problems.append(f"#{seq}: {key} is deleted but was never created")
+                touched[key] = seq
+            else:  # a column changed: table#pk.column (a string key may hold dots, a column never)
+                row_key, column = key.rsplit(".", 1)
+                row = rows.get(row_key)
+                if row is None:
+                    if len(problems) < SHOWN:
+                        problems.append(f"#{seq}: {key} is changed but the row does not exist")
+                    continue
+                if after is None:
+                    row.pop(column, None)
+                else:
+                    row[column] = after
+                touched[row_key] = seq
+        if "column.added" in changes:
+            _column_added(rows, changes["column.added"][1])
+    state: dict[str, dict[str, dict]] = {}
+    last: dict[str, dict[str, int]] = {}
+    for key, row in rows.items():
+        table, pk = key.split("#", 1)
+        state.setdefault(table, {})[pk] = row
+    for key, seq in touched.items():
+        table, pk = key.split("#", 1)
+        last.setdefault(table, {})[pk] = seq
+    return state, last, count, problems
 
 
-def _key_text(values: tuple) -> str:
-    return ",".join(str(v) for v in values)
+def _column_added(rows: dict[str, dict], spec: dict) -> None:
+    """A fact that changes many rows at once: a column added with a default (a migration)."""
+    if spec["default"] is None:
+        return
+    prefix = spec["table"] + "#"
+    for key, row in rows.items():
+        if key.startswith(prefix):
+            row.setdefault(spec["column"], spec["default"])
+
+
+def _table_rows(db: Database, table: str) -> tuple[list[str], dict[str, tuple]]:
+    """The table's columns, and its rows by the key the log writes (``17``, ``17,4``, ``li.ming``),
+    secret columns as the log has them (fingerprints)."""
+    cursor = db.conn.execute(f"SELECT * FROM [{table}]")
+    names = [d[0] for d in cursor.description]
+    positions = [names.index(k) for k in pk_columns(db, table)]
+    rows = cursor.fetchall()
+    secrets = [i for i, name in enumerate(names) if name in SECRET_COLUMNS.get(table, ())]
+    if secrets:
+        rows = [tuple(fingerprint(v) if i in secrets and v is not None and not str(v).startswith(FINGERPRINT) else v
+                      for i, v in enumerate(values)) for values in rows]
+    if len(positions) == 1:
+        at = positions[0]
+        keys = [str(values[at]) for values in rows]
+    else:
+        keys = [",".join([str(values[i]) for i in positions]) for values in rows]
+    return names, dict(zip(keys, rows))
 
 
 def check(db: Database) -> Replayed:
@@ -125,28 +139,20 @@ def check(db: Database) -> Replayed:
             more += 1
 
     for table in state_tables(db):
-        keys = pk_columns(db, table)
-        secrets = SECRET_COLUMNS.get(table, frozenset())
+        names, actual = _table_rows(db, table)
         expected = state.get(table, {})
+        if actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
+            continue  # the usual answer, found in C: the differences are named below
         last = touched.get(table, {})
-        cursor = db.conn.execute(f"SELECT * FROM [{table}]")
-        names = [d[0] for d in cursor.description]
-        positions = [names.index(k) for k in keys]
-        seen = set()
-        while rows := cursor.fetchmany(5000):
-            for values in rows:
-                pk = _key_text(tuple(values[i] for i in positions))
-                seen.add(pk)
-                logged = expected.get(pk)
-                if logged is None:
-                    differ(table, pk, None, None, dict(zip(names, values)), None)
-                    continue
-                for name, actual in zip(names, values):
-                    if name in secrets and actual is not None and not str(actual).startswith(FINGERPRINT):
-                        actual = fingerprint(actual)
-                    wanted = logged.get(name)
-                    if wanted != actual or (wanted is None) != (actual is None):
-                        differ(table, pk, name, wanted, actual, last.get(pk))
-        for pk in expected.keys() - seen:
+        for pk, values in actual.items():
+            logged = expected.get(pk)
+            if logged is None:
+                differ(table, pk, None, None, dict(zip(names, values)), None)
+                continue
+            for name, value in zip(names, values):
+                wanted = logged.get(name)
+                if wanted != value or (wanted is None) != (value is None):
+                    differ(table, pk, name, wanted, value, last.get(pk))
+        for pk in expected.keys() - actual.keys():
             differ(table, pk, None, expected[pk], None, last.get(pk))
     return Replayed(entries=count, differences=found, more=more, problems=problems)

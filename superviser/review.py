@@ -1,7 +1,7 @@
 """The daily review's queue and summary (DOMAIN.md, "A director's morning").
 
 Worst first: overdue → set red by the office → deadline near → silent too long →
-not accepted → returned by the unit → extension requests → completions to verify.
+a report due soon by the objective's own rhythm → not accepted → returned by the unit → extension requests → completions to verify.
 Overdue, deadline near and silent are the facts of ``superviser.lights``; a light the
 office set never makes an objective overdue, nor hides one that is.
 An objective appears once, under its worst reason. Items this person marked
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from sqlite_utils import Database
-
 from superviser import clock, roles
 from superviser.i18n import N_, _
-from superviser.lights import REASON_SQL, Thresholds
+from superviser.lights import REASON_SQL, REPORT_DUE_SQL, Thresholds
+from superviser.store import Database
 
 CATEGORIES = [
     ("overdue", N_("overdue")),
     ("flagged", N_("set red by the office")),
     ("due_soon", N_("deadline near")),
     ("silent", N_("no report for too long")),
+    ("report_due", N_("report due soon")),
     ("not_accepted", N_("not yet accepted")),
     ("returned", N_("returned by the unit")),
     ("extension", N_("extension requested")),
@@ -31,7 +31,7 @@ CATEGORIES = [
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
 # Units to chase: the categories where the unit, not the office, has to move.
-CHASE = ("overdue", "flagged", "due_soon", "silent", "not_accepted")
+CHASE = ("overdue", "flagged", "due_soon", "silent", "report_due", "not_accepted")
 
 _FLAGGED = "o.light_override = 'red'"  # the queue holds open objectives only: the office's light counts
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
@@ -40,16 +40,18 @@ _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e
 _QUEUE = f"""
 SELECT id, ref, version, rank FROM (
   SELECT o.id, o.ref, o.version, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
+    o.next_report_due,
     CASE ({REASON_SQL})
       WHEN 'overdue' THEN 1
       WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
       WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
       ELSE CASE
         WHEN {_FLAGGED} THEN 2
-        WHEN o.status = 'assigned' THEN 5
-        WHEN o.status = 'returned' THEN 6
-        WHEN {_PENDING} THEN 7
-        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 8
+        WHEN {REPORT_DUE_SQL} THEN 5
+        WHEN o.status = 'assigned' THEN 6
+        WHEN o.status = 'returned' THEN 7
+        WHEN {_PENDING} THEN 8
+        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 9
       END
     END AS rank
   FROM objectives o
@@ -58,7 +60,7 @@ SELECT id, ref, version, rank FROM (
                     AND m.day = :day AND m.version = o.version)
 )
 WHERE rank IS NOT NULL
-ORDER BY rank, CASE rank WHEN 4 THEN quiet_since ELSE deadline END, sort_key
+ORDER BY rank, CASE rank WHEN 4 THEN quiet_since WHEN 5 THEN next_report_due ELSE deadline END, sort_key
 """
 _RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, start=1)}
 

@@ -14,13 +14,11 @@ an objective keeps it, in its own transaction (``keep_report_due``, called by
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
-
-from sqlite_utils import Database
 
 from superviser import clock
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 WEEKLY, MONTHLY, STAGES = "weekly", "monthly", "stages"
 RHYTHMS = {WEEKLY: N_("weekly"), MONTHLY: N_("monthly"), STAGES: N_("by stage")}
@@ -35,6 +33,16 @@ def label(rhythm: str | None) -> str:
     return _(RHYTHMS[rhythm]) if rhythm in RHYTHMS else ""
 
 
+def summary(objective: dict) -> str:
+    """The rhythm and when the next report is due, as the objective and the review show it."""
+    if not objective["report_rhythm"]:
+        return ""
+    if objective["next_report_due"]:
+        return _("{rhythm}, the next by {date}").format(rhythm=label(objective["report_rhythm"]),
+                                                       date=objective["next_report_due"])
+    return label(objective["report_rhythm"])
+
+
 def late_text(objective: dict) -> str:
     """Why an objective with a rhythm of its own counts as silent."""
     late = _LATE[objective["report_rhythm"]]
@@ -45,6 +53,8 @@ def add_months(day: date, months: int, on_day: int | None = None) -> date:
     """``day`` moved by whole months, on ``on_day`` (default: its own day), at most the month's last."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    import calendar  # on first use: a step with no rhythm does not need it
+
     return date(year, month, min(on_day or day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -7,9 +7,8 @@ viewer reads and exports; a login not among the people only reads.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser.i18n import N_, _
+from superviser.store import Database
 
 DIRECTOR, SUPERVISOR, LIAISON, VIEWER = "director", "supervisor", "liaison", "viewer"
 ROLES = (DIRECTOR, SUPERVISOR, LIAISON, VIEWER)

@@ -12,13 +12,47 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from superviser.errors import Busy, StoreError, SuperviserError
 from superviser.i18n import _
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 BUSY_TIMEOUT_MS = 30_000
+
+# The migrations of ``superviser.schema``, in order (tests/test_store.py checks that they are
+# the ones it declares). A database that has applied exactly these opens without loading
+# the migrations, which import sqlite-utils: most of what a read command would cost.
+MIGRATIONS = ("m001_initial", "m002_reviews", "m003_log_v2", "m004_trust", "m005_delivery", "m007_corrections",
+              "m008_speed")
+
+
+class Database:
+    """An open database: ``conn``, the ``sqlite3`` connection that every read and write goes
+    through. sqlite-utils' ``Database`` over the same connection (migrations, full-text
+    setup, transforms, bulk inserts) is made on the first use of anything else."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._utils: sqlite_utils.Database | None = None
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.utils, name)
+
+    def __getitem__(self, table: str):
+        return self.utils[table]
 
 
 def default_path() -> Path:
@@ -89,12 +123,21 @@ def connect(path: str | os.PathLike, *, create: bool = False, migrate: bool = Tr
             raise explained from None
         raise StoreError(_("{path} is not a superviser database ({error})").format(
             path=files.shown(path), error=error)) from None
-    db = Database(conn, execute_plugins=False)
-    if migrate:
+    db = Database(conn)
+    if migrate and not _current(conn):
         from superviser import schema
 
         schema.ensure_current(db)
     return db
+
+
+def _current(conn: sqlite3.Connection) -> bool:
+    """Whether the database has applied every migration this program knows, and no other."""
+    try:
+        names = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'superviser' ORDER BY rowid")
+        return tuple(name for (name,) in names) == MIGRATIONS
+    except sqlite3.OperationalError:  # no such table: a new file, or not ours (schema says which)
+        return False
 
 
 def _restrict(path: Path) -> None:

@@ -27,10 +27,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
-from sqlite_utils import Database
-
 from superviser.lights import sql_list
 from superviser.lifecycle import AWAITED, WORKING
+from superviser.store import Database
 
 TABLES = {
     "tally_status": (

@@ -18,6 +18,12 @@ NOW = "2026-11-20T09:00:00Z"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header(config) -> str:
+    import superviser
+
+    return f"superviser {superviser.__version__} from {Path(superviser.__file__).parent}"
+
+
 @pytest.fixture(autouse=True)
 def frozen_environment(monkeypatch, tmp_path):
     """Every test runs on 20 November 2026, in English, as the director ``boss``, in UTC."""

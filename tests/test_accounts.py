@@ -80,7 +80,7 @@ def _warm_up(tmp_path: Path, cli) -> None:
     office = make_office(scratch)
     ref = office.objective(status="accepted")
     for args in (["note", ref, "x"], ["export", "--format", "md", "-o", "-"], ["checkpoint"], ["objective", "list"],
-                 ["log", "--json"], ["backup", tmp_path / "warm-copy.db"]):
+                 ["log", "--json"], ["backup", tmp_path / "warm-copy.db"], ["doctor"]):
         cli("--db", scratch, *args)
     os.environ["SSH_ORIGINAL_COMMAND"] = f"note {ref} y"
     try:

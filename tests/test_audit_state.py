@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from superviser import audit, changes, journal, replay, store
+from superviser import audit, chain, changes, journal, replay, store
 from superviser.services import review as review_service
 from superviser.services import steps, undo
 from tests.conftest import ROOT
@@ -191,3 +191,23 @@ def test_audit_cli_reports_differences_and_exits_9(office, cli):
     raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
     ran = cli("--db", office.path, "audit")
     assert ran.code == 9 and "people#li.role" in ran.err
+
+
+def test_a_long_log_is_replayed_while_other_processes_check_its_chain(office, monkeypatch):
+    full_history(office)
+    monkeypatch.setattr(journal, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(journal, "_processes", lambda: 2)
+    replayed, checked_here = [], []
+    monkeypatch.setattr(replay, "check", lambda db, check=replay.check: replayed.append(check(db)) or replayed[-1])
+    monkeypatch.setattr(chain, "check", lambda *a, check=chain.check: checked_here.append(a) or check(*a))
+    raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    assert problems(office.path) == [
+        "people#li.role: the log says 'liaison', the table says 'director' (last entry touching it: #8)"]
+    assert len(replayed) == 1 and checked_here == []  # replayed here once, while other processes checked the chain
+    conn = sqlite3.connect(office.path)
+    conn.execute("DROP TRIGGER log_no_update")
+    conn.execute("UPDATE log SET detail = 'nothing happened' WHERE seq = 12")
+    conn.commit()
+    conn.close()
+    found = problems(office.path)  # a broken chain: what the replay found is not reported
+    assert any("entry 12" in p for p in found) and not any("people#li.role" in p for p in found), found

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from superviser import chain, journal, schema, store
+from superviser import chain, journal, schema, store, tables
 from superviser.services import steps
 
 # What the hash was always taken over (journal.py before the encoding was made faster).
@@ -51,7 +51,7 @@ def test_payload_is_the_json_encoders_for_any_value_a_row_could_hold(fields):
 def test_a_lone_surrogate_can_be_neither_hashed_nor_stored(office):
     """Both encodings refuse it, and SQLite could not store it anyway: no entry can hold one."""
     with pytest.raises(UnicodeEncodeError):
-        journal.entry_hash(1, "t", "boss", "note", None, None, "\ud800", "{}", schema.GENESIS)
+        journal.entry_hash(1, "t", "boss", "note", None, None, "\ud800", "{}", tables.GENESIS)
     with pytest.raises(UnicodeEncodeError):
         reference(["\ud800"]).encode("utf-8")
     db = store.connect(office.path)

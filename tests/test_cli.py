@@ -189,7 +189,8 @@ def test_settings(db, cli):
 
 def test_dates_accept_words(db, office, cli):
     office.objective()
-    for word, expected in (("today", "2026-11-20"), ("tomorrow", "2026-11-21"), ("+7d", "2026-11-27"), ("+2w", "2026-12-04")):
+    for word, expected in (("today", "2026-11-20"), ("tomorrow", "2026-11-21"), ("+7d", "2026-11-27"), ("+2w", "2026-12-04"),
+                           ("hoy", "2026-11-20"), ("mañana", "2026-11-21"), ("明天", "2026-11-21")):
         cli("--db", db, "objective", "add", "2026-001", f"Due {word}", "--lead", "Finance", "--deadline", word)
         rows = items(cli("--db", db, "objective", "list", "--json", "--search", f"Due {word}").out)
         assert rows[0]["deadline"] == expected

@@ -60,6 +60,24 @@ def test_xlsx_ledger(stocked, tmp_path):
     assert "Finance" in cards and "  East Depot" in cards
 
 
+def test_xlsx_log_says_what_the_log_reader_says(stocked, tmp_path):
+    """The export reads the log its own lean way; each row is what ``read.log`` and
+    ``describe.headline`` say of the entry, newest first, up to the head the export names."""
+    from tests.test_audit_state import full_history
+
+    from superviser import describe
+    from superviser.read import log as log_read
+
+    full_history(stocked)
+    db = store.connect(stocked.path)
+    made = export(stocked.director, "xlsx", Scope(), tmp_path / "ledger.xlsx")
+    units = describe.unit_names(db)
+    expected = [(e["seq"], e["actor"], e["objective"] or e["decision"] or "", describe.headline(e, units), e["detail"])
+                for e in log_read.entries(db, limit=None) if e["seq"] <= made.head_seq]
+    shown = [(r[0], r[2], r[3], r[4], r[5]) for r in load_workbook(made.path)["Log"].iter_rows(values_only=True)][4:]
+    assert shown == expected and len(expected) > 30
+
+
 def test_docx_bulletin_in_chinese(stocked, tmp_path):
     i18n.setup("zh_CN")
     try:

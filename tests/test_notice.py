@@ -69,6 +69,15 @@ def test_the_notice_in_chinese_is_numbered_as_offices_number(office, urged_twice
     assert notice_doc.FILLS["red"] in fills(document)
 
 
+def test_the_notice_in_spanish(office, urged_twice):
+    notice = issue(office.director, urged_twice, level=1, lang="es")
+    document = Document(io.BytesIO(notice_doc.render(notice)))
+    lines = texts(document)
+    assert lines[:3] == ["督查室", "Recordatorio", "Supervisión [2026] n.º 1"]
+    assert "Plazo | 15 de noviembre de 2026 (vencido hace 5 días)" in lines
+    assert [p.text for p in document.paragraphs][-3:] == ["督查室", "(sello)", "20 de noviembre de 2026"]
+
+
 def test_numbers_never_repeat_and_a_reprint_keeps_its_number(office, urged_twice):
     other = office.objective(title="Another", status="in_progress")
     first = issue(office.director, urged_twice)

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from superviser import clock, grams, schema, store, tallies
 from superviser.errors import SuperviserError
 from superviser.lights import LIGHT_SQL, REASON_SQL, Thresholds
-from superviser.read import counts, units
+from superviser.read import counts, objectives, units
+from superviser.read.objectives import Filter
 from superviser.services import org, registry, reporting, steps, undo
 
 UNITS = ["General Office", "Finance", "East Station", "East Depot", "Planning"]
@@ -82,6 +83,10 @@ def tallies_columns(db, ref: str) -> list[tuple[str, object]]:
 
 def _agree_stored(db) -> None:
     assert tallies.stored(db) == tallies.recount(db)
+    # a list's total by status comes from the counters: as many as SQL counts
+    for flt in (Filter(), Filter(open_only=True), Filter(status=["closed"]),
+                Filter(status=["assigned", "in_progress", "closed"], open_only=True)):
+        assert objectives.page(db, flt, limit=1)[1] == objectives.count_objectives(db, flt), flt
 
 
 def _agree(db) -> None:

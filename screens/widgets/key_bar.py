@@ -25,7 +25,12 @@ class KeyBar(Static):
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.draw())
         self._spans: list[tuple[int, int, str]] = []
-        self.draw()
+        if self.screen.is_current:
+            self.draw()
+        else:
+            # On Python 3.12+ Textual starts tasks eagerly, so a screen's widgets mount
+            # before the screen is on the stack, when its bindings can't be checked yet.
+            self.call_after_refresh(self.draw)
 
     def on_resize(self) -> None:
         self.draw()
@@ -41,6 +46,8 @@ class KeyBar(Static):
         return keys
 
     def draw(self) -> None:
+        if not self.screen.is_current:
+            return
         width = self.size.width or 80
         keys = self._keys()
         pinned = [k for k in keys if k[3] == self.PINNED]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -30,6 +31,12 @@ class Column:
     min_width: int = 8
     justify: str = "left"
     hide_below: int = 0  # hidden when the table is narrower than this
+
+    def __post_init__(self) -> None:
+        # A fixed column is never narrower than its heading: headings are longer in some
+        # languages ("en plazo" for "on time"), and a cut heading says nothing.
+        if self.width is not None:
+            self.width = max(self.width, cell_len(self.label))
 
 
 @dataclass

@@ -8,11 +8,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlite_utils import Database
-
 from superviser import dates
 from superviser.i18n import N_, _
 from superviser.schema import SCORE_SETTINGS
+from superviser.store import Database
 
 # What each rule counts, in the order they are shown.
 RULES = {

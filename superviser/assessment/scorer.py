@@ -20,22 +20,22 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-
-from sqlite_utils import Database
 
 from superviser import clock, dates
 from superviser.assessment.periods import Period
 from superviser.assessment.rules import EXPLAINED, RULES, Rules, in_force
 from superviser.i18n import _
+from superviser.store import Database
 
 WORKING = frozenset({"assigned", "accepted", "in_progress"})
 _COLUMNS = frozenset({"status", "lead_unit_id", "ref", "submitted_on", "original_deadline"})
 # An entry is read only if its action scores or its text may change what scoring keeps.
 _ACTIONS = frozenset({"urge", "sendback", "verify", "undo", "baseline"})
-_NEEDLES = ('.status"', '.lead_unit_id"', '"co_units#', '"units#', '.ref"', '.submitted_on"', '.original_deadline"',
-            ":[null,{", ",null]")
+_NEEDED = re.compile("|".join(map(re.escape, ('.status"', '.lead_unit_id"', '"co_units#', '"units#', '.ref"',
+                                                '.submitted_on"', '.original_deadline"', ":[null,{", ",null]"))))
 LIVE = WORKING | {"returned", "submitted", "verified"}  # given to the units and not ended
 
 
@@ -181,9 +181,8 @@ class _Walk:
             objective.late = True
             self.give(seq, day, oid, "late", "")
 
-    def deadlines_passed(self, before: date) -> None:
-        """Objectives whose original deadline ended before ``before`` while still at work."""
-        edge = before.isoformat()
+    def deadlines_passed(self, edge: str) -> None:
+        """Objectives whose original deadline ended before the day ``edge`` while still at work."""
         while self.deadlines and self.deadlines[0][0] < edge:
             deadline, oid = heapq.heappop(self.deadlines)
             objective = self.objectives.get(oid)
@@ -242,7 +241,8 @@ def _walk(db: Database, rules: Rules, period: Period, today: date) -> _Walk:
     in_baseline = False
     cursor = db.conn.execute("SELECT seq, at, action, objective_id, changes FROM log ORDER BY seq")
     cursor.arraysize = 5000
-    local, loads = dates.local, json.loads
+    local_day, loads, needed = dates.local_day, json.loads, _NEEDED.search
+    after_limit = (limit + timedelta(days=1)).isoformat()
     while rows := cursor.fetchmany():
         for seq, at, action, objective_id, text in rows:
             if action == "baseline":
@@ -251,12 +251,11 @@ def _walk(db: Database, rules: Rules, period: Period, today: date) -> _Walk:
                 in_baseline = True
             else:
                 in_baseline = False
-            day = local(at).date()
-            walk.deadlines_passed(min(day, limit + timedelta(days=1)))
-            stamp = day.isoformat()
+            stamp = local_day(at)
+            walk.deadlines_passed(min(stamp, after_limit))
             if stamp >= since:  # what was at work as the period began (the state before this entry)
                 walk.begin_period()
-            if action not in _ACTIONS and not any(needle in text for needle in _NEEDLES):
+            if action not in _ACTIONS and not needed(text):
                 continue  # a note, a report, an inspection: nothing scoring keeps
             changes = loads(text)
             touched = walk.apply(seq, changes)
@@ -268,7 +267,7 @@ def _walk(db: Database, rules: Rules, period: Period, today: date) -> _Walk:
                 walk.step(seq, action, stamp, changes, touched, objective_id)
             if since <= stamp <= until:
                 walk.involve(touched)
-    walk.deadlines_passed(limit + timedelta(days=1))
+    walk.deadlines_passed(after_limit)
     if period.since <= limit:
         walk.begin_period()
     return walk

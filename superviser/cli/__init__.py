@@ -6,6 +6,7 @@ user's language too; refusals become one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
 
@@ -58,7 +59,33 @@ def _confine_sudo(argv: list[str]) -> None:
         identity.confine("sudo")
 
 
+_paused = False
+
+
+def resume_collection() -> None:
+    """Turn the cyclic garbage collector back on, if ``main`` turned it off."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.enable()
+
+
 def main(argv: list[str] | None = None) -> None:
+    # Start-up (the modules of a command, or all of the app's until its first frame) allocates
+    # only what lives on; the cyclic garbage collector would walk it again and again (60 ms
+    # before the app's first frame). A command turns it back on as it begins (root.py), the
+    # app once it has frozen what start-up made (screens/backend.py).
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+    try:
+        _main(argv)
+    finally:
+        resume_collection()
+
+
+def _main(argv: list[str] | None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_prescan_lang(argv))
     from superviser.cli.root import build

@@ -10,12 +10,16 @@ what was named.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from superviser.actions import Action
 from superviser.cli.common import Env, pass_env, read_text, report
-from superviser.fields import Field
 from superviser.i18n import _
+
+if TYPE_CHECKING:
+    from superviser.actions import Action
+    from superviser.fields import Field
 
 TARGETS = {"objective": "OBJECTIVE", "decision": "DECISION", "unit": "UNIT", "person": "LOGIN", "entry": "SEQ",
            "recurrence": "RECURRENCE"}
@@ -88,3 +92,23 @@ def group(name: str, help_text: str, members: list[click.Command]) -> click.Grou
         built.add_command(member)
     return built
 
+
+
+class StepGroup(click.Group):
+    """A group whose step commands (``objective add``: ``steps={"add": "objective.add"}``) are
+    built only when one is used: building them loads every step's declaration, which the
+    group's other commands (a list, a show) do not need."""
+
+    def __init__(self, *args, steps: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.steps])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.steps:
+            from superviser.actions import ACTIONS
+
+            return command(ACTIONS[self.steps[name]], name)
+        return super().get_command(ctx, name)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
 
 from superviser import identity, store, text
 from superviser.i18n import _
-from superviser.services import Result, Session
+
+if TYPE_CHECKING:
+    from superviser.services import Result, Session
 
 
 class Env:
@@ -27,12 +30,16 @@ class Env:
         return identity.acting_login(self.path, as_login=self.as_login)
 
     @cached_property
-    def session(self) -> Session:
-        return Session(store.connect(self.path), self.login)
+    def db(self) -> store.Database:
+        db = store.connect(self.path)
+        self.login  # noqa: B018 (decided for a read too: it refuses a misused --as)
+        return db
 
-    @property
-    def db(self):
-        return self.session.db
+    @cached_property
+    def session(self) -> Session:
+        from superviser.services import Session  # with the steps' machinery, which a read does not need
+
+        return Session(self.db, self.login)
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -97,7 +97,7 @@ def commands() -> list[click.Command]:
         report(contacts.channel_remove(env.session, channel_id), as_json)
 
 
-    @channel.command("lang", help=_("The language of a unit's messages and notices (en, zh_CN); \"\" for the sender's."),
+    @channel.command("lang", help=_("The language of a unit's messages and notices (en, es, zh_CN); \"\" for the sender's."),
                      epilog=_("\b\nExample:\n  superviser channel lang Finance zh_CN"))
     @click.argument("unit_name", metavar="UNIT")
     @click.argument("lang", metavar="LANG")
@@ -174,7 +174,7 @@ def commands() -> list[click.Command]:
     )
     @click.argument("ref", metavar="OBJECTIVE")
     @click.option("--level", type=click.Choice(["reminder", "urge", "supervision"]))
-    @click.option("--language", metavar="LANG", help=_("en or zh_CN (default: the unit's language, else yours)."))
+    @click.option("--language", metavar="LANG", help=_("en, es or zh_CN (default: the unit's language, else yours)."))
     @click.option("--new", is_flag=True, help=_("Issue a new number even if this notice was printed before."))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
                   help=_("Where to write it (- for standard output). Default: a name with its number, here."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from superviser import dates, lifecycle, lights
-from superviser.actions import ACTIONS
 from superviser.cli import build
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, table
 from superviser.i18n import _
@@ -70,7 +69,8 @@ def build_filter(light, unit_name, unit_role, decision_ref, statuses, open_only,
 
 def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
-    @click.group(help=_("Decisions: what the leadership decided; the root of each tree of objectives."))
+    @click.group(cls=build.StepGroup, steps={"add": "decision.add", "edit": "decision.edit"},
+                 help=_("Decisions: what the leadership decided; the root of each tree of objectives."))
     def decision() -> None:
         pass
 
@@ -123,7 +123,8 @@ def commands() -> list[click.Command]:
                 click.echo(f"  {name}: {value}")
         _objective_table(items)
 
-    @click.group(help=_("Objectives: the trackable pieces of a decision, with units and deadlines."))
+    @click.group(cls=build.StepGroup, steps={"add": "objective.add", "edit": "objective.edit"},
+                 help=_("Objectives: the trackable pieces of a decision, with units and deadlines."))
     def objective() -> None:
         pass
 
@@ -178,8 +179,4 @@ def commands() -> list[click.Command]:
 
         print_objective(item, describe.unit_names(env.db))
 
-    decision.add_command(build.command(ACTIONS["decision.add"], "add"))
-    decision.add_command(build.command(ACTIONS["decision.edit"], "edit"))
-    objective.add_command(build.command(ACTIONS["objective.add"], "add"))
-    objective.add_command(build.command(ACTIONS["objective.edit"], "edit"))
     return [decision, objective]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from superviser import dates, lifecycle, text
+from superviser import dates, lifecycle, rhythm, text
 from superviser.delivery.office import Office
 from superviser.i18n import N_, _, aside
 
@@ -127,6 +127,7 @@ DIGEST_SECTIONS = {
     "overdue": N_("Overdue"),
     "week": N_("Due within a week"),
     "silent": N_("No report for too long"),
+    "report_due": N_("Reports due soon"),
     "unaccepted": N_("Not yet accepted"),
 }
 
@@ -140,7 +141,8 @@ def digest(*, unit: str, day: str, sections: list[tuple[str, list[dict]]], offic
     for key, rows in sections:
         lines.append(aside(_(DIGEST_SECTIONS[key]), len(rows)))
         for row in rows:
-            lines.append("- " + aside(f"{row['ref']} {text.one_line(row['title'])}", dates.relative_deadline(row["deadline"])))
+            when = rhythm.summary(row) if key == "report_due" else dates.relative_deadline(row["deadline"])
+            lines.append("- " + aside(f"{row['ref']} {text.one_line(row['title'])}", when))
         lines.append("")
     lines.append(_("Answer to: {who}").format(who=answer_to(office, person)))
     lines += ["", _("Sent by superviser · supervision log #{seq}").format(seq=seq)]

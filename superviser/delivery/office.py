@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
 from superviser.i18n import N_
+from superviser.store import Database
 
 KEYS = {
     "office.name": N_("the issuing office, as it signs its notices"),

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-from sqlite_utils import Database
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
 from superviser.i18n import N_, _
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
+from superviser.store import Database
 
 
 @dataclass
@@ -128,7 +128,8 @@ class Report:
 
 class Steps:
     """The log's steps in an export, newest first, read a page at a time while they are
-    written: the steps of a year held at once would take hundreds of megabytes."""
+    written: the steps of a year held at once would take hundreds of megabytes. Each is
+    (seq, at, actor, the objective's or the decision's reference, the step in words, detail)."""
 
     PAGE = 5000
 
@@ -140,16 +141,17 @@ class Steps:
     def __len__(self) -> int:
         return self.count
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[tuple]:
         before = self.after_head
+        headline, loads, units = describe.headline, json.loads, self.units_by_id
         while True:
-            page = log_read.entries(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
-            for step in page:
-                step["what"] = describe.headline(step, self.units_by_id)
-                yield step
+            page = log_read.steps(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
+            for seq, at, actor, action, objective_id, where, detail, text in page:
+                entry = {"action": action, "objective_id": objective_id, "changes": loads(text) if text else {}}
+                yield seq, at, actor, where, headline(entry, units), detail
             if len(page) < self.PAGE:
                 return
-            before = page[-1]["seq"]
+            before = page[-1][0]
 
 
 def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:

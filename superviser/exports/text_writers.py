@@ -11,7 +11,7 @@ import re
 from superviser import text
 from superviser.exports import bulletin
 from superviser.exports.report import Report, ledger_headings, ledger_values
-from superviser.i18n import is_chinese
+from superviser.i18n import current
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 
@@ -56,7 +56,7 @@ th { background: #dde3ea; }
 
 def html_page(report: Report) -> str:
     e = html.escape
-    lang = "zh-CN" if is_chinese() else "en"
+    lang = current().replace("_", "-")
     out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
            f"<title>{e(bulletin.title(report))}</title><style>{STYLE}</style></head><body>",
            f"<h1>{e(bulletin.title(report))}</h1><p><strong>{e(bulletin.subtitle(report))}</strong></p>",

@@ -4,7 +4,7 @@ the period, the unit scorecards."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len
 
@@ -25,8 +25,19 @@ def _excel_date(value: str):
     return date.fromisoformat(value).toordinal() - _EXCEL_DAY0 if value else ""
 
 
+_HOURS: dict[str, int] = {}  # a UTC hour → microseconds from Excel's day 0 to that hour in local time
+
+
 def _excel_time(stamp: str) -> float:
-    return (dates.local(stamp) - _EXCEL_EPOCH).total_seconds() / 86400
+    """A log timestamp in local time as Excel's number of days: the hour looked up once, the
+    minutes and seconds read from the text (the log's timestamps are all written alike)."""
+    if len(stamp) != 24 or stamp[-1] != "Z":  # not clock.stamp()'s shape: the long way
+        return (dates.local(stamp) - _EXCEL_EPOCH).total_seconds() / 86400
+    hour = _HOURS.get(stamp[:13])
+    if hour is None:
+        hour = _HOURS[stamp[:13]] = (dates.local(stamp[:13] + ":00:00.000Z") - _EXCEL_EPOCH) // timedelta(microseconds=1)
+    micro = hour + (int(stamp[14:16]) * 60 + int(stamp[17:19])) * 1_000_000 + int(stamp[20:23]) * 1000
+    return micro / 1_000_000 / 86400
 
 
 def _width(values, floor: int = 6, ceiling: int = 50) -> int:
@@ -119,8 +130,8 @@ def write(report: Report, target) -> None:
 
     # 2. the log steps in the period
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
-    log_rows = ([s["seq"], _excel_time(s["at"]), text.one_line(s["actor"]), s["objective"] or s["decision"] or "",
-                 s["what"], text.one_line(s["detail"])] for s in report.steps)
+    log_rows = ([seq, _excel_time(at), text.one_line(actor), where, what, text.one_line(detail)]
+                for seq, at, actor, where, what, detail in report.steps)
     sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70], formats={1: minute})
 
     # 3. the scorecards

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import refs
 from superviser.delivery.masking import mask, mask_url
+from superviser.store import Database
 
 
 def channels(db: Database, unit: str | int | None = None, include_removed: bool = False) -> list[dict]:

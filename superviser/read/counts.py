@@ -10,11 +10,10 @@ move from the rule's light to the office's.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser.lights import (LIGHT_OF_REASON, LIGHTS, REASON_SQL, SET_BY_OFFICE_SQL, WAITING_OFFICE_SQL,
                                Thresholds, light_of)
 from superviser.lifecycle import ENDED, SUBMITTED, VERIFIED
+from superviser.store import Database
 
 # Awaited objectives by deadline (overdue, due soon, later) and, for those due later,
 # by whether the unit is at work and the urges left unanswered.
@@ -45,6 +44,13 @@ _PENDING_EXTENSION = f"""
 SELECT count(DISTINCT e.objective_id) FROM extensions e JOIN objectives o ON o.id = e.objective_id
 WHERE e.status = 'pending' AND e.withdrawn_seq IS NULL AND NOT {WAITING_OFFICE_SQL}
 """
+
+
+def with_status(db: Database, statuses: list[str]) -> int:
+    """How many objectives have one of ``statuses`` (each objective has one lead unit)."""
+    marks = ", ".join("?" * len(statuses))
+    sql = f"SELECT coalesce(sum(n), 0) FROM tally_status WHERE role = 'lead' AND status IN ({marks})"
+    return db.conn.execute(sql, statuses).fetchone()[0]
 
 
 def reasons(db: Database, params: dict) -> dict[str, int]:

@@ -8,11 +8,10 @@ of its own partial index (schema ``m008_speed``), stopping when the page is full
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import clock
 from superviser.lights import DUE_SOON_SQL, OVERDUE_SQL, QUIET_SQL, SILENT_SQL, WAITING_OFFICE_SQL, Thresholds
 from superviser.read import counts, objectives, outbox, units
+from superviser.store import Database
 
 PANEL_ROWS = 20
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import refs
-from superviser.schema import FTS_TABLES
+from superviser.store import Database
+from superviser.tables import FTS_TABLES
 from superviser.read import search as searching
 from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
 

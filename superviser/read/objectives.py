@@ -6,13 +6,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlite_utils import Database
-
-from superviser import actions, clock, dates, lifecycle, refs
+from superviser import clock, dates, lifecycle, refs
 from superviser.read import counts, search
-from superviser.schema import FTS_TABLES
+from superviser.store import Database
+from superviser.tables import FTS_TABLES
 from superviser.lights import (DUE_SOON_SQL, ENDED_SQL, LIGHT_SQL, LIGHTS, OVERDUE_SQL, QUIET_SQL, REASON_SQL,
-                               SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
+                               REPORT_DUE_SQL, SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, Thresholds, explain, light_of, set_by_office)
 from superviser.errors import InvalidInput
 from superviser.i18n import _
 
@@ -55,7 +54,8 @@ class Filter:
 
 
 # The facts, each decided once (superviser.lights); a filter by reason uses them directly.
-FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL}
+FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL,
+         "report_due": REPORT_DUE_SQL}
 # Necessary (not sufficient) conditions for a light or another reason, so a filtered
 # list does not evaluate the light rule on every row.
 _PREFILTER = {
@@ -220,11 +220,15 @@ def page(
 
 
 def _counted(db: Database, flt: Filter, thresholds: Thresholds) -> int | None:
-    """The total of a list of one light or one reason, from the counters (None for others)."""
+    """The total of a list of one light, one reason, or of statuses (all, open, some), from
+    the counters (None for others)."""
     if flt.light and flt == Filter(light=flt.light) and flt.light in LIGHTS:
         return counts.overview(db, thresholds)["lights"][flt.light]
     if flt.reason and flt == Filter(reason=flt.reason):
         return counts.overview(db, thresholds)["reasons"].get(flt.reason)
+    if flt == Filter(status=flt.status, open_only=flt.open_only):
+        wanted = [s for s in flt.status or lifecycle.STATUSES if not flt.open_only or s in lifecycle.OPEN]
+        return counts.with_status(db, wanted)
     return None
 
 
@@ -294,6 +298,7 @@ def extensions(db: Database, objective_id: int) -> list[dict]:
 
 def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict:
     """Everything about one objective: the objective, its decision, history and log."""
+    from superviser import actions
     from superviser.read import log as log_read
 
     objective = get(db, ref)

@@ -3,7 +3,7 @@ objective's notices with their delivery status, the dashboard's failed deliverie
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from superviser.store import Database
 
 from superviser.delivery.labels import STATUSES, TROUBLE
 

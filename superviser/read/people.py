@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from superviser.store import Database
 
 
 def people(db: Database, include_inactive: bool = False) -> list[dict]:

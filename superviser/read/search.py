@@ -14,9 +14,8 @@ rows found.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import grams
+from superviser.store import Database
 
 CAP = 2000  # matches a search considers, newest first
 
@@ -27,7 +26,7 @@ def _plan(db: Database, source: str, text: str) -> tuple[str, str, list[str]] | 
     if not words:
         return None
     if all(len(w) >= 3 for w in words):
-        return f"{source}_fts", " ".join(db.quote_fts(w) for w in words), []
+        return f"{source}_fts", " ".join(grams.quote(w) for w in words), []
     parts = []
     for word in words:
         parts += [grams.term(word)] if len(word) < 3 else grams.pairs_of(word)

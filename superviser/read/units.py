@@ -12,10 +12,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from superviser import clock
 from superviser.lifecycle import CLOSED, OPEN
+from superviser.store import Database
 
 
 def tree(db: Database) -> list[dict]:

@@ -8,12 +8,11 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from superviser import actions, clock, fields, refs, rhythm, roles
 from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
+from superviser.store import Database
 
 
 @dataclass

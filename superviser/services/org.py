@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from superviser import clock, fields, refs, roles, store
+from superviser import clock, fields, refs, roles, sshkeys, store
 from superviser.changes import write
 from superviser.errors import InvalidInput, Refused, StoreError
 from superviser.fields import Field
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, ngettext
 from superviser.schema import DEFAULT_SETTINGS
 from superviser.services.base import Result, Session, check, validate
 
@@ -156,7 +156,13 @@ def person_edit(session: Session, login, *, name=None, role=None, unit=None, act
                 raise InvalidInput("role", _("you are the only director; name another director first"), N_("role"))
         if not changes.update("people", login, values):
             raise InvalidInput("person", _("nothing to change"), N_("person"))
+        withdrawn = []
+        if current["active"] and not final["active"]:  # their keys no longer open anything
+            withdrawn = sshkeys.withdraw(changes, Path(store.path_of(db)), login)
         seq = changes.log("person.edit", detail=final["name"])
+    if withdrawn:
+        return Result(ngettext("{login} changed; their SSH key was removed", "{login} changed; their {n} SSH keys were removed",
+                               len(withdrawn)).format(login=login, n=len(withdrawn)), seq=seq)
     return Result(_("{login} changed").format(login=login), seq=seq)
 
 

@@ -10,13 +10,17 @@ review, a bulk urge) run several steps in its one transaction.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from superviser import clock, lifecycle, refs
 from superviser.changes import Changes
-from superviser.delivery import outbox
 from superviser.errors import InvalidInput, Refused
 from superviser.i18n import N_, _
 from superviser.lifecycle import ASSIGNED, CANCELLED, CLOSED, IN_PROGRESS, RETURNED, SUBMITTED, SUSPENDED, VERIFIED
 from superviser.services.base import Result, Session, co_unit_ids, objective_step, pending_extension, validate
+
+if TYPE_CHECKING:
+    from superviser.delivery import outbox
 
 
 def _done(step, message: str, queued: outbox.Queued | None = None) -> Result:
@@ -25,6 +29,13 @@ def _done(step, message: str, queued: outbox.Queued | None = None) -> Result:
     if queued is not None:
         message = _("; ").join([message, queued.message()]) if queued.message() else message
     return Result(message, seq=step.seq, ref=step.ref, objective=step.objective)
+
+
+def _notify(step, action: str, **what) -> outbox.Queued:
+    """Queue the notices this step sends the units (the delivery is loaded by the steps that send)."""
+    from superviser.delivery import outbox
+
+    return outbox.on_log(step, action, **what)
 
 
 def _today() -> str:
@@ -117,7 +128,7 @@ def urge(session: Session, ref, *, text="", expected_version=None, changes: Chan
     with objective_step(session, "urge", ref, expected_version, changes) as step:
         count = step.objective["urge_count"] + 1
         step.set(urge_count=count, urges_unanswered=step.objective["urges_unanswered"] + 1)
-        queued = outbox.on_log(step, "urge", text=v["text"], level=count)
+        queued = _notify(step, "urge", text=v["text"], level=count)
         step.log(v["text"])
     return _done(step, _("{ref}: {level} recorded (urge {n})").format(
         ref=step.ref, level=lifecycle.urge_level(count), n=count), queued)
@@ -166,7 +177,7 @@ def _decide_extension(session: Session, ref, action: str, note: str, expected_ve
                 raise InvalidInput("to", _("{date} is not later than the current deadline {deadline}").format(
                     date=new_deadline, deadline=step.objective["deadline"]), N_("new deadline"))
             step.set(deadline=new_deadline)
-        queued = outbox.on_log(step, action, text=note)
+        queued = _notify(step, action, text=note)
         step.log(note)
     return step, new_deadline, queued
 
@@ -228,7 +239,7 @@ def sendback(session: Session, ref, *, reason="", expected_version=None, changes
     v = validate("sendback", reason=reason)
     with objective_step(session, "sendback", ref, expected_version, changes) as step:
         step.set(status=IN_PROGRESS, submitted_on=None)
-        queued = outbox.on_log(step, "sendback", text=v["reason"])
+        queued = _notify(step, "sendback", text=v["reason"])
         step.log(v["reason"])
     return _done(step, _("{ref} sent back for rework").format(ref=step.ref), queued)
 

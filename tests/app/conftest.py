@@ -21,7 +21,7 @@ def demo_template(tmp_path_factory):
     os.environ["TZ"] = "UTC"
     time.tzset()
     built = {}
-    for lang in ("en", "zh_CN"):
+    for lang in ("en", "zh_CN", "es"):
         i18n.setup(lang)
         path = tmp_path_factory.mktemp(f"demo-{lang}") / "demo.db"
         build_office(path, "boss")
