@@ -4,13 +4,13 @@ For each size, a ledger (xlsx, as offices keep them: decisions of about twenty o
 some split into sub-objectives, co-units, statuses, progress, the latest report) is imported
 into a fresh demo office by a whole ``superviser import`` process while, in this process,
 a colleague writes a note on an objective through superviser's own services every 20 ms
-(so the log's head moves while the import is worked out, as in an office), and a probe
+(``--every``; the log's head moves while the import is worked out, as in an office), and a probe
 asks for the write lock every 20 ms (every millisecond while it is held). The table gives the import's seconds (and
 per 1,000 rows: flat if the time is linear in rows), the longest the probe waited for the
 lock (about the longest the import held it), the colleague's longest note, notes refused
 as "busy", and the import's peak memory.
 
-    python import_lock.py [--sizes 5k,10k,20k,100k] [--format xlsx|csv]     (from benchmarks/)
+    python import_lock.py [--sizes 5k,10k,20k,100k] [--format xlsx|csv] [--every 0.02]     (from benchmarks/)
 """
 
 from __future__ import annotations
@@ -119,11 +119,12 @@ class Probe(threading.Thread):
 
 
 class Colleague(threading.Thread):
-    """A colleague's notes, one every 20 ms, through superviser's services."""
+    """A colleague's notes, one every ``every`` seconds, through superviser's services."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, every: float):
         super().__init__(daemon=True)
-        self.db, self.longest, self.notes, self.failed, self.stop = db, 0.0, 0, 0, threading.Event()
+        self.db, self.every, self.longest, self.notes, self.failed = db, every, 0.0, 0, 0
+        self.stop = threading.Event()
 
     def run(self) -> None:
         db = store.connect(self.db)
@@ -137,7 +138,7 @@ class Colleague(threading.Thread):
             except Busy:
                 self.failed += 1
             self.longest = max(self.longest, time.perf_counter() - started)
-            time.sleep(0.02)
+            time.sleep(self.every)
         db.conn.close()
 
 
@@ -156,11 +157,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="5k,10k,20k,100k")
     parser.add_argument("--format", default="xlsx", choices=["xlsx", "csv"])
+    parser.add_argument("--every", type=float, default=0.02, help="seconds between the colleague's notes (default 0.02)")
     args = parser.parse_args()
     sizes = [int(float(s.rstrip("kK")) * (1000 if s[-1:] in "kK" else 1)) for s in args.sizes.split(",")]
     OUT.mkdir(exist_ok=True)
     print(f"\nsuperviser import, {args.format} ledgers into a fresh demo office (whole processes); a colleague "
-          "writes a note and a probe takes the write lock every 20 ms meanwhile\n")
+          f"writes a note every {args.every * 1000:.0f} ms and a probe asks for the write lock every 20 ms meanwhile\n")
     print("| rows | file MB | seconds | s per 1,000 rows | lock held (probe's longest wait, s) | colleague's longest note (s) "
           "| notes | busy failures | peak MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -171,7 +173,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="superviser-import-lock-") as folder:
             db = Path(folder) / "office.db"
             run(superviser(db, "demo"))
-            probe, colleague = Probe(db), Colleague(db)
+            probe, colleague = Probe(db), Colleague(db, args.every)
             probe.start()
             colleague.start()
             took, peak, code, said = run_import(db, ledger)

@@ -272,6 +272,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         if outcome.rejected:
             return outcome
         try:
+            if planned is not None:
+                planned.catch_up()  # after what others wrote while it was worked out, before the lock
             with write(session) as changes:
                 check(session, "import")
                 if planned is None:

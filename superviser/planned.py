@@ -244,17 +244,24 @@ class Plan(Changes):
         return row[0]
 
     # --- the write -------------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """If others wrote since the plan began, chain its entries again after the log's head as
+        it is now (``Stale`` if they changed something it relied on). Called before the write
+        lock, so that ``apply`` has nothing to chain again unless others write in between."""
+        head = journal.head(self.db)
+        if head != self.head:
+            self._check_still_holds()
+            self._log = journal.rechained(self._log, *head)
+            self.entries = [row[0] for row in self._log]
+            self.head = head
+
     def apply(self, changes: Changes) -> None:
         """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
         changed in a way the plan relied on."""
         if self.pending:
             raise RuntimeError("a planned change that no log entry records; call log()")
         conn = changes.conn
-        head = journal.head(changes.db)
-        if head != self.head:
-            self._check_still_holds()
-            self._log = journal.rechained(self._log, *head)
-            self.entries = [row[0] for row in self._log]
+        self.catch_up()  # inside the transaction: nobody writes between this and the write
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")

@@ -182,6 +182,31 @@ def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, m
     assert audit.run(db).ok
 
 
+def test_a_note_written_after_the_plan_caught_up_is_chained_before_it_in_the_lock(office, tmp_path, monkeypatch):
+    """The plan chains its entries after others' before it takes the lock; a note written after
+    that, before the lock, has them chained again inside it: nothing lost, the log replays."""
+    from superviser import audit
+    from superviser.planned import Plan
+
+    ref = office.objective()
+    caught_up = Plan.catch_up
+    calls = []
+
+    def then_a_colleague_writes(plan):
+        caught_up(plan)
+        calls.append(plan.head)
+        if len(calls) == 1:
+            steps.note(office.session("li"), ref, text="written just before the import took the lock")
+
+    monkeypatch.setattr(Plan, "catch_up", then_a_colleague_writes)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and len(calls) == 2 and calls[1][0] == calls[0][0] + 1  # the second, in the lock, after the note
+    db = store.connect(office.path)
+    last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")]
+    assert last == ["import", "objective.add", "objective.add", "decision.add", "note"]
+    assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
+
+
 def test_a_plan_is_refused_once_the_database_has_changed(office):
     from superviser.changes import write
     from superviser.planned import Plan, Stale
