@@ -58,7 +58,8 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
 # The pages a plan's rows touch (its tables and their indexes) kept in memory while it writes:
 # with SQLite's default (2 MB) they go back and forth to the file, and the lock is held longer.
 CACHE_KB = 16 * 1024
-SMALL = 5_000  # rows: a table read whole when a plan asks for its rows
+SMALL = 5_000  # rows: a table read whole when a plan asks for its rows more than ASKED_OFTEN times
+ASKED_OFTEN = 64
 
 
 def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
@@ -123,6 +124,7 @@ class Plan(Changes):
         self._log: list[tuple] = []
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
+        self._asked: dict[str, int] = {}  # rows asked for, by table
         self._derived: dict | None = None  # what the derived tables get (prepare)
 
     # --- reading: the database, and what is planned ------------------------------------------
@@ -139,12 +141,14 @@ class Plan(Changes):
         return None if row is None else dict(zip(defaults(self.db, table), row))
 
     def _stored(self, table: str, key: tuple) -> dict | None:
-        """The stored row, remembered as read. A small table (the references retired so far,
-        asked about for every new objective) is read whole the first time, instead of a query
+        """The stored row, remembered as read. A small table asked about again and again (the
+        references retired so far, for every new objective) is read whole instead of a query
         per row, and is relied on whole."""
-        if table not in self._whole:
-            self._whole[table] = _whole_table(self.db, table)
-        whole = self._whole[table]
+        whole = self._whole.get(table)
+        if whole is None and table not in self._whole:
+            self._asked[table] = self._asked.get(table, 0) + 1
+            if self._asked[table] > ASKED_OFTEN:
+                whole = self._whole[table] = _whole_table(self.db, table)
         if whole is not None and _keyed(self.db, table, key):
             return whole.get(key)
         stored = self._read[(table, key)] = Changes.read(self, table, key)

@@ -221,6 +221,26 @@ def test_a_plan_is_refused_once_the_database_has_changed(office):
     assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
 
 
+def test_a_plan_relies_whole_on_a_small_table_it_asks_about_again_and_again(office):
+    """The retired references are asked about for every new objective: after a while the plan
+    reads them all at once, and then relies on all of them: one retired meanwhile (an objective
+    moved) makes it stale, though it is none of those it asked about."""
+    from superviser.changes import write
+    from superviser.planned import ASKED_OFTEN, Plan, Stale
+    from superviser.services import corrections
+
+    parent, moved = office.objective(title="Parent"), office.objective(title="Moved")
+    plan = Plan(office.director.db, "boss")
+    for n in range(ASKED_OFTEN + 5):
+        assert plan.read("retired_refs", (f"2026-999.{n}",)) is None
+    plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    corrections.objective_edit(office.session("boss"), moved, parent=parent)  # its reference is retired
+    assert store.connect(office.path).conn.execute("SELECT count(*) FROM retired_refs").fetchone()[0] == 1
+    with pytest.raises(Stale), write(office.director) as changes:
+        plan.apply(changes)
+
+
 def test_a_large_import_replays_in_the_audit(office, tmp_path):
     from superviser import audit
 
