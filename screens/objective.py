@@ -17,7 +17,7 @@ from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
 from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, rhythm, text
-from superviser.i18n import N_, _, aside
+from superviser.i18n import N_, _, aside, joined
 from superviser.read import objectives, outbox
 from superviser.services.undo import UNDOABLE
 
@@ -121,7 +121,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             (_("decision"), f"{item['decision']['ref']}  {text.one_line(item['decision']['title'])}"),
             (_("parent"), item["parent_ref"] or ""),
             (_("lead unit"), item["lead_unit"]),
-            (_("co-units"), "、".join(item["co_units"])),
+            (_("co-units"), joined(item["co_units"])),
             (_("deadline"), deadline),
             (_("original deadline"), original),
             (_("done"), Content(bar.plain)),

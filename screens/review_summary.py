@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from superviser import identity, review, text
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside
+from superviser.quantities import size
 
 
 class ReviewSummary(ModalScreen):
@@ -83,7 +84,7 @@ class ReviewSummary(ModalScreen):
 
         def save(_session, values: dict) -> Result:
             path = files.write_new(Path(values["path"]).expanduser(), data)
-            return Result(_("Saved to {path}").format(path=files.shown(path)))
+            return Result(_("Saved to {path}").format(path=aside(files.shown(path), size(len(data)))))
 
         def saved(result: Result | None) -> None:
             if result is not None:

@@ -24,6 +24,7 @@ encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=T
 _NONE = type(None)
 
 SELECT = "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log"
+PROGRESS_STEP = 16_384  # entries between two reports of progress
 
 
 def payload(seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash) -> str:
@@ -45,9 +46,10 @@ def digest(*fields) -> str:
 
 
 def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: str | None, expected: int,
-          anchor: str | None = None) -> dict:
+          anchor: str | None = None, progress=None) -> dict:
     """Check the entries with ``after < seq <= upto`` (None: no bound) as one stretch of the chain
     that should start at entry ``expected`` with previous hash ``prev``; stops at the first problem.
+    ``progress(done, total)`` hears how many are checked, now and then (superviser/progress.py).
 
     Returns ``count`` (entries checked and sound), ``problem`` (``[kind, seq, expected]`` with kind
     ``seq``, ``link`` or ``content``, or None) and ``anchor_seq``.
@@ -57,6 +59,8 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
                           [b for b in (after, upto) if b is not None])
     sha, string, ids = hashlib.sha256, _string, (int, _NONE)
     count, problem, anchor_seq = 0, None, None
+    total = upto - expected + 1 if upto is not None else None
+    report_at = PROGRESS_STEP if progress is not None and total else -1  # one comparison a row: the check stays lean
     for row in cursor:  # iterating is quicker than fetchmany
         seq, at, actor, action, objective_id, decision_id, detail, changes, stored_prev, stored = row
         if seq != expected:
@@ -84,6 +88,9 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
         prev = stored
         expected += 1
         count += 1
+        if count == report_at:
+            progress(count, total)
+            report_at += PROGRESS_STEP
     cursor.close()
     return {"count": count, "problem": problem, "anchor_seq": anchor_seq}
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from superviser import clock, i18n
 from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, TEXTS, UNITS
+from superviser.progress import Progress
 from superviser.services import Session, org, registry, steps
 
 DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
@@ -56,12 +57,14 @@ class _Script:
         moment += timedelta(seconds=n * 97)
         self.events.append(_Event(moment, len(self.events), actor, run))
 
-    def play(self, db) -> None:
+    def play(self, db, progress: Progress | None = None) -> None:
         sessions: dict[str, Session] = {}
-        for event in sorted(self.events):
+        for done, event in enumerate(sorted(self.events), start=1):
             session = sessions.setdefault(event.actor, Session(db, event.actor))
             with clock.frozen(event.moment):
                 event.run(session)
+            if progress is not None:
+                progress(done, len(self.events))
 
 
 def _units_by_key(session: Session) -> dict[str, str]:
@@ -177,8 +180,9 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         step(-1, INSPECTOR, steps.inspect, finding=_pick(t["inspect_ok"]), verdict="on-track", method="on-site")
 
 
-def build_office(path: str | Path, login: str) -> None:
-    """Create ``path`` and fill it with the demo office, ``login`` as a director."""
+def build_office(path: str | Path, login: str, progress: Progress | None = None) -> None:
+    """Create ``path`` and fill it with the demo office, ``login`` as a director; ``progress``
+    hears how many of its steps are played (superviser/progress.py)."""
     path = Path(path)
     today = clock.today()
     first_day = today - timedelta(days=max(d[1] for d in DECISIONS) + 2)
@@ -228,6 +232,6 @@ def build_office(path: str | Path, login: str) -> None:
 
         script.at(day, registrar, add_sub, hour=8)
         _history(script, key, lead, scenario, day, deadline, units)
-    script.play(db)
+    script.play(db, progress)
     db.conn.execute("PRAGMA synchronous = FULL")
     db.conn.close()

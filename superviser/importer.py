@@ -24,6 +24,7 @@ from superviser.fields import Field
 from superviser.files import shown
 from superviser.i18n import N_, _, everywhere, ngettext
 from superviser.planned import Plan, Stale
+from superviser.progress import REPORT_EVERY, Progress, shares
 from superviser.services.base import Session, check
 from superviser.services.registry import insert_decision, insert_objective
 
@@ -240,7 +241,11 @@ def _fractions(body: list[tuple[int, list]], column: int | None) -> bool:
 # --- the import -------------------------------------------------------------------------------
 
 def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str] | None = None, dry_run: bool = False,
-                  create_units: bool = False, decision: str | None = None, source: str = "meeting") -> Outcome:
+                  create_units: bool = False, decision: str | None = None, source: str = "meeting",
+                  progress: Progress | None = None) -> Outcome:
+    """``progress`` hears how far the import has got (superviser/progress.py): reading the file,
+    checking the rows, working them out, writing them."""
+    reading, checking, planning, writing = shares(progress, 3, 1, 2, 3)
     check(session, "import")
     if create_units:
         check(session, "unit.add")
@@ -252,6 +257,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         overrides[text.one_line(heading)] = name
     path = Path(path)
     sheet = sheets.read(path)
+    if reading:
+        reading(1, 1)
     header, columns = find_header(sheet.rows, overrides)
     outcome = Outcome(mapping={text.one_line(sheet.rows[header][c]): name for c, name in columns.items()},
                       dry_run=dry_run, kind=sheet.kind, encoding=sheet.encoding)
@@ -260,7 +267,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     outcome.rows = len(body)
     name = shown(path.name)
     fixed = refs.decision(session.db, decision) if decision else None
-    plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name)
+    plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name,
+                    progress=checking)
     del sheet, body  # the cells, read and checked: their memory is the plan's now
     if outcome.rejected:
         return outcome
@@ -268,7 +276,7 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         # Worked out without the lock, then written in one short transaction; if someone changed
         # what it relied on meanwhile, worked out again (the last time while holding the lock).
         outcome.decisions, outcome.objectives, outcome.seq = [], [], None
-        planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name)
+        planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
         if outcome.rejected:
             return outcome
         try:
@@ -277,10 +285,12 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
             with write(session) as changes:
                 check(session, "import")
                 if planned is None:
-                    planned = _planned(session, plan, outcome, fixed=fixed, name=name)
+                    planned = _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
                     if outcome.rejected:
                         raise _Undo
                 planned.apply(changes)
+                if writing:
+                    writing(1, 1)
                 outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
                 if dry_run:
                     raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
@@ -292,9 +302,10 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     return outcome
 
 
-def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> Plan:
+def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str,
+             progress: Progress | None = None) -> Plan:
     planned = Plan(session.db, session.login)
-    _write(planned, plan, outcome, fixed=fixed, name=name)
+    _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
     if not outcome.rejected:
         planned.prepare()  # before the lock
     return planned
@@ -312,14 +323,16 @@ class _Plan:
 
 
 def _checked(session: Session, body, columns, outcome: Outcome, *, create_units: bool, fixed: dict | None,
-             source: str, name: str) -> _Plan:
+             source: str, name: str, progress: Progress | None = None) -> _Plan:
     """Every row checked and every unit looked up, without the write lock."""
     percent_column = next((c for c, f in columns.items() if f == "percent"), None)
     cells = _Cells(_fractions(body, percent_column))
     units = {unit_name.lower(): unit_id for unit_id, unit_name in session.db.conn.execute("SELECT id, name FROM units")}
     parsed = []
     unknown: dict[str, list[int]] = {}  # unit → the rows that name it
-    for number, row in body:
+    for done, (number, row) in enumerate(body, start=1):
+        if progress is not None and not done % REPORT_EVERY:
+            progress(done, len(body))
         values = {name: row[c] if c < len(row) else None for c, name in columns.items()}
         try:
             item = parse_row(values, cells)
@@ -330,6 +343,8 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
             if unit.lower() not in units:
                 unknown.setdefault(unit, []).append(number)
         parsed.append((number, item))
+    if progress is not None:
+        progress(1, 1)
     created: list[str] = []
     for unit, rows in unknown.items():
         if create_units and len(created) < 10_000:
@@ -365,7 +380,8 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
     return _Plan(units, created, planned)
 
 
-def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> None:
+def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str,
+           progress: Progress | None = None) -> None:
     """Everything the import writes: units, decisions, objectives, reports, the import entry."""
     db, actor, now = changes.db, changes.actor, clock.stamp()
     units = dict(plan.units)
@@ -398,6 +414,8 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
             outcome.decisions.append(made["ref"])
         old_to_new: dict[str, dict] = {}
         for number, item in members:
+            if progress is not None and not len(outcome.objectives) % REPORT_EVERY:
+                progress(len(outcome.objectives), sum(len(rows) for _values, rows in plan.groups))
             old = item["ref"]
             parent_ref = old.rsplit(".", 1)[0] if old and old.count(".") >= 2 else None
             parent = old_to_new.get(parent_ref) if parent_ref else None
@@ -426,6 +444,8 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
                 old_to_new[old] = made  # a later row may name it as its parent
             outcome.objectives.append({"ref": made["ref"], "row": number, "was": old or None, "title": item["title"],
                                        "lead": item["lead"], "deadline": item["deadline"].isoformat()})
+    if progress is not None:
+        progress(1, 1)
     if not outcome.rejected:
         outcome.seq = changes.log(
             "import", detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),

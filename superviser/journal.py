@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from superviser import chain, clock, store
+from superviser.progress import Progress
 from superviser.store import Database
 from superviser.tables import GENESIS, GUARD_TRIGGERS
 
@@ -175,9 +176,10 @@ def _ranges(db: Database, last_seq: int) -> list[tuple]:
 
 
 def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
-                       meanwhile: Callable[[], object] | None = None) -> list[dict]:
+                       meanwhile: Callable[[], object] | None = None, progress: Progress | None = None) -> list[dict]:
     """``chain.check`` of each range in a process of its own, but the first: here, unless
-    ``meanwhile`` has this process's time while the others check."""
+    ``meanwhile`` has this process's time while the others check. ``progress`` hears of each
+    range as it is done."""
     import contextlib  # only the audit needs these: a step does not pay for them
     import subprocess
     from pathlib import Path
@@ -195,6 +197,7 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
             ))
         except OSError:
             others.append(None)
+    total = ranges[-1][1]
     if meanwhile:
         meanwhile()
         results = []
@@ -207,15 +210,18 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
             with contextlib.suppress(ValueError):
                 result = json.loads(out) if process.returncode == 0 else None
         results.append(result or chain.check(db.conn, *stretch, anchor))  # the process failed: check its range here
+        if progress is not None:
+            progress(stretch[1], total)
     return results
 
 
-def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], object] | None = None) -> Audit:
+def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], object] | None = None,
+          progress: Progress | None = None) -> Audit:
     """Check the whole chain and the guard triggers; optionally that ``anchor`` is still in it.
 
     A long log is checked in stretches, in processes of their own; ``meanwhile`` (the
     replay) then runs here at the same time. It is not called for a log short enough to
-    be checked here at once."""
+    be checked here at once. ``progress`` hears how many entries are checked."""
     from superviser.i18n import _
 
     report = Audit(anchor=anchor)
@@ -224,8 +230,8 @@ def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], ob
 
     last_seq, last_hash = head(db)
     ranges = _ranges(db, last_seq)
-    results = (_check_in_parallel(db, ranges, anchor, meanwhile) if len(ranges) > 1
-               else [chain.check(db.conn, *ranges[0], anchor)])
+    results = (_check_in_parallel(db, ranges, anchor, meanwhile, progress) if len(ranges) > 1
+               else [chain.check(db.conn, *ranges[0], anchor, progress)])
     problem = None
     for (after, upto, prev, expected), result in zip(ranges, results):
         short = result["problem"] is None and result["count"] != upto - expected + 1

@@ -198,7 +198,7 @@ def test_a_long_log_is_replayed_while_other_processes_check_its_chain(office, mo
     monkeypatch.setattr(journal, "PARALLEL_FROM", 5)
     monkeypatch.setattr(journal, "_processes", lambda: 2)
     replayed, checked_here = [], []
-    monkeypatch.setattr(replay, "check", lambda db, check=replay.check: replayed.append(check(db)) or replayed[-1])
+    monkeypatch.setattr(replay, "check", lambda db, *rest, check=replay.check: replayed.append(check(db, *rest)) or replayed[-1])
     monkeypatch.setattr(chain, "check", lambda *a, check=chain.check: checked_here.append(a) or check(*a))
     raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
     assert problems(office.path) == [

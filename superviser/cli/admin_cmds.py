@@ -6,7 +6,7 @@ import click
 
 from superviser import dates
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, table
-from superviser.i18n import _
+from superviser.i18n import _, aside
 
 
 def _anchor(typed: str) -> str:
@@ -70,13 +70,16 @@ def commands() -> list[click.Command]:
     @pass_env
     def audit(env: Env, anchor: str | None, as_json: bool) -> int:
         from superviser.audit import run
+        from superviser.cli.progress import shown
+        from superviser.quantities import count
 
-        result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None)
+        with shown(_("Auditing the log"), quiet=as_json) as progress:
+            result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None, progress=progress)
         if as_json:
             emit_json({"ok": result.ok, "entries": result.entries, "head_seq": result.head_seq, "head_hash": result.head_hash,
                        "problems": result.problems, "first_bad_seq": result.first_bad_seq, "anchor_seq": result.anchor_seq})
         else:
-            click.echo(_("entries: {n}").format(n=result.entries))
+            click.echo(_("entries: {n}").format(n=count(result.entries)))
             click.echo(_("head:    #{seq} {hash}").format(seq=result.head_seq, hash=result.head_hash))
             if anchor and result.anchor_seq:
                 click.echo(_("anchor:  #{seq} is in the chain, unchanged").format(seq=result.anchor_seq))
@@ -96,8 +99,13 @@ def commands() -> list[click.Command]:
     def backup(env: Env, path: str, force: bool) -> None:
         from superviser.maintenance import backup as do_backup
 
-        result = do_backup(env.db, path, force=force)
-        click.echo(_("backed up to {path}: {pages} pages, {entries} log entries, head {hash}").format(**result))
+        from superviser.cli.progress import shown
+        from superviser.quantities import count, size
+
+        with shown(_("Backing up the database")) as progress:
+            result = do_backup(env.db, path, force=force, progress=progress)
+        click.echo(_("backed up to {path}: {entries} log entries, head {hash}").format(
+            path=aside(result["path"], size(result["size"])), entries=count(result["entries"]), hash=result["hash"]))
 
     @click.command(help=_("Check the installation and the database: SQLite version, journal mode, permissions, schema, log."),
                    epilog=_("\b\nExample:\n  superviser doctor"))

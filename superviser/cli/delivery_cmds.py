@@ -11,7 +11,7 @@ from superviser import identity
 from superviser.actions import ACTIONS
 from superviser.delivery.labels import STATUSES
 from superviser.cli.common import Env, emit_json, json_option, pass_env, read_text, report, table
-from superviser.i18n import _
+from superviser.i18n import _, aside
 
 KINDS = ["mail", "wecom", "dingtalk", "feishu"]
 
@@ -205,7 +205,9 @@ def commands() -> list[click.Command]:
             emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],
                        "serial": made["serial"], "level": made["level"], "reprint": made["reprint"], "seq": printed.seq})
             return
-        click.echo(f"{path}: {printed.message}  (#{printed.seq})")
+        from superviser.quantities import size
+
+        click.echo(f"{aside(str(path), size(len(made['bytes'])))}: {printed.message}  (#{printed.seq})")
 
 
     @click.group(help=_("The messages steps queued for delivery, and what became of them."))

@@ -13,14 +13,17 @@ def prepare_demo(env: Env) -> None:
     """Create the demo database on first use."""
     if env.path.exists():
         return
+    from superviser.cli.progress import shown
     from superviser.demo import build_office
+    from superviser.i18n import _
 
-    build_office(env.path, env.login)
+    with shown(_("Creating the demo office")) as progress:
+        build_office(env.path, env.login, progress)
 
 
 def prefetch_dashboard(session) -> Future:
     """The dashboard's data, read on another thread (and core) while Textual starts."""
-    from superviser import clock, dates, store
+    from superviser import clock, dates, quantities, store
     from superviser.read.dashboard import dashboard
 
     def read() -> dict:
@@ -30,6 +33,7 @@ def prefetch_dashboard(session) -> Future:
         finally:
             db.conn.close()
         dates.short_date(clock.today())  # loads the calendar's names here, not on the first frame
+        quantities.count(0)  # and what writes the lists' counts
         return data
 
     future: Future = Future()

@@ -36,11 +36,13 @@ def commands() -> list[click.Command]:
     @pass_env
     def demo(env: Env) -> None:
         from superviser import demo as demo_data
+        from superviser.cli.progress import shown
 
         if env.path.exists() and env.path.stat().st_size > 0:
             raise click.UsageError(
                 _("{path} already holds data; the demo office goes into a new database").format(path=env.path))
-        demo_data.build_office(env.path, env.login)
+        with shown(_("Creating the demo office")) as progress:
+            demo_data.build_office(env.path, env.login, progress)
         click.echo(_("demo office created in {path}").format(path=env.path))
 
     @click.group(help=_("Units: the departments, teams and subordinate bodies, as a tree."))

@@ -16,7 +16,7 @@ from superviser.delivery import messages
 from superviser.delivery.labels import channel_label
 from superviser.delivery.masking import mask_url
 from superviser.delivery.office import details, person
-from superviser.i18n import _, current, speaking
+from superviser.i18n import _, current, joined, speaking
 
 ROBOTS = ("wecom", "dingtalk", "feishu")
 MENTIONS_BY_MOBILE = ("wecom", "dingtalk")  # Feishu mentions by user id, which we do not keep
@@ -35,12 +35,6 @@ class Queued(list):
         return phrase(self)
 
 
-def _list(items: list[str]) -> str:
-    from babel.lists import format_list
-
-    return format_list(items, locale=current()) if items else ""
-
-
 def phrase(queued: Queued) -> str:
     """"queued for Finance Department by mail and WeCom", in the user's language."""
     by_unit: dict[str, list[str]] = {}
@@ -52,12 +46,12 @@ def phrase(queued: Queued) -> str:
     parts = []
     if by_unit:
         # Translators: a unit and how it is reached: "Finance Department by mail and WeCom"
-        units = _("; ").join(_("{unit} by {channels}").format(unit=unit, channels=_list(labels))
+        units = _("; ").join(_("{unit} by {channels}").format(unit=unit, channels=joined(labels))
                              for unit, labels in by_unit.items())
         parts.append(_("queued for {units}").format(units=units))
     if queued.unreached:
         parts.append(_("nothing reaches {units} (add a channel: superviser channel add)").format(
-            units=_list(queued.unreached)))
+            units=joined(queued.unreached)))
     return _("; ").join(parts)
 
 

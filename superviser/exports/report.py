@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
+from superviser.quantities import count
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
@@ -114,10 +115,10 @@ class Report:
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
-                n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
+                n=count(self.head_seq), seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
         ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
-            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            size=count(self.checkpoint["size"]), head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
             key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
 
     def heading_lines(self) -> list[str]:
@@ -249,7 +250,7 @@ def ledger_values(row: dict) -> list:
     for key, _heading in LEDGER:
         value = row.get(key)
         if key == "co_units":
-            value = "、".join(value or [])
+            value = joined(value or [])
         elif key == "status":
             value = lifecycle.status_label(value)
         elif key == "light":

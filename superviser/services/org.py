@@ -8,7 +8,7 @@ from superviser import clock, fields, refs, roles, sshkeys, store
 from superviser.changes import write
 from superviser.errors import InvalidInput, Refused, StoreError
 from superviser.fields import Field
-from superviser.i18n import N_, _, ngettext
+from superviser.i18n import N_, _, joined, ngettext
 from superviser.schema import DEFAULT_SETTINGS
 from superviser.services.base import Result, Session, check, validate
 
@@ -68,7 +68,7 @@ def _still_working(db, unit: dict) -> None:
         "SELECT name FROM units WHERE parent_id = ? AND active = 1 ORDER BY name", (unit["id"],))]
     if below:
         raise Refused(_("{name} still has active units under it ({units}); move or deactivate them first").format(
-            name=unit["name"], units="、".join(below)))
+            name=unit["name"], units=joined(below)))
 
 
 def unit_edit(session: Session, unit, *, name=None, parent=None, active=None) -> Result:
