@@ -133,7 +133,10 @@ class Changes:
     # --- recording: at most one operation per row and entry, so an entry's changes can be
     # applied in any order (the log stores them sorted) ---------------------------------------
     def _created(self, table: str, pk: tuple, row: dict) -> None:
-        shown = {c: _recorded(table, c, v) for c, v in row.items() if v is not None}
+        if table in SECRET_COLUMNS:
+            shown = {c: _recorded(table, c, v) for c, v in row.items() if v is not None}
+        else:
+            shown = {c: v for c, v in row.items() if v is not None}
         self._pending[row_key(table, pk)] = [None, shown]
 
     def _changed(self, table: str, pk: tuple, column: str, before, after) -> None:

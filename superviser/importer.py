@@ -59,6 +59,8 @@ FIELDS: dict[str, tuple[Field, list[str]]] = {
 REQUIRED = ("title", "lead", "deadline")
 _PUNCTUATION = re.compile(r"[\s:：*＊()（）]+")
 _REPORT = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,3})% (.*)$", re.S)
+_DIGITS = re.compile(r"(\d+)")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -195,6 +197,11 @@ def _date_cell(raw):
     value = text.one_line(raw)
     if value.startswith("'"):
         value = value[1:]
+    if _ISO_DAY.match(value):  # the usual cell, read without strptime (what "%Y-%m-%d" gives for it)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for form in _DATE_FORMATS:
         try:
             return datetime.strptime(value, form).date()
@@ -262,6 +269,7 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     fixed = refs.decision(session.db, decision) if decision else None
     plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name,
                     progress=checking)
+    del sheet, body  # the cells, read and checked: their memory is the plan's now
     if outcome.rejected:
         return outcome
     for attempt in range(3):
@@ -272,6 +280,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         if outcome.rejected:
             return outcome
         try:
+            if planned is not None:
+                planned.catch_up()  # after what others wrote while it was worked out, before the lock
             with write(session) as changes:
                 check(session, "import")
                 if planned is None:
@@ -296,6 +306,8 @@ def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | N
              progress: Progress | None = None) -> Plan:
     planned = Plan(session.db, session.login)
     _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
+    if not outcome.rejected:
+        planned.prepare()  # before the lock
     return planned
 
 
@@ -362,7 +374,8 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
             except InvalidInput as error:
                 outcome.rejected.append(Rejected(members[0][0], error.label, error.problem))
                 continue
-        members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
+        if any(item["ref"] for _n, item in members):  # (without references they are in the file's order already)
+            members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
         planned.append((values, members))
     return _Plan(units, created, planned)
 
@@ -441,4 +454,4 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
 
 
 def _natural(ref: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", ref or "")]
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(ref or "")]

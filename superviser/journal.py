@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,38 @@ def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
         prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
         out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
     return out
+
+
+def append_chained(db: Database, rows: list[tuple]) -> None:
+    """Append entries worked out beforehand (as ``entry`` and ``rechained`` make them), in one
+    statement. ``log_chain`` checks each inserted row against the one before it, two lookups
+    per row that cost more than the row; here the same rule is checked once for them all (the
+    first follows the head, each follows the one before it), the trigger suspended meanwhile
+    and put back in this same transaction. Refused as the trigger refuses, nothing written."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("log entries are written in the same transaction as their change")
+    if not rows:
+        return
+    seq, prev = head(db)
+    for row in rows:
+        if type(row[0]) is not int or row[0] != seq + 1 or row[8] != prev:
+            raise sqlite3.IntegrityError("the supervision log only grows at its end")
+        seq, prev = row[0], row[9]
+    conn = db.conn
+    guard = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'log_chain'").fetchone()
+    conn.execute("SAVEPOINT append_chained")
+    try:
+        if guard:
+            conn.execute("DROP TRIGGER log_chain")
+        conn.executemany(INSERT, rows)
+        if guard:
+            conn.execute(guard[0])
+    except BaseException:
+        if conn.in_transaction:  # (a full disk may have ended the whole transaction)
+            conn.execute("ROLLBACK TO append_chained")
+            conn.execute("RELEASE append_chained")
+        raise
+    conn.execute("RELEASE append_chained")
 
 
 def append(

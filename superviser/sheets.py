@@ -147,7 +147,7 @@ def _trimmed(row: list, number: int) -> list:
 
 # A cell holding a value: <c r="AB12" ...> that is not self-closing (<c r="AB12" s="3"/> is
 # only formatting, which a reader skips).
-_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
 
 
 def _central_directory_size(data: bytes) -> int | None:
@@ -216,14 +216,15 @@ class _XlsxReach:
         data = self._tail + chunk
         cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
         whole, self._tail = (data[:cut], data[cut:]) if cut > 0 and len(data) - cut < 4096 else (data, b"")
-        for letters, digits, closed in _XLSX_CELL.findall(whole):
-            if closed:
-                continue
+        found = _XLSX_CELL.findall(whole)
+        if not found:
+            return
+        for letters in {letters for letters, _digits in found}:
             column = 0
             for letter in letters:
                 column = column * 26 + letter - 64
             self.columns = max(self.columns, column)
-            self.rows = max(self.rows, int(digits))
+        self.rows = max(self.rows, max(map(int, (digits for _letters, digits in found))))
 
 
 def _check_reach(rows: int, columns: int, name: str) -> None:

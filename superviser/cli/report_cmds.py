@@ -149,10 +149,13 @@ def commands() -> list[click.Command]:
         click.echo(said.format(counts=outcome.counts()))
         if outcome.units:
             click.echo(_("units: {names}").format(names=joined(outcome.units)))
+        lines = []
         for made in outcome.objectives:
             was = f" ← {made['was']}" if made["was"] and made["was"] != made["ref"] else ""
-            click.echo(f"  {made['ref']}{was}  {text.one_line(made['title'])} · {text.one_line(made['lead'])} · "
-                       f"{made['deadline']}")
+            lines.append(f"  {made['ref']}{was}  {text.one_line(made['title'])} · {text.one_line(made['lead'])} · "
+                         f"{made['deadline']}")
+        if lines:
+            click.echo("\n".join(lines))  # one write, not one per row (ten thousand rows, ten thousand flushes)
         return 0
 
     @click.command(
