@@ -144,7 +144,8 @@ class Table:
 
 def machine() -> str:
     try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
     except (OSError, StopIteration):
         model = "unknown CPU"
     return f"{len(os.sched_getaffinity(0))} cores of {model}, Python {sys.version.split()[0]}"

@@ -16,7 +16,8 @@ from _common import ENV, PYTHON, ROOT, Table, arguments, interleaved, label, off
 
 CHAIN = "import sys; from superviser import journal, store; sys.exit(not journal.audit(store.connect(sys.argv[1])).ok)"
 READ = ("import sqlite3, sys\nfor row in sqlite3.connect(sys.argv[1]).execute("
-        "'SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log ORDER BY seq'): pass")
+        "'SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log "
+        "ORDER BY seq'): pass")
 
 
 def replays() -> bool:

@@ -88,8 +88,8 @@ def searches(path: Path, runs: int) -> list[tuple[str, float, float]]:
         matches = db.conn.execute("SELECT count(*) FROM objectives WHERE title LIKE ?", (f"%{word}%",)).fetchone()[0]
         rows.append((f"objective list, {what} ({word!r}, {matches:,} titles)",
                      *timed(lambda w=word: objectives.page(db, Filter(search=w), limit=50, count=False), runs)))
-        rows.append((f"  the same with its count", *timed(lambda w=word: objectives.page(db, Filter(search=w), limit=50), runs)))
-        rows.append((f"  decisions list", *timed(lambda w=word: decisions.list_decisions(db, search=w), runs)))
+        rows.append(("  the same with its count", *timed(lambda w=word: objectives.page(db, Filter(search=w), limit=50), runs)))
+        rows.append(("  decisions list", *timed(lambda w=word: decisions.list_decisions(db, search=w), runs)))
     return rows
 
 
@@ -123,7 +123,7 @@ class Terminal:
 def terminal(path: Path, runs: int) -> list[tuple[str, float, float]]:
     bare = Path(tempfile.mkdtemp(prefix="superviser-bare-")) / "bare.py"
     bare.write_text(BARE_APP)
-    env = f"SUPERVISER_USER=bench TERM=xterm-256color"
+    env = "SUPERVISER_USER=bench TERM=xterm-256color"
     commands = {"superviser": f"{env} {sys.executable} -m superviser --db {path}",
                 "bare Textual app": f"{env} {sys.executable} {bare}"}
     took: dict[str, list[float]] = {name: [] for name in commands}

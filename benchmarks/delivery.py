@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import ROOT, Table, run, superviser  # noqa: E402
+from benchmarks._common import ROOT, Table, run, superviser
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from _common import ENV, ROOT, Table, run, superviser
@@ -25,7 +25,7 @@ def build(path: Path, count: int) -> None:
     from superviser import clock, store
     from superviser.services import Session, org, registry, steps
 
-    start = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
     with clock.frozen(start):
         boss = org.init(path, "bench", "Bench")
     fast = Session(store.connect(path), "bench")

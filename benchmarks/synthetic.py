@@ -91,7 +91,8 @@ class Table:
         self.pk = [name for _pos, name in sorted((row[5], row[1]) for row in info if row[5])]
         if self.pk == ["id"]:
             self.next_id = conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM [{name}]").fetchone()[0]
-        self.sql = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in self.columns)}) VALUES ({', '.join('?' * len(self.columns))})"
+        self.sql = (f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in self.columns)}) "
+                    f"VALUES ({', '.join('?' * len(self.columns))})")
         self.rows: list[dict] = []
 
     def new(self, values: dict) -> tuple[str, dict]:

@@ -13,8 +13,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
 
-from screens import keymap
-from screens import render
+from screens import keymap, render
 from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
 from screens.messages import DataChanged, StepDone
@@ -143,7 +142,7 @@ class SuperviserApp(App):
             screen.post_message(DataChanged(changes))
         try:
             self._catch_up(changes)
-        except Exception as error:  # the watch goes on; the app says what went wrong
+        except Exception as error:  # noqa: BLE001 - the watch goes on; the app says what went wrong
             failed(self, error)
 
     def _catch_up(self, changes: list[Change]) -> None:
@@ -266,7 +265,7 @@ def run(session: Session, start: str | None = None, prefetched: Future | None = 
     app.error_console = Console(file=details, width=120, color_system=None, markup=False, highlight=False)
     try:
         app.run()
-    except Exception as error:  # Textual could not start or stop (the terminal, the driver)
+    except Exception as error:  # noqa: BLE001 - Textual could not start or stop (the terminal, the driver)
         said = crash.said(error, crash.record(error, "app"))
     else:
         if not app.return_code:

@@ -153,9 +153,8 @@ def warm_up(app: App) -> None:
     from textual.containers import Container
     from textual.widgets import Button, DataTable, Input, Label, Select, TextArea
 
-    from screens.widgets.filter_bar import FilterBar
-
     from screens.dashboard import DashboardScreen
+    from screens.widgets.filter_bar import FilterBar
 
     if not app.screen_stack or not isinstance(app.screen, DashboardScreen):
         return  # the app is closing, or a form or palette is open: not among its fields

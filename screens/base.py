@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from screens.messages import DataChanged
 from screens.widgets.key_bar import KeyBar
-from superviser import roles, text
+from superviser import text
 from superviser.i18n import N_, _
 
 SECTIONS = [
@@ -92,10 +92,6 @@ class BaseScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-
-    def can_act(self) -> bool:
-        person = self.app.person
-        return person is not None and person["role"] != roles.VIEWER
 
 
 def title_bar(ref: str, title: str) -> Content:

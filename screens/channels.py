@@ -22,7 +22,7 @@ from superviser import refs
 from superviser.actions import ACTIONS
 from superviser.delivery.labels import channel_label
 from superviser.fields import Field
-from superviser.i18n import LANGUAGES, N_, _
+from superviser.i18n import LANGUAGES, N_, _, joined
 from superviser.read import contacts
 
 # Which of the channel's fields each kind takes (the service refuses the others).
@@ -113,7 +113,8 @@ class ChannelsScreen(RoleKeys, ListScreen):
 
     def _show_unit(self, unit: dict) -> None:
         self.unit = unit
-        reached = "、".join(f"{p['login']} <{p['recipient']}>" for p in unit["people"]) or _("no liaison or head with a mail address (People → c)")
+        reached = (joined(f"{p['login']} <{p['recipient']}>" for p in unit["people"])
+                   or _("no liaison or head with a mail address (People → c)"))
         self.query_one("#channel-facts", Static).update(facts([
             (_("language"), language_name(unit["lang"])),
             (_("also by mail"), reached),

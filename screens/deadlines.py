@@ -25,8 +25,9 @@ def _group(deadline: str, today: date) -> str:
     return date.fromordinal(day.toordinal() - day.weekday()).isoformat()
 
 
-def _heading(group: str) -> str:
-    return _("Overdue") if group == "overdue" else dates.week_label(group)
+def _heading(group: str) -> tuple[str, str]:
+    """The group's name, and when its week ends."""
+    return (_("Overdue"), "") if group == "overdue" else dates.week_heading(group)
 
 
 def fetch_deadlines(session, offset: int = 0, limit: int = PagedTable.PAGE, search: str = "",
@@ -45,7 +46,8 @@ def fetch_deadlines(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
     for row in rows:
         group = _group(row["deadline"], today)
         if group != last:
-            out.append({"heading": _heading(group), "key": f"group:{group}"})
+            name, until = _heading(group)
+            out.append({"heading": name, "until": until, "key": f"group:{group}"})
             last = group
         out.append(row)
     return Page(out, total)
@@ -74,10 +76,16 @@ class DeadlinesScreen(ListScreen):
             previous = next((r for r in reversed(self.table.rows_loaded) if not r.get("heading")), None) if offset else None
             return fetch_deadlines(session, offset, limit, self.search, previous)
 
+        shown = columns(with_status=True)
+        title_at, due_at = (next(i for i, c in enumerate(shown) if c.key == key) for key in ("title", "due"))
+
         def render_row(row: dict) -> list:
             if row.get("heading"):
-                blank = [Text("") for _ in columns(with_status=True)]
-                blank[2] = Text(row["heading"], style="bold reverse", no_wrap=True, overflow="ellipsis")
+                # the name where titles go, the week's last day where deadlines go: each fits its
+                # column in every language at 80 columns ("Semana próxima" … "al 29 nov")
+                blank = [Text("") for _ in shown]
+                blank[title_at] = Text(row["heading"], style="bold reverse", no_wrap=True, overflow="ellipsis")
+                blank[due_at] = Text(row["until"], style="bold", no_wrap=True, overflow="ellipsis")
                 return blank
             if row.get("milestone"):
                 return milestone_cells(row)

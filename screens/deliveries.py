@@ -19,7 +19,7 @@ from superviser.actions import ACTIONS
 from superviser.delivery import messages as wording
 from superviser.delivery.labels import TROUBLE, channel_label, status_label
 from superviser.fields import Field
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
 from superviser.read import outbox
 
 SYMBOLS = {"queued": "…", "sending": "↻", "sent": "✓", "failed": "✗", "unknown": "?", "cancelled": "–"}
@@ -53,7 +53,7 @@ def _group(rows: list[dict]) -> list[Content]:
     first = rows[0]
     units = list(dict.fromkeys(r["unit"] or "" for r in rows))
     lines = [Content.assemble((wording.title(first["kind"], first["level"]), "bold"), " → ",
-                              Content(text.one_line("、".join(units))),
+                              Content(text.one_line(joined(units))),
                               (_("  queued {time}").format(time=dates.moment(first["queued_at"])), "dim"))]
     statuses = [status_text(r) for r in rows]
     channels = [channel_label(r["channel"]) for r in rows]

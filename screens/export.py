@@ -14,11 +14,12 @@ from screens.forms import FormScreen
 from superviser import actions, files, identity, lifecycle, lights
 from superviser.actions import ACTIONS
 from superviser.errors import InvalidInput
-from superviser.fields import Field
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope
 from superviser.exports.run import default_name, export
-from superviser.i18n import N_, _
+from superviser.fields import Field
+from superviser.i18n import N_, _, aside, ngettext
+from superviser.quantities import count, size
 from superviser.services import Result
 
 FORMAT_LABELS = {"xlsx": N_("Excel (xlsx): the ledger"), "docx": N_("Word (docx): the bulletin"),
@@ -80,7 +81,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
 
     web = app.is_web
 
-    def submit(session, v) -> Result:
+    def submit(session, v, progress) -> Result:
         from superviser import refs
 
         if v["decision"]:
@@ -90,10 +91,12 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
         target = None if web else files.free_name(Path(v["folder"]).expanduser() / name)
-        made = export(session, v["format"], chosen, target, name=name)
-        where = made.path if made.path else name
-        result = Result(_("Saved {where}: {n} objectives; log anchor #{seq}").format(
-            where=where, n=made.objectives, seq=made.head_seq), seq=made.seq)
+        made = export(session, v["format"], chosen, target, name=name, progress=progress)
+        where = aside(str(made.path or name), size(len(made.data)))
+        n = made.objectives
+        result = Result(_("Saved {where}: {objectives}; log anchor #{seq}").format(
+            where=where, objectives=ngettext("{n} objective", "{n} objectives", n).format(n=count(n)),
+            seq=made.head_seq), seq=made.seq)
         result.data.update(bytes=made.data, name=name)
         return result
 
@@ -104,7 +107,7 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
 
     intro = _("p: the printed notice of {ref} instead").format(ref=printable["ref"]) if printable else None
     app.push_screen(ExportForm(_("Export"), fields, submit, submit_label=_("Export"), unit_names=app.unit_names,
-                               initial=initial, intro=intro, objective=printable), deliver)
+                               initial=initial, intro=intro, objective=printable, progress=True), deliver)
 
 
 def open_notice(app, objective: dict) -> None:
@@ -126,8 +129,9 @@ def open_notice(app, objective: dict) -> None:
         printed = action.perform(session, ref, {key: v[key] for key in ("level", "language", "new")})
         if target is not None:
             target = notice_doc.save(printed.data["bytes"], target)
-        result = Result(_("Saved {where}: {notice}").format(where=target or printed.data["name"],
-                                                            notice=printed.message), seq=printed.seq, ref=ref)
+        where = aside(str(target or printed.data["name"]), size(len(printed.data["bytes"])))
+        result = Result(_("Saved {where}: {notice}").format(where=where, notice=printed.message), seq=printed.seq,
+                        ref=ref)
         result.data.update(printed.data)
         return result
 

@@ -10,6 +10,7 @@ leaves without a change.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from textual import on
@@ -19,15 +20,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static, TextArea
 
-from screens.messages import StepDone
+from screens.messages import Progressed, StepDone
 from screens.workers import background
 from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
-from superviser.i18n import N_, _
-from superviser.services import Result, Session
+from superviser.i18n import N_, _, joined
+from superviser.services import Result
 
 PLACEHOLDERS = {"date": N_("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
                 "units": N_("names, separated by commas")}
@@ -85,9 +86,10 @@ class FormScreen(ModalScreen):
     # around the fields), so what is typed right after the form's key lands in it.
     AUTO_FOCUS = "#form-fields Input, #form-fields TextArea, #form-fields Select, #submit"
 
-    def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[[Session, dict], Result] | None,
+    def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[..., Result] | None,
                  *, intro: Content | str | None = None, submit_label: str | None = None,
-                 unit_names: list[str] | None = None, initial: dict | None = None, one_line: bool = False):
+                 unit_names: list[str] | None = None, initial: dict | None = None, one_line: bool = False,
+                 progress: bool = False):
         super().__init__()
         self.form_title = title
         # ``one_line``: every text on one line, so Enter saves (the daily review's quick forms)
@@ -98,6 +100,8 @@ class FormScreen(ModalScreen):
         self.unit_names = unit_names or []
         self.initial = initial or {}
         self.busy = False
+        # long work: ``submit`` also takes ``progress=`` (superviser/progress.py), shown in a bar
+        self.shows_progress = progress
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -115,6 +119,8 @@ class FormScreen(ModalScreen):
                         yield Static(Content(_(f.hint)), id=f"hint-{f.key}", classes="field-hint")
                     yield Static("", id=f"error-{f.key}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
+            if self.shows_progress:
+                yield ProgressBar(id="form-progress", show_eta=False)
             with Horizontal(id="form-buttons"):
                 yield Static(Content.styled(_("ctrl+s save · esc cancel"), "dim"), id="form-keys")
                 yield Button(self.submit_label, variant="primary", id="submit", compact=True)
@@ -196,7 +202,7 @@ class FormScreen(ModalScreen):
         if spec is not None and spec.kind in ("unit", "units"):
             suggester = event.input.suggester
             shown = suggester.matches(event.value)[:6] if isinstance(suggester, UnitSuggester) else []
-            line = (_("matches: ") + "、".join(shown)) if shown else ""
+            line = (_("matches: ") + joined(shown, "or")) if shown else ""
             self.query_one(f"#matches-{key}", Static).update(Content(line))
 
     @on(Input.Submitted)
@@ -236,15 +242,30 @@ class FormScreen(ModalScreen):
 
     @background("form")
     def _run(self, values: dict) -> None:
+        submit = self.submit_fn
+        if self.shows_progress:  # from the worker's thread, as messages: the app goes on meanwhile
+            def progress(done: int, total: int) -> None:
+                self.post_message(Progressed(done, total))
+
+            submit = functools.partial(submit, progress=progress)
         try:
-            result = self.app.backend.call(lambda session: self.submit_fn(session, values))
+            result = self.app.backend.call(lambda session: submit(session, values))
         except SuperviserError as error:
             self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self._done, result)
 
+    def on_progressed(self, message: Progressed) -> None:
+        bar = self.query_one("#form-progress", ProgressBar)
+        if not bar.display:  # in the place of "saving…", one line for another: the fields keep their room
+            self.query_one("#form-error", Static).set_class(False, "-shown")
+            bar.display = True
+        bar.update(total=message.total, progress=message.done)
+
     def _refused(self, error: SuperviserError) -> None:
         self.busy = False
+        if self.shows_progress:
+            self.query_one("#form-progress", ProgressBar).display = False
         if isinstance(error, FieldError) and any(f.key == error.field for f in self.fields):
             self.show_errors({error.field: error.problem})
             return

@@ -96,8 +96,8 @@ class LogScreen(ListScreen):
                 return
             v = result.data
             self.flt = log.LogFilter(
-                since=v["since"], until=v["until"], unit=v["unit"] or None, decision=v["decision"] or None, action=v["action"] or None,
-                actor=v["actor"] or None)
+                since=v["since"], until=v["until"], unit=v["unit"] or None, decision=v["decision"] or None,
+                action=v["action"] or None, actor=v["actor"] or None)
             self.table.reload()
 
         self.app.push_screen(FormScreen(_("Filter the log"), fields, apply, unit_names=self.app.unit_names,

@@ -19,6 +19,15 @@ class DataChanged(Message):
         return objective_id is None or any(c.objective_id == objective_id for c in self.changes)
 
 
+class Progressed(Message):
+    """Long work in a worker has got this far (the core's ``progress(done, total)``)."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
 class StepDone(Message):
     """A step went through: the core's confirmation and the log entry it wrote."""
 

@@ -17,7 +17,7 @@ from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
 from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, rhythm, text
-from superviser.i18n import N_, _, aside
+from superviser.i18n import N_, _, aside, joined
 from superviser.read import objectives, outbox
 from superviser.services.undo import UNDOABLE
 
@@ -106,7 +106,8 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def _facts(self, item: dict) -> Content:
         light = item["light"]
         light_line = Content.assemble(
-            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ", Content(text.one_line(item["light_explained"])))
+            (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ",
+            Content(text.one_line(item["light_explained"])))
         deadline = item["deadline"]
         if item["status"] in lifecycle.AWAITED:
             deadline = aside(deadline, dates.relative_deadline(item["deadline"]))
@@ -121,14 +122,14 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             (_("decision"), f"{item['decision']['ref']}  {text.one_line(item['decision']['title'])}"),
             (_("parent"), item["parent_ref"] or ""),
             (_("lead unit"), item["lead_unit"]),
-            (_("co-units"), "、".join(item["co_units"])),
+            (_("co-units"), joined(item["co_units"])),
             (_("deadline"), deadline),
             (_("original deadline"), original),
             (_("done"), Content(bar.plain)),
             (_("priority"), _(lifecycle.PRIORITIES[item["priority"]])),
             (_("urges"), urges),
             (_("last report"), item["last_report_on"] or ""),
-            (_("reports"), self._rhythm(item)),
+            (_("reports"), rhythm.summary(item)),
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), Content.styled(
@@ -145,15 +146,6 @@ class ObjectiveScreen(StepKeys, BaseScreen):
                 (lights.SYMBOLS[sub["light"]] + " ", render.STYLES[sub["light"]]), (sub["ref"], "bold"), "  ",
                 Content(text.one_line(sub["title"])), ("  " + lifecycle.status_label(sub["status"]), "dim")))
         return Content("\n").join(lines)
-
-    @staticmethod
-    def _rhythm(item: dict) -> str:
-        if not item["report_rhythm"]:
-            return ""
-        if item["next_report_due"]:
-            return _("{rhythm}, the next by {date}").format(rhythm=rhythm.label(item["report_rhythm"]),
-                                                           date=item["next_report_due"])
-        return rhythm.label(item["report_rhythm"])
 
     def _milestones(self, item: dict) -> Content | str:
         if not item["milestones"]:

@@ -14,6 +14,7 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.objective_table import ObjectiveTable
 from screens.widgets.paged_table import PagedTable
 from superviser.i18n import N_, _
+from superviser.quantities import count
 from superviser.read import search
 from superviser.read.objectives import Filter
 
@@ -71,11 +72,11 @@ class ListScreen(BaseScreen):
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
         shown = message.table.loaded
         if message.total is None and self.search:  # more matches than a search looks at
-            text = _("{shown:,} of the newest {cap:,} matches").format(shown=shown, cap=search.CAP)
+            text = _("{shown} of the newest {cap} matches").format(shown=count(shown), cap=count(search.CAP))
         elif message.total is None:
-            text = f"{shown:,}"
+            text = count(shown)
         else:
-            text = _("{shown:,} of {total:,}").format(shown=shown, total=message.total)
+            text = _("{shown} of {total}").format(shown=count(shown), total=count(message.total))
         if self.search:
             text += "  ·  " + _("filter: {text}").format(text=self.search)
         self.query_one("#count", Static).update(text)

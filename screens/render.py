@@ -70,19 +70,3 @@ def percent_bar(value: int, width: int = 6) -> Text:
 def number(value, *, dim_zero: bool = True) -> Text:
     shown = "–" if value in (None, "") else str(value)
     return Text(shown, justify="right", style="dim" if dim_zero and value in (0, None, "") else "")
-
-
-def people_name(row: dict) -> str:
-    return text.one_line(row.get("actor_name") or row.get("actor") or "")
-
-
-def ellipsis(value: str, width: int) -> Text:
-    cell = plain(value)
-    cell.truncate(width, overflow="ellipsis")
-    return cell
-
-
-def field_line(name: str, value) -> Content:
-    """"Label  value" for the facts panels; the value is user text."""
-    return Content.assemble((f"{name}  ", "dim"), Content(text.one_line(value)))
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,10 +17,11 @@ from screens.objective import facts
 from screens.review_summary import ReviewSummary
 from screens.steps import StepKeys, bindings, form
 from screens.workers import background
-from superviser import actions, dates, describe, lifecycle, lights, review, text
+from superviser import actions, dates, describe, lifecycle, lights, review, rhythm, text
 from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
-from superviser.i18n import N_, _, aside
+from superviser.i18n import N_, _, aside, joined
+from superviser.quantities import count
 from superviser.read import objectives
 from superviser.services import Result
 from superviser.services import review as review_service
@@ -120,7 +122,11 @@ class ReviewScreen(StepKeys, BaseScreen):
     def _draw_queue(self) -> None:
         table = self.query_one("#review-queue", DataTable)
         table.clear(columns=True)
-        table.add_columns("", "", "")
+        # As wide as its longest reference and the longest reason in this language (the queue is
+        # as wide as its columns), so that no reason is cut and the width holds through the review.
+        table.add_column("", width=1)
+        table.add_column("", width=max(cell_len(item["ref"]) for item in self.items))
+        table.add_column("", width=max(cell_len(review.category_label(key)) for key, _label in review.CATEGORIES))
         self._window_start = max(0, self.pos - 10)
         for item in self.items[self._window_start:self._window_start + self.WINDOW]:
             mark = "✓" if item["id"] in self.done else ("●" if item["id"] in self.selected else " ")
@@ -140,7 +146,7 @@ class ReviewScreen(StepKeys, BaseScreen):
         total = len(self.items)
         parts = [_("Daily review")]
         if total:
-            parts.append(_("{k} of {n}").format(k=self.pos + 1, n=total))
+            parts.append(_("{k} of {n}").format(k=count(self.pos + 1), n=count(total)))
             parts.append(review.category_label(self.items[self.pos]["category"]))
         parts.append(_("{done} done").format(done=len(self.done)))
         if self.selected:
@@ -173,11 +179,11 @@ class ReviewScreen(StepKeys, BaseScreen):
         pairs = [
             (_("decision"), f"{item['decision']['ref']}  {text.one_line(item['decision']['title'])}"),
             (_("status"), lifecycle.status_label(item["status"])),
-            (_("lead unit"), item["lead_unit"]), (_("co-units"), "、".join(item["co_units"])),
+            (_("lead unit"), item["lead_unit"]), (_("co-units"), joined(item["co_units"])),
             (_("deadline"), deadline),
             (_("original deadline"), item["original_deadline"] if item["original_deadline"] != item["deadline"] else ""),
             (_("done"), f"{item['percent']}%"), (_("urges"), str(item["urge_count"] or "")),
-            (_("last report"), last_report),
+            (_("last report"), last_report), (_("reports"), rhythm.summary(item)),
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), f"{item['deadline']} → {item['extension_to']}"))

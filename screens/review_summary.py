@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from superviser import identity, review, text
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside
+from superviser.quantities import size
 
 
 class ReviewSummary(ModalScreen):
@@ -44,8 +45,9 @@ class ReviewSummary(ModalScreen):
             for unit, items in self.summary["chase"].items():
                 lines.append(Content.styled(text.one_line(unit), "bold $accent"))
                 for item in items:
+                    category = f"  {review.category_label(item['category'])}" if item["category"] else ""
                     lines.append(Content.assemble("  ", (item["ref"], "bold"), "  ", Content(text.one_line(item["title"])),
-                                                  (f"  {review.category_label(item['category'])}" if item["category"] else "", "dim")))
+                                                  (category, "dim")))
         with Vertical(id="help"):
             with VerticalScroll():
                 yield Static(Content("\n").join(lines), id="summary-text")
@@ -64,11 +66,10 @@ class ReviewSummary(ModalScreen):
     def action_save(self) -> None:
         """Ask where, proposing a name that is free in the home folder; the file is private
         and never replaces another (superviser/files.py)."""
+        from screens.forms import FormScreen
         from superviser import clock, files
         from superviser.fields import Field
         from superviser.services import Result
-
-        from screens.forms import FormScreen
 
         name = f"superviser-review-{clock.today().isoformat()}.md"
         data = self.markdown.encode("utf-8")
@@ -83,7 +84,7 @@ class ReviewSummary(ModalScreen):
 
         def save(_session, values: dict) -> Result:
             path = files.write_new(Path(values["path"]).expanduser(), data)
-            return Result(_("Saved to {path}").format(path=files.shown(path)))
+            return Result(_("Saved to {path}").format(path=aside(files.shown(path), size(len(data)))))
 
         def saved(result: Result | None) -> None:
             if result is not None:

@@ -72,7 +72,8 @@ def intro(step: str, objective: dict) -> Content:
         lines.append(Content(_("current deadline: {date}; the original, {original}, is kept").format(
             date=objective["deadline"], original=objective["original_deadline"])))
     elif step in ("extend.approve", "extend.reject"):
-        lines.append(Content(_("asked: {old} → {new}").format(old=objective["deadline"], new=objective.get("extension_to") or "")))
+        lines.append(Content(_("asked: {old} → {new}").format(old=objective["deadline"],
+                                                              new=objective.get("extension_to") or "")))
     return Content("\n").join(lines)
 
 

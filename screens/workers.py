@@ -20,7 +20,7 @@ def background(group: str, *, exclusive: bool = True):
         def guarded(node, *args, **kwargs):
             try:
                 return method(node, *args, **kwargs)
-            except Exception as error:  # handed to the app, which shows or logs it
+            except Exception as error:  # noqa: BLE001 - handed to the app, which shows or logs it
                 failed(node.app, error)
                 return None
 

@@ -16,15 +16,25 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from superviser import clock, lifecycle, text
+from superviser.delivery.labels import CHANNELS
 from superviser.errors import Forbidden, Refused
 from superviser.fields import NOTE, REASON, Field
-from superviser.delivery.labels import CHANNELS
 from superviser.i18n import LANGUAGES, N_, _
 from superviser.lifecycle import (
-    ACCEPTED, ASSIGNED, ENDED, IN_PROGRESS, OPEN, REGISTERED, RETURNED, STATUSES, SUBMITTED, SUSPENDED, VERIFIED,
+    ACCEPTED,
+    ASSIGNED,
+    ENDED,
+    IN_PROGRESS,
+    OPEN,
+    REGISTERED,
+    RETURNED,
+    STATUSES,
+    SUBMITTED,
+    SUSPENDED,
+    VERIFIED,
     WORKING,
 )
-from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, VIEWER, role_label
+from superviser.roles import DIRECTOR, LIAISON, ROLES, SUPERVISOR, role_label
 
 OFFICE = frozenset({DIRECTOR, SUPERVISOR})
 UNIT_SIDE = frozenset({DIRECTOR, LIAISON})
@@ -70,7 +80,8 @@ def _reason(label: str = N_("reason"), required: bool = True) -> Field:
 
 
 _LEAD = Field("lead", N_("lead unit"), "unit", help=N_("The lead unit (主办)."))
-_CO = Field("co", N_("co-units"), "units", option="--co", help=N_("Co-units (协办), replacing the current ones; repeat for several."))
+_CO = Field("co", N_("co-units"), "units", option="--co",
+            help=N_("Co-units (协办), replacing the current ones; repeat for several."))
 _TEXT = Field("text", N_("text"), "text", required=True, help=N_("What was done (- reads standard input)."))
 _PRIORITY = Field("priority", N_("priority"), "choice", default="normal",
                   choices=tuple((k, v) for k, v in lifecycle.PRIORITIES.items()), help=N_("normal, urgent or critical."))
@@ -128,7 +139,8 @@ _CHANNEL_FIELDS = (
     Field("kind", N_("channel"), "choice", required=True, choices=tuple(CHANNELS.items()), option=""),
     Field("address", N_("mail address"), "email", help=N_("The mailbox (for mail).")),
     Field("webhook", N_("webhook address"), "url", help=N_("The robot's webhook address (https)."), masked=True),
-    Field("secret", N_("signing secret"), "secret", help=N_("The robot's signing secret (DingTalk, Feishu).")),
+    Field("secret", N_("signing secret"), "secret",
+          help=N_("The robot's signing secret (DingTalk, Feishu); - reads it from standard input.")),
     Field("label", N_("label"), "line", limit=80, help=N_("A name for it, such as the group's.")),
 )
 # Languages are named in their own words, never translated.
@@ -155,7 +167,8 @@ STEPS: tuple[Action, ...] = (
            'superviser person add li.ming --name "Li Ming" --role liaison --unit Finance',
            (Field("login", N_("login"), "login", required=True, option="", help=N_("Their login on the server.")),
             Field("name", N_("name"), "line", required=True, limit=text.NAME_MAX, help=N_("Their name as colleagues know it.")),
-            Field("role", N_("role"), "choice", required=True, choices=tuple((r, r) for r in ROLES), help=N_("What they may do.")),
+            Field("role", N_("role"), "choice", required=True, choices=tuple((r, r) for r in ROLES),
+                  help=N_("What they may do.")),
             Field("unit", N_("unit"), "unit", help=N_("Their unit (required for a liaison)."))),
            roles=frozenset({DIRECTOR}), service="org:person_add", target="none"),
     Action("person.edit", N_("change a person"), N_("Change person"),
@@ -297,7 +310,7 @@ STEPS: tuple[Action, ...] = (
            service="steps:note"),
     Action("light", N_("override the light"), N_("Light"),
            N_("Override an objective's light with a reason, or clear the override."),
-           'superviser light 2026-014.2 red --reason "Leader\'s concern at the meeting"\n  superviser light 2026-014.2 clear',
+           'superviser light 2026-014.2 red --reason "Leader\'s concern at the meeting"\nsuperviser light 2026-014.2 clear',
            (Field("colour", N_("light"), "choice", required=True, option="",
                   choices=(("red", N_("red")), ("yellow", N_("yellow")), ("green", N_("green")),
                            ("clear", N_("clear the override")))),
@@ -340,17 +353,33 @@ STEPS: tuple[Action, ...] = (
     Action("review", N_("daily review"), target="none"),
     Action("export", N_("export"), roles=EVERYONE, target="none"),
     # --- delivery (issue 12): contacts, sending, printed notices ------------------------------
-    Action("channel.add", N_("add a channel"), N_("New channel"), fields=_CHANNEL_FIELDS, roles=frozenset({DIRECTOR}),
-           service="contacts:channel_add", target="none"),
-    Action("channel.remove", N_("remove a channel"), N_("Remove channel"), roles=frozenset({DIRECTOR}),
-           service="contacts:channel_remove", target="channel", submit=N_("Remove")),
-    Action("unit.lang", N_("set a unit's language"), N_("Language"), fields=(LANGUAGE,), roles=frozenset({DIRECTOR}),
-           service="contacts:unit_language", target="unit"),
+    Action("channel.add", N_("add a channel"), N_("New channel"),
+           N_("Give a unit a channel. A robot's webhook address and secret are kept in the database, shown masked, "
+              "and logged only as fingerprints. --secret - reads the secret from standard input."),
+           "superviser channel add Finance mail --address finance@example.org\n"
+           "superviser channel add Finance wecom --webhook 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'\n"
+           "superviser channel add Finance dingtalk --webhook 'https://oapi.dingtalk.com/robot/send?access_token=…' "
+           "--secret -",
+           fields=_CHANNEL_FIELDS, roles=frozenset({DIRECTOR}), service="contacts:channel_add", target="none"),
+    Action("channel.remove", N_("remove a channel"), N_("Remove channel"),
+           N_("Stop using a channel: its secrets are erased, what it had queued is cancelled."),
+           "superviser channel remove 3",
+           roles=frozenset({DIRECTOR}), service="contacts:channel_remove", target="channel", submit=N_("Remove")),
+    Action("unit.lang", N_("set a unit's language"), N_("Language"),
+           N_("The language of a unit's messages and notices (en, es, zh_CN); \"\" for the sender's."),
+           "superviser channel lang Finance zh_CN",
+           fields=(replace(LANGUAGE, option=""),), roles=frozenset({DIRECTOR}), service="contacts:unit_language",
+           target="unit"),
     # The director keeps everyone's; a person may keep their own mail and mobile (contact_refusal).
     Action("person.contact", N_("change contact details"), N_("Contact"),
-           fields=(Field("email", N_("mail"), "email"), Field("mobile", N_("mobile"), "phone",
-                                                              hint=N_("mentioned in WeCom and DingTalk group messages")),
-                   Field("head", N_("heads the unit"), "flag", help=N_("Urges reach them by mail too."))),
+           N_("A person's mail and mobile (\"\" clears one), and whether they head their unit (director; anyone may "
+              "set their own mail and mobile)."),
+           "superviser person contact li.ming --email li.ming@example.org --mobile 13800138000",
+           fields=(Field("email", N_("mail"), "email"),
+                   Field("mobile", N_("mobile"), "phone", help=N_("Mentioned in WeCom and DingTalk group messages."),
+                         hint=N_("mentioned in WeCom and DingTalk group messages")),
+                   Field("head", N_("heads the unit"), "flag", option="--head/--not-head",
+                         help=N_("They head their unit: urges reach them by mail too."))),
            roles=frozenset({DIRECTOR}), service="contacts:person_contact", target="person",
            prefill={"email": "email", "mobile": "mobile", "head": "unit_head"}),
     Action("office.set", N_("change the office's details"), roles=frozenset({DIRECTOR}), target="none"),
@@ -358,16 +387,21 @@ STEPS: tuple[Action, ...] = (
     Action("deliver.requeue", N_("queue a message again"), N_("Queue again"),
            N_("Queue a failed message again, for the next `deliver` (the office decides: a message whose delivery "
               "is unknown may have arrived)."),
+           "superviser outbox retry 42",
            service="delivery:requeue", target="message", submit=N_("Queue again")),
     Action("digest.send", N_("queue the digests"), target="none"),
     Action("notice", N_("issue a notice"), N_("Printed notice"),
            N_("Print the numbered notice for an objective as a Word document: reminder (blue), urge notice (yellow) "
               "or supervision notice (red), by default at its urge level. Printing it again keeps its number; "
               "--new issues another. Numbers never repeat."),
+           "superviser notice 2026-014.2\nsuperviser notice 2026-014.2 --level supervision -o notice.docx\n"
+           "superviser notice 2026-014.2 --language en -o - > notice.docx",
            fields=(Field("level", N_("level"), "choice",
                          choices=(("", N_("its urge level")), ("reminder", N_("reminder (blue)")),
-                                  ("urge", N_("urge notice (yellow)")), ("supervision", N_("supervision notice (red)")))),
-                   replace(LANGUAGE, key="language", choices=(("", N_("the unit's language")),) + LANGUAGE.choices[1:]),
+                                  ("urge", N_("urge notice (yellow)")), ("supervision", N_("supervision notice (red)"))),
+                         help=N_("Which notice (default: the one its urge level calls for).")),
+                   replace(LANGUAGE, key="language", choices=(("", N_("the unit's language")),) + LANGUAGE.choices[1:],
+                           help=N_("Its language (default: the unit's language, else yours).")),
                    Field("new", N_("new number"), "flag",
                          help=N_("Issue a new number even if this notice was printed before."))),
            service="delivery:print_notice", target="objective", submit=N_("Print")),
@@ -473,8 +507,9 @@ def contact_refusal(person: dict | None, login: str, whose: str, *, head: bool =
 def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:
     """The steps an objective in ``status`` allows, whoever asks; with ``extension_pending``
     known, only the extension steps that make sense."""
-    unwanted = {True: {"extend.request"}, False: {"extend.approve", "extend.reject"}}.get(extension_pending, set())
-    return [a.name for a in OBJECTIVE_STEPS if status in a.states and a.name not in unwanted]
+    unwanted: set[str] = ({"extend.request"} if extension_pending
+                          else {"extend.approve", "extend.reject"} if extension_pending is False else set())
+    return [a.name for a in OBJECTIVE_STEPS if status in (a.states or ()) and a.name not in unwanted]
 
 
 def _not_now(name: str, objective: dict) -> str:
@@ -487,7 +522,7 @@ def _check(name: str, person: dict | None, login: str, objective: dict | None) -
     problem = role_refusal(name, person, login)
     if problem:
         return Forbidden, problem
-    if objective is None:
+    if objective is None or person is None:  # (someone not among the people was refused above)
         return None
     action = ACTIONS[name]
     if action.states is not None and objective["status"] not in action.states:
@@ -517,10 +552,3 @@ def require(name: str, person: dict | None, login: str, objective: dict | None =
     if found:
         kind, problem = found
         raise kind(problem)
-
-
-def offered(person: dict | None, login: str, objective: dict) -> list[str]:
-    """The steps this person may take on the objective now, in key-bar order."""
-    if person is None or person["role"] == VIEWER:
-        return []
-    return [a.name for a in OBJECTIVE_STEPS if refusal(a.name, person, login, objective) is None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from superviser import journal, replay
 from superviser.i18n import _
+from superviser.progress import Progress, shares
 from superviser.store import Database
 
 
@@ -25,13 +26,18 @@ def describe(difference: replay.Difference) -> str:
         row=where, field=difference.field, logged=_shown(difference.log_says), actual=_shown(difference.table_says)) + last
 
 
-def run(db: Database, anchor: str | None = None) -> journal.Audit:
-    """Check the chain, the triggers and the state; problems in words, the first bad entry if any."""
+def run(db: Database, anchor: str | None = None, progress: Progress | None = None) -> journal.Audit:
+    """Check the chain, the triggers and the state; problems in words, the first bad entry if any.
+    ``progress`` hears how far it has got (superviser/progress.py)."""
+    chaining, replaying = shares(progress, 2, 3)  # the replay and the comparison take longer than the chain
     done: list[replay.Replayed] = []  # the replay runs while other processes check a long chain
-    report = journal.audit(db, anchor=anchor, meanwhile=lambda: done.append(replay.check(db)))
+    report = journal.audit(db, anchor=anchor, meanwhile=lambda: done.append(replay.check(db, replaying)),
+                           progress=chaining)
     if not report.ok:
         return report  # a broken chain: what the replay found would only repeat the damage
-    replayed = done[0] if done else replay.check(db)
+    if chaining:
+        chaining(1, 1)
+    replayed = done[0] if done else replay.check(db, replaying)
     report.problems += replayed.problems or []
     report.problems += [describe(d) for d in replayed.differences or []]
     if replayed.more:

@@ -24,13 +24,14 @@ encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=T
 _NONE = type(None)
 
 SELECT = "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log"
+PROGRESS_STEP = 16_384  # entries between two reports of progress
 
 
 def payload(seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash) -> str:
     """The canonical text of an entry (what its hash is taken over)."""
     if type(seq) is int and type(objective_id) in (int, _NONE) and type(decision_id) in (int, _NONE):
         try:
-            return "[%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (
+            return "[%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031 (the same text as check()'s)
                 seq, _string(at), _string(actor), _string(action),
                 "null" if objective_id is None else objective_id, "null" if decision_id is None else decision_id,
                 _string(detail), _string(changes), _string(prev_hash),
@@ -45,9 +46,10 @@ def digest(*fields) -> str:
 
 
 def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: str | None, expected: int,
-          anchor: str | None = None) -> dict:
+          anchor: str | None = None, progress=None) -> dict:
     """Check the entries with ``after < seq <= upto`` (None: no bound) as one stretch of the chain
     that should start at entry ``expected`` with previous hash ``prev``; stops at the first problem.
+    ``progress(done, total)`` hears how many are checked, now and then (superviser/progress.py).
 
     Returns ``count`` (entries checked and sound), ``problem`` (``[kind, seq, expected]`` with kind
     ``seq``, ``link`` or ``content``, or None) and ``anchor_seq``.
@@ -57,6 +59,8 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
                           [b for b in (after, upto) if b is not None])
     sha, string, ids = hashlib.sha256, _string, (int, _NONE)
     count, problem, anchor_seq = 0, None, None
+    total = upto - expected + 1 if upto is not None else None
+    report_at = PROGRESS_STEP if progress is not None and total else -1  # one comparison a row: the check stays lean
     for row in cursor:  # iterating is quicker than fetchmany
         seq, at, actor, action, objective_id, decision_id, detail, changes, stored_prev, stored = row
         if seq != expected:
@@ -67,9 +71,10 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
             break
         # payload(), inlined for the usual row: a million calls cost a tenth of the audit
         try:
-            if type(objective_id) not in ids or type(decision_id) not in ids:
+            if type(objective_id) not in ids or type(decision_id) not in ids or prev is None:
                 raise TypeError
-            text = "[%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (
+            # % kept (UP031): %d raises TypeError for a seq that is not a number, which the encoder then writes
+            text = "[%d,%s,%s,%s,%s,%s,%s,%s,%s]" % (  # noqa: UP031
                 seq, string(at), string(actor), string(action),
                 "null" if objective_id is None else objective_id, "null" if decision_id is None else decision_id,
                 string(detail), string(changes), string(prev),
@@ -84,6 +89,9 @@ def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: s
         prev = stored
         expected += 1
         count += 1
+        if count == report_at:
+            progress(count, total)
+            report_at += PROGRESS_STEP
     cursor.close()
     return {"count": count, "problem": problem, "anchor_seq": anchor_seq}
 

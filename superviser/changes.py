@@ -15,10 +15,9 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from superviser import journal
-from superviser.store import Database
+from superviser import journal, store
+from superviser.store import Database, transaction
 from superviser.tables import SECRET_COLUMNS
-from superviser.store import transaction
 
 FINGERPRINT = "sha256:"
 _PK_COLUMNS: dict[str, tuple[str, ...]] = {}
@@ -77,11 +76,7 @@ class Changes:
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
         """One row (or some of its columns) as it is now in this transaction."""
         selected = ", ".join(f"[{c}]" for c in columns) if columns else "*"
-        cursor = self.conn.execute(f"SELECT {selected} FROM [{table}] WHERE {self._where(table)}", pk)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return {d[0]: v for d, v in zip(cursor.description, row)}
+        return store.row(self.db, f"SELECT {selected} FROM [{table}] WHERE {self._where(table)}", pk)
 
     def insert(self, table: str, values: dict) -> Any:
         """Insert a row; returns its primary key (a tuple for a composite key)."""
@@ -97,6 +92,7 @@ class Changes:
         else:
             pk = key_values = tuple(values[c] for c in columns)
         row = self.read(table, key_values)  # as stored: defaults filled in
+        assert row is not None
         self._created(table, key_values, row)
         return pk
 
@@ -137,7 +133,10 @@ class Changes:
     # --- recording: at most one operation per row and entry, so an entry's changes can be
     # applied in any order (the log stores them sorted) ---------------------------------------
     def _created(self, table: str, pk: tuple, row: dict) -> None:
-        shown = {c: _recorded(table, c, v) for c, v in row.items() if v is not None}
+        if table in SECRET_COLUMNS:
+            shown = {c: _recorded(table, c, v) for c, v in row.items() if v is not None}
+        else:
+            shown = {c: v for c, v in row.items() if v is not None}
         self._pending[row_key(table, pk)] = [None, shown]
 
     def _changed(self, table: str, pk: tuple, column: str, before, after) -> None:

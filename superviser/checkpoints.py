@@ -25,12 +25,13 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from superviser import clock, identity, journal, notes
+from superviser import clock, identity, journal, notes, store
 from superviser.changes import write
-from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound, StoreError
 from superviser.i18n import N_, _
+from superviser.services.base import check
 from superviser.store import Database
 from superviser.tables import GENESIS
 
@@ -86,23 +87,21 @@ def read_note(source: str, stdin=None) -> str:
 
 # --- in the database ---------------------------------------------------------------------------
 def rows(db: Database) -> list[dict]:
-    cursor = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size")
-    return [dict(zip(_COLUMNS, r)) for r in cursor]
+    return store.rows(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size")
 
 
 def latest(db: Database) -> dict | None:
     """The newest checkpoint (``size``, ``origin``, ``head``, ``note``, ``key``, ``made_at``,
     ``made_by``), or None: what an export prints under the log's head."""
-    row = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size DESC LIMIT 1").fetchone()
-    return dict(zip(_COLUMNS, row)) if row else None
+    return store.row(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints ORDER BY size DESC LIMIT 1")
 
 
 def at_size(db: Database, size: int) -> dict:
-    row = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM checkpoints WHERE size = ?", (size,)).fetchone()
-    if row is None:
+    found = store.row(db, f"SELECT {', '.join(_COLUMNS)} FROM checkpoints WHERE size = ?", (size,))
+    if found is None:
         raise NotFound("checkpoint", _("no checkpoint was signed at size {size}").format(size=size),
                        label=N_("checkpoint"))
-    return dict(zip(_COLUMNS, row))
+    return found
 
 
 def default_origin() -> str:
@@ -194,7 +193,7 @@ def log_problems(db: Database, checkpoints_: list[Checkpoint]) -> list[tuple[Che
     problems = []
     for checkpoint in checkpoints_:
         digest, problem = recomputed[checkpoint.size]
-        if problem is None and digest != checkpoint.head:
+        if problem is None and digest is not None and digest != checkpoint.head:
             problem = _("entry {size} is not the one signed (its hash is {found}, the checkpoint says {signed}): "
                         "the log was rewritten").format(size=checkpoint.size, found=digest[:16],
                                                         signed=checkpoint.head[:16])
@@ -214,7 +213,7 @@ def proof(db: Database, old: Checkpoint, new: Checkpoint) -> dict:
     cursor = db.conn.execute(
         "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash "
         "FROM log WHERE seq > ? AND seq <= ? ORDER BY seq", (old.size, new.size))
-    made = {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
+    made: dict[str, Any] = {"format": PROOF_FORMAT, "old": old.note, "new": new.note, "entries": [list(r) for r in cursor]}
     # Only what lies between the two is read (a proof costs what it holds); a log that no longer
     # leads from OLD to NEW makes no proof. The whole chain is audit's and `verify`'s to walk.
     stored = db.conn.execute("SELECT hash FROM log WHERE seq = ?", (old.size,)).fetchone()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 _override: datetime | None = None
 
@@ -19,15 +19,15 @@ def parse_stamp(value: str) -> datetime:
     """An ISO date or date-time (``Z`` or an offset; naive means UTC) as an aware UTC moment."""
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def now() -> datetime:
     """The current moment, timezone-aware, in UTC."""
     if _override is not None:
         return _override
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -37,7 +37,7 @@ def today() -> date:
 
 def stamp(moment: datetime | None = None) -> str:
     """A log timestamp: UTC, ISO 8601, milliseconds, ``Z`` suffix."""
-    moment = (moment or now()).astimezone(timezone.utc)
+    moment = (moment or now()).astimezone(UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -52,7 +52,7 @@ def days_between(earlier: date | str, later: date | str) -> int:
 def freeze(moment: datetime | None) -> None:
     """Hold the clock at ``moment`` (None lets it run again). For tests."""
     global _override
-    _override = moment.astimezone(timezone.utc) if moment is not None else None
+    _override = moment.astimezone(UTC) if moment is not None else None
 
 
 @contextlib.contextmanager

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Literal, overload
 
 from superviser import clock
 from superviser.errors import InvalidInput
-from superviser.i18n import _, current, humanize, ngettext
+from superviser.i18n import _, current, humanize, is_chinese, ngettext
 
 _RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
 
@@ -16,15 +17,16 @@ FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
 
+@overload
+def parse(field: str, value: str | date | None, *, required: Literal[True] = True, label: str | None = None) -> date: ...
+@overload
+def parse(field: str, value: str | date | None, *, required: bool, label: str | None = None) -> date | None: ...
 def parse(field: str, value: str | date | None, *, required: bool = True, label: str | None = None) -> date | None:
     """``YYYY-MM-DD``, ``today``, ``tomorrow``, ``yesterday`` or ``+Nd`` / ``+Nw``, between the
     years 2000 and 2100 (anything else is a typing mistake, not a deadline)."""
-    if isinstance(value, date):
-        day = value
-    else:
-        day = _parse_text(field, value, required, label)
-        if day is None:
-            return None
+    day = value if isinstance(value, date) else _parse_text(field, value, required, label)
+    if day is None:
+        return None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise InvalidInput(field, _("{date} is outside the years 2000 to 2100").format(date=day.isoformat()), label)
     return day
@@ -97,18 +99,22 @@ def short_date(day: str | date) -> str:
     return format_skeleton("MMMd", _day(day), locale=current())
 
 
-def week_label(day: str | date, today: date | None = None) -> str:
-    """The heading of the week a deadline falls in: "This week", "Week of 30 Nov"."""
+def week_heading(day: str | date, today: date | None = None) -> tuple[str, str]:
+    """The week a deadline falls in, and the day it ends: ("This week", "until Nov 22"),
+    ("Next week", "until Nov 29"), ("Week of Nov 30", "until Dec 6")."""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
     today = today or clock.today()
     monday = day - timedelta(days=day.weekday())
     this_monday = today - timedelta(days=today.weekday())
     if monday == this_monday:
-        return _("This week (to {date})").format(date=short_date(monday + timedelta(days=6)))
-    if monday == this_monday + timedelta(days=7):
-        return _("Next week (from {date})").format(date=short_date(monday))
-    return _("Week of {date}").format(date=short_date(monday))
+        name = _("This week")
+    elif monday == this_monday + timedelta(days=7):
+        name = _("Next week")
+    else:
+        name = _("Week of {date}").format(date=short_date(monday))
+    # Translators: the last day of a week of deadlines, under "due" beside the week's name: keep it short
+    return name, _("until {date}").format(date=short_date(monday + timedelta(days=6)))
 
 
 _OFFSETS: dict[str, timedelta] = {}
@@ -149,6 +155,12 @@ def moment(stamp: str) -> str:
 
 
 def ago(stamp: str | datetime) -> str:
-    """"3 hours ago" in the user's language."""
+    """"3 hours ago" in the user's language: humanize's words in English and Spanish ("hace 3
+    horas"); Babel's in Chinese ("3小时前"), where humanize says "3小时之前" and, for a month
+    ago, "1月之前" (tests/test_quantities.py shows both)."""
     when = clock.parse_stamp(stamp) if isinstance(stamp, str) else stamp
+    if is_chinese():
+        from babel.dates import format_timedelta
+
+        return format_timedelta(when - clock.now(), add_direction=True, locale=current())
     return humanize().naturaltime(clock.now() - when)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from superviser import clock, i18n
 from superviser.demo_content import DECISIONS, PEOPLE, SUB_OBJECTIVES, TEXTS, UNITS
-from superviser.services import Session, org, registry, steps
+from superviser.progress import Progress
+from superviser.services import Result, Session, org, registry, steps
 
 DIRECTOR, SUPERVISORS, INSPECTOR = "zhao.min", ("chen.jing", "liu.yang"), "liu.yang"
 
@@ -56,19 +57,26 @@ class _Script:
         moment += timedelta(seconds=n * 97)
         self.events.append(_Event(moment, len(self.events), actor, run))
 
-    def play(self, db) -> None:
+    def play(self, db, progress: Progress | None = None) -> None:
         sessions: dict[str, Session] = {}
-        for event in sorted(self.events):
+        for done, event in enumerate(sorted(self.events), start=1):
             session = sessions.setdefault(event.actor, Session(db, event.actor))
             with clock.frozen(event.moment):
                 event.run(session)
+            if progress is not None:
+                progress(done, len(self.events))
+
+
+def _ref(registered: Result) -> str:
+    assert registered.ref is not None  # registering gives the new reference
+    return registered.ref
 
 
 def _units_by_key(session: Session) -> dict[str, str]:
-    names = {}
+    names: dict[str, str] = {}
     for key, parent, en, zh in UNITS:
         name = _pick((en, zh))
-        org.unit_add(session, name, names.get(parent))
+        org.unit_add(session, name, names[parent] if parent else None)
         names[key] = name
     return names
 
@@ -177,8 +185,9 @@ def _history(script: _Script, key: str, lead: str, scenario: str, registered: in
         step(-1, INSPECTOR, steps.inspect, finding=_pick(t["inspect_ok"]), verdict="on-track", method="on-site")
 
 
-def build_office(path: str | Path, login: str) -> None:
-    """Create ``path`` and fill it with the demo office, ``login`` as a director."""
+def build_office(path: str | Path, login: str, progress: Progress | None = None) -> None:
+    """Create ``path`` and fill it with the demo office, ``login`` as a director; ``progress``
+    hears how many of its steps are played (superviser/progress.py)."""
     path = Path(path)
     today = clock.today()
     first_day = today - timedelta(days=max(d[1] for d in DECISIONS) + 2)
@@ -200,9 +209,9 @@ def build_office(path: str | Path, login: str) -> None:
 
         def add_decision(s, en=en, zh=zh, source=source, decided=decided, src_ref=src_ref, leader=leader,
                          summary=summary, priority=priority, dkey=dkey):
-            script.refs[dkey] = registry.decision_add(
+            script.refs[dkey] = _ref(registry.decision_add(
                 s, _pick((en, zh)), source=source, decided_on=decided, source_ref=_pick(src_ref),
-                leader=_pick(leader), summary=_pick(summary), priority=priority).ref
+                leader=_pick(leader), summary=_pick(summary), priority=priority))
 
         script.at(day, registrar, add_decision, hour=8)
         for oi, (o_en, o_zh, lead, co, scenario, deadline) in enumerate(objectives):
@@ -211,9 +220,9 @@ def build_office(path: str | Path, login: str) -> None:
 
             def add_objective(s, o_en=o_en, o_zh=o_zh, lead=lead, co=co, original=original, key=key, dkey=dkey,
                               priority=priority):
-                script.refs[key] = registry.objective_add(
+                script.refs[key] = _ref(registry.objective_add(
                     s, script.refs[dkey], _pick((o_en, o_zh)), lead=units[lead], co=[units[c] for c in co],
-                    deadline=(today + timedelta(days=original)).isoformat(), priority=priority).ref
+                    deadline=(today + timedelta(days=original)).isoformat(), priority=priority))
 
             script.at(day, registrar, add_objective, hour=8)
             _history(script, key, lead, scenario, day, deadline, units)
@@ -222,12 +231,12 @@ def build_office(path: str | Path, login: str) -> None:
         key = f"sub{i}"
 
         def add_sub(s, en=en, zh=zh, lead=lead, co=co, deadline=deadline, key=key, parent=f"d{di}.{oi}", dkey=f"d{di}"):
-            script.refs[key] = registry.objective_add(
+            script.refs[key] = _ref(registry.objective_add(
                 s, script.refs[dkey], _pick((en, zh)), lead=units[lead], co=[units[c] for c in co],
-                deadline=(today + timedelta(days=deadline)).isoformat(), parent=script.refs[parent]).ref
+                deadline=(today + timedelta(days=deadline)).isoformat(), parent=script.refs[parent]))
 
         script.at(day, registrar, add_sub, hour=8)
         _history(script, key, lead, scenario, day, deadline, units)
-    script.play(db)
+    script.play(db, progress)
     db.conn.execute("PRAGMA synchronous = FULL")
     db.conn.close()

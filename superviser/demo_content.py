@@ -44,12 +44,15 @@ PEOPLE = [
 
 # Decisions: source, days ago decided, priority, English and Chinese title, reference,
 # leader, summary, and objectives: (English, Chinese, lead, co-units, scenario, deadline in days from today).
-DECISIONS = [
+Pair = tuple[str, str]  # English, Chinese
+Objective = tuple[str, str, str, list[str], str, int]
+DECISIONS: list[tuple[str, int, str, str, str, Pair, Pair, Pair, list[Objective]]] = [
     ("meeting", 118, "urgent", "Winter work-safety campaign", "冬季安全生产专项整治",
      ("Office meeting No. 31", "办公会第31次"), ("Director Zhao", "赵主任"),
      ("Inspect and fix fire, gas and electrical hazards at every site before the cold season.",
       "入冬前对各场站消防、燃气、电气隐患开展全面排查整改。"),
-     [("Inspect boiler rooms at all four stations", "四个车站锅炉房全面检查", "safety", ["east", "west", "north", "south"], "closed_on_time", -60),
+     [("Inspect boiler rooms at all four stations", "四个车站锅炉房全面检查", "safety", ["east", "west", "north", "south"],
+       "closed_on_time", -60),
       ("Replace expired fire extinguishers", "更换过期灭火器", "logistics", ["safety"], "closed_late", -40),
       ("Emergency drill for gas leaks at East Station", "东站燃气泄漏应急演练", "east", ["safety"], "overdue", -6)]),
     ("superior", 110, "critical", "Rectify findings of the provincial safety inspection", "省安全检查反馈问题整改",
@@ -108,12 +111,14 @@ DECISIONS = [
      ("Rosters for the holidays, with a leader on duty every day and contacts published.",
       "节日期间每日安排领导带班，公布值班电话。"),
      [("Draw up the holiday duty roster", "编制节日值班表", "secretariat", ["hr"], "not_accepted", 20),
-      ("Publish duty contacts at every station", "各站公布值班电话", "operations", ["east", "west", "north", "south"], "registered", 30)]),
+      ("Publish duty contacts at every station", "各站公布值班电话", "operations", ["east", "west", "north", "south"],
+       "registered", 30)]),
     ("superior", 58, "normal", "Energy-saving targets for public buildings", "公共建筑节能目标",
      ("Notice [2026] No. 63", "节能办〔2026〕63号"), ("Municipal Energy Office", "市节能办"),
      ("Cut electricity use by 5% against last year; report quarterly.",
       "用电量较上年下降5%，按季度报告。"),
-     [("Install smart meters at the four stations", "四个车站安装智能电表", "logistics", ["east", "west", "north", "south"], "in_progress", 45),
+     [("Install smart meters at the four stations", "四个车站安装智能电表", "logistics", ["east", "west", "north", "south"],
+       "in_progress", 45),
       ("Quarterly energy report", "季度能耗报告", "finance", ["logistics"], "overdue", -3)]),
     ("leader", 52, "normal", "Make stations accessible for wheelchair users", "车站无障碍设施改造",
      ("Instruction on letter No. 88", "第88号来信批示"), ("Deputy Director Qian", "钱副主任"),

@@ -1,12 +1,12 @@
-"""A short summary for cron and mail: what is overdue, due soon, silent, and waiting
-for the office, grouped by unit, in the user's language. Overdue, due soon and silent
+"""A short summary for cron and mail: what is overdue, due soon, silent, whose report is
+due soon by its own rhythm, and waiting for the office, grouped by unit, in the user's language. Overdue, due soon and silent
 are the facts of ``superviser.lights``: a light the office set is shown beside them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from superviser import clock, dates, lights, text
+from superviser import clock, dates, lights, rhythm, text
 from superviser.i18n import N_, _, aside
 from superviser.lights import Thresholds
 from superviser.read import objectives
@@ -17,22 +17,23 @@ SECTIONS = [
     ("overdue", N_("Overdue"), Filter(reason="overdue")),
     ("due_soon", N_("Due soon"), Filter(reason="due_soon")),
     ("silent", N_("No report for too long"), Filter(reason="silent")),
+    ("report_due", N_("Reports due soon"), Filter(reason="report_due")),
     ("waiting", N_("Waiting for the office"), Filter(waiting=True)),
 ]
 
 
 def digest(db: Database, unit: str | None = None) -> dict:
     thresholds = Thresholds.load(db)
-    out = {"date": clock.today().isoformat(), "unit": unit, "sections": []}
+    sections = []
     for key, label, base in SECTIONS:
         flt = Filter(**{**base.__dict__, "unit": unit})
         rows = objectives.list_objectives(db, flt, limit=None, order="deadline", thresholds=thresholds)
         by_unit: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             by_unit[row["lead_unit"]].append(row)
-        out["sections"].append({"key": key, "title": _(label), "count": len(rows),
-                                "units": sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))})
-    return out
+        sections.append({"key": key, "title": _(label), "count": len(rows),
+                         "units": sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))})
+    return {"date": clock.today().isoformat(), "unit": unit, "sections": sections}
 
 
 def _line(row: dict, key: str) -> str:
@@ -40,6 +41,8 @@ def _line(row: dict, key: str) -> str:
         what = _("extension → {date}").format(date=row["extension_to"]) if row.get("extension_to") else _("verify")
     elif key == "silent":
         what = _("last report {date}").format(date=row["last_report_on"] or _("never"))
+    elif key == "report_due":
+        what = rhythm.summary(row)
     else:
         what = dates.relative_deadline(row["deadline"])
     if row["set_by_office"]:  # the office's light beside the fact, never instead of it

@@ -9,6 +9,7 @@ refused in all, with the same words.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -24,7 +25,8 @@ UNITS_MAX = 50  # co-units of one objective
 SEPARATORS = (",", "，", "、", ";", "；")
 # Compiled on first use (re keeps them): most commands check neither.
 _LOGIN = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$"
-_EMAIL = r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"  # one label of a domain name
+_EMAIL = rf"^[^@\s<>\"',;]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$"
 
 MILESTONES_MAX = 50  # of one objective
 # kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),
@@ -166,19 +168,40 @@ def _absent(field: Field):
     return {"line": "", "text": "", "units": [], "flag": False, "milestones": []}.get(field.kind)
 
 
+_ONE_LINE = ("line", "unit", "secret", "objective", "decision")  # one line of text, limited in length
+
+
+def _undecodable(field: Field) -> InvalidInput:
+    return problem(field, _("holds bytes that are not UTF-8 text; set the terminal (or save the file) as UTF-8"))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {k.lower(): k for k, _label in choices}  # zh_CN as the choice declares it
+
+
 def parse(field: Field, raw: object):
     """The value ``raw`` stands for, checked; ``InvalidInput`` naming the field if it is wrong.
     An empty optional field gives its default ("" for text, None otherwise, [] for units)."""
     kind = field.kind
     if raw is None:
         return _absent(field)
-    if isinstance(raw, (list, tuple)) and any(text.undecodable(item) for item in raw) or text.undecodable(raw):
-        raise problem(field, _("holds bytes that are not UTF-8 text; set the terminal (or save the file) as UTF-8"))
-    if _empty(raw):
-        return _absent(field)
+    if raw.__class__ is str:  # the usual value (an option, a cell): cleaned once here
+        if text.undecodable(raw):
+            raise _undecodable(field)
+        line = text.one_line(raw)
+        if not line:
+            return _absent(field)
+        if kind in _ONE_LINE:
+            return _limited(field, line)
+    else:
+        if isinstance(raw, (list, tuple)) and any(text.undecodable(item) for item in raw) or text.undecodable(raw):
+            raise _undecodable(field)
+        if _empty(raw):
+            return _absent(field)
     if kind == "text":
         return _limited(field, text.multiline(raw))
-    if kind in ("line", "unit", "secret"):
+    if kind in _ONE_LINE:
         return _limited(field, text.one_line(raw))
     if kind == "date":
         return parse_date(field, raw)
@@ -201,7 +224,7 @@ def parse(field: Field, raw: object):
         raise problem(field, _("must be yes or no"))
     if kind == "choice":
         value = text.one_line(raw).lower()
-        keys = {k.lower(): k for k, _label in field.choices}  # zh_CN as the choice declares it
+        keys = _choice_keys(field.choices)
         if value not in keys:
             raise problem(field, _("must be one of: {choices}").format(choices=", ".join(keys.values())))
         return keys[value]
@@ -216,8 +239,6 @@ def parse(field: Field, raw: object):
                 raise problem(field, _("{name}…: a unit's name is at most {limit} characters").format(
                     name=name[:20], limit=text.NAME_MAX))
         return cleaned
-    if kind in ("objective", "decision"):
-        return _limited(field, text.one_line(raw))
     if kind == "login":
         value = text.one_line(raw)
         if not re.match(_LOGIN, value):
@@ -264,4 +285,3 @@ def validate(fields: tuple[Field, ...] | list[Field], raw: dict) -> dict:
 # Fields many steps share.
 REASON = Field("reason", N_("reason"), "text", required=True, help=N_("Why (required; - reads it from standard input)."))
 NOTE = Field("note", N_("note"), "text", help=N_("A note for the log."))
-TITLE = Field("title", N_("title"), "line", required=True, limit=text.TITLE_MAX)

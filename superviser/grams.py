@@ -74,6 +74,26 @@ def add(db: Database, source: str, columns: list[str], where: str, params: tuple
                f" WHERE {where}", params)
 
 
+def pairs(values) -> str | None:
+    """What ``_pairs`` makes in SQL of a row's text columns (``values``, each text or None), made
+    in Python: the text of rows not yet written, worked out before the write lock."""
+    parts = []
+    for value in values:
+        if value is not None and type(value) is not str:
+            raise TypeError(f"a searched column holds text, not {type(value).__name__}")
+        parts.append(value or "")
+    text = "\n".join(parts)
+    if "\x00" in text:  # SQLite's length() stops there; stored text never holds it (text.clean)
+        raise ValueError("a NUL character in searched text")
+    return " ".join([text[i:i + 2] for i in range(len(text))]) or None
+
+
+def add_pairs(db: Database, source: str, rows: list[tuple[int, str | None]]) -> None:
+    """Index rows of ``source`` inserted while its insert trigger was dropped, given their
+    (rowid, ``pairs``): one statement, no reading back."""
+    db.conn.executemany(f"INSERT INTO {table_of(source)} (rowid, grams) VALUES (?, ?)", rows)
+
+
 def quote(word: str) -> str:
     """A word as an FTS5 string: what it says, never the query language (NOT, OR, *)."""
     return '"' + word.replace('"', '""') + '"'

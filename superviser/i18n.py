@@ -11,9 +11,10 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Literal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "superviser"
@@ -74,12 +75,9 @@ def setup(lang: str | None = None) -> str:
     _translation = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True)
     _current = code
     _speak_for_libraries(code)
-    global _humanized
-    _humanized = None
     return code
 
 
-_humanized: str | None = None
 _HUMANIZE_LOCALES = {"es": "es_ES"}  # humanize names its Spanish catalog by country
 
 
@@ -93,16 +91,15 @@ def _speak_for_libraries(code: str) -> None:
 
 
 def humanize():
-    """The humanize module, speaking the current language (imported on first use)."""
-    global _humanized
+    """The humanize module, speaking the current language in this thread (humanize keeps its
+    language per thread, and the app's work runs in threads; imported on first use)."""
     import humanize as module
 
-    if _humanized != _current:
-        if _current == "en":
-            module.i18n.deactivate()
-        else:
-            module.i18n.activate(_HUMANIZE_LOCALES.get(_current, _current))
-        _humanized = _current
+    code = current()
+    if code == "en":
+        module.i18n.deactivate()
+    else:
+        module.i18n.activate(_HUMANIZE_LOCALES.get(code, code))
     return module
 
 
@@ -137,6 +134,18 @@ def everywhere(message: str) -> set[str]:
     for code in LANGUAGES:
         found.add(gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code], fallback=True).gettext(message))
     return found
+
+
+def joined(items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
+    """Names joined as the current language joins them (Babel's list patterns): "Finance
+    Department and South Station", "财务处、南站和东站", "Finanzas y Estación Sur";
+    ``style="or"`` for alternatives. One name or none needs no Babel."""
+    items = list(items)
+    if len(items) < 2:
+        return items[0] if items else ""
+    from babel.lists import format_list  # imported on first use: it loads locale data
+
+    return format_list(items, style=style, locale=current())
 
 
 def aside(main: str, note: object) -> str:

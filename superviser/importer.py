@@ -24,6 +24,7 @@ from superviser.fields import Field
 from superviser.files import shown
 from superviser.i18n import N_, _, everywhere, ngettext
 from superviser.planned import Plan, Stale
+from superviser.progress import REPORT_EVERY, Progress, shares
 from superviser.services.base import Session, check
 from superviser.services.registry import insert_decision, insert_objective
 
@@ -58,6 +59,8 @@ FIELDS: dict[str, tuple[Field, list[str]]] = {
 REQUIRED = ("title", "lead", "deadline")
 _PUNCTUATION = re.compile(r"[\s:：*＊()（）]+")
 _REPORT = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{1,3})% (.*)$", re.S)
+_DIGITS = re.compile(r"(\d+)")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -117,7 +120,7 @@ def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[
     """The first row that names the required columns, and which column is which field."""
     known = _headings()
     for index, row in enumerate(rows[:30]):
-        columns = {}
+        columns: dict[int, str] = {}
         for col, heading in enumerate(row):
             name = overrides.get(text.one_line(heading)) or known.get(_key(heading))
             if name and name not in columns.values():
@@ -194,6 +197,11 @@ def _date_cell(raw):
     value = text.one_line(raw)
     if value.startswith("'"):
         value = value[1:]
+    if _ISO_DAY.match(value):  # the usual cell, read without strptime (what "%Y-%m-%d" gives for it)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for form in _DATE_FORMATS:
         try:
             return datetime.strptime(value, form).date()
@@ -233,7 +241,11 @@ def _fractions(body: list[tuple[int, list]], column: int | None) -> bool:
 # --- the import -------------------------------------------------------------------------------
 
 def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str] | None = None, dry_run: bool = False,
-                  create_units: bool = False, decision: str | None = None, source: str = "meeting") -> Outcome:
+                  create_units: bool = False, decision: str | None = None, source: str = "meeting",
+                  progress: Progress | None = None) -> Outcome:
+    """``progress`` hears how far the import has got (superviser/progress.py): reading the file,
+    checking the rows, working them out, writing them."""
+    reading, checking, planning, writing = shares(progress, 3, 1, 2, 3)
     check(session, "import")
     if create_units:
         check(session, "unit.add")
@@ -245,6 +257,8 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         overrides[text.one_line(heading)] = name
     path = Path(path)
     sheet = sheets.read(path)
+    if reading:
+        reading(1, 1)
     header, columns = find_header(sheet.rows, overrides)
     outcome = Outcome(mapping={text.one_line(sheet.rows[header][c]): name for c, name in columns.items()},
                       dry_run=dry_run, kind=sheet.kind, encoding=sheet.encoding)
@@ -253,24 +267,30 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     outcome.rows = len(body)
     name = shown(path.name)
     fixed = refs.decision(session.db, decision) if decision else None
-    plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name)
+    plan = _checked(session, body, columns, outcome, create_units=create_units, fixed=fixed, source=source, name=name,
+                    progress=checking)
+    del sheet, body  # the cells, read and checked: their memory is the plan's now
     if outcome.rejected:
         return outcome
     for attempt in range(3):
         # Worked out without the lock, then written in one short transaction; if someone changed
         # what it relied on meanwhile, worked out again (the last time while holding the lock).
         outcome.decisions, outcome.objectives, outcome.seq = [], [], None
-        planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name)
+        planned = None if attempt == 2 else _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
         if outcome.rejected:
             return outcome
         try:
+            if planned is not None:
+                planned.catch_up()  # after what others wrote while it was worked out, before the lock
             with write(session) as changes:
                 check(session, "import")
                 if planned is None:
-                    planned = _planned(session, plan, outcome, fixed=fixed, name=name)
+                    planned = _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
                     if outcome.rejected:
                         raise _Undo
                 planned.apply(changes)
+                if writing:
+                    writing(1, 1)
                 outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
                 if dry_run:
                     raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
@@ -282,9 +302,12 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     return outcome
 
 
-def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> Plan:
+def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str,
+             progress: Progress | None = None) -> Plan:
     planned = Plan(session.db, session.login)
-    _write(planned, plan, outcome, fixed=fixed, name=name)
+    _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
+    if not outcome.rejected:
+        planned.prepare()  # before the lock
     return planned
 
 
@@ -300,14 +323,16 @@ class _Plan:
 
 
 def _checked(session: Session, body, columns, outcome: Outcome, *, create_units: bool, fixed: dict | None,
-             source: str, name: str) -> _Plan:
+             source: str, name: str, progress: Progress | None = None) -> _Plan:
     """Every row checked and every unit looked up, without the write lock."""
     percent_column = next((c for c, f in columns.items() if f == "percent"), None)
     cells = _Cells(_fractions(body, percent_column))
     units = {unit_name.lower(): unit_id for unit_id, unit_name in session.db.conn.execute("SELECT id, name FROM units")}
     parsed = []
     unknown: dict[str, list[int]] = {}  # unit → the rows that name it
-    for number, row in body:
+    for done, (number, row) in enumerate(body, start=1):
+        if progress is not None and not done % REPORT_EVERY:
+            progress(done, len(body))
         values = {name: row[c] if c < len(row) else None for c, name in columns.items()}
         try:
             item = parse_row(values, cells)
@@ -318,6 +343,8 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
             if unit.lower() not in units:
                 unknown.setdefault(unit, []).append(number)
         parsed.append((number, item))
+    if progress is not None:
+        progress(1, 1)
     created: list[str] = []
     for unit, rows in unknown.items():
         if create_units and len(created) < 10_000:
@@ -347,15 +374,17 @@ def _checked(session: Session, body, columns, outcome: Outcome, *, create_units:
             except InvalidInput as error:
                 outcome.rejected.append(Rejected(members[0][0], error.label, error.problem))
                 continue
-        members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
+        if any(item["ref"] for _n, item in members):  # (without references they are in the file's order already)
+            members.sort(key=lambda m: _natural(m[1]["ref"] or f"~{m[0]:08d}"))  # parents before children
         planned.append((values, members))
     return _Plan(units, created, planned)
 
 
-def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str) -> None:
+def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str,
+           progress: Progress | None = None) -> None:
     """Everything the import writes: units, decisions, objectives, reports, the import entry."""
     db, actor, now = changes.db, changes.actor, clock.stamp()
-    units = dict(plan.units)
+    units: dict[str, int] = {u: i for u, i in plan.units.items() if i is not None}
     existing = {n.lower(): i for i, n in db.conn.execute("SELECT id, name FROM units")}  # as they are now
     for unit in plan.unit_names:
         if unit.lower() in existing:
@@ -382,9 +411,12 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
                 outcome.rejected.append(Rejected(members[0][0], _("decision"), str(error)))
                 continue
             made_decision = changes.read("decisions", (made["id"],))
+            assert made_decision is not None  # just inserted
             outcome.decisions.append(made["ref"])
         old_to_new: dict[str, dict] = {}
         for number, item in members:
+            if progress is not None and not len(outcome.objectives) % REPORT_EVERY:
+                progress(len(outcome.objectives), sum(len(rows) for _values, rows in plan.groups))
             old = item["ref"]
             parent_ref = old.rsplit(".", 1)[0] if old and old.count(".") >= 2 else None
             parent = old_to_new.get(parent_ref) if parent_ref else None
@@ -413,6 +445,8 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
                 old_to_new[old] = made  # a later row may name it as its parent
             outcome.objectives.append({"ref": made["ref"], "row": number, "was": old or None, "title": item["title"],
                                        "lead": item["lead"], "deadline": item["deadline"].isoformat()})
+    if progress is not None:
+        progress(1, 1)
     if not outcome.rejected:
         outcome.seq = changes.log(
             "import", detail=_("{name}: {counts}").format(name=name, counts=outcome.counts()),
@@ -420,4 +454,4 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
 
 
 def _natural(ref: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", ref or "")]
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(ref or "")]

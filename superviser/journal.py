@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from superviser import chain, clock, store
+from superviser.progress import Progress
 from superviser.store import Database
 from superviser.tables import GENESIS, GUARD_TRIGGERS
 
@@ -66,6 +68,38 @@ def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
         prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
         out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
     return out
+
+
+def append_chained(db: Database, rows: list[tuple]) -> None:
+    """Append entries worked out beforehand (as ``entry`` and ``rechained`` make them), in one
+    statement. ``log_chain`` checks each inserted row against the one before it, two lookups
+    per row that cost more than the row; here the same rule is checked once for them all (the
+    first follows the head, each follows the one before it), the trigger suspended meanwhile
+    and put back in this same transaction. Refused as the trigger refuses, nothing written."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("log entries are written in the same transaction as their change")
+    if not rows:
+        return
+    seq, prev = head(db)
+    for row in rows:
+        if type(row[0]) is not int or row[0] != seq + 1 or row[8] != prev:
+            raise sqlite3.IntegrityError("the supervision log only grows at its end")
+        seq, prev = row[0], row[9]
+    conn = db.conn
+    guard = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'log_chain'").fetchone()
+    conn.execute("SAVEPOINT append_chained")
+    try:
+        if guard:
+            conn.execute("DROP TRIGGER log_chain")
+        conn.executemany(INSERT, rows)
+        if guard:
+            conn.execute(guard[0])
+    except BaseException:
+        if conn.in_transaction:  # (a full disk may have ended the whole transaction)
+            conn.execute("ROLLBACK TO append_chained")
+            conn.execute("RELEASE append_chained")
+        raise
+    conn.execute("RELEASE append_chained")
 
 
 def append(
@@ -129,7 +163,10 @@ def _processes() -> int:
         return os.cpu_count() or 1
 
 
-def _ranges(db: Database, last_seq: int) -> list[tuple]:
+Stretch = tuple[int | None, int, str, int]  # after, upto, previous hash, first seq
+
+
+def _ranges(db: Database, last_seq: int) -> list[Stretch]:
     """(after, upto, previous hash, first seq) for each stretch of the chain to check on its own."""
     n = min(_processes(), last_seq // PARALLEL_FROM)
     if n < 2 or db.conn.in_transaction or not store.path_of(db):  # others would not see this connection's entries
@@ -141,10 +178,11 @@ def _ranges(db: Database, last_seq: int) -> list[tuple]:
     ]
 
 
-def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
-                       meanwhile: Callable[[], object] | None = None) -> list[dict]:
+def _check_in_parallel(db: Database, ranges: list[Stretch], anchor: str | None,
+                       meanwhile: Callable[[], object] | None = None, progress: Progress | None = None) -> list[dict]:
     """``chain.check`` of each range in a process of its own, but the first: here, unless
-    ``meanwhile`` has this process's time while the others check."""
+    ``meanwhile`` has this process's time while the others check. ``progress`` hears of each
+    range as it is done."""
     import contextlib  # only the audit needs these: a step does not pay for them
     import subprocess
     from pathlib import Path
@@ -152,7 +190,7 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
     package_root = str(Path(chain.__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     path = store.path_of(db)
-    others = []
+    others: list[subprocess.Popen | None] = []
     for after, upto, prev, expected in ranges[0 if meanwhile else 1:]:
         try:
             others.append(subprocess.Popen(
@@ -162,6 +200,7 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
             ))
         except OSError:
             others.append(None)
+    total = ranges[-1][1]
     if meanwhile:
         meanwhile()
         results = []
@@ -174,15 +213,18 @@ def _check_in_parallel(db: Database, ranges: list[tuple], anchor: str | None,
             with contextlib.suppress(ValueError):
                 result = json.loads(out) if process.returncode == 0 else None
         results.append(result or chain.check(db.conn, *stretch, anchor))  # the process failed: check its range here
+        if progress is not None:
+            progress(stretch[1], total)
     return results
 
 
-def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], object] | None = None) -> Audit:
+def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], object] | None = None,
+          progress: Progress | None = None) -> Audit:
     """Check the whole chain and the guard triggers; optionally that ``anchor`` is still in it.
 
     A long log is checked in stretches, in processes of their own; ``meanwhile`` (the
     replay) then runs here at the same time. It is not called for a log short enough to
-    be checked here at once."""
+    be checked here at once. ``progress`` hears how many entries are checked."""
     from superviser.i18n import _
 
     report = Audit(anchor=anchor)
@@ -191,8 +233,8 @@ def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], ob
 
     last_seq, last_hash = head(db)
     ranges = _ranges(db, last_seq)
-    results = (_check_in_parallel(db, ranges, anchor, meanwhile) if len(ranges) > 1
-               else [chain.check(db.conn, *ranges[0], anchor)])
+    results = (_check_in_parallel(db, ranges, anchor, meanwhile, progress) if len(ranges) > 1
+               else [chain.check(db.conn, *ranges[0], anchor, progress)])
     problem = None
     for (after, upto, prev, expected), result in zip(ranges, results):
         short = result["problem"] is None and result["count"] != upto - expected + 1

@@ -59,6 +59,8 @@ DUE_SOON_SQL = f"({AWAITED_SQL} AND o.deadline >= :today AND o.deadline <= :near
 _QUIET_LONG = ("(coalesce(o.next_report_due < :today, 0) OR (o.report_rhythm IS NULL"
                " AND coalesce(o.last_report_on, o.active_since, :today) <= :silent))")  # never NULL: it is negated
 SILENT_SQL = f"({WORKING_SQL} AND o.deadline > :near AND {_QUIET_LONG})"
+# A report due soon by the objective's own rhythm (not late yet: late is silent, above).
+REPORT_DUE_SQL = f"({WORKING_SQL} AND o.next_report_due >= :today AND o.next_report_due <= :near)"
 URGED_SQL = (f"({AWAITED_SQL} AND o.deadline > :near AND o.urges_unanswered >= :urges"
              f" AND NOT ({WORKING_SQL} AND {_QUIET_LONG}))")
 
@@ -150,7 +152,7 @@ def reason_text(reason: str, thresholds: Thresholds, objective: dict | None = No
     text = _(REASON_LABELS[reason])
     if reason == "due_soon":
         text = text.format(days=thresholds.near_days)
-    elif reason == "silent" and (objective or {}).get("report_rhythm"):
+    elif reason == "silent" and objective and objective.get("report_rhythm"):
         from superviser.rhythm import late_text
 
         text = late_text(objective)

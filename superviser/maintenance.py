@@ -7,9 +7,10 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from superviser import audit, files, identity, schema, store
+from superviser import audit, files, identity, quantities, schema, store
 from superviser.errors import InvalidInput
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, aside, joined
+from superviser.progress import Progress, shares
 from superviser.store import Database
 
 # SQLite releases before this one carry the WAL-reset bug that can corrupt a
@@ -17,9 +18,11 @@ from superviser.store import Database
 SAFE_SQLITE = (3, 51, 3)
 
 
-def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dict:
+def backup(db: Database, path: str | os.PathLike, *, force: bool = False, progress: Progress | None = None) -> dict:
     """Copy the database to ``path`` with SQLite's online backup, privately (superviser/files.py),
-    and audit the copy; an existing file is replaced only with ``force``."""
+    and audit the copy; an existing file is replaced only with ``force``. ``progress`` hears how
+    far the copy and its audit have got (superviser/progress.py)."""
+    copying, auditing = shares(progress, 1, 2)
     target = Path(path).expanduser()
     if target.is_dir():
         raise InvalidInput("path", _("{path} is a folder; give the backup's file name").format(path=files.shown(target)),
@@ -32,8 +35,8 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
     try:
         destination = sqlite3.connect(str(staged))
         try:
-            db.conn.backup(destination, pages=1024)
-            pages = destination.execute("PRAGMA page_count").fetchone()[0]
+            db.conn.backup(destination, pages=1024,
+                           progress=(lambda _status, left, total: copying(total - left, total)) if copying else None)
             # A copy is read alone: out of WAL, so it is one file, whole, wherever it is moved.
             destination.execute("PRAGMA journal_mode = DELETE")
         except sqlite3.DatabaseError as error:
@@ -42,14 +45,15 @@ def backup(db: Database, path: str | os.PathLike, *, force: bool = False) -> dic
             destination.close()
         copy = store.connect(staged, migrate=False)
         try:
-            result = audit.run(copy)
+            result = audit.run(copy, progress=auditing)
             copy.conn.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.conn.close()
         files.place(staged, target, overwrite=force)
     finally:
         staged.unlink(missing_ok=True)
-    return {"path": files.shown(target), "pages": pages, "entries": result.entries, "hash": result.head_hash[:16]}
+    return {"path": files.shown(target), "size": target.stat().st_size, "entries": result.entries,
+            "hash": result.head_hash[:16]}
 
 
 def _mode(path: Path) -> str:
@@ -72,15 +76,16 @@ def diagnose(path: Path) -> list[dict]:
     if not path.exists():
         add(_("database"), "fail", _("no database at {path}").format(path=path))
         return checks
-    add(_("database"), "ok", str(path))
+    add(_("database"), "ok", aside(str(path), quantities.size(path.stat().st_size)))
     try:
         db = store.connect(path)
-    except Exception as error:  # doctor reports every failure rather than stopping at the first
+    except Exception as error:  # noqa: BLE001 - doctor reports every failure rather than stopping at the first
         add(_("schema"), "fail", str(error))
         return checks
     mode = db.conn.execute("PRAGMA journal_mode").fetchone()[0]
     add(_("journal mode"), "ok" if mode == "wal" else "fail", mode)
-    add(_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[db.conn.execute("PRAGMA synchronous").fetchone()[0]])
+    synchronous = db.conn.execute("PRAGMA synchronous").fetchone()[0]
+    add(_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[synchronous])
     add(_("foreign keys"), "ok" if db.conn.execute("PRAGMA foreign_keys").fetchone()[0] else "fail", "on")
     add(_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
 
@@ -91,7 +96,7 @@ def diagnose(path: Path) -> list[dict]:
     result = audit.run(db)
     if result.ok:
         add(_("log"), "ok", _("{n} entries, head {hash}; every table agrees with it").format(
-            n=result.entries, hash=result.head_hash))
+            n=quantities.count(result.entries), hash=result.head_hash))
     else:
         add(_("log"), "fail", "; ".join(result.problems))
     _checkpoint(db, add)
@@ -134,8 +139,8 @@ def _checkpoint(db: Database, add) -> None:
         add(_("checkpoint"), "fail", problems[0][1])
         return
     age = (clock.now() - clock.parse_stamp(latest["made_at"])).days
-    detail = _("size {size}, signed {when} ({days} days ago)").format(
-        size=latest["size"], when=dates.moment(latest["made_at"]), days=age)
+    detail = _("size {size}, signed {when}").format(
+        size=quantities.count(latest["size"]), when=aside(dates.moment(latest["made_at"]), dates.ago(latest["made_at"])))
     key = notes.key_path()
     if not key.exists():
         add(_("checkpoint"), "warn", detail + " — " + _("this account has no signing key at {path}").format(path=key))
@@ -155,7 +160,7 @@ def _keys(db: Database, path: Path, add) -> None:
     stored = sshkeys.rows(db)
     if not stored:
         return
-    file = sshkeys.default_file()
+    file = sshkeys.managed_file(db)
     in_sync = sorted(sshkeys.installed_lines(file)) == sorted(sshkeys.expected_lines(db, path))
     inactive = [r[0] for r in db.conn.execute(
         "SELECT k.login FROM ssh_keys k JOIN people p ON p.login = k.login WHERE p.active = 0")]
@@ -165,7 +170,7 @@ def _keys(db: Database, path: Path, add) -> None:
             file=file))
     if inactive:
         problems.append(_("keys of people no longer active: {logins} (superviser keys remove)").format(
-            logins=", ".join(inactive)))
+            logins=joined(inactive)))
     if file.parent.exists() and file.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         problems.append(_("{folder} is writable by others, so sshd ignores the keys in it: chmod 700").format(
             folder=file.parent))
@@ -183,13 +188,14 @@ def _outbox(db: Database, add) -> None:
     from superviser.read.outbox import summary
 
     found = summary(db)
-    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**found)
+    counts = {key: quantities.count(n) for key, n in found.items() if isinstance(n, int)}
+    detail = _("{queued} queued, {sending} being sent, {failed} failed, {sent} sent").format(**counts)
     if found["unknown"]:
-        detail += _("; ") + _("{unknown} delivery unknown").format(**found)
+        detail += _("; ") + _("{unknown} delivery unknown").format(**counts)
     level = "warn" if found["failed"] or found["unknown"] else "ok"
     oldest = found["oldest_waiting"]
     if oldest:
-        detail += _("; ") + _("oldest waiting since {time}").format(time=dates.moment(oldest))
+        detail += _("; ") + _("oldest waiting since {time}").format(time=aside(dates.moment(oldest), dates.ago(oldest)))
         if (clock.now() - clock.parse_stamp(oldest)).total_seconds() > OUTBOX_STALE_SECONDS:
             level = "warn"
             detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")

@@ -108,10 +108,10 @@ def load_or_create(path: Path | None = None):
             out.flush()
             os.fsync(out.fileno())
         return key
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, ed25519.Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, ed25519.Ed25519PrivateKey):
         raise InvalidInput("key", _("{path} is not an Ed25519 key").format(path=path))
-    return key
+    return loaded
 
 
 def public_bytes(key) -> bytes:

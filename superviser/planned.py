@@ -5,7 +5,9 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 ``insert_objective``) run against it with their rules, reading the database as it is; each
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry gets its sequence number and hash, chained from the log's head as it was when
-planning began. ``apply`` then writes it all inside a real transaction, a statement per table.
+planning began. ``prepare`` works out, still without the lock, what the derived tables (search
+indexes, counters) get for its rows; ``apply`` then writes it all inside a real transaction, a
+statement per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
 holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
@@ -20,9 +22,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from superviser import grams, journal, schema, tallies
+from superviser import grams, journal, tallies
 from superviser.changes import Changes, pk_columns
 from superviser.store import Database
+from superviser.tables import FTS_TABLES
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}
 
@@ -52,6 +55,54 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
     return found
 
 
+# The pages a plan's rows touch (its tables and their indexes) kept in memory while it writes:
+# with SQLite's default (2 MB) they go back and forth to the file, and the lock is held longer.
+CACHE_KB = 16 * 1024
+SMALL = 5_000  # rows: a table read whole when a plan asks for its rows more than ASKED_OFTEN times
+ASKED_OFTEN = 64
+
+
+def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
+    """Every row of ``table`` by primary key, or None if it has more than ``SMALL``."""
+    cursor = db.conn.execute(f"SELECT * FROM [{table}] LIMIT {SMALL + 1}")
+    rows = cursor.fetchall()
+    if len(rows) > SMALL:
+        return None
+    names = [d[0] for d in cursor.description]
+    at = [names.index(c) for c in pk_columns(db, table)]
+    return {tuple(row[i] for i in at): dict(zip(names, row)) for row in rows}
+
+
+_KEY_TYPES: dict[str, tuple | None] = {}
+
+
+def _keyed(db: Database, table: str, key: tuple) -> bool:
+    """Whether looking ``key`` up among the rows read finds what ``WHERE pk = ?`` finds: the key
+    is of its columns' own types (SQLite would convert '7' to 7 for an INTEGER column) and no
+    column compares otherwise than byte by byte (COLLATE NOCASE)."""
+    if table not in _KEY_TYPES:
+        declared = {row[1]: row[2].upper() for row in db.conn.execute(f"PRAGMA table_info([{table}])")}
+        sql = db.conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        found = tuple({"INTEGER": int, "TEXT": str}.get(declared[c]) for c in pk_columns(db, table))
+        _KEY_TYPES[table] = None if None in found or "COLLATE" in sql.upper() else found
+    types = _KEY_TYPES[table]
+    return types is not None and len(key) == len(types) and all(type(v) is t for v, t in zip(key, types))
+
+
+_REFERENCES: dict[str, dict[str, str]] = {}
+
+
+def _references(db: Database, table: str) -> dict[str, str]:
+    """column → the table it refers to by that table's primary key (single-column foreign keys)."""
+    if table not in _REFERENCES:
+        keys: dict[int, list] = {}
+        for row in db.conn.execute(f"PRAGMA foreign_key_list([{table}])"):
+            keys.setdefault(row[0], []).append(row)
+        _REFERENCES[table] = {rows[0][3]: rows[0][2] for rows in keys.values()
+                              if len(rows) == 1 and (rows[0][4] is None or (rows[0][4],) == pk_columns(db, rows[0][2]))}
+    return _REFERENCES[table]
+
+
 class Stale(Exception):
     """Someone changed what the plan relied on after it was begun."""
 
@@ -61,36 +112,73 @@ class Plan(Changes):
         super().__init__(db, actor)
         self.head = journal.head(db)
         self._seq, self._prev = self.head
-        self._rows: dict[str, dict[tuple, dict]] = {}   # table → pk → the row as it will be stored
+        # table → pk → the row as it will be stored, its values in the table's column order (a
+        # tuple: a plan of a hundred thousand rows is held in memory)
+        self._rows: dict[str, dict[tuple, tuple]] = {}
         self._next_id: dict[str, int] = {}
         self._next_base: dict[str, int] = {}  # the highest id of each table when the plan began using it
         # (table, column, where columns) → (highest stored, highest planned), by where values
         self._numbers: dict[tuple, tuple[dict, dict]] = {}
+        self._numbered: dict[str, list[tuple[tuple, dict]]] = {}  # table → its numberings' planned highest
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
+        self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
+        self._asked: dict[str, int] = {}  # rows asked for, by table
+        self._derived: dict | None = None  # what the derived tables get (prepare)
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
-        row = self._rows.get(table, {}).get(tuple(pk))
+        key = tuple(pk)
+        row = self._planned(table, key)
         if row is None:
-            stored = super().read(table, pk)
-            self._read[(table, tuple(pk))] = stored
+            stored = self._stored(table, key)
             return None if stored is None else {c: stored[c] for c in columns} if columns else dict(stored)
-        return {c: row[c] for c in columns} if columns else dict(row)
+        return {c: row[c] for c in columns} if columns else row
+
+    def _planned(self, table: str, key: tuple) -> dict | None:
+        row = self._rows.get(table, {}).get(key)
+        return None if row is None else dict(zip(defaults(self.db, table), row))
+
+    def _stored(self, table: str, key: tuple) -> dict | None:
+        """The stored row, remembered as read. A small table asked about again and again (the
+        references retired so far, for every new objective) is read whole instead of a query
+        per row, and is relied on whole."""
+        whole = self._whole.get(table)
+        if whole is None and table not in self._whole:
+            self._asked[table] = self._asked.get(table, 0) + 1
+            if self._asked[table] > ASKED_OFTEN:
+                whole = self._whole[table] = _whole_table(self.db, table)
+        if whole is not None and _keyed(self.db, table, key):
+            return whole.get(key)
+        stored = self._read[(table, key)] = Changes.read(self, table, key)
+        return stored
 
     def next_number(self, table: str, column: str, **where) -> int:
         signature = (table, column, tuple(where))
         numbers = self._numbers.get(signature)
         if numbers is None:  # a new kind of numbering: count the rows planned so far once
             numbers = self._numbers[signature] = ({}, {})
+            self._numbered.setdefault(table, []).append((signature, numbers[1]))
             for row in self._rows.get(table, {}).values():
-                self._count(numbers[1], signature, row)
+                self._count(numbers[1], signature, dict(zip(defaults(self.db, table), row)))
         stored, planned = numbers
         values = tuple(where.values())
         if values not in stored:
-            stored[values] = super().next_number(table, column, **where) - 1
+            stored[values] = 0 if self._under_new_row(table, where) else super().next_number(table, column, **where) - 1
         return max(stored[values], planned.get(values, 0)) + 1
+
+    def _under_new_row(self, table: str, where: dict) -> bool:
+        """Whether ``where`` names, by a foreign key, a row this plan adds (the objectives of a
+        decision it registers): no stored row refers to it, since it does not exist yet (and
+        cannot meanwhile: its id is beyond the table's highest, which apply checks first)."""
+        references = _references(self.db, table)
+        for column, value in where.items():
+            target = references.get(column)
+            if target in self._next_base and type(value) is int and value > self._next_base[target] \
+                    and (value,) in self._rows.get(target, {}):
+                return True
+        return False
 
     @staticmethod
     def _count(planned: dict, signature: tuple, row: dict) -> None:
@@ -102,25 +190,29 @@ class Plan(Changes):
     # --- writing, later --------------------------------------------------------------------------
     def insert(self, table: str, values: dict) -> Any:
         columns = pk_columns(self.db, table)
-        row = dict(defaults(self.db, table))
-        row.update(values)
-        if len(columns) == 1 and row.get(columns[0]) is None:
+        row = {**defaults(self.db, table), **values}
+        if len(row) != len(defaults(self.db, table)):
+            raise ValueError(f"{table} has no column {next(c for c in values if c not in defaults(self.db, table))}")
+        if len(columns) == 1 and row[columns[0]] is None:
             if table not in self._next_id:
                 base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
                 self._next_id[table] = self._next_base[table] = base
             self._next_id[table] += 1
             row[columns[0]] = self._next_id[table]
         key = tuple(row[c] for c in columns)
-        self._rows.setdefault(table, {})[key] = row
-        for signature, (_stored, planned) in self._numbers.items():
-            if signature[0] == table:
-                self._count(planned, signature, row)
+        self._derived = None
+        rows = self._rows.get(table)
+        if rows is None:
+            rows = self._rows[table] = {}
+        rows[key] = tuple(row.values())
+        for signature, planned in self._numbered.get(table, ()):
+            self._count(planned, signature, row)
         self._created(table, key, row)
         return key[0] if len(columns) == 1 else key
 
     def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
         key = self._pk(table, pk)
-        planned = self._rows.get(table, {}).get(key)
+        planned = self._planned(table, key)
         current = planned if planned is not None else self.read(table, key, list(values))
         if current is None:
             raise LookupError(f"{table}#{pk} does not exist")
@@ -129,6 +221,8 @@ class Plan(Changes):
             return {}
         if planned is not None:
             planned.update({c: after for c, (_before, after) in changed.items()})
+            self._rows[table][key] = tuple(planned.values())
+            self._derived = None
         else:
             self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
         for column, (before, after) in changed.items():
@@ -154,25 +248,33 @@ class Plan(Changes):
         return row[0]
 
     # --- the write -------------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """If others wrote since the plan began, chain its entries again after the log's head as
+        it is now (``Stale`` if they changed something it relied on). Called before the write
+        lock, so that ``apply`` has nothing to chain again unless others write in between."""
+        head = journal.head(self.db)
+        if head != self.head:
+            self._check_still_holds()
+            self._log = journal.rechained(self._log, *head)
+            self.entries = [row[0] for row in self._log]
+            self.head = head
+
     def apply(self, changes: Changes) -> None:
         """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
         changed in a way the plan relied on."""
         if self.pending:
             raise RuntimeError("a planned change that no log entry records; call log()")
         conn = changes.conn
-        head = journal.head(changes.db)
-        if head != self.head:
-            self._check_still_holds()
-            self._log = journal.rechained(self._log, *head)
-            self.entries = [row[0] for row in self._log]
+        self.catch_up()  # inside the transaction: nobody writes between this and the write
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")
         try:
             restore = self._suspend_derived(conn)
             for table, rows in self._rows.items():  # in the order tables were first written: parents first
-                names = list(next(iter(rows.values())))
-                conn.executemany(
-                    f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                    f"VALUES ({', '.join('?' * len(names))})", [[row[n] for n in names] for row in rows.values()])
+                names = list(defaults(self.db, table))
+                conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
+                                 f"VALUES ({', '.join('?' * len(names))})", rows.values())
             self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
@@ -180,24 +282,27 @@ class Plan(Changes):
                 where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
                 conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
                              [*values.values(), *key])
-            conn.executemany(journal.INSERT, self._log)
+            journal.append_chained(changes.db, self._log)
         except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
             conn.execute("ROLLBACK TO plan")
             conn.execute("RELEASE plan")
             raise Stale() from None
+        finally:
+            conn.execute(f"PRAGMA cache_size = {cache}")
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
 
-    # The derived tables (search indexes, counters: schema.DERIVED_PREFIXES) are kept by a trigger
+    # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
-    # filled in one statement each instead, in the same transaction, the triggers suspended meanwhile.
+    # filled in one statement each instead (what they get worked out by prepare, before the lock),
+    # in the same transaction, the triggers suspended meanwhile.
     def _suspended(self) -> list[str]:
         names = []
         if "objectives" in self._rows:
             names += list(tallies.BULK_SUSPENDED)
-            if any((row["objective_id"],) not in self._rows["objectives"] for row in self._rows.get("co_units", {}).values()):
+            if any((objective_id,) not in self._rows["objectives"] for objective_id, _unit in self._rows.get("co_units", {})):
                 raise RuntimeError("a plan adds co-units only to objectives it adds")
-        for table in schema.FTS_TABLES:
+        for table in FTS_TABLES:
             if table in self._rows:
                 names += [f"{table}_ai", grams.bulk_suspended(table)]
         return names
@@ -211,18 +316,36 @@ class Plan(Changes):
             conn.execute(f"DROP TRIGGER IF EXISTS [{name}]")
         return saved
 
+    def prepare(self) -> None:
+        """Work out, before the write lock, what the derived tables get for the planned rows (their
+        character pairs, their counts), so that the write only adds it. ``apply`` does it if
+        it was not done (or rows were planned since)."""
+        searched = {}
+        for table, columns in FTS_TABLES.items():
+            if table in self._rows:
+                at = [list(defaults(self.db, table)).index(c) for c in columns]
+                searched[table] = [(key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()]
+        self._derived = {
+            "grams": searched,
+            "tallies": tallies.worked_out(self.db, list(defaults(self.db, "objectives")), self._rows["objectives"].values(),
+                                          self._rows.get("co_units", {}).keys()) if "objectives" in self._rows else [],
+        }
+
     def _fill_derived(self, db: Database) -> None:
-        for table, columns in schema.FTS_TABLES.items():
+        if self._derived is None:
+            self.prepare()
+        derived = self._derived
+        assert derived is not None  # prepare() worked it out
+        for table, columns in FTS_TABLES.items():
             if table not in self._rows:
                 continue
-            after = self._next_base[table]
             listed = ", ".join(f"[{c}]" for c in columns)
             db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {listed}) SELECT id, {listed} FROM [{table}] WHERE id > ?",
-                            (after,))
+                            (self._next_base[table],))
             if grams.exists(db, table):
-                grams.add(db, table, columns, "r.id > ?", (after,))
+                grams.add_pairs(db, table, derived["grams"][table])
         if "objectives" in self._rows and tallies.exists(db):
-            tallies.add(db, "o.id > ?", (self._next_base["objectives"],))
+            tallies.add_worked_out(db, derived["tallies"])
 
     def _check_still_holds(self) -> None:
         for table, base in self._next_base.items():
@@ -230,8 +353,12 @@ class Plan(Changes):
                 raise Stale()
         for (table, column, where), (stored, _planned) in self._numbers.items():
             for values, highest in stored.items():
-                if Changes.next_number(self, table, column, **dict(zip(where, values))) - 1 != highest:
+                asked = dict(zip(where, values))
+                if not self._under_new_row(table, asked) and Changes.next_number(self, table, column, **asked) - 1 != highest:
                     raise Stale()
+        for table, whole in self._whole.items():
+            if whole is not None and _whole_table(self.db, table) != whole:
+                raise Stale()
         for (table, pk), row in self._read.items():
             if Changes.read(self, table, pk) != row:
                 raise Stale()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from superviser import store
 from superviser.i18n import N_, _
 from superviser.rhythm import add_months
 from superviser.store import Database
@@ -53,11 +54,9 @@ def instance_title(title: str, rule: str, on: date) -> str:
 
 
 def latest(db: Database, recurrence_id: int) -> dict | None:
-    cursor = db.conn.execute(
-        "SELECT ref, recurrence_on, status, closed_on, updated_at FROM objectives WHERE recurrence_id = ? "
+    return store.row(
+        db, "SELECT ref, recurrence_on, status, closed_on, updated_at FROM objectives WHERE recurrence_id = ? "
         "ORDER BY recurrence_on DESC LIMIT 1", (recurrence_id,))
-    row = cursor.fetchone()
-    return dict(zip(("ref", "recurrence_on", "status", "closed_on", "updated_at"), row)) if row else None
 
 
 def next_dates(db: Database, recurrence: dict, today: date) -> list[date]:
@@ -67,7 +66,7 @@ def next_dates(db: Database, recurrence: dict, today: date) -> list[date]:
     after = date.fromisoformat(last["recurrence_on"]) if last else None
     if recurrence["rule"] in MONTHS:
         return occurrences(recurrence["rule"], start, after, today)
-    if last is None:
+    if last is None or after is None:
         return [start] if start <= today else []
     if last["status"] == "closed":
         ended = date.fromisoformat(last["closed_on"])
@@ -96,12 +95,10 @@ def upcoming(db: Database, recurrence: dict, today: date) -> str:
 
 
 def recurrences(db: Database, include_stopped: bool = True) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT r.*, d.ref AS decision_ref, u.name AS lead_unit, "
+    return store.rows(
+        db, "SELECT r.*, d.ref AS decision_ref, u.name AS lead_unit, "
         "(SELECT group_concat(cu.name, '、') FROM recurrence_co_units c JOIN units cu ON cu.id = c.unit_id "
         " WHERE c.recurrence_id = r.id) AS co_units, "
         "(SELECT count(*) FROM objectives o WHERE o.recurrence_id = r.id) AS instances "
         "FROM recurrences r JOIN decisions d ON d.id = r.decision_id JOIN units u ON u.id = r.lead_unit_id "
         + ("" if include_stopped else "WHERE r.active = 1 ") + "ORDER BY r.id")
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from superviser import store
 from superviser.errors import InvalidInput, NotFound
 from superviser.i18n import N_, _
 from superviser.store import Database
@@ -20,46 +21,37 @@ OBJECTIVE_COLUMNS = (
 _OBJECTIVE_SELECT = "SELECT " + ", ".join(OBJECTIVE_COLUMNS) + " FROM objectives"
 
 
-def _row(cursor, row) -> dict:
-    return {d[0]: v for d, v in zip(cursor.description, row)}
-
-
 def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _by_id_or_ref(db: Database, select: str, text: str):
+def _by_id_or_ref(db: Database, select: str, text: str) -> dict | None:
     if text.isdigit():
-        if len(text) > _ID_DIGITS:
-            return None, None
-        cursor = db.conn.execute(select + " WHERE id = ?", (int(text),))
-    else:
-        cursor = db.conn.execute(select + " WHERE ref = ?", (text,))
-    return cursor, cursor.fetchone()
+        return None if len(text) > _ID_DIGITS else store.row(db, select + " WHERE id = ?", (int(text),))
+    return store.row(db, select + " WHERE ref = ?", (text,))
 
 
 def objective(db: Database, ref: str | int, field: str = "objective", label: str = N_("objective")) -> dict:
     text = one_line(ref)
     if not text:
         raise InvalidInput(field, _("a reference is required (such as 2026-014.2)"), label)
-    cursor, row = _by_id_or_ref(db, _OBJECTIVE_SELECT, text)
-    if row is None:  # a reference it had before it was moved under another parent
-        cursor = db.conn.execute(_OBJECTIVE_SELECT + " WHERE id = (SELECT objective_id FROM retired_refs WHERE ref = ?)",
-                                 (text,))
-        row = cursor.fetchone()
-    if row is None:
+    found = _by_id_or_ref(db, _OBJECTIVE_SELECT, text)
+    if found is None:  # a reference it had before it was moved under another parent
+        found = store.row(db, _OBJECTIVE_SELECT + " WHERE id = (SELECT objective_id FROM retired_refs WHERE ref = ?)",
+                          (text,))
+    if found is None:
         raise NotFound(field, _("no objective {ref}").format(ref=_shown(text)), label)
-    return _row(cursor, row)
+    return found
 
 
 def decision(db: Database, ref: str | int, field: str = "decision", label: str = N_("decision")) -> dict:
     text = one_line(ref)
     if not text:
         raise InvalidInput(field, _("a reference is required (such as 2026-014)"), label)
-    cursor, row = _by_id_or_ref(db, "SELECT * FROM decisions", text)
-    if row is None:
+    found = _by_id_or_ref(db, "SELECT * FROM decisions", text)
+    if found is None:
         raise NotFound(field, _("no decision {ref}").format(ref=_shown(text)), label)
-    return _row(cursor, row)
+    return found
 
 
 def unit(db: Database, name: str | int, field: str = "unit", label: str = N_("unit")) -> dict:
@@ -67,14 +59,12 @@ def unit(db: Database, name: str | int, field: str = "unit", label: str = N_("un
     text = one_line(name)
     if not text:
         raise InvalidInput(field, _("a unit is required"), label)
-    cursor = db.conn.execute("SELECT * FROM units WHERE name = ? COLLATE NOCASE", (text,))
-    row = cursor.fetchone()
-    if row is None and text.isdigit() and len(text) <= _ID_DIGITS:
-        cursor = db.conn.execute("SELECT * FROM units WHERE id = ?", (int(text),))
-        row = cursor.fetchone()
-    if row is None:
+    found = store.row(db, "SELECT * FROM units WHERE name = ? COLLATE NOCASE", (text,))
+    if found is None and text.isdigit() and len(text) <= _ID_DIGITS:
+        found = store.row(db, "SELECT * FROM units WHERE id = ?", (int(text),))
+    if found is None:
         raise NotFound(field, _("no unit named {name}; see `superviser unit list`").format(name=_shown(text)), label)
-    return _row(cursor, row)
+    return found
 
 
 def active_unit(db: Database, name: str | int, field: str = "unit", label: str = N_("unit")) -> dict:

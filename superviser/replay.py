@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from superviser.chain import PROGRESS_STEP
 from superviser.changes import FINGERPRINT, fingerprint, pk_columns
+from superviser.progress import Progress, shares
 from superviser.schema import state_tables
 from superviser.store import Database
 from superviser.tables import SECRET_COLUMNS
@@ -41,17 +43,23 @@ class Replayed:
     problems: list[str] | None = None  # entries that do not apply (a change to a row that is not there)
 
 
-def replay(db: Database) -> tuple[dict, dict, int, list[str]]:
-    """The state the log describes: ``{table: {pk: row}}``, the last entry per row, the count."""
+def replay(db: Database, progress: Progress | None = None) -> tuple[dict, dict, int, list[str]]:
+    """The state the log describes: ``{table: {pk: row}}``, the last entry per row, the count;
+    ``progress`` hears how many entries are replayed, now and then."""
     rows: dict[str, dict] = {}  # by the log's row key, "objectives#17"
     touched: dict[str, int] = {}
     problems: list[str] = []
     in_baseline = False
     count = 0
     loads = json.loads
+    total = db.conn.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0] if progress is not None else 0
+    report_at = PROGRESS_STEP if progress is not None else -1  # one comparison an entry: the loop stays lean
     # A million entries and four million changes: the loop is kept lean (this is most of the audit).
     for seq, action, text in db.conn.execute("SELECT seq, action, changes FROM log ORDER BY seq"):
         count += 1
+        if count == report_at and progress is not None:
+            progress(count, total)
+            report_at += PROGRESS_STEP
         if action == "baseline":
             if not in_baseline:  # what came before was an older log: the baseline is the state
                 rows.clear()
@@ -85,6 +93,8 @@ def replay(db: Database) -> tuple[dict, dict, int, list[str]]:
                 touched[row_key] = seq
         if "column.added" in changes:
             _column_added(rows, changes["column.added"][1])
+    if progress is not None:
+        progress(total, total)
     state: dict[str, dict[str, dict]] = {}
     last: dict[str, dict[str, int]] = {}
     for key, row in rows.items():
@@ -125,9 +135,10 @@ def _table_rows(db: Database, table: str) -> tuple[list[str], dict[str, tuple]]:
     return names, dict(zip(keys, rows))
 
 
-def check(db: Database) -> Replayed:
-    """Replay the log and compare it with every table."""
-    state, touched, count, problems = replay(db)
+def check(db: Database, progress: Progress | None = None) -> Replayed:
+    """Replay the log and compare it with every table; ``progress`` hears how far it has got."""
+    replaying, comparing = shares(progress, 5, 2)
+    state, touched, count, problems = replay(db, replaying)
     found: list[Difference] = []
     more = 0
 
@@ -138,7 +149,10 @@ def check(db: Database) -> Replayed:
         else:
             more += 1
 
-    for table in state_tables(db):
+    tables = state_tables(db)
+    for done, table in enumerate(tables):
+        if comparing:
+            comparing(done, len(tables))
         names, actual = _table_rows(db, table)
         expected = state.get(table, {})
         if actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
@@ -155,4 +169,6 @@ def check(db: Database) -> Replayed:
                     differ(table, pk, name, wanted, value, last.get(pk))
         for pk in expected.keys() - actual.keys():
             differ(table, pk, None, expected[pk], None, last.get(pk))
+    if comparing:
+        comparing(1, 1)
     return Replayed(entries=count, differences=found, more=more, problems=problems)

@@ -1,7 +1,8 @@
 """The daily review's queue and summary (DOMAIN.md, "A director's morning").
 
 Worst first: overdue → set red by the office → deadline near → silent too long →
-not accepted → returned by the unit → extension requests → completions to verify.
+a report due soon by the objective's own rhythm → not accepted → returned by the unit →
+extension requests → completions to verify.
 Overdue, deadline near and silent are the facts of ``superviser.lights``; a light the
 office set never makes an objective overdue, nor hides one that is.
 An objective appears once, under its worst reason. Items this person marked
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from superviser import clock, roles
+from superviser import clock, roles, store
 from superviser.i18n import N_, _
-from superviser.lights import REASON_SQL, Thresholds
+from superviser.lights import REASON_SQL, REPORT_DUE_SQL, Thresholds
 from superviser.store import Database
 
 CATEGORIES = [
@@ -23,6 +24,7 @@ CATEGORIES = [
     ("flagged", N_("set red by the office")),
     ("due_soon", N_("deadline near")),
     ("silent", N_("no report for too long")),
+    ("report_due", N_("report due soon")),
     ("not_accepted", N_("not yet accepted")),
     ("returned", N_("returned by the unit")),
     ("extension", N_("extension requested")),
@@ -30,7 +32,7 @@ CATEGORIES = [
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
 # Units to chase: the categories where the unit, not the office, has to move.
-CHASE = ("overdue", "flagged", "due_soon", "silent", "not_accepted")
+CHASE = ("overdue", "flagged", "due_soon", "silent", "report_due", "not_accepted")
 
 _FLAGGED = "o.light_override = 'red'"  # the queue holds open objectives only: the office's light counts
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
@@ -39,16 +41,18 @@ _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e
 _QUEUE = f"""
 SELECT id, ref, version, rank FROM (
   SELECT o.id, o.ref, o.version, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
+    o.next_report_due,
     CASE ({REASON_SQL})
       WHEN 'overdue' THEN 1
       WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
       WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
       ELSE CASE
         WHEN {_FLAGGED} THEN 2
-        WHEN o.status = 'assigned' THEN 5
-        WHEN o.status = 'returned' THEN 6
-        WHEN {_PENDING} THEN 7
-        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 8
+        WHEN {REPORT_DUE_SQL} THEN 5
+        WHEN o.status = 'assigned' THEN 6
+        WHEN o.status = 'returned' THEN 7
+        WHEN {_PENDING} THEN 8
+        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 9
       END
     END AS rank
   FROM objectives o
@@ -57,7 +61,7 @@ SELECT id, ref, version, rank FROM (
                     AND m.day = :day AND m.version = o.version)
 )
 WHERE rank IS NOT NULL
-ORDER BY rank, CASE rank WHEN 4 THEN quiet_since ELSE deadline END, sort_key
+ORDER BY rank, CASE rank WHEN 4 THEN quiet_since WHEN 5 THEN next_report_due ELSE deadline END, sort_key
 """
 _RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, start=1)}
 
@@ -77,14 +81,12 @@ def category_label(category: str) -> str:
 
 def current(db: Database, login: str) -> dict | None:
     """Today's unfinished review of ``login``, if any."""
-    cursor = db.conn.execute(
-        "SELECT * FROM reviews WHERE login = ? AND day = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
+    found = store.row(
+        db, "SELECT * FROM reviews WHERE login = ? AND day = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
         (login, clock.today().isoformat()),
     )
-    row = cursor.fetchone()
-    if row is None:
+    if found is None:
         return None
-    found = {d[0]: v for d, v in zip(cursor.description, row)}
     found["done"] = [r[0] for r in db.conn.execute(
         "SELECT DISTINCT objective_id FROM review_steps WHERE review_id = ? AND kind != 'skip'", (found["id"],))]
     found["counts"] = counts(db, found["id"])

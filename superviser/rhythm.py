@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from superviser import clock
+from superviser import clock, store
 from superviser.i18n import N_, _
 from superviser.store import Database
 
@@ -31,6 +31,16 @@ _LATE = {
 
 def label(rhythm: str | None) -> str:
     return _(RHYTHMS[rhythm]) if rhythm in RHYTHMS else ""
+
+
+def summary(objective: dict) -> str:
+    """The rhythm and when the next report is due, as the objective and the review show it."""
+    if not objective["report_rhythm"]:
+        return ""
+    if objective["next_report_due"]:
+        return _("{rhythm}, the next by {date}").format(rhythm=label(objective["report_rhythm"]),
+                                                       date=objective["next_report_due"])
+    return label(objective["report_rhythm"])
 
 
 def late_text(objective: dict) -> str:
@@ -63,10 +73,8 @@ def next_due(rhythm: str | None, last_report_on: str | None, active_since: str |
 
 
 def milestones(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT id, due_on, title, reported_on FROM milestones WHERE objective_id = ? ORDER BY due_on, id",
-        (objective_id,))
-    return [dict(zip(("id", "due_on", "title", "reported_on"), row)) for row in cursor]
+    return store.rows(db, "SELECT id, due_on, title, reported_on FROM milestones WHERE objective_id = ? ORDER BY due_on, id",
+                      (objective_id,))
 
 
 def milestones_text(rows: list[dict]) -> str:

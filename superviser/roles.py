@@ -7,6 +7,7 @@ viewer reads and exports; a login not among the people only reads.
 
 from __future__ import annotations
 
+from superviser import store
 from superviser.i18n import N_, _
 from superviser.store import Database
 
@@ -25,12 +26,7 @@ def role_label(role: str) -> str:
 
 
 def person(db: Database, login: str) -> dict | None:
-    row = db.conn.execute(
-        "SELECT login, name, role, unit_id, active FROM people WHERE login = ? AND active = 1", (login,)
-    ).fetchone()
-    if row is None:
-        return None
-    return dict(zip(("login", "name", "role", "unit_id", "active"), row))
+    return store.row(db, "SELECT login, name, role, unit_id, active FROM people WHERE login = ? AND active = 1", (login,))
 
 
 def unit_scope(db: Database, unit_id: int | None) -> set[int]:

@@ -13,7 +13,7 @@ import functools
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from superviser import grams, tallies
+from superviser import grams, store, tallies
 from superviser.errors import NewerDatabase, StoreError
 from superviser.i18n import _
 from superviser.lifecycle import AWAITED, OPEN, SUBMITTED, VERIFIED, WORKING
@@ -54,23 +54,28 @@ def ensure_triggers(db: Database, table: str | None = None) -> None:
             db.execute(sql)
     for fts_table, columns in FTS_TABLES.items():
         if table in (None, fts_table):
-            db[fts_table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
-    grams.ensure_triggers(db, FTS_TABLES, table)
-    tallies.ensure_triggers(db, table)
+            db.table(fts_table).enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
+    grams.ensure_triggers(_core(db), FTS_TABLES, table)
+    tallies.ensure_triggers(_core(db), table)
+
+
+def _core(db: Database) -> store.Database:
+    """The core's Database over the connection a migration is given (for its log entries)."""
+    return store.Database(db.conn)
 
 
 def transform(db: Database, table: str, **changes) -> None:
     """``table.transform`` that keeps the table's triggers (transform drops them)."""
-    db[table].transform(**changes)
+    db.table(table).transform(**changes)
     ensure_triggers(db, table)
 
 
 @migrations()
 def m001_initial(db: Database) -> None:
     # The default settings are written by `init`, as logged changes like any other.
-    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
 
-    db["units"].create(
+    db.table("units").create(
         {"id": int, "name": str, "parent_id": int, "created_at": str},
         pk="id",
         not_null={"name", "created_at"},
@@ -78,7 +83,7 @@ def m001_initial(db: Database) -> None:
     )
     db.execute("CREATE UNIQUE INDEX idx_units_name ON units(name COLLATE NOCASE)")
 
-    db["people"].create(
+    db.table("people").create(
         {"login": str, "name": str, "role": str, "unit_id": int, "active": int, "created_at": str},
         pk="login",
         not_null={"name", "role", "active", "created_at"},
@@ -86,7 +91,7 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("unit_id", "units", "id")],
     )
 
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "id": int, "ref": str, "year": int, "seq": int, "title": str, "source": str,
             "source_ref": str, "decided_on": str, "leader": str, "summary": str,
@@ -96,10 +101,10 @@ def m001_initial(db: Database) -> None:
         not_null={"ref", "year", "seq", "title", "source", "decided_on", "priority", "created_at", "created_by"},
         defaults={"priority": "normal", "source_ref": "", "leader": "", "summary": ""},
     )
-    db["decisions"].create_index(["ref"], unique=True)
-    db["decisions"].create_index(["year", "seq"], unique=True)
+    db.table("decisions").create_index(["ref"], unique=True)
+    db.table("decisions").create_index(["year", "seq"], unique=True)
 
-    db["objectives"].create(
+    db.table("objectives").create(
         {
             "id": int, "ref": str, "sort_key": str, "decision_id": int, "parent_id": int, "num": int,
             "title": str, "detail": str, "lead_unit_id": int, "priority": str,
@@ -130,25 +135,25 @@ def m001_initial(db: Database) -> None:
         (["lead_unit_id"], False), (["status", "deadline"], False), (["deadline"], False),
         (["light_override"], False),
     ):
-        db["objectives"].create_index(columns, unique=unique)
+        db.table("objectives").create_index(columns, unique=unique)
     # The default order of every list (open work first, then by deadline): a page
     # of it is read straight from this index instead of sorting every objective.
     db.execute(
         "CREATE INDEX idx_objectives_open_first ON objectives("
         "status IN ('closed', 'suspended', 'cancelled'), deadline, sort_key)")
     # Covers the unit scorecards: they read these columns of every objective.
-    db["objectives"].create_index(
+    db.table("objectives").create_index(
         ["lead_unit_id", "status", "deadline", "original_deadline", "submitted_on", "urge_count"],
         index_name="idx_objectives_scorecard")
 
-    db["co_units"].create(
+    db.table("co_units").create(
         {"objective_id": int, "unit_id": int},
         pk=("objective_id", "unit_id"),
         foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
     )
-    db["co_units"].create_index(["unit_id"])
+    db.table("co_units").create_index(["unit_id"])
 
-    db["reports"].create(
+    db.table("reports").create(
         {
             "id": int, "objective_id": int, "at": str, "on_date": str, "author": str, "unit_id": int,
             "percent": int, "text": str, "next_step": str, "problems": str, "help_needed": str,
@@ -159,9 +164,9 @@ def m001_initial(db: Database) -> None:
         defaults={"next_step": "", "problems": "", "help_needed": ""},
         foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
     )
-    db["reports"].create_index(["objective_id"])
+    db.table("reports").create_index(["objective_id"])
 
-    db["inspections"].create(
+    db.table("inspections").create(
         {
             "id": int, "objective_id": int, "at": str, "inspector": str, "method": str,
             "finding": str, "verdict": str, "withdrawn_seq": int,
@@ -170,9 +175,9 @@ def m001_initial(db: Database) -> None:
         not_null={"objective_id", "at", "inspector", "method", "finding", "verdict"},
         foreign_keys=[("objective_id", "objectives", "id")],
     )
-    db["inspections"].create_index(["objective_id"])
+    db.table("inspections").create_index(["objective_id"])
 
-    db["extensions"].create(
+    db.table("extensions").create(
         {
             "id": int, "objective_id": int, "requested_at": str, "requested_by": str,
             "from_deadline": str, "to_deadline": str, "reason": str, "status": str,
@@ -182,10 +187,10 @@ def m001_initial(db: Database) -> None:
         not_null={"objective_id", "requested_at", "requested_by", "from_deadline", "to_deadline", "reason", "status"},
         foreign_keys=[("objective_id", "objectives", "id")],
     )
-    db["extensions"].create_index(["objective_id", "status"])
-    db["extensions"].create_index(["status"])
+    db.table("extensions").create_index(["objective_id", "status"])
+    db.table("extensions").create_index(["status"])
 
-    db["log"].create(
+    db.table("log").create(
         {
             "seq": int, "at": str, "actor": str, "action": str, "objective_id": int,
             "decision_id": int, "detail": str, "changes": str, "prev_hash": str, "hash": str,
@@ -195,11 +200,11 @@ def m001_initial(db: Database) -> None:
         defaults={"detail": "", "changes": "{}"},
         foreign_keys=[("objective_id", "objectives", "id"), ("decision_id", "decisions", "id")],
     )
-    db["log"].create_index(["objective_id", "seq"])
-    db["log"].create_index(["decision_id"])
-    db["log"].create_index(["at"])
-    db["log"].create_index(["action"])
-    db["log"].create_index(["actor"])
+    db.table("log").create_index(["objective_id", "seq"])
+    db.table("log").create_index(["decision_id"])
+    db.table("log").create_index(["at"])
+    db.table("log").create_index(["action"])
+    db.table("log").create_index(["actor"])
 
     ensure_triggers(db)
 
@@ -207,7 +212,7 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_reviews(db: Database) -> None:
     """The daily review: a session per person and day, and the items they marked."""
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": int, "login": str, "started_at": str, "day": str, "finished_at": str,
             "position": int, "steps": str, "skipped": str, "marked": int,
@@ -216,8 +221,8 @@ def m002_reviews(db: Database) -> None:
         not_null={"login", "started_at", "day", "steps", "skipped", "marked"},
         defaults={"steps": "[]", "skipped": "[]", "marked": 0},
     )
-    db["reviews"].create_index(["login", "day"])
-    db["review_marks"].create(
+    db.table("reviews").create_index(["login", "day"])
+    db.table("review_marks").create(
         {"login": str, "objective_id": int, "day": str, "version": int},
         pk=("login", "objective_id"),
         not_null={"day", "version"},
@@ -230,13 +235,13 @@ def m003_log_v2(db: Database) -> None:
     """The log records every change (docs/design.md). The review's record becomes rows
     instead of JSON lists that every step rewrote. A database that already had a log gets
     ``baseline`` entries: the state as it is now, which ``audit`` replays from."""
-    db["review_steps"].create(
+    db.table("review_steps").create(
         {"id": int, "review_id": int, "batch": int, "kind": str, "objective_id": int, "category": str,
          "seq": int, "at": str},
         pk="id", not_null={"review_id", "batch", "kind", "objective_id", "at"},
         foreign_keys=[("review_id", "reviews", "id"), ("objective_id", "objectives", "id")],
     )
-    db["review_steps"].create_index(["review_id", "batch"])
+    db.table("review_steps").create_index(["review_id", "batch"])
     import json
 
     batch = 0
@@ -252,14 +257,14 @@ def m003_log_v2(db: Database) -> None:
             db.conn.execute(
                 "INSERT INTO review_steps (review_id, batch, kind, objective_id, at) VALUES (?, ?, 'skip', ?, ?)",
                 (review_id, batch, objective_id, started))
-    db["reviews"].transform(drop={"steps", "skipped", "marked"})
+    db.table("reviews").transform(drop={"steps", "skipped", "marked"})
     if db.conn.execute("SELECT count(*) FROM log").fetchone()[0]:
         write_baseline(db)
 
 
-def state_tables(db: Database) -> list[str]:
+def state_tables(db: store.Database) -> list[str]:
     """The tables whose rows are state the log records (not the log, not derived ones)."""
-    return [name for name in db.table_names()
+    return [name for name in db.utils.table_names()
             if name != "log" and not name.startswith(DERIVED_PREFIXES)]
 
 
@@ -269,8 +274,9 @@ def write_baseline(db: Database, chunk: int = 500) -> None:
     from superviser import journal
     from superviser.changes import fingerprint, pk_columns, row_key
 
-    for table in state_tables(db):
-        keys = pk_columns(db, table)
+    core = _core(db)
+    for table in state_tables(core):
+        keys = pk_columns(core, table)
         secrets = SECRET_COLUMNS.get(table, frozenset())
         cursor = db.conn.execute(f"SELECT * FROM [{table}] ORDER BY {', '.join(f'[{k}]' for k in keys)}")
         names = [d[0] for d in cursor.description]
@@ -281,7 +287,7 @@ def write_baseline(db: Database, chunk: int = 500) -> None:
                 pk = tuple(row[k] for k in keys)
                 shown = {c: fingerprint(v) if c in secrets else v for c, v in row.items() if v is not None}
                 changes[row_key(table, pk if len(pk) > 1 else pk[0])] = [None, shown]
-            journal.append(db, actor="superviser", action="baseline", detail=table, changes=changes)
+            journal.append(core, actor="superviser", action="baseline", detail=table, changes=changes)
 
 
 def log_has_begun(db: Database) -> bool:
@@ -294,16 +300,16 @@ def add_logged_column(db: Database, table: str, column: str, kind: type, default
     (``column.added``), so that replaying the log gives the rows the same value."""
     from superviser import journal
 
-    db[table].add_column(column, kind, not_null_default=default)
+    db.table(table).add_column(column, kind, not_null_default=default)
     if log_has_begun(db):
-        journal.append(db, actor="superviser", action="migration", detail=f"{table}.{column}",
+        journal.append(_core(db), actor="superviser", action="migration", detail=f"{table}.{column}",
                        changes={"column.added": [None, {"table": table, "column": column, "default": default}]})
 
 
 @migrations()
 def m004_trust(db: Database) -> None:
     """People's SSH keys (``superviser keys``) and the signed checkpoints of the log."""
-    db["ssh_keys"].create(
+    db.table("ssh_keys").create(
         {
             "id": int, "login": str, "type": str, "key": str, "bits": int, "fingerprint": str,
             "comment": str, "added_at": str, "added_by": str,
@@ -313,11 +319,11 @@ def m004_trust(db: Database) -> None:
         defaults={"comment": ""},
         foreign_keys=[("login", "people", "login")],
     )
-    db["ssh_keys"].create_index(["fingerprint"], unique=True)  # one key, one person
-    db["ssh_keys"].create_index(["login"])
+    db.table("ssh_keys").create_index(["fingerprint"], unique=True)  # one key, one person
+    db.table("ssh_keys").create_index(["login"])
     # One row per signed checkpoint: the log's size and head hash when it was signed, and the
     # signed note as it was handed out (C2SP tlog-checkpoint in a signed note).
-    db["checkpoints"].create(
+    db.table("checkpoints").create(
         {"size": int, "origin": str, "head": str, "note": str, "key": str, "made_at": str, "made_by": str},
         pk="size",
         not_null={"origin", "head", "note", "key", "made_at", "made_by"},
@@ -328,13 +334,13 @@ def m004_trust(db: Database) -> None:
 def m005_delivery(db: Database) -> None:
     """Urges that reach people: contacts, each unit's channels, the outbox the sender
     works through, and numbered notices (督〔2026〕14号) whose numbers never repeat."""
-    db["people"].add_column("email", str)
-    db["people"].add_column("mobile", str)
+    db.table("people").add_column("email", str)
+    db.table("people").add_column("mobile", str)
     # NULL, not 0, for "not the head": a column added with a default would change every
     # existing row without a log entry, and audit replays the log against the table.
-    db["people"].add_column("unit_head", int)
-    db["units"].add_column("lang", str)  # the language of its messages; NULL: the sender's
-    db["unit_channels"].create(
+    db.table("people").add_column("unit_head", int)
+    db.table("units").add_column("lang", str)  # the language of its messages; NULL: the sender's
+    db.table("unit_channels").create(
         {
             "id": int, "unit_id": int, "kind": str, "address": str, "webhook": str, "secret": str,
             "label": str, "active": int, "created_at": str, "created_by": str,
@@ -344,8 +350,8 @@ def m005_delivery(db: Database) -> None:
         defaults={"label": "", "active": 1},
         foreign_keys=[("unit_id", "units", "id")],
     )
-    db["unit_channels"].create_index(["unit_id", "active"])
-    db["outbox"].create(
+    db.table("unit_channels").create_index(["unit_id", "active"])
+    db.table("outbox").create(
         {
             "id": int, "seq": int, "objective_id": int, "unit_id": int, "login": str, "kind": str, "level": int,
             "channel": str, "channel_id": int, "recipient": str, "mentions": str, "lang": str, "subject": str,
@@ -359,12 +365,12 @@ def m005_delivery(db: Database) -> None:
         foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id"),
                       ("channel_id", "unit_channels", "id"), ("login", "people", "login")],
     )
-    db["outbox"].create_index(["key"], unique=True)
-    db["outbox"].create_index(["status", "next_at"])
-    db["outbox"].create_index(["objective_id"])
+    db.table("outbox").create_index(["key"], unique=True)
+    db.table("outbox").create_index(["status", "next_at"])
+    db.table("outbox").create_index(["objective_id"])
     # Numbers only ever go up: the counter is never decremented and (year, number) is unique.
-    db["notice_counters"].create({"year": int, "last": int}, pk="year", not_null={"last"})
-    db["notices"].create(
+    db.table("notice_counters").create({"year": int, "last": int}, pk="year", not_null={"last"})
+    db.table("notices").create(
         {
             "id": int, "year": int, "number": int, "objective_id": int, "unit_id": int, "level": int,
             "issued_at": str, "issued_by": str,
@@ -373,8 +379,8 @@ def m005_delivery(db: Database) -> None:
         not_null={"year", "number", "objective_id", "unit_id", "level", "issued_at", "issued_by"},
         foreign_keys=[("objective_id", "objectives", "id"), ("unit_id", "units", "id")],
     )
-    db["notices"].create_index(["year", "number"], unique=True)
-    db["notices"].create_index(["objective_id", "level"])
+    db.table("notices").create_index(["year", "number"], unique=True)
+    db.table("notices").create_index(["objective_id", "level"])
 
 
 @migrations()
@@ -384,24 +390,24 @@ def m007_corrections(db: Database) -> None:
     add_logged_column(db, "decisions", "version", int, 1)
     add_logged_column(db, "units", "active", int, 1)
     # NULL: no rhythm of its own, so "no report for too long" follows light.silent_days.
-    db["objectives"].add_column("report_rhythm", str)
-    db["objectives"].add_column("next_report_due", str)
+    db.table("objectives").add_column("report_rhythm", str)
+    db.table("objectives").add_column("next_report_due", str)
     db.execute("CREATE INDEX idx_objectives_report_due ON objectives(next_report_due) "
                "WHERE next_report_due IS NOT NULL")
     # An objective moved under another parent gets a new reference; the old one is never
     # given to another objective, and still finds it.
-    db["retired_refs"].create({"ref": str, "objective_id": int, "retired_at": str}, pk="ref",
+    db.table("retired_refs").create({"ref": str, "objective_id": int, "retired_at": str}, pk="ref",
                               not_null={"objective_id", "retired_at"},
                               foreign_keys=[("objective_id", "objectives", "id")])
-    db["milestones"].create(
+    db.table("milestones").create(
         {"id": int, "objective_id": int, "due_on": str, "title": str, "reported_on": str, "created_at": str},
         pk="id", not_null={"objective_id", "due_on", "title", "created_at"},
         foreign_keys=[("objective_id", "objectives", "id")],
     )
-    db["milestones"].create_index(["objective_id", "due_on"])
+    db.table("milestones").create_index(["objective_id", "due_on"])
     db.execute("CREATE INDEX idx_milestones_open ON milestones(due_on) WHERE reported_on IS NULL")
 
-    db["recurrences"].create(
+    db.table("recurrences").create(
         {
             "id": int, "title": str, "detail": str, "decision_id": int, "lead_unit_id": int, "priority": str,
             "rule": str, "start_on": str, "days": int, "gap": int, "report_rhythm": str, "active": int,
@@ -413,27 +419,27 @@ def m007_corrections(db: Database) -> None:
         defaults={"detail": "", "priority": "normal", "active": 1},
         foreign_keys=[("decision_id", "decisions", "id"), ("lead_unit_id", "units", "id")],
     )
-    db["recurrence_co_units"].create(
+    db.table("recurrence_co_units").create(
         {"recurrence_id": int, "unit_id": int}, pk=("recurrence_id", "unit_id"),
         foreign_keys=[("recurrence_id", "recurrences", "id"), ("unit_id", "units", "id")],
     )
     # Each instance of a recurring matter is an objective of its own; (recurrence, date) once.
     db.execute("ALTER TABLE objectives ADD COLUMN recurrence_id INTEGER REFERENCES recurrences(id)")
-    db["objectives"].add_column("recurrence_on", str)
+    db.table("objectives").add_column("recurrence_on", str)
     db.execute("CREATE UNIQUE INDEX idx_objectives_recurrence ON objectives(recurrence_id, recurrence_on) "
                "WHERE recurrence_id IS NOT NULL")
 
-    db["score_publications"].create(
+    db.table("score_publications").create(
         {"id": int, "period": str, "since": str, "until": str, "rules": str, "scores": str, "head_seq": int,
          "published_at": str, "published_by": str},
         pk="id", not_null={"period", "since", "until", "rules", "scores", "head_seq", "published_at", "published_by"},
     )
-    db["score_publications"].create_index(["since", "until"], unique=True)
+    db.table("score_publications").create_index(["since", "until"], unique=True)
 
     if log_has_begun(db):  # a new database gets them from init, like the other settings
         from superviser.changes import Changes
 
-        changes = Changes(db, "superviser")
+        changes = Changes(_core(db), "superviser")
         for key, value in SCORE_SETTINGS.items():
             if db.conn.execute("SELECT 1 FROM settings WHERE key = ?", (key,)).fetchone() is None:
                 changes.insert("settings", {"key": key, "value": value})
@@ -453,8 +459,8 @@ def m008_speed(db: Database) -> None:
                f" WHERE status IN {working}")
     db.execute("CREATE INDEX idx_objectives_waiting ON objectives(deadline, sort_key)"
                f" WHERE status IN {sql_list((SUBMITTED, VERIFIED))}")
-    tallies.create(db)
-    grams.create(db, FTS_TABLES)
+    tallies.create(_core(db))
+    grams.create(_core(db), FTS_TABLES)
 
 
 @migrations()
@@ -479,17 +485,17 @@ def known_names() -> tuple[str, ...]:
     return tuple(m.name for m in migrations.pending(Database(memory=True, execute_plugins=False)))
 
 
-def applied_names(db: Database) -> list[str]:
-    if not db["_sqlite_migrations"].exists():
+def applied_names(db: store.Database) -> list[str]:
+    if not db.utils.table("_sqlite_migrations").exists():
         return []
-    return [m.name for m in migrations.applied(db)]
+    return [m.name for m in migrations.applied(db.utils)]
 
 
-def version_of(db: Database) -> int:
+def version_of(db: store.Database) -> int:
     return len(applied_names(db))
 
 
-def ensure_current(db: Database) -> None:
+def ensure_current(db: store.Database) -> None:
     """Apply pending migrations; refuse a database written by a newer superviser."""
     from superviser.store import transaction
 
@@ -505,8 +511,8 @@ def ensure_current(db: Database) -> None:
         )
     if len(names) == len(known):
         return
-    if names == [] and db.table_names() and "_sqlite_migrations" not in db.table_names():
+    if names == [] and db.utils.table_names() and "_sqlite_migrations" not in db.utils.table_names():
         raise StoreError(_("this file is a database, but not a superviser database"))
     with transaction(db):
         # Re-read inside the lock: another process may have migrated meanwhile.
-        migrations.apply(db)
+        migrations.apply(db.utils)

@@ -104,7 +104,7 @@ def decode(data: bytes) -> tuple[str, str]:
 def _delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -147,7 +147,7 @@ def _trimmed(row: list, number: int) -> list:
 
 # A cell holding a value: <c r="AB12" ...> that is not self-closing (<c r="AB12" s="3"/> is
 # only formatting, which a reader skips).
-_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
 
 
 def _central_directory_size(data: bytes) -> int | None:
@@ -216,14 +216,15 @@ class _XlsxReach:
         data = self._tail + chunk
         cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
         whole, self._tail = (data[:cut], data[cut:]) if cut > 0 and len(data) - cut < 4096 else (data, b"")
-        for letters, digits, closed in _XLSX_CELL.findall(whole):
-            if closed:
-                continue
+        found = _XLSX_CELL.findall(whole)
+        if not found:
+            return
+        for letters in {letters for letters, _digits in found}:
             column = 0
             for letter in letters:
                 column = column * 26 + letter - 64
             self.columns = max(self.columns, column)
-            self.rows = max(self.rows, int(digits))
+        self.rows = max(self.rows, max(map(int, (digits for _letters, digits in found))))
 
 
 def _check_reach(rows: int, columns: int, name: str) -> None:
@@ -294,13 +295,13 @@ def _calamine(data: bytes, name: str) -> list[list]:
         raise
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # the reader's errors, including a panic of its Rust code on a damaged file
+    except BaseException:  # noqa: BLE001 - the reader's errors, including a panic of its Rust code on a damaged file
         raise refused(_("{name} is damaged or not a spreadsheet (it can't be read)").format(name=name)) from None
     return [_cells(row, number, name) for number, row in enumerate(rows, start=1)]
 
 
 def _cells(row: list, number: int, name: str) -> list:
-    cells = []
+    cells: list = []
     for value in row:
         if isinstance(value, str):
             if len(value) > MAX_CELL:

@@ -22,11 +22,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock, fields, identity, roles, text
+from superviser import clock, fields, identity, roles, store, text
 from superviser.changes import write
-from superviser.services.base import check
 from superviser.errors import InvalidInput, NotFound
 from superviser.i18n import N_, _
+from superviser.services.base import check
 
 BEGIN = "# superviser keys: begin (managed by `superviser keys`; do not edit between these markers)"
 END = "# superviser keys: end"
@@ -196,12 +196,42 @@ _COLUMNS = ("id", "login", "type", "key", "bits", "fingerprint", "comment", "add
 
 
 def rows(db) -> list[dict]:
-    cursor = db.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM ssh_keys ORDER BY login, id")
-    return [dict(zip(_COLUMNS, row)) for row in cursor]
+    return store.rows(db, f"SELECT {', '.join(_COLUMNS)} FROM ssh_keys ORDER BY login, id")
 
 
 def expected_lines(db, db_path: Path) -> list[str]:
     return [key_line(db_path, r["login"], r["type"], r["key"]) for r in rows(db)]
+
+
+def _remember(changes, file: Path) -> None:
+    """Keep which authorized_keys this office manages (a logged setting), so a step that is not
+    about keys (a person deactivated) writes the same file."""
+    path = str(file.absolute())
+    known = changes.db.conn.execute("SELECT value FROM settings WHERE key = 'keys.file'").fetchone()
+    if known is None:
+        changes.insert("settings", {"key": "keys.file", "value": path})
+    elif known[0] != path:
+        changes.update("settings", "keys.file", {"value": path})
+
+
+def managed_file(db) -> Path:
+    """The authorized_keys the office's keys were last written to, else this account's."""
+    known = db.conn.execute("SELECT value FROM settings WHERE key = 'keys.file'").fetchone()
+    return Path(known[0]) if known else default_file()
+
+
+def withdraw(changes, db_path: Path, login: str) -> list[str]:
+    """A person deactivated loses their keys in the same step: the rows go, and the block is
+    written again in the file the office's keys were last written to (none recorded: only the
+    rows). Returns the fingerprints removed."""
+    db = changes.db
+    found = db.conn.execute("SELECT id, fingerprint FROM ssh_keys WHERE login = ?", (login,)).fetchall()
+    for key_id, _fingerprint in found:
+        changes.delete("ssh_keys", key_id)
+    known = db.conn.execute("SELECT value FROM settings WHERE key = 'keys.file'").fetchone()
+    if found and known:
+        write_block(Path(known[0]), expected_lines(db, db_path))
+    return [fingerprint for _id, fingerprint in found]
 
 
 def _service_account(db_path: Path) -> str:
@@ -235,6 +265,7 @@ def add(session, db_path: Path, login: str, content: str, *, file: Path | None =
         row = {"login": login, "type": key.type, "key": key.blob, "bits": key.bits, "fingerprint": key.fingerprint,
                "comment": key.comment, "added_at": clock.stamp(), "added_by": session.login}
         key_id = changes.insert("ssh_keys", row)
+        _remember(changes, file)
         seq = changes.log("keys.add", detail=f"{login} {key.type} {key.fingerprint}")
         # The file is written before the transaction commits: if it can't be, nothing is recorded.
         write_block(file, expected_lines(db, db_path))
@@ -255,6 +286,7 @@ def remove(session, db_path: Path, login: str, *, fingerprint: str | None = None
                 login=login, which=f" ({fingerprint})" if fingerprint else ""), label=N_("login"))
         for key_id, _fingerprint in found:
             changes.delete("ssh_keys", key_id)
+        _remember(changes, file)
         seq = changes.log("keys.remove", detail=f"{login} " + " ".join(f for _id, f in found))
         write_block(file, expected_lines(db, db_path))
     return {"login": login, "removed": [f for _id, f in found], "seq": seq, "file": str(file)}
@@ -277,5 +309,6 @@ def sync(session, db_path: Path, *, file: Path | None = None) -> dict:
     with write(session) as changes:
         check(session, "keys.sync")
         changed = write_block(file, expected_lines(db, db_path))
+        _remember(changes, file)
         seq = changes.log("keys.sync", detail=str(file), facts={"keys.file": str(file)})
     return {"file": str(file), "changed": changed, "seq": seq}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,23 @@ class Database:
 
     def __getitem__(self, table: str):
         return self.utils[table]
+
+
+# Rows as dicts of their columns by name (the names the SELECT gives them): every read that
+# hands rows on asks these, rather than a row factory on the connection, which would change
+# every other query's tuples.
+def rows(db: Database, sql: str, params: Sequence | Mapping = ()) -> list[dict]:
+    """The rows ``sql`` finds."""
+    cursor = db.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor]
+
+
+def row(db: Database, sql: str, params: Sequence | Mapping = ()) -> dict | None:
+    """The first row ``sql`` finds, or None."""
+    cursor = db.conn.execute(sql, params)
+    values = cursor.fetchone()
+    return None if values is None else dict(zip([d[0] for d in cursor.description], values))
 
 
 def default_path() -> Path:
@@ -192,10 +209,8 @@ def transaction(db: Database) -> Iterator[Database]:
 
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
-        try:
+        with contextlib.suppress(sqlite3.DatabaseError):  # SQLite has rolled back already (a full disk, an I/O error)
             conn.execute("ROLLBACK")
-        except sqlite3.DatabaseError:
-            pass  # SQLite has rolled back already (a full disk, an I/O error)
 
 
 def _failure(db: Database, error: sqlite3.DatabaseError) -> BaseException:

@@ -23,8 +23,12 @@ right in its own transaction. ``rebuild`` recounts them from scratch.
 
 from __future__ import annotations
 
-from superviser.lights import sql_list
+import sqlite3
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
+
 from superviser.lifecycle import AWAITED, WORKING
+from superviser.lights import sql_list
 from superviser.store import Database
 
 TABLES = {
@@ -79,10 +83,10 @@ WATCHED = ("status", "lead_unit_id", "deadline", "original_deadline", "urge_coun
            "last_report_on", "active_since", "submitted_on", "report_rhythm", "next_report_due")
 
 
-def _upsert(spec: tuple, *, r: str, u: str = "", role: str = "", source: str = "", join: str = "",
+def _select(spec: tuple, *, r: str, u: str = "", role: str = "", source: str = "", join: str = "",
             sign: str = "+", group: bool = False) -> str:
-    """One statement adding (sign +) or removing (sign -) the contribution of the rows
-    ``source`` selects (none: the trigger's row alone); ``group`` adds them up first."""
+    """The contribution (sign +) or its removal (sign -) of the rows ``source`` selects (none:
+    the trigger's row alone), as rows of the counter's keys and values; ``group`` adds them up."""
     table, keys, values, when = spec
 
     def fill(sql: str) -> str:
@@ -93,10 +97,19 @@ def _upsert(spec: tuple, *, r: str, u: str = "", role: str = "", source: str = "
     value_sql = [f"-({v})" for v in value_sql] if sign == "-" else value_sql
     where = " AND ".join(c for c in (join, fill(when) if when else "") if c) or "1"
     grouped = f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))}" if group else ""
+    return f"SELECT {', '.join(key_sql + value_sql)}{' FROM ' + source if source else ''} WHERE {where}{grouped}"
+
+
+def _insert(spec: tuple, rows: str) -> str:
+    """Add ``rows`` (a SELECT or VALUES giving keys and values) to the counter."""
+    table, keys, values, _when = spec
     updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in values)
-    return (f"INSERT INTO {table} ({', '.join([*keys, *values])}) SELECT {', '.join(key_sql + value_sql)}"
-            f"{' FROM ' + source if source else ''} WHERE {where}{grouped}"
-            f" ON CONFLICT DO UPDATE SET {updates};")
+    return f"INSERT INTO {table} ({', '.join([*keys, *values])}) {rows} ON CONFLICT DO UPDATE SET {updates};"
+
+
+def _upsert(spec: tuple, **select) -> str:
+    """One statement adding (or removing) a contribution: see ``_select``."""
+    return _insert(spec, _select(spec, **select))
 
 
 def _objective(r: str, sign: str, *, co: bool = True) -> list[str]:
@@ -119,7 +132,8 @@ def _trigger(name: str, event: str, statements: list[str]) -> str:
 
 
 TRIGGERS = {
-    "objectives_tally_insert": _trigger("objectives_tally_insert", "AFTER INSERT ON objectives", _objective("NEW", "+", co=False)),
+    "objectives_tally_insert": _trigger("objectives_tally_insert", "AFTER INSERT ON objectives",
+                                        _objective("NEW", "+", co=False)),
     "objectives_tally_delete": _trigger("objectives_tally_delete", "AFTER DELETE ON objectives", _objective("OLD", "-")),
     "objectives_tally_update": _trigger(
         "objectives_tally_update", f"AFTER UPDATE OF {', '.join(WATCHED)} ON objectives",
@@ -164,17 +178,54 @@ def create(db: Database) -> None:
 BULK_SUSPENDED = ("objectives_tally_insert", "co_units_tally_insert")
 
 
+def _bulk(where: str) -> list[tuple[tuple, str]]:
+    """Each counter and the SELECT of what the objectives ``where`` selects (SQL over ``o``, with
+    their co-units) add to it, grouped. NOT INDEXED: found by their ids, never by walking an
+    index of every objective."""
+    out = []
+    for spec in PER_UNIT:
+        out.append((spec, _select(spec, r="o", u="o.lead_unit_id", role="'lead'", source="objectives o NOT INDEXED",
+                                  join=where, group=True)))
+        out.append((spec, _select(spec, r="o", u="c.unit_id", role="'co'", join=where, group=True,
+                                  source="objectives o NOT INDEXED JOIN co_units c ON c.objective_id = o.id")))
+    for spec in OVERALL:
+        out.append((spec, _select(spec, r="o", source="objectives o NOT INDEXED", join=where, group=True)))
+    return out
+
+
 def add(db: Database, where: str, params: tuple | dict = ()) -> None:
     """Count objectives inserted while ``BULK_SUSPENDED`` were dropped (``where``: SQL over
     ``o`` selecting them, their co-units inserted too): one grouped statement per counter
     instead of a trigger per row."""
-    for spec in PER_UNIT:
-        db.execute(_upsert(spec, r="o", u="o.lead_unit_id", role="'lead'", source="objectives o", join=where,
-                           group=True), params)
-        db.execute(_upsert(spec, r="o", u="c.unit_id", role="'co'", join=where, group=True,
-                           source="co_units c JOIN objectives o ON o.id = c.objective_id"), params)
-    for spec in OVERALL:
-        db.execute(_upsert(spec, r="o", source="objectives o", join=where, group=True), params)
+    for spec, select in _bulk(where):
+        db.execute(_insert(spec, select), params)
+
+
+def worked_out(db: Database, columns: list[str], objectives: Iterable[Sequence],
+               co_units: Iterable[tuple[int, int]]) -> list[tuple[tuple, list[tuple]]]:
+    """What ``add`` would add for objectives not yet written (whole rows as they will be stored,
+    their values in the order of ``columns``; their co-units as (objective, unit)): the same
+    statements, run over a scratch copy of the columns they read (``WATCHED``), in memory, so
+    that the write itself only adds the sums (``add_worked_out``)."""
+    declared = {row[1]: row[2] for row in db.conn.execute("PRAGMA table_info(objectives)")}
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE TABLE objectives (id INTEGER PRIMARY KEY, "
+                        f"{', '.join(f'{c} {declared[c]}' for c in WATCHED)})")
+        scratch.execute("CREATE TABLE co_units (objective_id INTEGER, unit_id INTEGER, PRIMARY KEY (objective_id, unit_id))")
+        read = itemgetter(*[columns.index(c) for c in ("id", *WATCHED)])
+        scratch.executemany(f"INSERT INTO objectives VALUES ({', '.join('?' * (1 + len(WATCHED)))})", map(read, objectives))
+        scratch.executemany("INSERT INTO co_units VALUES (?, ?)", co_units)
+        return [(spec, scratch.execute(select).fetchall()) for spec, select in _bulk("1")]
+    finally:
+        scratch.close()
+
+
+def add_worked_out(db: Database, worked: list[tuple[tuple, list[tuple]]]) -> None:
+    """Add the sums ``worked_out`` gave: a statement per counter, reading no objective."""
+    for spec, rows in worked:
+        if rows:
+            db.conn.executemany(_insert(spec, f"VALUES ({', '.join('?' * len(rows[0]))})"), rows)
 
 
 def rebuild(db: Database) -> None:

@@ -69,11 +69,6 @@ def required(field: str, value: object, limit: int = TITLE_MAX, *, multiline: bo
     return within(field, text, limit)
 
 
-def optional(field: str, value: object, limit: int = TEXT_MAX, *, multiline: bool = True) -> str:
-    text = (clean(value).strip() if multiline else one_line(value))
-    return within(field, text, limit)
-
-
 def within(field: str, text: str, limit: int) -> str:
     if len(text) > limit:
         raise InvalidInput(

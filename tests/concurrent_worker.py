@@ -39,7 +39,7 @@ def main(path: str, login: str, count: int, seed: int, out: str) -> None:
             results.append({"outcome": "refused", "message": str(error)})
         except SuperviserError as error:
             results.append({"outcome": "error", "message": str(error)})
-        except Exception as error:  # anything else is a failure the test must see
+        except Exception as error:  # noqa: BLE001 - anything else is a failure the test must see
             results.append({"outcome": "crash", "message": f"{type(error).__name__}: {error}"})
     with open(out, "w") as f:
         json.dump(results, f)

@@ -61,7 +61,8 @@ class Office:
                   parent=None, decision=None) -> str:
         """Register an objective and walk it to ``status`` through the real steps."""
         s = self.director
-        ref = registry.objective_add(s, decision or self.decision, title, lead=lead, co=list(co), deadline=deadline, parent=parent).ref
+        ref = registry.objective_add(s, decision or self.decision, title, lead=lead, co=list(co), deadline=deadline,
+                                     parent=parent).ref
         walk(self, ref, status)
         return ref
 
@@ -121,6 +122,15 @@ class Ran:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture
+def config_dir(tmp_path, monkeypatch):
+    """The user's config directory, where delivery.toml lives (for the CLI, in-process and in processes)."""
+    folder = tmp_path / "config"
+    (folder / "superviser").mkdir(parents=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder / "superviser"
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ def as_account(account: Account, function, *args, env: dict | None = None):
             os.environ.update({"HOME": str(account.home), "PATH": "/usr/bin:/bin", "SUPERVISER_LANG": "en", "TZ": "UTC",
                                "XDG_DATA_HOME": str(account.home / ".local" / "share")}, **(env or {}))
             outcome = ("ok", function(*args))
-        except BaseException as error:  # noqa: reported to the parent
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
             outcome = ("error", f"{type(error).__name__}: {error}")
         with os.fdopen(write, "wb") as out:
             out.write(pickle.dumps(outcome))

@@ -4,7 +4,6 @@ against real servers on this machine (an SMTP server, an HTTP server playing the
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -14,7 +13,7 @@ from superviser.delivery import config as delivery_config
 from superviser.delivery import outbox, sender
 from superviser.errors import Forbidden, InvalidInput, NotFound, Refused
 from superviser.read import objectives
-from superviser.services import contacts, delivery, steps
+from superviser.services import contacts, delivery, steps, undo
 from tests.delivery_fakes import RobotServer, SmtpServer, config_text, free_port
 
 WECOM_KEY = "wecomkey-0123456789abcdef"
@@ -35,15 +34,6 @@ def audited(request):
 
         report = audit.run(store.connect(office.path))
         assert report.ok, report.problems
-
-
-@pytest.fixture
-def config_dir(tmp_path, monkeypatch):
-    """The user's config directory, where delivery.toml lives (for the CLI, in-process and in processes)."""
-    folder = tmp_path / "config"
-    (folder / "superviser").mkdir(parents=True)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
-    return folder / "superviser"
 
 
 def write_config(config_dir, **options) -> delivery_config.Config:
@@ -109,12 +99,11 @@ def test_a_step_that_rolls_back_leaves_no_outbox_row(office):
     ref = office.objective(status="in_progress")
     objective = objectives.get(office.director.db, ref)
     entries = office.director.db.conn.execute("SELECT count(*) FROM log").fetchone()[0]
-    with pytest.raises(RuntimeError, match="the step failed"):
-        with write(office.director) as changes:
-            queued = outbox.queue(changes, "urge", objective, actor_login="boss", level=1)
-            assert len(queued) == 1
-            changes.log("urge", objective_id=objective["id"])
-            raise RuntimeError("the step failed after queuing")
+    with pytest.raises(RuntimeError, match="the step failed"), write(office.director) as changes:
+        queued = outbox.queue(changes, "urge", objective, actor_login="boss", level=1)
+        assert len(queued) == 1
+        changes.log("urge", objective_id=objective["id"])
+        raise RuntimeError("the step failed after queuing")
     assert rows(office) == []
     assert office.director.db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == entries
 
@@ -172,14 +161,13 @@ def test_the_phrase_in_chinese(office):
     assert queued.message() == "已排队发送：Finance（邮件和飞书）"
 
 
-def test_cancel_for_seq_cancels_what_a_step_queued(office):
+def test_undo_of_an_urge_cancels_what_it_queued(office):
     contacts.channel_add(office.director, "Finance", "mail", address="fin@example.org")
     ref = office.objective(status="in_progress")
-    _queued, seq = urged(office, ref)
-    with write(office.director) as changes:
-        assert outbox.cancel_for_seq(changes, seq) == 1
-        changes.log("undo")
-    assert [r["status"] for r in rows(office)] == ["cancelled"]
+    urged = steps.urge(office.director, ref, text="Report by Friday")
+    assert [(r["seq"], r["status"]) for r in rows(office)] == [(urged.seq, "queued")]
+    undo.undo(office.director, urged.seq)
+    assert [(r["status"], r["last_error"]) for r in rows(office)] == [("cancelled", "undone")]
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -483,10 +471,9 @@ def test_on_log_queues_inside_a_real_step_with_its_new_values(office):
     assert queued.message() == "queued for Finance by mail"
     row = rows(office)[0]
     assert row["seq"] == step.seq and "Level: Reminder (urge 1)" in row["body"]
-    with pytest.raises(RuntimeError):
-        with objective_step(office.director, "urge", ref) as step:
-            step.set(urge_count=2)
-            outbox.on_log(step, "urge", level=2)
-            step.log("")
-            raise RuntimeError("after the entry, before the commit")
+    with pytest.raises(RuntimeError), objective_step(office.director, "urge", ref) as step:
+        step.set(urge_count=2)
+        outbox.on_log(step, "urge", level=2)
+        step.log("")
+        raise RuntimeError("after the entry, before the commit")
     assert len(rows(office)) == 1

@@ -3,10 +3,11 @@ the outbox, digest --send, and what doctor says about the outbox."""
 
 from __future__ import annotations
 
+import io
 import json
 
 from tests.delivery_fakes import RobotServer
-from tests.test_delivery import WECOM_KEY, audited, config_dir, rows, urged, write_config  # noqa: F401 (fixtures)
+from tests.test_delivery import WECOM_KEY, audited, rows, urged, write_config  # noqa: F401 (audited: a fixture)
 
 
 def test_channels_and_contacts_from_the_command_line(office, cli, config_dir, monkeypatch):
@@ -29,6 +30,31 @@ def test_channels_and_contacts_from_the_command_line(office, cli, config_dir, mo
     assert cli("--db", db, "channel", "remove", "1").code == 0
     missing = cli("--db", db, "channel", "remove", "1")
     assert missing.code == 3 and missing.err.strip() == "superviser: channel: no channel 1; see `superviser channel list`"
+
+
+def test_the_commands_built_from_the_declarations_read_and_refuse_as_the_steps_do(office, cli, config_dir, monkeypatch):
+    db = str(office.path)
+    write_config(config_dir)
+    monkeypatch.setattr("sys.stdin", io.StringIO("SEC" + "r" * 29 + "\n"))  # --secret - reads standard input
+    ran = cli("--db", db, "channel", "add", "Finance", "dingtalk", "--webhook",
+              "https://oapi.dingtalk.com/robot/send?access_token=" + "a" * 40, "--secret", "-", "--json")
+    assert ran.code == 0, ran.err
+    assert office.director.db.conn.execute("SELECT secret FROM unit_channels").fetchone() == ("SEC" + "r" * 29,)
+    wrong = cli("--db", db, "channel", "add", "Finance", "pigeon")  # the core's words, not click's
+    assert wrong.code == 2 and wrong.err.startswith("superviser: channel: ")
+    assert cli("--db", db, "person", "contact", "li", "--head").code == 0
+    assert cli("--db", db, "person", "contact", "li", "--mobile", "13800138000").code == 0  # the rest as it was
+    assert office.director.db.conn.execute("SELECT unit_head, mobile FROM people WHERE login = 'li'").fetchone() == (
+        1, "13800138000")
+    assert cli("--db", db, "person", "contact", "li", "--not-head").code == 0
+    assert not office.director.db.conn.execute("SELECT unit_head FROM people WHERE login = 'li'").fetchone()[0]
+    # Leaving out a language does not clear it ("" does): it is asked for.
+    assert cli("--db", db, "channel", "lang", "Finance", "zh_CN").code == 0
+    left_out = cli("--db", db, "channel", "lang", "Finance")
+    assert left_out.code == 2 and "LANG" in left_out.err
+    assert office.director.db.conn.execute("SELECT lang FROM units WHERE name = 'Finance'").fetchone() == ("zh_CN",)
+    level = cli("--db", db, "notice", office.objective(status="in_progress"), "--level", "loud", "-o", "-")
+    assert level.code == 2 and level.err.startswith("superviser: level: ")
 
 
 def test_the_office_details(office, cli):

@@ -47,7 +47,7 @@ def test_two_senders_at_once_never_send_a_message_twice(office, process_env):
             urged(office, ref)
         senders = [_start("--db", office.path, "deliver", "--json", env=env) for _ in range(2)]
         outputs = [sender.communicate(timeout=120) for sender in senders]
-        for sender, (out, err) in zip(senders, outputs):
+        for sender, (_out, err) in zip(senders, outputs):
             assert sender.returncode == 0, err
         texts = [r["text"] for r in robots.received]
     assert len(texts) == 24 and len(set(texts)) == 24

@@ -6,7 +6,7 @@ import pytest
 
 from superviser import i18n, journal, lifecycle, lights, store
 from superviser.demo import build_office
-from superviser.read import counts, objectives
+from superviser.read import counts
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ import json
 import os
 
 
-
 def checks(cli, path) -> dict:
     ran = cli("--db", path, "doctor", "--json")
     return {c["name"]: c for c in json.loads(ran.out)}

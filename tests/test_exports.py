@@ -1,9 +1,9 @@
 """Exports opened with real readers: the contents, Chinese text, and the log's anchor."""
 
 import csv
-from datetime import datetime
 import io
 import json
+from datetime import datetime
 
 import pytest
 from docx import Document
@@ -63,10 +63,9 @@ def test_xlsx_ledger(stocked, tmp_path):
 def test_xlsx_log_says_what_the_log_reader_says(stocked, tmp_path):
     """The export reads the log its own lean way; each row is what ``read.log`` and
     ``describe.headline`` say of the entry, newest first, up to the head the export names."""
-    from tests.test_audit_state import full_history
-
     from superviser import describe
     from superviser.read import log as log_read
+    from tests.test_audit_state import full_history
 
     full_history(stocked)
     db = store.connect(stocked.path)

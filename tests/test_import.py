@@ -142,6 +142,8 @@ def test_cli_import(office, tmp_path, cli):
     assert ran.code == 2 and result["rejected"][0]["row"] == 2 and not result["objectives"]
     done = cli("--db", office.path, "import", path)
     assert done.code == 0 and "created: 2 objectives" in done.out
+    audited = cli("--db", office.path, "audit")  # the log replays to the tables the import wrote
+    assert audited.code == 0 and "every table agrees with it" in audited.out
 
 
 @pytest.mark.parametrize("meanwhile", ["note", "decision"])
@@ -180,6 +182,31 @@ def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, m
     assert audit.run(db).ok
 
 
+def test_a_note_written_after_the_plan_caught_up_is_chained_before_it_in_the_lock(office, tmp_path, monkeypatch):
+    """The plan chains its entries after others' before it takes the lock; a note written after
+    that, before the lock, has them chained again inside it: nothing lost, the log replays."""
+    from superviser import audit
+    from superviser.planned import Plan
+
+    ref = office.objective()
+    caught_up = Plan.catch_up
+    calls = []
+
+    def then_a_colleague_writes(plan):
+        caught_up(plan)
+        calls.append(plan.head)
+        if len(calls) == 1:
+            steps.note(office.session("li"), ref, text="written just before the import took the lock")
+
+    monkeypatch.setattr(Plan, "catch_up", then_a_colleague_writes)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and len(calls) == 2 and calls[1][0] == calls[0][0] + 1  # the second, in the lock, after the note
+    db = store.connect(office.path)
+    last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")]
+    assert last == ["import", "objective.add", "objective.add", "decision.add", "note"]
+    assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
+
+
 def test_a_plan_is_refused_once_the_database_has_changed(office):
     from superviser.changes import write
     from superviser.planned import Plan, Stale
@@ -194,10 +221,31 @@ def test_a_plan_is_refused_once_the_database_has_changed(office):
     assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
 
 
+def test_a_plan_relies_whole_on_a_small_table_it_asks_about_again_and_again(office):
+    """The retired references are asked about for every new objective: after a while the plan
+    reads them all at once, and then relies on all of them: one retired meanwhile (an objective
+    moved) makes it stale, though it is none of those it asked about."""
+    from superviser.changes import write
+    from superviser.planned import ASKED_OFTEN, Plan, Stale
+    from superviser.services import corrections
+
+    parent, moved = office.objective(title="Parent"), office.objective(title="Moved")
+    plan = Plan(office.director.db, "boss")
+    for n in range(ASKED_OFTEN + 5):
+        assert plan.read("retired_refs", (f"2026-999.{n}",)) is None
+    plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    corrections.objective_edit(office.session("boss"), moved, parent=parent)  # its reference is retired
+    assert store.connect(office.path).conn.execute("SELECT count(*) FROM retired_refs").fetchone()[0] == 1
+    with pytest.raises(Stale), write(office.director) as changes:
+        plan.apply(changes)
+
+
 def test_a_large_import_replays_in_the_audit(office, tmp_path):
     from superviser import audit
 
-    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展", "催办次数"]]
+    rows = [["编号", "决策事项名称", "督办事项", "牵头单位", "配合单位", "完成时限", "办理状态", "完成进度", "最新进展",
+             "催办次数"]]
     for i in range(300):
         rows.append([f"2025-{i // 10:03d}.{i % 10 + 1}", f"会议 {i // 10}", f"事项 {i}", "Finance", "Harbour、Planning",
                      "2026-12-20", "办理中", "40%", "2026-11-01 40% 已过半", i % 4])
@@ -218,3 +266,4 @@ def test_a_large_import_replays_in_the_audit(office, tmp_path):
     assert len(objectives.list_objectives(db, objectives.Filter(search="分解"), limit=None)) == 300  # two characters
     names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"objectives_ai", "objectives_grams_insert", *tallies.BULK_SUSPENDED} <= names
+    assert journal.missing_triggers(db) == []  # the log's guards, log_chain among them, as they were

@@ -28,7 +28,8 @@ def ssh(tmp_path):
     folder = tmp_path / "home" / ".ssh"
     folder.mkdir(parents=True)
     file = folder / "authorized_keys"
-    file.write_text("# the admin's own key\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOadminadminadminadminadminadminadminadmin admin\n"
+    file.write_text("# the admin's own key\n"
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOadminadminadminadminadminadminadminadmin admin\n"
                     "from=\"10.0.0.0/8\" ssh-rsa AAAAB3Nza-backup backup")  # no newline at the end
     return file
 
@@ -164,3 +165,25 @@ def test_sync_rewrites_the_block_from_the_table(office, cli, ssh, tmp_path):
     assert not listed["in_sync"] and not listed["keys"][0]["installed"]
     assert cli("--db", office.path, "keys", "sync", "--authorized-keys", ssh).code == 0
     assert ssh.read_text() == good
+
+
+def test_deactivating_a_person_removes_their_keys_in_the_same_step(office, cli, ssh, tmp_path):
+    from superviser import audit
+
+    before = ssh.read_bytes()
+    assert cli("--db", office.path, "keys", "add", "li", write_key(tmp_path, "li.pub", public_line()),
+               "--authorized-keys", ssh).code == 0
+    assert cli("--db", office.path, "keys", "add", "east", write_key(tmp_path, "e.pub", public_line("ecdsa")),
+               "--authorized-keys", ssh).code == 0
+    ran = cli("--db", office.path, "person", "edit", "li", "--inactive")
+    assert ran.code == 0, ran.err
+    assert "SSH key was removed" in ran.out
+    lines = sshkeys.installed_lines(ssh)
+    assert [forced(line)[0][-1] for line in lines] == ["east"]  # the file the keys were written to, rewritten
+    db = store.connect(office.path)
+    assert [r["login"] for r in sshkeys.rows(db)] == ["east"]
+    entry = db.conn.execute("SELECT changes FROM log WHERE action = 'person.edit' ORDER BY seq DESC").fetchone()[0]
+    assert "ssh_keys#" in entry and "people#li.active" in entry  # one entry: the person and their key
+    assert audit.run(db).ok
+    assert cli("--db", office.path, "keys", "remove", "east", "--authorized-keys", ssh).code == 0
+    assert ssh.read_bytes() == before + b"\n"

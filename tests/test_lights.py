@@ -3,6 +3,7 @@
 import pytest
 
 from superviser import store
+from superviser.read import counts as read_counts
 from superviser.read import objectives
 from superviser.services import org, steps
 
@@ -77,7 +78,8 @@ def test_override_changes_the_light_not_the_facts_until_closed(office):
     steps.light(office.director, ref, colour="green", reason="practically done")
     assert light(office, ref) == ("green", "overdue")  # still overdue: the office only judged the light
     item = objectives.get(store.connect(office.path), ref)
-    assert item["set_by_office"] and item["light_explained"] == "set green by the office: practically done; by the rules: past its deadline"
+    assert item["set_by_office"]
+    assert item["light_explained"] == "set green by the office: practically done; by the rules: past its deadline"
     steps.complete(office.session("li"), ref, text="done")
     steps.verify(office.director, ref)
     assert light(office, ref) == ("grey", "closed")
@@ -89,7 +91,7 @@ def test_filter_and_count_by_light_agree_with_rows(office):
     office.objective(deadline="2026-12-30", status="in_progress")
     office.objective(deadline="2026-12-30", status="closed")
     db = store.connect(office.path)
-    counts = objectives.light_counts(db)
+    counts = read_counts.overview(db)["lights"]
     assert counts == {"red": 1, "yellow": 1, "green": 1, "grey": 1}
     for colour, n in counts.items():
         rows = objectives.list_objectives(db, objectives.Filter(light=colour))

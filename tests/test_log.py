@@ -25,14 +25,57 @@ def test_insert_must_extend_the_chain(office):
     seq, head = journal.head(db)
     with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
         db.conn.execute(
-            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) "
+            "VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
             (seq + 1, "f" * 64),
         )
     with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):
         db.conn.execute(
-            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
+            "INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash) "
+            "VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')",
             (seq + 5, head),
         )
+
+
+def _worked_out(db, count, after=None):
+    """``count`` entries chained after ``after`` (default: the head), as a plan makes them."""
+    seq, prev = after or journal.head(db)
+    rows = []
+    for n in range(count):
+        rows.append(journal.entry(seq + 1, prev, actor="boss", action="note", detail=f"bulk {n}"))
+        seq, prev = rows[-1][0], rows[-1][-1]
+    return rows
+
+
+@pytest.mark.parametrize("damage", ["gap", "link", "not after the head"])
+def test_entries_appended_at_once_are_held_to_the_chain(office, damage):
+    """``append_chained`` suspends the per-row guard for speed; it refuses what the guard would,
+    writes nothing then, and the guard is back (as it was) whether it wrote or refused."""
+    db = _db(office)
+    before = journal.head(db)
+    rows = _worked_out(db, 5)
+    if damage == "gap":
+        rows[3] = (rows[3][0] + 1, *rows[3][1:])
+    elif damage == "link":
+        rows[2] = (*rows[2][:8], "f" * 64, rows[2][9])
+    else:
+        rows = _worked_out(db, 5, after=(before[0] - 1, before[1]))
+    with pytest.raises(sqlite3.IntegrityError, match="grows at its end"), store.transaction(db):
+        journal.append_chained(db, rows)
+    assert journal.head(db) == before and journal.missing_triggers(db) == []
+
+
+def test_entries_appended_at_once_keep_the_guard(office):
+    db = _db(office)
+    seq, _prev = journal.head(db)
+    with store.transaction(db):
+        journal.append_chained(db, _worked_out(db, 50))
+        guard = db.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'log_chain'").fetchone()
+        assert guard == (schema.GUARD_TRIGGERS["log_chain"],)  # back inside the same transaction
+    assert journal.head(db)[0] == seq + 50 and journal.audit(db).ok
+    with pytest.raises(sqlite3.IntegrityError, match="grows at its end"):  # and it guards again
+        db.conn.execute("INSERT INTO log (seq, at, actor, action, detail, changes, prev_hash, hash)"
+                        " VALUES (?, 'x', 'x', 'note', '', '{}', ?, 'h')", (seq + 51, "f" * 64))
 
 
 def test_entries_record_who_what_and_the_change(office):
@@ -94,7 +137,8 @@ def test_catches_a_rehashed_forgery(office):
     """Recomputing the edited entry's hash still breaks the next entry's link."""
     office.objective(status="in_progress")
     db = _db(office)
-    row = db.conn.execute("SELECT seq, at, actor, action, objective_id, decision_id, changes, prev_hash FROM log WHERE seq = 12").fetchone()
+    row = db.conn.execute(
+        "SELECT seq, at, actor, action, objective_id, decision_id, changes, prev_hash FROM log WHERE seq = 12").fetchone()
     seq, at, actor, action, oid, did, changes, prev = row
     forged = journal.entry_hash(seq, at, actor, action, oid, did, "forged", changes, prev)
     _tamper(db, "UPDATE log SET detail = 'forged', hash = ? WHERE seq = 12", (forged,))

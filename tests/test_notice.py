@@ -97,7 +97,8 @@ def test_the_cli_writes_it_private_and_never_over_another_file(office, urged_twi
     ran = cli("--db", office.path, "notice", urged_twice)
     assert ran.code == 0, ran.err
     path = tmp_path / f"notice-2026-001-{urged_twice}.docx"
-    assert ran.out.startswith(f"{path.name}: Supervision [2026] No. 1 (Urge notice)")
+    size = path.stat().st_size
+    assert ran.out.startswith(f"{path.name} ({size / 1000:.1f} kB): Supervision [2026] No. 1 (Urge notice)")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     before = path.read_bytes()
     refused = cli("--db", office.path, "notice", urged_twice)

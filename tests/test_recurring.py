@@ -11,7 +11,8 @@ import pytest
 from superviser import audit, recurring, store
 from superviser.errors import InvalidInput
 from superviser.read import objectives
-from superviser.services import org, recurring as service, steps
+from superviser.services import org, steps
+from superviser.services import recurring as service
 from tests.conftest import ROOT
 
 

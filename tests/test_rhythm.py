@@ -119,3 +119,25 @@ def test_a_monthly_rhythm_is_not_silent_where_the_general_rule_would_be(office, 
     assert (state(office, ref)["reason"], state(office, general)["reason"]) == ("on_track", "silent")
     set_now("2026-12-21T09:00:00Z")
     assert state(office, ref)["reason"] == "silent"
+
+
+def test_a_report_due_soon_is_in_the_review_and_the_digests(office, set_now):
+    from superviser import digest
+    from superviser.delivery import digests
+
+    ref = office.objective(title="Weekly", status="accepted", deadline="2027-03-01")  # accepted on 2026-11-20
+    later = office.objective(title="Monthly", status="accepted", deadline="2027-03-01")
+    reporting.rhythm(office.director, ref, rhythm="weekly")  # due 2026-11-27
+    reporting.rhythm(office.director, later, rhythm="monthly")  # due 2026-12-20
+    db = store.connect(office.path)
+    assert review.queue(db, "boss") == []  # a week ahead: nothing to chase yet
+    set_now("2026-11-25T09:00:00Z")  # two days before, within light.near_days (3)
+    assert [(i["ref"], i["category"]) for i in review.queue(db, "boss")] == [(ref, "report_due")]
+    assert state(office, ref)["reason"] == "on_track"  # due soon is not late: the light stays green
+    shown = digest.render(digest.digest(db))
+    assert "Reports due soon" in shown and "weekly, the next by 2026-11-27" in shown and "Monthly" not in shown
+    unit = db.conn.execute("SELECT lead_unit_id FROM objectives WHERE ref = ?", (ref,)).fetchone()[0]
+    assert [(key, [r["ref"] for r in rows]) for key, rows in digests.sections(db, unit)
+            if key == "report_due"] == [("report_due", [ref])]
+    set_now("2026-11-28T09:00:00Z")  # a day late: no longer due soon, silent by its rhythm
+    assert [(i["ref"], i["category"]) for i in review.queue(db, "boss")] == [(ref, "silent")]

@@ -240,8 +240,8 @@ def test_random_bytes_named_xlsx(db, tmp_path, cli):
 
 
 def test_a_gbk_csv_from_excel_on_chinese_windows(db, tmp_path, cli):
-    ledger = rows_csv(tmp_path / "台账.csv", [["督办事项", "牵头单位", "完成时限"], ["修订公文处理办法", "Finance", "2026-12-20"]],
-                      encoding="gbk")
+    ledger = rows_csv(tmp_path / "台账.csv", [["督办事项", "牵头单位", "完成时限"],
+                                           ["修订公文处理办法", "Finance", "2026-12-20"]], encoding="gbk")
     ran = cli("--db", db, "import", ledger)
     assert ran.code == 0 and "GB18030" in ran.out, ran.err
     assert "修订公文处理办法" in cli("--db", db, "objective", "list", "--json").out
@@ -299,6 +299,20 @@ def test_a_sheet_whose_cells_reach_too_far_is_refused_before_it_is_read(db, tmp_
     book.save(path)
     ran = cli("--db", db, "import", path)
     assert ran.code == 2 and "rows; split it" in ran.err
+
+
+def test_the_reach_of_a_sheet_counts_the_cells_holding_values():
+    """Formatting alone (a self-closing cell, as Excel pads a styled sheet) reaches nowhere;
+    a cell holding a value reaches its row and column, wherever it stands in the stream."""
+    from superviser.sheets import _XlsxReach
+
+    reach = _XlsxReach()
+    xml = (b'<row r="1"><c r="XFD1048576" s="1"/><c r="B3" t="s"><v>0</v></c><c r="AA2" s="2" ><v>1</v></c></row>'
+           b'<c r="C9" s="3"/><c t="n" r="D7"><v>2</v></c>')
+    for cut in range(0, len(xml), 17):  # in chunks that cut tags in two
+        reach.feed(xml[cut:cut + 17])
+    reach.feed(b"")
+    assert (reach.rows, reach.columns) == (7, 27)
 
 
 def test_an_archive_that_unpacks_too_big_or_lies_about_its_size(db, tmp_path, cli, monkeypatch):

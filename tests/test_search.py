@@ -4,6 +4,8 @@ search looks at the newest matches only, so a common word costs no more than a r
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from superviser import store
 from superviser.read import decisions, objectives, search
@@ -75,3 +77,20 @@ def test_a_search_looks_at_the_newest_matches(office, monkeypatch):
     rows, total = objectives.page(db, Filter(search="boiler c"), order="deadline")
     assert total == 1 and [r["title"] for r in rows] == ["Boiler c"]
     assert objectives.page(db, Filter(search="锅炉"), order="deadline") == ([], 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                                             max_size=12)), min_size=1, max_size=5))
+def test_pairs_worked_out_in_python_are_those_the_triggers_make(values):
+    """An import works out its rows' pairs before the write lock, in Python; a search finds them
+    only if they are the very tokens the insert trigger's SQL makes of the same text."""
+    import sqlite3
+
+    from superviser import grams
+
+    columns = [f"c{i}" for i in range(len(values))]
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE TABLE t ({', '.join(columns)})")
+    conn.execute(f"INSERT INTO t VALUES ({', '.join('?' * len(values))})", values)
+    assert grams.pairs(values) == conn.execute(f"SELECT {grams._pairs('t', columns)} FROM t").fetchone()[0]

@@ -39,7 +39,8 @@ def test_plurals_and_dates(spanish):
     assert i18n.ngettext("{n} objective", "{n} objectives", 1).format(n=1) == "1 asunto"
     assert dates.long_date("2026-11-20") == "20 de noviembre de 2026"
     assert dates.short_date("2026-11-23") == "23 nov"
-    assert dates.week_label("2026-11-23") == "Semana próxima (23 nov)"
+    assert dates.week_heading("2026-11-23") == ("Semana próxima", "al 29 nov")
+    assert dates.week_heading("2026-09-30", today=dates.date(2026, 9, 1)) == ("Semana del 28 sept", "al 4 oct")
 
 
 def test_a_refusal_in_spanish(office):

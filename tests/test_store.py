@@ -64,7 +64,7 @@ def test_all_migrations_applied_once(office):
 def test_a_current_database_opens_without_the_migrations(office):
     """``connect`` answers "is the schema current" from its own list of the migrations, without
     loading them (they import sqlite-utils); the list must be exactly the migrations declared."""
-    assert store.MIGRATIONS == schema.known_names()
+    assert schema.known_names() == store.MIGRATIONS
     db = store.connect(office.path)
     assert db.conn.execute("SELECT 1 FROM objectives LIMIT 1") is not None
     assert db["objectives"].exists()  # sqlite-utils' API is still there when something needs it
@@ -99,10 +99,9 @@ def test_plain_transform_would_lose_them(office):
 def test_transaction_rolls_back_on_error(office):
     db = store.connect(office.path)
     count = db.conn.execute("SELECT count(*) FROM units").fetchone()[0]
-    with pytest.raises(RuntimeError):
-        with store.transaction(db):
-            db.conn.execute("INSERT INTO units (name, created_at) VALUES ('Ghost', 'x')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction(db):
+        db.conn.execute("INSERT INTO units (name, created_at) VALUES ('Ghost', 'x')")
+        raise RuntimeError("boom")
     assert db.conn.execute("SELECT count(*) FROM units").fetchone()[0] == count
     assert not db.conn.in_transaction
 

@@ -26,8 +26,8 @@ def columns(*, with_status: bool = False) -> list[Column]:
 
 
 def cells(row: dict, *, with_status: bool = False) -> list:
-    out = [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]), render.plain(row["title"]), render.plain(row["lead_unit"]),
-           render.due(row)]
+    out = [render.light(row["light"], set_by_office=row["set_by_office"]), render.plain(row["ref"]), render.plain(row["title"]),
+           render.plain(row["lead_unit"]), render.due(row)]
     if with_status:
         out.insert(4, render.status(row["status"]))
     out.append(render.number(row["percent"], dim_zero=False))

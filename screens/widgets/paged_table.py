@@ -197,14 +197,6 @@ class PagedTable(DataTable):
         self._generation += 1
         self._show(page, True, None, self._generation)
 
-    def set_source(self, source: Source) -> None:
-        self.source = source
-        self.rows_loaded = []
-        self.total = 0
-        self.exhausted = False
-        self.clear()
-        self.reload()
-
     @background("page")
     def _fetch(self, offset: int, limit: int, *, replace: bool, keep_key: str | None = None, generation: int = 0) -> None:
         page = self.app.backend.call(lambda session: self.source.fetch(session, offset, limit))

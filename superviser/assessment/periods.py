@@ -88,6 +88,6 @@ def parse(text: str, field: str = "period", label: str = N_("period")) -> Period
             raise wrong
     except ValueError:
         raise wrong from None
-    if not (dates.FIRST_DAY <= found.since and found.until <= dates.LAST_DAY):
+    if not (found.since >= dates.FIRST_DAY and found.until <= dates.LAST_DAY):
         raise InvalidInput(field, _("{value} is outside the years 2000 to 2100").format(value=value), label)
     return found

@@ -75,7 +75,7 @@ def in_force(db: Database, on: date) -> Rules:
     for seq, at, text in cursor:
         if dates.local(at).date() > on:
             break
-        for key, (before, after) in json.loads(text).items():
+        for key, (_before, after) in json.loads(text).items():
             if not key.startswith("settings#score."):
                 continue
             name = key.removeprefix("settings#score.")

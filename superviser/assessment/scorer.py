@@ -24,7 +24,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from superviser import clock, dates
+from superviser import clock, dates, store
 from superviser.assessment.periods import Period
 from superviser.assessment.rules import EXPLAINED, RULES, Rules, in_force
 from superviser.i18n import _
@@ -140,9 +140,9 @@ class _Walk:
                         self._set(target, oid, column, value[1][column])
                 touched.add(oid)
             elif key.startswith("co_units#"):
-                oid, unit = (int(part) for part in key[9:].split(","))
+                oid, unit_id = (int(part) for part in key[9:].split(","))
                 target = self.objectives.setdefault(oid, _Objective())
-                (target.co.add if value[1] is not None else target.co.discard)(unit)
+                (target.co.add if value[1] is not None else target.co.discard)(unit_id)
                 touched.add(oid)
             elif key.startswith("units#"):
                 pk, _dot, column = key[6:].partition(".")
@@ -280,8 +280,8 @@ def compute(db: Database, period: Period, today: date | None = None) -> Scores:
     walk = _walk(db, rules, period, today)
     since, until = period.since.isoformat(), period.until.isoformat()
     units: dict[int, UnitScore] = {}
-    for unit_id, unit in walk.units.items():
-        units[unit_id] = UnitScore(unit_id, unit["name"], bool(unit.get("active", 1)))
+    for unit_id, found in walk.units.items():
+        units[unit_id] = UnitScore(unit_id, found["name"], bool(found.get("active", 1)))
     for point in walk.points:
         if not since <= point.day <= until:
             continue
@@ -316,12 +316,10 @@ def _rank(units: list[UnitScore]) -> None:
 
 
 def published(db: Database, period: Period) -> dict | None:
-    cursor = db.conn.execute("SELECT * FROM score_publications WHERE since = ? AND until = ?",
-                             (period.since.isoformat(), period.until.isoformat()))
-    row = cursor.fetchone()
-    if row is None:
+    found = store.row(db, "SELECT * FROM score_publications WHERE since = ? AND until = ?",
+                      (period.since.isoformat(), period.until.isoformat()))
+    if found is None:
         return None
-    found = {d[0]: v for d, v in zip(cursor.description, row)}
     found["scores"] = json.loads(found["scores"])
     found["rules"] = json.loads(found["rules"])
     seq = db.conn.execute("SELECT seq FROM log WHERE action = 'score.publish' AND json_extract(changes, ?) IS NOT NULL",

@@ -115,7 +115,7 @@ def _main(argv: list[str] | None) -> None:
         _fail(_("interrupted; nothing more was written"), 130)
     except (sqlite3.DatabaseError, OSError) as error:
         _failed(error, argv)
-    except Exception as error:  # a bug: logged with its traceback, said in one line
+    except Exception as error:  # noqa: BLE001 - a bug: logged with its traceback, said in one line
         _unexpected(error, argv)
     sys.exit(result if isinstance(result, int) else 0)
 

@@ -6,7 +6,7 @@ import click
 
 from superviser import dates
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, table
-from superviser.i18n import _
+from superviser.i18n import _, aside
 
 
 def _anchor(typed: str) -> str:
@@ -27,7 +27,8 @@ def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
     @click.command(
         "log", help=_("Show the supervision log, newest first."),
-        epilog=_("\b\nExamples:\n  superviser log --objective 2026-014.2\n  superviser log --since 2026-11-01 --action urge --json"),
+        epilog=_("\b\nExamples:\n  superviser log --objective 2026-014.2\n"
+                 "  superviser log --since 2026-11-01 --action urge --json"),
     )
     @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
     @click.option("--decision", "decision_ref", metavar="DECISION")
@@ -65,18 +66,22 @@ def commands() -> list[click.Command]:
                "table; print the head hash and the entry count."),
         epilog=_("\b\nExamples:\n  superviser audit\n  superviser audit --anchor 3f2a…  (the hash printed on an export)"),
     )
-    @click.option("--anchor", metavar="HASH", help=_("Also check that the entry with this hash is still in the chain, unchanged."))
+    @click.option("--anchor", metavar="HASH",
+                  help=_("Also check that the entry with this hash is still in the chain, unchanged."))
     @json_option
     @pass_env
     def audit(env: Env, anchor: str | None, as_json: bool) -> int:
         from superviser.audit import run
+        from superviser.cli.progress import shown
+        from superviser.quantities import count
 
-        result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None)
+        with shown(_("Auditing the log"), quiet=as_json) as progress:
+            result = run(env.db, anchor=_anchor(anchor) if anchor is not None else None, progress=progress)
         if as_json:
             emit_json({"ok": result.ok, "entries": result.entries, "head_seq": result.head_seq, "head_hash": result.head_hash,
                        "problems": result.problems, "first_bad_seq": result.first_bad_seq, "anchor_seq": result.anchor_seq})
         else:
-            click.echo(_("entries: {n}").format(n=result.entries))
+            click.echo(_("entries: {n}").format(n=count(result.entries)))
             click.echo(_("head:    #{seq} {hash}").format(seq=result.head_seq, hash=result.head_hash))
             if anchor and result.anchor_seq:
                 click.echo(_("anchor:  #{seq} is in the chain, unchanged").format(seq=result.anchor_seq))
@@ -94,10 +99,14 @@ def commands() -> list[click.Command]:
     @click.option("--force", is_flag=True, help=_("Overwrite PATH if it exists."))
     @pass_env
     def backup(env: Env, path: str, force: bool) -> None:
+        from superviser.cli.progress import shown
         from superviser.maintenance import backup as do_backup
+        from superviser.quantities import count, size
 
-        result = do_backup(env.db, path, force=force)
-        click.echo(_("backed up to {path}: {pages} pages, {entries} log entries, head {hash}").format(**result))
+        with shown(_("Backing up the database")) as progress:
+            result = do_backup(env.db, path, force=force, progress=progress)
+        click.echo(_("backed up to {path}: {entries} log entries, head {hash}").format(
+            path=aside(result["path"], size(result["size"])), entries=count(result["entries"]), hash=result["hash"]))
 
     @click.command(help=_("Check the installation and the database: SQLite version, journal mode, permissions, schema, log."),
                    epilog=_("\b\nExample:\n  superviser doctor"))

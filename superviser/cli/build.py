@@ -10,6 +10,7 @@ what was named.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -22,25 +23,27 @@ if TYPE_CHECKING:
     from superviser.fields import Field
 
 TARGETS = {"objective": "OBJECTIVE", "decision": "DECISION", "unit": "UNIT", "person": "LOGIN", "entry": "SEQ",
-           "recurrence": "RECURRENCE"}
+           "recurrence": "RECURRENCE", "channel": "ID", "message": "ID"}
 _METAVARS = {"date": "DATE", "unit": "UNIT", "units": "UNIT", "objective": "OBJECTIVE", "decision": "DECISION",
-             "percent": "N", "int": "N", "number": "N", "login": "LOGIN", "email": "ADDRESS", "url": "URL",
-             "milestones": "'DATE TEXT'"}
+             "percent": "N", "int": "N", "number": "N", "login": "LOGIN", "email": "MAIL", "url": "URL",
+             "secret": "SECRET", "phone": "NUMBER", "milestones": "'DATE TEXT'"}
 
 
 def _help(field: Field) -> str:
     parts = [_(field.help) if field.help else _(field.label)]
     if field.required:
         parts.append(_("(required)"))
-    if field.kind == "choice":
-        parts.append("[" + "|".join(value for value, _label in field.choices) + "]")
+    if field.kind == "choice":  # "" (the default's choice) is said by not giving the option
+        parts.append("[" + "|".join(value for value, _label in field.choices if value) + "]")
     return " ".join(parts)
 
 
 def _param(field: Field) -> click.Parameter:
     option = field.cli_option()
     if option == "":
-        return click.Argument([field.key], metavar=field.key.upper(), required=False)
+        # A required value left out is the core's to say, in the words the form uses; one that may
+        # be empty ("" for the default) must still be typed, or leaving it out would clear it.
+        return click.Argument([field.key], metavar=field.key.upper(), required=not field.required)
     if "/" in option:  # --active/--inactive
         return click.Option([option, field.key], default=None, help=_help(field))
     if field.kind == "flag":
@@ -58,14 +61,16 @@ def _values(action: Action, given: dict) -> dict:
             continue
         if field.kind == "units":
             value = [name for item in value for name in item.split(",")]
-        elif field.kind == "text":
+        elif field.kind in ("text", "secret"):  # - reads standard input
             value = read_text(value)
         values[field.key] = value
     return values
 
 
-def command(action: Action, name: str | None = None) -> click.Command:
-    """The command for one step."""
+def command(action: Action, name: str | None = None, *, options: list[click.Parameter] | None = None,
+            run: Callable[..., object] | None = None) -> click.Command:
+    """The command for one step. A step whose command does more than report (a notice is saved to
+    a file) adds its ``options`` and its own ``run(env, target, values, as_json, **options)``."""
     params: list[click.Parameter] = []
     if action.target in TARGETS:
         params.append(click.Argument(["target"], metavar=TARGETS[action.target]))
@@ -74,16 +79,29 @@ def command(action: Action, name: str | None = None) -> click.Command:
         what = (_("Refuse (as a conflict) unless the decision is still at version N.") if action.target == "decision"
                 else _("Refuse (as a conflict) unless the objective is still at version N."))
         params.append(click.Option(["--if-version", "expected_version"], type=int, metavar="N", help=what))
+    params += options or []
     params.append(click.Option(["--json", "as_json"], is_flag=True, help=_("Print JSON (see README for the shape).")))
+    own = {param.name for param in options or []}
 
     @pass_env
-    def run(env: Env, target=None, expected_version=None, as_json=False, **given):
+    def perform(env: Env, target=None, expected_version=None, as_json=False, **given):
+        if run is not None:
+            return run(env, target, _values(action, given), as_json, **{key: given[key] for key in own})
         result = action.perform(env.session, target, _values(action, given), expected_version)
         report(result, as_json)
+        return None
 
-    epilog = _("\b\nExample:\n  {example}").format(example=action.example) if action.example else None
-    return click.Command(name or action.name.rsplit(".", 1)[-1], params=params, callback=run, help=_(action.help),
-                         epilog=epilog)
+    return click.Command(name or action.name.rsplit(".", 1)[-1], params=params, callback=perform, help=_(action.help),
+                         epilog=_epilog(action.example))
+
+
+def _epilog(example: str) -> str | None:
+    """The declaration's example, or several, one a line (a line ending in \\ goes on below)."""
+    if not example:
+        return None
+    if all(line.endswith("\\") for line in example.split("\n")[:-1]):
+        return _("\b\nExample:\n  {example}").format(example=example)
+    return _("\b\nExamples:\n  {examples}").format(examples=example.replace("\n", "\n  "))
 
 
 def group(name: str, help_text: str, members: list[click.Command]) -> click.Group:

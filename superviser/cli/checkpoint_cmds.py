@@ -64,10 +64,7 @@ def _checkpoint(env: Env, source, label: str):
     """(checkpoint, its note) from a size (kept in the database) or a file."""
     from superviser import checkpoints
 
-    if isinstance(source, int):
-        note = checkpoints.at_size(env.db, source)["note"]
-    else:
-        note = checkpoints.read_note(source)
+    note = checkpoints.at_size(env.db, source)["note"] if isinstance(source, int) else checkpoints.read_note(source)
     try:
         return checkpoints.parse(note)
     except SuperviserError as error:
@@ -106,7 +103,7 @@ def commands() -> list[click.Command]:
             return
         from superviser import checkpoints
 
-        env: Env = ctx.find_object(Env)
+        env: Env = ctx.obj  # the root's, handed down
         made = checkpoints.make(env.session, env.path, name=origin)
         if as_json:
             emit_json({"ok": True, **{k: made[k] for k in ("origin", "size", "head", "note", "key", "made_at", "seq")}})
@@ -153,8 +150,8 @@ def commands() -> list[click.Command]:
                  "  superviser checkpoint verify new.txt --since old.txt --proof proof.json --key office.vkey"),
     )
     @click.argument("file", type=SIZE_OR_FILE)
-    @click.option("--key", type=KeyOrFile(dir_okay=False), metavar="KEY", help=_("The verifier key (NAME+HASH+BASE64) or a file holding it "
-                                                "(default: this account's own key)."))
+    @click.option("--key", type=KeyOrFile(dir_okay=False), metavar="KEY",
+                  help=_("The verifier key (NAME+HASH+BASE64) or a file holding it (default: this account's own key)."))
     @click.option("--since", "old", type=SIZE_OR_FILE, metavar="OLD", help=_("An older checkpoint FILE should extend."))
     @click.option("--proof", type=FILE, metavar="PROOF", help=_("The entries between OLD and FILE (`checkpoint proof`); "
                                                               "checks without the database."))
@@ -205,11 +202,11 @@ def commands() -> list[click.Command]:
             if proof is None:
                 raise InvalidInput("proof", _("without the database, --since needs the entries between the two: "
                                               "get them with `superviser checkpoint proof OLD NEW` on the server"))
-            problem = checkpoints.check_proof(checkpoints.load_proof(checkpoints.read_note(proof)), verifier, previous, new)
-            checked["extends"] = problem is None
-            if problem:
-                problems.append(problem)
-        if checked["extends"]:
+            unproven = checkpoints.check_proof(checkpoints.load_proof(checkpoints.read_note(proof)), verifier, previous, new)
+            checked["extends"] = unproven is None
+            if unproven:
+                problems.append(unproven)
+        if checked["extends"] and previous is not None:
             added = new.size - previous.size
             said.append(ngettext("extends OLD: the {old} entries OLD signed are unchanged, {added} was added since",
                                  "extends OLD: the {old} entries OLD signed are unchanged, {added} were added since",

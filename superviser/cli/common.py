@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import click
 
@@ -13,6 +13,10 @@ from superviser import identity, store, text
 from superviser.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.text import Text
+
     from superviser.session import Result, Session
 
 
@@ -79,7 +83,7 @@ def console():
     return Console(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
 
 
-def table(columns: list[tuple[str, dict]], rows: list[list[str]], title: str | None = None) -> None:
+def table(columns: list[tuple[str, dict]], rows: Sequence[Sequence[str | Text]], title: str | None = None) -> None:
     """Print rows as a table; every cell is plain text (user text is never markup)."""
     from rich import box
     from rich.table import Table
@@ -98,6 +102,10 @@ def table(columns: list[tuple[str, dict]], rows: list[list[str]], title: str | N
     console().print(grid)
 
 
+@overload
+def read_text(value: str) -> str: ...
+@overload
+def read_text(value: str | None) -> str | None: ...
 def read_text(value: str | None) -> str | None:
     """``-`` reads the text from standard input."""
     if value == "-":

@@ -9,61 +9,17 @@ import click
 
 from superviser import identity
 from superviser.actions import ACTIONS
+from superviser.cli import build
+from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
 from superviser.delivery.labels import STATUSES
-from superviser.cli.common import Env, emit_json, json_option, pass_env, read_text, report, table
-from superviser.i18n import _
-
-KINDS = ["mail", "wecom", "dingtalk", "feishu"]
-
-
-def person_contact() -> click.Command:
-    """``person contact``, added to the ``person`` group (superviser/cli/setup_cmds.py)."""
-    @click.command("contact", help=_("A person's mail and mobile (\"\" clears one), and whether they head their unit "
-                                     "(director; anyone may set their own mail and mobile)."),
-                   epilog=_("\b\nExample:\n  superviser person contact li.ming --email li.ming@example.org --mobile 13800138000"))
-    @click.argument("login")
-    @click.option("--email", metavar="MAIL")
-    @click.option("--mobile", metavar="NUMBER", help=_("Mentioned in WeCom and DingTalk group messages."))
-    @click.option("--head/--not-head", default=None, help=_("They head their unit: urges reach them by mail too."))
-    @json_option
-    @pass_env
-    def contact(env: Env, login, email, mobile, head, as_json) -> None:
-        from superviser.services import contacts
-
-        report(contacts.person_contact(env.session, login, email=email, mobile=mobile, head=head), as_json)
-    return contact
+from superviser.i18n import _, aside
 
 
 def commands() -> list[click.Command]:
     """The commands, built in the language of this run (so their help is in it)."""
-    notice_help, requeue_help = ACTIONS["notice"].help, ACTIONS["deliver.requeue"].help  # declared there
     @click.group(help=_("Units' channels: a mailbox, or a WeCom, DingTalk or Feishu group robot (director)."))
     def channel() -> None:
         pass
-
-
-    @channel.command(
-        "add", help=_("Give a unit a channel. A robot's webhook address and secret are kept in the database, shown masked, "
-                      "and logged only as fingerprints. --secret - reads the secret from standard input."),
-        epilog=_("\b\nExamples:\n  superviser channel add Finance mail --address finance@example.org\n"
-                 "  superviser channel add Finance wecom --webhook 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'\n"
-                 "  superviser channel add Finance dingtalk --webhook 'https://oapi.dingtalk.com/robot/send?access_token=…' "
-                 "--secret -"),
-    )
-    @click.argument("unit_name", metavar="UNIT")
-    @click.argument("kind", type=click.Choice(KINDS))
-    @click.option("--address", metavar="MAIL", help=_("The mailbox (for mail)."))
-    @click.option("--webhook", metavar="URL", help=_("The robot's webhook address (https)."))
-    @click.option("--secret", metavar="SECRET", help=_("The robot's signing secret (DingTalk, Feishu); - reads it from standard input."))
-    @click.option("--label", help=_("A name for it, such as the group's."))
-    @json_option
-    @pass_env
-    def channel_add(env: Env, unit_name, kind, address, webhook, secret, label, as_json) -> None:
-        from superviser.services import contacts
-
-        secret = read_text(secret)
-        report(contacts.channel_add(env.session, unit_name, kind, address=address, webhook=webhook,
-                                    secret=secret.strip() if secret else secret, label=label), as_json)
 
 
     @channel.command("list", help=_("List the units' channels (addresses and secrets masked)."),
@@ -86,27 +42,9 @@ def commands() -> list[click.Command]:
                 _("yes") if r["active"] else _("no")] for r in rows])
 
 
-    @channel.command("remove", help=_("Stop using a channel: its secrets are erased, what it had queued is cancelled."),
-                     epilog=_("\b\nExample:\n  superviser channel remove 3"))
-    @click.argument("channel_id", metavar="ID")
-    @json_option
-    @pass_env
-    def channel_remove(env: Env, channel_id, as_json) -> None:
-        from superviser.services import contacts
-
-        report(contacts.channel_remove(env.session, channel_id), as_json)
-
-
-    @channel.command("lang", help=_("The language of a unit's messages and notices (en, es, zh_CN); \"\" for the sender's."),
-                     epilog=_("\b\nExample:\n  superviser channel lang Finance zh_CN"))
-    @click.argument("unit_name", metavar="UNIT")
-    @click.argument("lang", metavar="LANG")
-    @json_option
-    @pass_env
-    def channel_lang(env: Env, unit_name, lang, as_json) -> None:
-        from superviser.services import contacts
-
-        report(contacts.unit_language(env.session, unit_name, lang), as_json)
+    channel.add_command(build.command(ACTIONS["channel.add"], "add"))
+    channel.add_command(build.command(ACTIONS["channel.remove"], "remove"))
+    channel.add_command(build.command(ACTIONS["unit.lang"], "lang"))
 
 
     @click.command("office", help=_("Show the office's details, or change them (director): the name that signs notices, "
@@ -144,7 +82,8 @@ def commands() -> list[click.Command]:
     @click.option("--watch", is_flag=True, help=_("Keep running, sending as messages become due."))
     @click.option("--interval", type=click.IntRange(1, 3600), default=30, show_default=True, metavar="SECONDS",
                   help=_("With --watch: how often to look for new messages."))
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE", help=_("The settings file (default: delivery.toml in the user config directory)."))
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+                  help=_("The settings file (default: delivery.toml in the user config directory)."))
     @json_option
     @pass_env
     def deliver(env: Env, watch, interval, config_path, as_json) -> int:
@@ -166,46 +105,10 @@ def commands() -> list[click.Command]:
         return _watch(env, settings, interval, as_json)
 
 
-    @click.command(
-        "notice",
-        help=_(notice_help),
-        epilog=_("\b\nExamples:\n  superviser notice 2026-014.2\n  superviser notice 2026-014.2 --level supervision -o notice.docx\n"
-                 "  superviser notice 2026-014.2 --language en -o - > notice.docx"),
-    )
-    @click.argument("ref", metavar="OBJECTIVE")
-    @click.option("--level", type=click.Choice(["reminder", "urge", "supervision"]))
-    @click.option("--language", metavar="LANG", help=_("en, es or zh_CN (default: the unit's language, else yours)."))
-    @click.option("--new", is_flag=True, help=_("Issue a new number even if this notice was printed before."))
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-                  help=_("Where to write it (- for standard output). Default: a name with its number, here."))
-    @click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
-    @json_option
-    @pass_env
-    def notice(env: Env, ref, level, language, new, output, force, as_json) -> None:
-        from pathlib import Path
-
-        from superviser.exports import notice as notice_doc
-        from superviser.services.contacts import language as parse_language
-
-        if language:
-            parse_language(language)  # a wrong language is said before anything else
-        if output != "-" and identity.confined():  # a file "here" would stay in the service account's folders
-            raise click.UsageError(_("through the service account the notice comes back to you, not into the "
-                                     "server's folders: add -o - and redirect it, as in: ssh superviser@office notice "
-                                     "{ref} -o - > notice.docx").format(ref=ref))
-        if output not in (None, "-") and Path(output).expanduser().exists() and not force:
-            raise click.UsageError(_("{path} exists; use --force to overwrite it").format(path=output))
-        printed = ACTIONS["notice"].perform(env.session, ref, {"level": level, "language": language, "new": new})
-        made = printed.data
-        if output == "-":
-            sys.stdout.buffer.write(made["bytes"])
-            return
-        path = notice_doc.save(made["bytes"], output or made["name"], force=force)
-        if as_json:
-            emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],
-                       "serial": made["serial"], "level": made["level"], "reprint": made["reprint"], "seq": printed.seq})
-            return
-        click.echo(f"{path}: {printed.message}  (#{printed.seq})")
+    notice = build.command(ACTIONS["notice"], "notice", run=_notice, options=[
+        click.Option(["-o", "--output"], type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+                     help=_("Where to write it (- for standard output). Default: a name with its number, here.")),
+        click.Option(["--force"], is_flag=True, help=_("Overwrite FILE if it exists."))])
 
 
     @click.group(help=_("The messages steps queued for delivery, and what became of them."))
@@ -214,7 +117,8 @@ def commands() -> list[click.Command]:
 
 
     @outbox.command("list", help=_("List messages, newest first."),
-                    epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n  superviser outbox list --objective 2026-014.2"))
+                    epilog=_("\b\nExamples:\n  superviser outbox list --status failed\n"
+                             "  superviser outbox list --objective 2026-014.2"))
     @click.option("--status", type=click.Choice(list(STATUSES)))
     @click.option("--objective", "objective_ref", metavar="OBJECTIVE")
     @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
@@ -240,14 +144,38 @@ def commands() -> list[click.Command]:
                 else dates.moment(r["next_at"]) + (f" · {r['last_error']}" if r["last_error"] else "")] for r in rows])
 
 
-    @outbox.command("retry", help=_(requeue_help),
-                    epilog=_("\b\nExample:\n  superviser outbox retry 42"))
-    @click.argument("outbox_id", metavar="ID")
-    @json_option
-    @pass_env
-    def outbox_retry(env: Env, outbox_id, as_json) -> None:
-        report(ACTIONS["deliver.requeue"].perform(env.session, outbox_id, {}), as_json)
+    outbox.add_command(build.command(ACTIONS["deliver.requeue"], "retry"))
     return [channel, office, deliver, notice, outbox]
+
+
+def _notice(env: Env, ref: str, values: dict, as_json: bool, *, output: str | None, force: bool) -> None:
+    """The notice step, and the document it makes saved where asked."""
+    from pathlib import Path
+
+    from superviser.exports import notice as notice_doc
+    from superviser.services.contacts import language
+
+    if values.get("language"):
+        language(values["language"])  # a wrong language is said before anything else
+    if output != "-" and identity.confined():  # a file "here" would stay in the service account's folders
+        raise click.UsageError(_("through the service account the notice comes back to you, not into the "
+                                 "server's folders: add -o - and redirect it, as in: ssh superviser@office notice "
+                                 "{ref} -o - > notice.docx").format(ref=ref))
+    if output not in (None, "-") and Path(output).expanduser().exists() and not force:
+        raise click.UsageError(_("{path} exists; use --force to overwrite it").format(path=output))
+    printed = ACTIONS["notice"].perform(env.session, ref, values)
+    made = printed.data
+    if output == "-":
+        sys.stdout.buffer.write(made["bytes"])
+        return
+    path = notice_doc.save(made["bytes"], output or made["name"], force=force)
+    if as_json:
+        emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],
+                   "serial": made["serial"], "level": made["level"], "reprint": made["reprint"], "seq": printed.seq})
+        return
+    from superviser.quantities import size
+
+    click.echo(f"{aside(str(path), size(len(made['bytes'])))}: {printed.message}  (#{printed.seq})")
 
 
 def _outcome_line(outcome: dict) -> str:
@@ -281,7 +209,7 @@ def _watch(env: Env, settings, interval: int, as_json: bool) -> int:
         for outcome in summary.outcomes:
             click.echo(json.dumps(outcome, ensure_ascii=False) if as_json else _outcome_line(outcome))
         sys.stdout.flush()
-        wait = interval
+        wait: float = interval
         if summary.next_at:
             due = (clock.parse_stamp(summary.next_at) - clock.now()).total_seconds()
             wait = max(1.0, min(interval, due))

@@ -14,14 +14,17 @@ def prepare_demo(env: Env) -> None:
     """Create the demo database on first use."""
     if env.path.exists():
         return
+    from superviser.cli.progress import shown
     from superviser.demo import build_office
+    from superviser.i18n import _
 
-    build_office(env.path, env.login)
+    with shown(_("Creating the demo office")) as progress:
+        build_office(env.path, env.login, progress)
 
 
 def prefetch_dashboard(session) -> Future:
     """The dashboard's data, read on another thread (and core) while Textual starts."""
-    from superviser import clock, dates, store
+    from superviser import clock, dates, quantities, store
     from superviser.read.dashboard import dashboard
 
     def read() -> dict:
@@ -31,6 +34,7 @@ def prefetch_dashboard(session) -> Future:
         finally:
             db.conn.close()
         dates.short_date(clock.today())  # loads the calendar's names here, not on the first frame
+        quantities.count(0)  # and what writes the lists' counts
         return data
 
     future: Future = Future()
@@ -50,7 +54,7 @@ PREFETCH_TURN = 0.00002  # seconds
 def _fulfil(future: Future, read, interval: float) -> None:
     try:
         data = read()
-    except BaseException as error:  # the dashboard loads it again, and reports what goes wrong
+    except BaseException as error:  # noqa: BLE001 - the dashboard loads it again, and reports what goes wrong
         sys.setswitchinterval(interval)
         future.set_exception(error)
     else:
@@ -67,6 +71,6 @@ def launch(env: Env, screen: str | None = None) -> int:
     # frames for its turn; at 120 a key's result reaches the screen about 20 ms sooner
     # (measured). Read before Textual is imported; anyone may set their own.
     os.environ.setdefault("TEXTUAL_FPS", "120")
-    from screens.app import run  # noqa: the launcher is the core's one entry into the app
+    from screens.app import run  # the launcher is the core's one entry into the app (.importlinter allows it)
 
     return run(session, start=screen, prefetched=prefetched)

@@ -48,7 +48,8 @@ def objective_filter_options(f):
         click.option("--role", "unit_role", type=click.Choice(["any", "lead", "co"]), default="any",
                      help=_("With --unit: as lead, as co-unit, or either.")),
         click.option("--decision", "decision_ref", metavar="DECISION", help=_("Only this decision's objectives.")),
-        click.option("--status", "statuses", multiple=True, type=click.Choice(lifecycle.STATUSES), help=_("Only this status; repeat for several.")),
+        click.option("--status", "statuses", multiple=True, type=click.Choice(lifecycle.STATUSES),
+                     help=_("Only this status; repeat for several.")),
         click.option("--open", "open_only", is_flag=True, help=_("Only open objectives (not closed, suspended or cancelled).")),
         date_option("--due-before", _("Only deadlines before DATE.")),
         click.option("--search", metavar="TEXT", help=_("Words in the reference, title or detail (full-text).")),
@@ -93,8 +94,8 @@ def commands() -> list[click.Command]:
             emit_page([decisions.as_json(r) for r in rows], total, offset)
             return
         table(
-            [(_("ref"), {}), (_("light"), {}), (_("date"), {}), (_("source"), {"max_width": 20}), (_("objectives"), {"justify": "right"}),
-             ("%", {"justify": "right"}), (_("title"), {"max_width": 60})],
+            [(_("ref"), {}), (_("light"), {}), (_("date"), {}), (_("source"), {"max_width": 20}),
+             (_("objectives"), {"justify": "right"}), ("%", {"justify": "right"}), (_("title"), {"max_width": 60})],
             [[r["ref"], light_text(r["worst_light"]), r["decided_on"], _(lifecycle.SOURCES[r["source"]]),
               str(r["objectives"]), str(r["percent"]), r["title"]] for r in rows],
         )

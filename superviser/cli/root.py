@@ -27,7 +27,8 @@ SUBCOMMANDS = {
     "review": "review_cmds", "log": "admin_cmds", "audit": "admin_cmds", "backup": "admin_cmds",
     "doctor": "admin_cmds", "serve": "serve_cmds", "export": "report_cmds", "import": "report_cmds",
     "digest": "report_cmds", "channel": "delivery_cmds", "office": "delivery_cmds", "deliver": "delivery_cmds",
-    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds", "shell": "shell_cmds",
+    "notice": "delivery_cmds", "outbox": "delivery_cmds", "keys": "keys_cmds", "checkpoint": "checkpoint_cmds",
+    "shell": "shell_cmds",
 }
 
 
@@ -65,7 +66,7 @@ def build() -> click.Group:
     # The installed distribution's version, read only when asked (importlib.metadata costs ~35 ms).
     @click.version_option(package_name="superviser", prog_name="superviser", message=_("%(prog)s, version %(version)s"))
     @click.pass_context
-    def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> None:
+    def root(ctx: click.Context, db: str | None, lang: str | None, demo: bool) -> int | None:
         if not isinstance(ctx.obj, Env):  # `shell` runs a person's command on its own Env
             ctx.obj = Env(db, demo)
         if ctx.invoked_subcommand is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
-from superviser.i18n import _
+from superviser.i18n import _, joined
 
 
 def print_scores(result, unit_name: str | None) -> None:
@@ -24,7 +24,7 @@ def print_scores(result, unit_name: str | None) -> None:
             when=dates.moment(info["published_at"]), who=info["published_by"], seq=info["seq"]))
         if result.differs:
             click.echo(_("The log now gives other figures for: {units} (see --fresh).").format(
-                units="、".join(result.differs)))
+                units=joined(result.differs)))
     if unit_name:
         unit = next((u for u in result.units if u.name.lower() == unit_name.strip().lower()), None)
         if unit is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser.actions import ACTIONS
-from superviser.cli import build, delivery_cmds
+from superviser.cli import build
 from superviser.cli.common import Env, emit_json, emit_page, json_option, pass_env, report, table
 from superviser.i18n import _
 
@@ -36,11 +36,13 @@ def commands() -> list[click.Command]:
     @pass_env
     def demo(env: Env) -> None:
         from superviser import demo as demo_data
+        from superviser.cli.progress import shown
 
         if env.path.exists() and env.path.stat().st_size > 0:
             raise click.UsageError(
                 _("{path} already holds data; the demo office goes into a new database").format(path=env.path))
-        demo_data.build_office(env.path, env.login)
+        with shown(_("Creating the demo office")) as progress:
+            demo_data.build_office(env.path, env.login, progress)
         click.echo(_("demo office created in {path}").format(path=env.path))
 
     @click.group(help=_("Units: the departments, teams and subordinate bodies, as a tree."))
@@ -63,7 +65,7 @@ def commands() -> list[click.Command]:
         if as_json:
             emit_page(cards, len(cards))
             return
-        rows = []
+        rows: list[list[str | Text]] = []
         for card in cards:
             lead, co = card["lead"], card["co"]
             rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
@@ -125,5 +127,5 @@ def commands() -> list[click.Command]:
     unit.add_command(build.command(ACTIONS["unit.edit"], "edit"))
     person.add_command(build.command(ACTIONS["person.add"], "add"))
     person.add_command(build.command(ACTIONS["person.edit"], "edit"))
-    person.add_command(delivery_cmds.person_contact())
+    person.add_command(build.command(ACTIONS["person.contact"], "contact"))
     return [init, demo, unit, person, settings]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from superviser import actions, dates, describe, lifecycle, lights, text
-from superviser.i18n import _, aside
+from superviser.i18n import _, aside, joined
 
 
 def _line(name: str, value) -> None:
@@ -22,7 +22,7 @@ def print_objective(item: dict, units: dict[int, str]) -> None:
     if item.get("parent_ref"):
         _line(_("parent"), item["parent_ref"])
     _line(_("lead unit"), item["lead_unit"])
-    _line(_("co-units"), "、".join(item["co_units"]))
+    _line(_("co-units"), joined(item["co_units"]))
     deadline = item["deadline"]
     if item["status"] in lifecycle.AWAITED:
         deadline = aside(deadline, dates.relative_deadline(item["deadline"]))
@@ -47,7 +47,8 @@ def print_objective(item: dict, units: dict[int, str]) -> None:
     if item["sub_objectives"]:
         click.echo(_("sub-objectives:"))
         for sub in item["sub_objectives"]:
-            click.echo(f"  {sub['ref']}  {lights.SYMBOLS[sub['light']]} {lifecycle.status_label(sub['status'])}  {text.one_line(sub['title'])}")
+            click.echo(f"  {sub['ref']}  {lights.SYMBOLS[sub['light']]} {lifecycle.status_label(sub['status'])}  "
+                       f"{text.one_line(sub['title'])}")
     click.echo(_("log:"))
     for entry in item["log"]:
         click.echo(f"  #{entry['seq']}  {dates.moment(entry['at'])}  {entry['actor']}  {describe.headline(entry, units)}"

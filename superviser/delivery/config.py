@@ -93,7 +93,7 @@ def is_loopback(host: str | None) -> bool:
 def load(path: str | os.PathLike | None = None) -> Config:
     """The settings in ``path`` (default: the user's config file); defaults if there is none."""
     given = path is not None
-    path = Path(path).expanduser() if given else default_path()
+    path = Path(path).expanduser() if path is not None else default_path()
     if not path.exists():
         if given:
             raise InvalidInput("config", _("no file at {path}").format(path=path), label="--config")

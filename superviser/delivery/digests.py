@@ -21,6 +21,7 @@ def sections(db, unit_id: int) -> list[tuple[str, list[dict]]]:
         ("week", Filter(unit=unit_id, status=list(lifecycle.AWAITED), due_after=today,
                         due_before=today + timedelta(days=8))),
         ("silent", Filter(unit=unit_id, reason="silent")),
+        ("report_due", Filter(unit=unit_id, reason="report_due")),
         ("unaccepted", Filter(unit=unit_id, status=[lifecycle.ASSIGNED])),
     ]
     out = []

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from superviser import clock
-from superviser.delivery.config import Mail
+from superviser.delivery.config import Config, Mail
 from superviser.delivery.errors import DeliveryError
 from superviser.delivery.masking import scrub
 from superviser.i18n import _
@@ -35,11 +35,17 @@ def build(settings: Mail, *, to: str, subject: str, body: str, key: str, reply_t
     return message
 
 
-def send(settings: Mail | None, message: EmailMessage, config_path=None) -> None:
-    if settings is None:
+def configured(config: Config) -> Mail:
+    """The mail settings, or why there is no mail."""
+    if config.mail is None:
         raise DeliveryError(_("mail is not set up: add a [mail] section to {path}").format(
-            path=config_path or "delivery.toml"))
+            path=config.path or "delivery.toml"))
+    return config.mail
+
+
+def send(settings: Mail, message: EmailMessage) -> None:
     context = ssl.create_default_context()
+    smtp: smtplib.SMTP
     try:
         if settings.security == "ssl":
             smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)

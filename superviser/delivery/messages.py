@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from superviser import dates, lifecycle, text
+from superviser import dates, lifecycle, rhythm, text
 from superviser.delivery.office import Office
 from superviser.i18n import N_, _, aside
 
@@ -43,17 +43,21 @@ class Message:
         return encoded[:ROBOT_BYTES - 3].decode("utf-8", "ignore") + "…"
 
 
+def _urge_level(level: int | None) -> int:
+    return min(max(level or 1, 1), 3)
+
+
 def level_of(kind: str, level: int | None) -> int | None:
     if kind == "supervision":
         return 3
     if kind == "urge":
-        return min(max(level or 1, 1), 3)
+        return _urge_level(level)
     return None
 
 
 def title(kind: str, level: int | None = None) -> str:
     if kind == "urge":
-        return _(URGE_TITLES[level_of(kind, level)])
+        return _(URGE_TITLES[_urge_level(level)])
     return _(TITLES[kind])
 
 
@@ -101,7 +105,7 @@ def about_objective(kind: str, *, level: int | None, objective: dict, decision: 
     subject = _("[{what}] {ref} {title}").format(what=heading, ref=ref, title=name)
     lines = [_("To: {unit}").format(unit=text.one_line(unit))]
     if kind in ("urge", "supervision"):
-        count = max(objective.get("urge_count") or 0, level_of(kind, level))
+        count = max(objective.get("urge_count") or 0, level_of(kind, level) or 0)
         lines.append(_("Level: {level} (urge {n})").format(level=heading, n=count))
     lines += [
         _("Objective: {ref} {title}").format(ref=ref, title=name),
@@ -127,6 +131,7 @@ DIGEST_SECTIONS = {
     "overdue": N_("Overdue"),
     "week": N_("Due within a week"),
     "silent": N_("No report for too long"),
+    "report_due": N_("Reports due soon"),
     "unaccepted": N_("Not yet accepted"),
 }
 
@@ -140,7 +145,8 @@ def digest(*, unit: str, day: str, sections: list[tuple[str, list[dict]]], offic
     for key, rows in sections:
         lines.append(aside(_(DIGEST_SECTIONS[key]), len(rows)))
         for row in rows:
-            lines.append("- " + aside(f"{row['ref']} {text.one_line(row['title'])}", dates.relative_deadline(row["deadline"])))
+            when = rhythm.summary(row) if key == "report_due" else dates.relative_deadline(row["deadline"])
+            lines.append("- " + aside(f"{row['ref']} {text.one_line(row['title'])}", when))
         lines.append("")
     lines.append(_("Answer to: {who}").format(who=answer_to(office, person)))
     lines += ["", _("Sent by superviser · supervision log #{seq}").format(seq=seq)]

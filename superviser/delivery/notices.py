@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from superviser import clock, refs
+from superviser import clock, refs, store
 from superviser.changes import write
 from superviser.delivery import messages
 from superviser.delivery.office import Office, details, person
@@ -84,9 +84,8 @@ def issue(session, ref, *, level: int | None = None, new: bool = False, lang: st
             notice_id = changes.insert("notices", {"year": year, "number": number, "objective_id": objective["id"],
                                                    "unit_id": unit_id, "level": level, "issued_at": issued_at,
                                                    "issued_by": issued_by})
-        cursor = db.conn.execute("SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
-                                 (objective["decision_id"],))
-        decision = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        decision = store.rows(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
+                              (objective["decision_id"],))[0]
         co_units = [r[0] for r in db.conn.execute(
             "SELECT u.name FROM co_units c JOIN units u ON u.id = c.unit_id WHERE c.objective_id = ? ORDER BY u.name",
             (objective["id"],))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from superviser import store
 from superviser.i18n import N_
 from superviser.store import Database
 
@@ -33,6 +34,4 @@ def person(db: Database, login: str | None) -> dict | None:
     """A person's name and contacts, for "who to answer"."""
     if not login:
         return None
-    cursor = db.conn.execute("SELECT login, name, email, mobile FROM people WHERE login = ?", (login,))
-    row = cursor.fetchone()
-    return dict(zip([d[0] for d in cursor.description], row)) if row else None
+    return store.row(db, "SELECT login, name, email, mobile FROM people WHERE login = ?", (login,))

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 
-from superviser import clock, journal
+from superviser import clock, journal, store
 from superviser.changes import Changes
 from superviser.delivery import messages
 from superviser.delivery.labels import channel_label
 from superviser.delivery.masking import mask_url
 from superviser.delivery.office import details, person
-from superviser.i18n import _, current, speaking
+from superviser.i18n import _, current, joined, speaking
 
-ROBOTS = ("wecom", "dingtalk", "feishu")
 MENTIONS_BY_MOBILE = ("wecom", "dingtalk")  # Feishu mentions by user id, which we do not keep
 KINDS = ("urge", "supervision", "extend.approve", "extend.reject", "sendback", "digest")
 
@@ -35,12 +34,6 @@ class Queued(list):
         return phrase(self)
 
 
-def _list(items: list[str]) -> str:
-    from babel.lists import format_list
-
-    return format_list(items, locale=current()) if items else ""
-
-
 def phrase(queued: Queued) -> str:
     """"queued for Finance Department by mail and WeCom", in the user's language."""
     by_unit: dict[str, list[str]] = {}
@@ -52,12 +45,12 @@ def phrase(queued: Queued) -> str:
     parts = []
     if by_unit:
         # Translators: a unit and how it is reached: "Finance Department by mail and WeCom"
-        units = _("; ").join(_("{unit} by {channels}").format(unit=unit, channels=_list(labels))
+        units = _("; ").join(_("{unit} by {channels}").format(unit=unit, channels=joined(labels))
                              for unit, labels in by_unit.items())
         parts.append(_("queued for {units}").format(units=units))
     if queued.unreached:
         parts.append(_("nothing reaches {units} (add a channel: superviser channel add)").format(
-            units=_list(queued.unreached)))
+            units=joined(queued.unreached)))
     return _("; ").join(parts)
 
 
@@ -72,9 +65,9 @@ def concerned_units(db, kind: str, objective: dict) -> list[int]:
 
 def targets(db, unit_id: int) -> list[dict]:
     """Every way to reach a unit: its active channels, and its liaisons and head by mail."""
-    people = [dict(zip(("login", "email", "mobile"), r)) for r in db.conn.execute(
-        "SELECT login, email, mobile FROM people WHERE unit_id = ? AND active = 1 AND (role = 'liaison' OR unit_head = 1) "
-        "ORDER BY unit_head DESC, login", (unit_id,))]
+    people = store.rows(
+        db, "SELECT login, email, mobile FROM people WHERE unit_id = ? AND active = 1 AND (role = 'liaison' OR unit_head = 1) "
+        "ORDER BY unit_head DESC, login", (unit_id,))
     mobiles = [p["mobile"] for p in people if p["mobile"]]
     found = []
     for channel_id, kind, address, webhook in db.conn.execute(
@@ -134,10 +127,9 @@ def queue(changes: Changes, kind: str, objective: dict, *, actor_login: str, tex
     seq = journal.head(db)[0] + 1  # the entry the step writes next (we hold the write lock)
     office = details(db)
     who = person(db, actor_login)
-    cursor = db.conn.execute("SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
-                             (objective["decision_id"],))
-    decision = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
-    queued, seen = Queued(), set()
+    decision = store.rows(db, "SELECT ref, title, source, source_ref, decided_on FROM decisions WHERE id = ?",
+                          (objective["decision_id"],))[0]
+    queued, seen = Queued(), set[str]()
     for unit_id in (units if units is not None else concerned_units(db, kind, objective)):
         unit = db.conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
         lang = unit_language(db, unit_id)
@@ -182,11 +174,3 @@ def queue_digest(changes: Changes, unit_id: int, unit: str, *, day: str, section
                 row={"seq": seq, "objective_id": None, "kind": "digest", "level": None}):
         queued.unreached.append(unit)
     return queued
-
-
-def cancel_for_seq(changes: Changes, seq: int) -> int:
-    """Cancel what the step logged as ``seq`` queued and has not sent yet (for undo)."""
-    ids = [r[0] for r in changes.db.conn.execute("SELECT id FROM outbox WHERE seq = ? AND status = 'queued'", (seq,))]
-    for outbox_id in ids:
-        changes.update("outbox", outbox_id, {"status": "cancelled", "last_error": "undone"})
-    return len(ids)

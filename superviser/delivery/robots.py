@@ -23,13 +23,13 @@ NAMES = {"wecom": "WeCom", "dingtalk": "DingTalk", "feishu": "Feishu"}
 
 def dingtalk_sign(timestamp_ms: int, secret: str) -> str:
     """DingTalk: base64(HMAC-SHA256(key=secret, "timestamp\\nsecret"))."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
 def feishu_sign(timestamp_s: int, secret: str) -> str:
     """Feishu: base64(HMAC-SHA256(key="timestamp\\nsecret", empty message))."""
-    digest = hmac.new(f"{timestamp_s}\n{secret}".encode("utf-8"), b"", hashlib.sha256).digest()
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 

@@ -76,10 +76,6 @@ def may_deliver(session) -> None:
     check(session, "deliver")
 
 
-def _row(cursor, values) -> dict:
-    return dict(zip([d[0] for d in cursor.description], values))
-
-
 def _describe(row: dict) -> dict:
     unit = row.get("unit") or ""
     return {"id": row["id"], "kind": row["kind"], "unit": unit, "channel": row["channel"],
@@ -97,9 +93,7 @@ def recover(session, config: Config) -> list[dict]:
         return []
     recovered = []
     with write(session) as changes:
-        cursor = db.conn.execute(_WITH_UNIT + " WHERE o.status = 'sending' AND o.claimed_at < ? ORDER BY o.id", (cutoff,))
-        for values in cursor.fetchall():
-            row = _row(cursor, values)
+        for row in store.rows(db, _WITH_UNIT + " WHERE o.status = 'sending' AND o.claimed_at < ? ORDER BY o.id", (cutoff,)):
             reason = _("delivery unknown: the sender {sender} stopped while sending (taken at {time}); "
                        "not sent again, ask the recipient").format(sender=row["claimed_by"], time=_local(row["claimed_at"]))
             changes.update("outbox", row["id"], {"status": "unknown", "last_error": reason})
@@ -116,9 +110,8 @@ def claim(session, config: Config, token: str) -> list[dict]:
     if not db.conn.execute("SELECT 1 FROM outbox WHERE status = 'queued' AND next_at <= ? LIMIT 1", (now,)).fetchone():
         return []
     with write(session) as changes:
-        cursor = db.conn.execute(_WITH_UNIT + " WHERE o.status = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id "
-                                 "LIMIT ?", (now, config.batch))
-        rows = [_row(cursor, values) for values in cursor.fetchall()]
+        rows = store.rows(db, _WITH_UNIT + " WHERE o.status = 'queued' AND o.next_at <= ? ORDER BY o.next_at, o.id LIMIT ?",
+                          (now, config.batch))
         for row in rows:
             row["attempts"] += 1
             changes.update("outbox", row["id"], {"status": "sending", "attempts": row["attempts"], "claimed_at": now,
@@ -130,9 +123,7 @@ def claim(session, config: Config, token: str) -> list[dict]:
 
 
 def _channel(db, channel_id: int) -> dict | None:
-    cursor = db.conn.execute("SELECT webhook, secret, active FROM unit_channels WHERE id = ?", (channel_id,))
-    values = cursor.fetchone()
-    return _row(cursor, values) if values else None
+    return store.row(db, "SELECT webhook, secret, active FROM unit_channels WHERE id = ?", (channel_id,))
 
 
 def deliver_one(db, config: Config, row: dict) -> None:
@@ -141,10 +132,10 @@ def deliver_one(db, config: Config, row: dict) -> None:
     from superviser.delivery import mail, robots
 
     if row["channel"] == "mail":
+        settings = mail.configured(config)
         sender = person(db, row["queued_by"])
-        message = mail.build(config.mail, to=row["recipient"], subject=row["subject"], body=row["body"], key=row["key"],
-                             reply_to=sender["email"] if sender else None) if config.mail else None
-        mail.send(config.mail, message, config.path)
+        mail.send(settings, mail.build(settings, to=row["recipient"], subject=row["subject"], body=row["body"],
+                                       key=row["key"], reply_to=sender["email"] if sender else None))
         return
     channel = _channel(db, row["channel_id"])
     if channel is None or not channel["active"] or not channel["webhook"]:
@@ -159,7 +150,7 @@ def deliver_one(db, config: Config, row: dict) -> None:
                     config.robot_timeout)
     except DeliveryError:
         raise
-    except Exception as error:  # anything else is still this message's failure, said without secrets
+    except Exception as error:  # noqa: BLE001 - anything else is still this message's failure, said without secrets
         raise DeliveryError(scrub(f"{type(error).__name__}: {error}", channel["webhook"], channel["secret"])) from None
 
 

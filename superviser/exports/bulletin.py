@@ -74,14 +74,14 @@ def sections(report: Report) -> list[Section]:
             lights=[r["light"] for r in rows], light_column=5)))
 
     cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart; on time means by the original deadline.")], [])
-    rows = []
+    card_rows = []
     for card in report.scorecards:
         lead, co = card["lead"], card["co"]
         rate = "–" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
-        rows.append(["  " * card["depth"] + card["name"], str(lead["open"]), str(lead["overdue"]), rate,
+        card_rows.append(["  " * card["depth"] + card["name"], str(lead["open"]), str(lead["overdue"]), rate,
                      f"{lead['avg_delay']:g}", str(lead["urges"]), str(co["open"]), str(co["overdue"])])
     cards.tables.append(("", Table([_("unit"), _("open"), _("overdue"), _("on time"), _("avg delay"), _("urges"),
-                                    _("co open"), _("co overdue")], rows)))
+                                    _("co open"), _("co overdue")], card_rows)))
     return [summary, completed, overdue, decisions, cards, assessment(report)]
 
 

@@ -10,6 +10,7 @@ from superviser import text
 from superviser.exports import bulletin
 from superviser.exports.report import Report
 from superviser.i18n import is_chinese
+from superviser.progress import Progress
 
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE", "grey": "D9D9D9"}
 BODY_LATIN, BODY_EAST = "Calibri", "SimSun"  # 宋体
@@ -66,7 +67,8 @@ def _table(document, table: bulletin.Table) -> None:
     document.add_paragraph()._p.addprevious(parse_xml(xml))
 
 
-def write(report: Report, target) -> None:
+def write(report: Report, target, progress: Progress | None = None) -> None:
+    """The bulletin; ``progress`` hears how many of its tables' rows are written."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
@@ -91,7 +93,10 @@ def write(report: Report, target) -> None:
         document.add_paragraph(line).runs[0].font.size = Pt(8)
     footer = section.footer.paragraphs[0]
     footer.text = report.meta_lines()[2]
-    for part in bulletin.sections(report):
+    parts = bulletin.sections(report)
+    total = sum(len(table.rows) + 1 for part in parts for _caption, table in part.tables)
+    written = 0
+    for part in parts:
         document.add_heading(part.title, level=1)
         for paragraph in part.paragraphs:
             document.add_paragraph(paragraph)
@@ -99,4 +104,7 @@ def write(report: Report, target) -> None:
             if caption:
                 document.add_heading(caption, level=3)
             _table(document, table)
+            written += len(table.rows) + 1
+            if progress is not None:
+                progress(written, total)
     document.save(target)

@@ -12,7 +12,7 @@ from superviser import dates, lifecycle, text
 from superviser.delivery import messages
 from superviser.delivery.notices import Notice
 from superviser.exports.docx_writer import BODY_EAST, BODY_LATIN, HEAD_EAST, HEAD_LATIN, _fonts
-from superviser.i18n import N_, _, aside, speaking
+from superviser.i18n import N_, _, aside, joined, speaking
 
 # Fill of the level's band, and the colour of its title: blue reminder, yellow urge
 # notice, red supervision notice (yellow text would not read on white: a darker gold).
@@ -63,7 +63,7 @@ def rows(notice: Notice) -> list[tuple[str, str]]:
         (_("Lead unit"), notice.unit),
     ]
     if notice.co_units:
-        found.append((_("Co-units"), "、".join(notice.co_units) if notice.lang.startswith("zh") else ", ".join(notice.co_units)))
+        found.append((_("Co-units"), joined(notice.co_units)))
     found += [
         (_("Required"), _(messages.REQUIRED[notice.level])),
         (_("Deadline"), deadline),

@@ -7,13 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs
-from superviser.i18n import N_, _
+from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs, store
+from superviser.i18n import N_, _, joined
+from superviser.quantities import count
 from superviser.read import log as log_read
 from superviser.read import objectives, units
 from superviser.read.objectives import Filter
 from superviser.store import Database
+
+if TYPE_CHECKING:
+    from superviser.assessment.scorer import Scores
 
 
 @dataclass
@@ -59,9 +64,9 @@ class Report:
     objectives: list[dict]
     decisions: list[dict]
     scorecards: list[dict]
+    scores: Scores  # the assessment of the period (this quarter without one)
     steps: Steps | list = field(default_factory=list)
     checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
-    scores: object = None  # superviser.assessment.scorer.Scores for the period (this quarter without one)
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
@@ -114,10 +119,10 @@ class Report:
             _("Made {when} by {who}").format(when=dates.moment(self.made_at), who=self.made_by_name),
             _("Scope: {scope}").format(scope=self.scope.describe()),
             _("Supervision log: {n} entries, head #{seq} {hash}").format(
-                n=self.head_seq, seq=self.head_seq, hash=self.head_hash),
+                n=count(self.head_seq), seq=self.head_seq, hash=self.head_hash),
             _("Check later with: superviser audit --anchor {hash}").format(hash=self.head_hash),
         ] + ([_("Latest signed checkpoint: {size} entries, head {head}, signed {when} by key {key}").format(
-            size=self.checkpoint["size"], head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
+            size=count(self.checkpoint["size"]), head=self.checkpoint["head"], when=dates.moment(self.checkpoint["made_at"]),
             key=self.checkpoint["key"].split("+")[0])] if self.checkpoint else [])
 
     def heading_lines(self) -> list[str]:
@@ -189,7 +194,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
                   scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
 
 
-def _scores(db: Database, scope: Scope, unit_ids: list[int] | None):
+def _scores(db: Database, scope: Scope, unit_ids: list[int] | None) -> Scores:
     """The assessment of the export's period (this quarter when it has none), as published if it was."""
     from superviser.assessment import periods, scorer
 
@@ -222,9 +227,7 @@ def _decisions(db: Database, ids: list[int]) -> list[dict]:
     found = []
     for start in range(0, len(ids), 5000):
         chunk = ",".join(str(i) for i in ids[start:start + 5000])
-        cursor = db.conn.execute(f"SELECT * FROM decisions WHERE id IN ({chunk})")
-        names = [d[0] for d in cursor.description]
-        found += [dict(zip(names, r)) for r in cursor]
+        found += store.rows(db, f"SELECT * FROM decisions WHERE id IN ({chunk})")
     return sorted(found, key=lambda d: (d["year"], d["seq"]))
 
 
@@ -249,14 +252,14 @@ def ledger_values(row: dict) -> list:
     for key, _heading in LEDGER:
         value = row.get(key)
         if key == "co_units":
-            value = "、".join(value or [])
+            value = joined(value or [])
         elif key == "status":
-            value = lifecycle.status_label(value)
+            value = lifecycle.status_label(row[key])
         elif key == "light":
             value = lights.shown(row)
         elif key == "decision_source":
-            value = _(lifecycle.SOURCES[value])
+            value = _(lifecycle.SOURCES[row[key]])
         elif key == "priority":
-            value = _(lifecycle.PRIORITIES[value])
+            value = _(lifecycle.PRIORITIES[row[key]])
         out.append("" if value is None else value)
     return out

@@ -15,9 +15,11 @@ from superviser.errors import InvalidInput
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope, build
 from superviser.i18n import _
+from superviser.progress import Progress, shares
 from superviser.services.base import Session, check
 
 EXTENSIONS = {"xlsx": ".xlsx", "docx": ".docx", "md": ".md", "html": ".html", "csv": ".csv"}
+RENDER_WEIGHT = {"xlsx": 5, "docx": 2}  # writing the file, against reading what it holds (measured at 10k)
 
 
 @dataclass
@@ -50,19 +52,19 @@ def _without_cycle_collection():
             gc.enable()
 
 
-def render(report, fmt: str) -> bytes:
-    """The export's bytes."""
+def render(report, fmt: str, progress: Progress | None = None) -> bytes:
+    """The export's bytes; ``progress`` hears how many rows of the xlsx or docx are written."""
     if fmt == "xlsx":
         from superviser.exports import xlsx
 
         buffer = io.BytesIO()
-        xlsx.write(report, buffer)
+        xlsx.write(report, buffer, progress)
         return buffer.getvalue()
     if fmt == "docx":
         from superviser.exports import docx_writer
 
         buffer = io.BytesIO()
-        docx_writer.write(report, buffer)
+        docx_writer.write(report, buffer, progress)
         return buffer.getvalue()
     from superviser.exports import text_writers
 
@@ -74,10 +76,11 @@ def render(report, fmt: str) -> bytes:
 
 
 def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | None = None,
-           name: str | None = None, *, overwrite: bool = False) -> Exported:
+           name: str | None = None, *, overwrite: bool = False, progress: Progress | None = None) -> Exported:
     """Export ``scope`` as ``fmt``; to ``path`` if given (else only the bytes, for the app to
     deliver as ``name``). A folder gets a dated name that is free in it; a file named by the
-    person is never replaced unless ``overwrite``. The file is private (superviser/files.py)."""
+    person is never replaced unless ``overwrite``. The file is private (superviser/files.py).
+    ``progress`` hears how far it has got (superviser/progress.py)."""
     if fmt not in FORMATS:
         raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
     db = session.db
@@ -88,9 +91,15 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
             target = files.free_name(target / default_name(fmt))
         elif not overwrite:
             files.refuse_existing(target)
+    # the time goes to reading (the scores walk the log) and to writing the rows, xlsx's above all
+    reading, writing = shares(progress, 1, RENDER_WEIGHT.get(fmt, 0.2))
     with _without_cycle_collection():
         report = build(db, scope, session.login, with_steps=fmt == "xlsx")
-        data = render(report, fmt)
+        if reading:
+            reading(1, 1)
+        data = render(report, fmt, writing)
+        if writing:
+            writing(1, 1)
     staged = None
     if target is not None:
         staged = files.stage(target)
@@ -104,7 +113,7 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
             seq = changes.log("export", detail=f"{fmt} · {scope.describe()} · {target.name if target else name or ''}",
                               facts={"export.anchor": f"{report.head_seq}:{report.head_hash}",
                                      "export.objectives": len(report.objectives)})
-        if staged is not None:
+        if staged is not None and target is not None:
             files.place(staged, target, overwrite=overwrite)  # the file appears only once the export is logged
     finally:
         if staged is not None:

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from superviser import dates, text
 from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_values
 from superviser.i18n import _
+from superviser.progress import REPORT_EVERY, Progress
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
@@ -46,7 +47,8 @@ def _width(values, floor: int = 6, ceiling: int = 50) -> int:
     return max(floor, min(ceiling, widest + 2))
 
 
-def write(report: Report, target) -> None:
+def write(report: Report, target, progress: Progress | None = None) -> None:
+    """The workbook; ``progress`` hears how many of its rows are written."""
     import xlsxwriter
 
     # The cells are held until the end, as shared strings: a login or an action is stored
@@ -67,8 +69,13 @@ def write(report: Report, target) -> None:
     day = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd", "align": "left"})
     minute = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm", "align": "left"})
 
+    total = (len(report.objectives) + len(report.steps) + len(report.scorecards) + len(report.scores.units)
+             + sum(len(unit.points) for unit in report.scores.units)) if progress is not None else 0
+    written = 0  # rows of the sheets before this one
+
     def sheet(name: str, headings: list[str], rows: Iterable[list], widths: list[int], *, wrap_at=(), light_at=None,
               lights_of=None, formats=None, top=False):
+        nonlocal written
         ws = book.add_worksheet(name)
         ws.set_landscape()
         ws.set_paper(9)  # A4
@@ -96,6 +103,8 @@ def write(report: Report, target) -> None:
                         write_string(r, c, value)
                     else:
                         write_number(r, c, value)
+                if progress is not None and not r % REPORT_EVERY:
+                    progress(written + r - header_row, total)
         else:
             for r, values in enumerate(rows, start=header_row + 1):
                 for c, value in enumerate(values):
@@ -104,6 +113,9 @@ def write(report: Report, target) -> None:
                         write_string(r, c, value, style)
                     else:
                         write_number(r, c, value, style)
+                if progress is not None and not r % REPORT_EVERY:
+                    progress(written + r - header_row, total)
+        written += r - header_row
         ws.freeze_panes(header_row + 1, 0)
         ws.repeat_rows(header_row)
         ws.autofilter(header_row, 0, max(r, header_row + 1), len(headings) - 1)

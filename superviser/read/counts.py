@@ -10,9 +10,16 @@ move from the rule's light to the office's.
 
 from __future__ import annotations
 
-from superviser.lights import (LIGHT_OF_REASON, LIGHTS, REASON_SQL, SET_BY_OFFICE_SQL, WAITING_OFFICE_SQL,
-                               Thresholds, light_of)
 from superviser.lifecycle import ENDED, SUBMITTED, VERIFIED
+from superviser.lights import (
+    LIGHT_OF_REASON,
+    LIGHTS,
+    REASON_SQL,
+    SET_BY_OFFICE_SQL,
+    WAITING_OFFICE_SQL,
+    Thresholds,
+    light_of,
+)
 from superviser.store import Database
 
 # Awaited objectives by deadline (overdue, due soon, later) and, for those due later,

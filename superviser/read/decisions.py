@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from superviser import refs
+from superviser import refs, store
+from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
+from superviser.read import search as searching
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
-from superviser.read import search as searching
-from superviser.lights import LIGHT_SQL, SEVERITY, Thresholds
 
-_WORST = "max(CASE ({light}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)".format(light=LIGHT_SQL)
+_WORST = f"max(CASE ({LIGHT_SQL}) WHEN 'red' THEN 3 WHEN 'yellow' THEN 2 WHEN 'green' THEN 1 ELSE 0 END)"
 _BY_SEVERITY = {v: k for k, v in SEVERITY.items()}
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
 
 
 def _where(db: Database, search: str | None, source: str | None, params: dict) -> str:
@@ -35,7 +30,7 @@ def list_decisions(
     sql = f"SELECT d.* FROM decisions d WHERE {_where(db, search, source, params)} ORDER BY d.decided_on DESC, d.ref DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    decisions = _rows(db.conn.execute(sql, params))
+    decisions = store.rows(db, sql, params)
     if not decisions:
         return []
     rollup = rollups(db, [d["id"] for d in decisions], thresholds)
@@ -68,7 +63,8 @@ def count_decisions(db: Database, *, search: str | None = None, source: str | No
 
 def get(db: Database, ref: str | int) -> dict:
     decision = refs.decision(db, ref)
-    decision.update(rollups(db, [decision["id"]]).get(decision["id"], {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
+    decision.update(rollups(db, [decision["id"]]).get(decision["id"],
+                                                      {"objectives": 0, "worst_light": "grey", "percent": 0, "open": 0}))
     return decision
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
-from superviser import refs
+from superviser import refs, store
 from superviser.store import Database
 
 _SELECT = """
@@ -37,7 +37,7 @@ class LogFilter:
 def _utc_bound(day: date) -> str:
     """Local midnight of ``day``, as a UTC log timestamp, for comparing with ``at``."""
     local = datetime.combine(day, time()).astimezone()
-    return local.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return local.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _where(db: Database, flt: LogFilter, params: list) -> str:
@@ -92,14 +92,10 @@ def entries(db: Database, flt: LogFilter | None = None, *, limit: int | None = 5
     sql = _SELECT + " WHERE " + _where(db, flt or LogFilter(), params) + " ORDER BY l.seq DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    cursor = db.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor:
-        row = dict(zip(names, values))
+    found = store.rows(db, sql, params)
+    for row in found:
         row["changes"] = json.loads(row["changes"]) if row["changes"] else {}
-        rows.append(row)
-    return rows
+    return found
 
 
 _STEPS = """

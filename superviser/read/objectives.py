@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from superviser import clock, dates, lifecycle, refs
+from superviser import clock, dates, lifecycle, refs, store
+from superviser.errors import InvalidInput
+from superviser.i18n import _
+from superviser.lights import (
+    AWAITED_SQL,
+    DUE_SOON_SQL,
+    ENDED_SQL,
+    GREEN,
+    GREY,
+    LIGHT_SQL,
+    LIGHTS,
+    OVERDUE_SQL,
+    QUIET_SQL,
+    REASON_SQL,
+    RED,
+    REPORT_DUE_SQL,
+    SILENT_SQL,
+    URGED_SQL,
+    WAITING_OFFICE_SQL,
+    YELLOW,
+    Thresholds,
+    explain,
+    light_of,
+    set_by_office,
+    sql_list,
+)
 from superviser.read import counts, search
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
-from superviser.lights import (AWAITED_SQL, DUE_SOON_SQL, ENDED_SQL, GREEN, GREY, LIGHT_SQL, LIGHTS, OVERDUE_SQL,
-                               QUIET_SQL, REASON_SQL, RED, SILENT_SQL, URGED_SQL, WAITING_OFFICE_SQL, YELLOW, Thresholds,
-                               explain, light_of, set_by_office, sql_list)
-from superviser.errors import InvalidInput
-from superviser.i18n import _
 
 SEP = "\x1f"  # joins co-unit names; control characters never survive into stored names
 
@@ -55,7 +74,8 @@ class Filter:
 
 
 # The facts, each decided once (superviser.lights); a filter by reason uses them directly.
-FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL}
+FACTS = {"overdue": OVERDUE_SQL, "due_soon": DUE_SOON_SQL, "silent": SILENT_SQL, "urged": URGED_SQL,
+         "report_due": REPORT_DUE_SQL}
 # Necessary (not sufficient) conditions for a light or another reason, so a filtered
 # list does not evaluate the light rule on every row.
 _PREFILTER = {
@@ -235,11 +255,6 @@ def _shape(row: dict, today: date) -> dict:
     return row
 
 
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r)) for r in cursor.fetchall()]
-
-
 def list_objectives(
     db: Database, flt: Filter | None = None, *, limit: int | None = 50, offset: int = 0, order: str = "deadline",
     thresholds: Thresholds | None = None,
@@ -308,24 +323,9 @@ def rows_by_id(db: Database, ids: list[int], params: dict, today: date) -> list[
     if not ids:
         return []
     position = {oid: i for i, oid in enumerate(ids)}
-    cursor = db.conn.execute(_DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params)
-    rows = sorted(_rows(cursor), key=lambda r: position[r["id"]])
+    rows = sorted(store.rows(db, _DETAIL + f" WHERE o.id IN ({','.join(map(str, ids))})", params),
+                  key=lambda r: position[r["id"]])
     return [_shape(r, today) for r in rows]
-
-
-def count_objectives(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> int:
-    params = (thresholds or Thresholds.load(db)).params()
-    clause = where(db, flt or Filter(), params)
-    return db.conn.execute(f"SELECT count(*) FROM objectives o WHERE {clause}", params).fetchone()[0]
-
-
-def light_counts(db: Database, flt: Filter | None = None, thresholds: Thresholds | None = None) -> dict[str, int]:
-    params = (thresholds or Thresholds.load(db)).params()
-    clause = where(db, flt or Filter(), params)
-    counts = dict.fromkeys(LIGHTS, 0)
-    for light, n in db.conn.execute(f"SELECT ({LIGHT_SQL}) AS light, count(*) FROM objectives o WHERE {clause} GROUP BY light", params):
-        counts[light] = n
-    return counts
 
 
 def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> dict:
@@ -333,8 +333,8 @@ def get(db: Database, ref: str | int, thresholds: Thresholds | None = None) -> d
     row = refs.objective(db, ref)
     thresholds = thresholds or Thresholds.load(db)
     today = clock.today()
-    cursor = db.conn.execute(_DETAIL + " WHERE o.id = :id", dict(thresholds.params(today), id=row["id"]))
-    shaped = _shape(_rows(cursor)[0], today)
+    found = store.rows(db, _DETAIL + " WHERE o.id = :id", dict(thresholds.params(today), id=row["id"]))
+    shaped = _shape(found[0], today)
     shaped["light_explained"] = explain(shaped["reason"], thresholds, shaped)
     return shaped
 
@@ -345,26 +345,23 @@ def children(db: Database, objective_id: int) -> list[dict]:
 
 
 def reports(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT r.*, u.name AS unit FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
+    return store.rows(
+        db, "SELECT r.*, u.name AS unit FROM reports r LEFT JOIN units u ON u.id = r.unit_id "
         "WHERE r.objective_id = ? AND r.withdrawn_seq IS NULL ORDER BY r.id DESC",
         (objective_id,),
     )
-    return _rows(cursor)
 
 
 def inspections(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT * FROM inspections WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    return store.rows(
+        db, "SELECT * FROM inspections WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
     )
-    return _rows(cursor)
 
 
 def extensions(db: Database, objective_id: int) -> list[dict]:
-    cursor = db.conn.execute(
-        "SELECT * FROM extensions WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
+    return store.rows(
+        db, "SELECT * FROM extensions WHERE objective_id = ? AND withdrawn_seq IS NULL ORDER BY id DESC", (objective_id,)
     )
-    return _rows(cursor)
 
 
 def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict:
@@ -374,8 +371,7 @@ def detail(db: Database, ref: str | int, *, log_limit: int | None = 200) -> dict
 
     objective = get(db, ref)
     oid = objective["id"]
-    decision = db.conn.execute("SELECT * FROM decisions WHERE id = ?", (objective["decision_id"],))
-    objective["decision"] = _rows(decision)[0]
+    objective["decision"] = store.row(db, "SELECT * FROM decisions WHERE id = ?", (objective["decision_id"],))
     objective["reports"] = reports(db, oid)
     objective["inspections"] = inspections(db, oid)
     objective["extensions"] = extensions(db, oid)
@@ -405,7 +401,3 @@ def as_json(row: dict) -> dict:
     out["light_override_reason"] = row.get("light_override_reason") if row.get("set_by_office") else None
     out["overdue"] = reason == "overdue"
     return out
-
-
-def loads_changes(text: str) -> dict:
-    return json.loads(text) if text else {}

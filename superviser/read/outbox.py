@@ -3,19 +3,14 @@ objective's notices with their delivery status, the dashboard's failed deliverie
 
 from __future__ import annotations
 
-from superviser.store import Database
-
+from superviser import store
 from superviser.delivery.labels import STATUSES, TROUBLE
+from superviser.store import Database
 
 _COLUMNS = ("o.id, o.seq, o.objective_id, ob.ref AS objective, o.unit_id, u.name AS unit, o.login, o.kind, o.level, "
             "o.channel, o.recipient, o.lang, o.subject, o.status, o.attempts, o.next_at, o.last_error, o.sent_at, "
             "o.queued_at, o.queued_by")
 _FROM = " FROM outbox o LEFT JOIN units u ON u.id = o.unit_id LEFT JOIN objectives ob ON ob.id = o.objective_id"
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor]
 
 
 def summary(db: Database) -> dict:
@@ -35,7 +30,8 @@ def trouble(db: Database) -> dict[str, int]:
 def messages(db: Database, *, status: str | tuple[str, ...] | None = None, objective_id: int | None = None,
              limit: int | None = 50, offset: int = 0) -> list[dict]:
     """Messages, newest first; ``status`` one or several."""
-    where, params = [], []
+    where: list[str] = []
+    params: list = []
     if status:
         statuses = (status,) if isinstance(status, str) else tuple(status)
         where.append("o.status IN (" + ", ".join("?" * len(statuses)) + ")")
@@ -46,14 +42,14 @@ def messages(db: Database, *, status: str | tuple[str, ...] | None = None, objec
     sql = "SELECT " + _COLUMNS + _FROM + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY o.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return _rows(db.conn.execute(sql, params))
+    return store.rows(db, sql, params)
 
 
 def notices(db: Database, objective_id: int) -> list[dict]:
     """An objective's numbered notices."""
-    return _rows(db.conn.execute(
-        "SELECT n.id, n.year, n.number, n.level, n.unit_id, u.name AS unit, n.issued_at, n.issued_by FROM notices n "
-        "JOIN units u ON u.id = n.unit_id WHERE n.objective_id = ? ORDER BY n.id", (objective_id,)))
+    return store.rows(
+        db, "SELECT n.id, n.year, n.number, n.level, n.unit_id, u.name AS unit, n.issued_at, n.issued_by FROM notices n "
+        "JOIN units u ON u.id = n.unit_id WHERE n.objective_id = ? ORDER BY n.id", (objective_id,))
 
 
 def about_objective(db: Database, objective_id: int, limit: int = 20) -> dict:

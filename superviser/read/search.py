@@ -27,10 +27,10 @@ def _plan(db: Database, source: str, text: str) -> tuple[str, str, list[str]] | 
         return None
     if all(len(w) >= 3 for w in words):
         return f"{source}_fts", " ".join(grams.quote(w) for w in words), []
-    parts = []
+    terms: list[str | None] = []
     for word in words:
-        parts += [grams.term(word)] if len(word) < 3 else grams.pairs_of(word)
-    parts = [p for p in parts if p]
+        terms += [grams.term(word)] if len(word) < 3 else grams.pairs_of(word)
+    parts = [t for t in terms if t]
     if not parts:
         return None
     return grams.table_of(source), " AND ".join(parts), [w for w in words if len(w) >= 3]

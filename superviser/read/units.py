@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from superviser import clock
+from superviser import clock, store
 from superviser.lifecycle import CLOSED, OPEN
 from superviser.lights import sql_list
 from superviser.store import Database
@@ -20,22 +20,22 @@ from superviser.store import Database
 
 def tree(db: Database) -> list[dict]:
     """Units in tree order, each with its depth."""
-    cursor = db.conn.execute(
-        "WITH RECURSIVE t(id, name, parent_id, depth, path, active) AS ("
+    return store.rows(
+        db, "WITH RECURSIVE t(id, name, parent_id, depth, path, active) AS ("
         " SELECT id, name, parent_id, 0, name, active FROM units WHERE parent_id IS NULL"
         " UNION ALL SELECT u.id, u.name, u.parent_id, t.depth + 1, t.path || char(31) || u.name, u.active"
         " FROM units u JOIN t ON u.parent_id = t.id)"
         " SELECT id, name, parent_id, depth, active FROM t ORDER BY path"
     )
-    return [dict(zip(("id", "name", "parent_id", "depth", "active"), r)) for r in cursor]
 
 
 # The counters (superviser.tallies): per unit, role and status; and awaited work whose
 # deadline or original deadline has passed (a range of days before today).
+_CLOSED = f"status = '{CLOSED}'"
 _BY_STATUS = f"""
 SELECT unit_id, role, sum(urges), coalesce(sum(CASE WHEN status IN {sql_list(OPEN)} THEN n END), 0),
-       coalesce(sum(CASE WHEN status = '{CLOSED}' THEN n END), 0), coalesce(sum(CASE WHEN status = '{CLOSED}' THEN on_time END), 0),
-       coalesce(sum(CASE WHEN status = '{CLOSED}' THEN late END), 0), coalesce(sum(CASE WHEN status = '{CLOSED}' THEN late_days END), 0)
+       coalesce(sum(CASE WHEN {_CLOSED} THEN n END), 0), coalesce(sum(CASE WHEN {_CLOSED} THEN on_time END), 0),
+       coalesce(sum(CASE WHEN {_CLOSED} THEN late END), 0), coalesce(sum(CASE WHEN {_CLOSED} THEN late_days END), 0)
 FROM tally_status GROUP BY unit_id, role
 """
 _PAST = """
@@ -88,5 +88,4 @@ def names(db: Database) -> list[str]:
 
 
 def search(db: Database, query: str, limit: int = 10) -> list[dict]:
-    cursor = db.conn.execute("SELECT id, name FROM units WHERE name LIKE ? ORDER BY name LIMIT ?", (f"%{query}%", limit))
-    return [{"id": r[0], "name": r[1]} for r in cursor]
+    return store.rows(db, "SELECT id, name FROM units WHERE name LIKE ? ORDER BY name LIMIT ?", (f"%{query}%", limit))

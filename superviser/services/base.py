@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
-from superviser import actions, clock, fields, refs, rhythm
+from superviser import actions, clock, fields, refs, rhythm, store
 from superviser.changes import Changes, write
 from superviser.errors import Conflict
 from superviser.i18n import _
-from superviser.session import Result, Session
+from superviser.session import Result as Result  # the steps import both from here
+from superviser.session import Session as Session
 from superviser.store import Database
 
 
@@ -25,6 +26,7 @@ def check(session: Session, action: str) -> dict:
     """The acting person, if their role allows ``action``; else Forbidden."""
     who = session.person()
     actions.require(action, who, session.login)
+    assert who is not None  # require() refuses whoever is not among the people
     return who
 
 
@@ -39,13 +41,11 @@ def step(session: Session, changes: Changes | None = None) -> Iterator[Changes]:
 
 
 def pending_extension(db: Database, objective_id: int) -> dict | None:
-    cursor = db.conn.execute(
-        "SELECT * FROM extensions WHERE objective_id = ? AND status = 'pending' AND withdrawn_seq IS NULL "
+    return store.row(
+        db, "SELECT * FROM extensions WHERE objective_id = ? AND status = 'pending' AND withdrawn_seq IS NULL "
         "ORDER BY id DESC LIMIT 1",
         (objective_id,),
     )
-    row = cursor.fetchone()
-    return {d[0]: v for d, v in zip(cursor.description, row)} if row else None
 
 
 def co_unit_ids(db: Database, objective_id: int) -> list[int]:
@@ -144,6 +144,7 @@ def objective_step(session: Session, action: str, ref: str | int, expected_versi
             raise Conflict(conflict_message(session.db, objective, expected_version))
         actor = session.person()
         actions.require(action, actor, session.login, objective)
+        assert actor is not None  # require() refuses whoever is not among the people
         current = Step(session, opened, objective, actor, action)
         yield current
         if current.seq is None:

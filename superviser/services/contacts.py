@@ -32,10 +32,10 @@ OFFICE_FIELDS = {
 
 def shown(kind: str, address: str | None, webhook: str | None) -> str:
     """Where a channel goes, as people may see it."""
-    return address if kind == "mail" else mask_url(webhook)
+    return (address or "") if kind == "mail" else mask_url(webhook)
 
 
-def channel_add(session, unit, kind, *, address=None, webhook=None, secret=None, label=None,
+def channel_add(session, unit=None, kind=None, *, address=None, webhook=None, secret=None, label=None,
                 config: delivery_config.Config | None = None) -> Result:
     """Give a unit a mailbox or a group robot (director)."""
     unit_name = fields.parse(UNIT, unit)

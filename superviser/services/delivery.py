@@ -6,8 +6,8 @@ from __future__ import annotations
 from superviser import clock, fields
 from superviser.actions import ACTIONS
 from superviser.changes import write
-from superviser.delivery.notices import LEVELS, issue
 from superviser.delivery.labels import TROUBLE, channel_label, status_label
+from superviser.delivery.notices import LEVELS, issue
 from superviser.errors import NotFound, Refused
 from superviser.fields import Field
 from superviser.i18n import N_, _, speaking

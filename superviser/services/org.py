@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from superviser import clock, fields, refs, roles, store
+from superviser import clock, fields, refs, roles, sshkeys, store
 from superviser.changes import write
 from superviser.errors import InvalidInput, Refused, StoreError
 from superviser.fields import Field
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined, ngettext
 from superviser.schema import DEFAULT_SETTINGS
 from superviser.services.base import Result, Session, check, validate
 
@@ -68,7 +68,7 @@ def _still_working(db, unit: dict) -> None:
         "SELECT name FROM units WHERE parent_id = ? AND active = 1 ORDER BY name", (unit["id"],))]
     if below:
         raise Refused(_("{name} still has active units under it ({units}); move or deactivate them first").format(
-            name=unit["name"], units="、".join(below)))
+            name=unit["name"], units=joined(below)))
 
 
 def unit_edit(session: Session, unit, *, name=None, parent=None, active=None) -> Result:
@@ -132,11 +132,9 @@ def person_edit(session: Session, login, *, name=None, role=None, unit=None, act
     with write(session) as changes:
         check(session, "person.edit")
         db = session.db
-        cursor = db.conn.execute("SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,))
-        row = cursor.fetchone()
-        if row is None:
+        current = store.row(db, "SELECT login, name, role, unit_id, active FROM people WHERE login = ?", (login,))
+        if current is None:
             raise InvalidInput("login", _("{login} is not among the people").format(login=login), N_("login"))
-        current = dict(zip(("login", "name", "role", "unit_id", "active"), row))
         values = {}
         if v["name"]:
             values["name"] = v["name"]
@@ -156,7 +154,13 @@ def person_edit(session: Session, login, *, name=None, role=None, unit=None, act
                 raise InvalidInput("role", _("you are the only director; name another director first"), N_("role"))
         if not changes.update("people", login, values):
             raise InvalidInput("person", _("nothing to change"), N_("person"))
+        withdrawn = []
+        if current["active"] and not final["active"]:  # their keys no longer open anything
+            withdrawn = sshkeys.withdraw(changes, Path(store.path_of(db)), login)
         seq = changes.log("person.edit", detail=final["name"])
+    if withdrawn:
+        return Result(ngettext("{login} changed; their SSH key was removed", "{login} changed; their {n} SSH keys were removed",
+                               len(withdrawn)).format(login=login, n=len(withdrawn)), seq=seq)
     return Result(_("{login} changed").format(login=login), seq=seq)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from superviser import clock, recurring, refs
+from superviser import clock, recurring, refs, store
 from superviser.changes import Changes, write
 from superviser.errors import InvalidInput, NotFound, Refused, SuperviserError
 from superviser.i18n import N_, _
@@ -19,10 +19,9 @@ _COLUMNS = {"title": "title", "detail": "detail", "priority": "priority", "rule"
 def _recurrence(db, given) -> dict:
     text = str(given).strip()
     if text.isdigit() and len(text) <= 18:
-        cursor = db.conn.execute("SELECT * FROM recurrences WHERE id = ?", (int(text),))
-        row = cursor.fetchone()
-        if row is not None:
-            return {d[0]: v for d, v in zip(cursor.description, row)}
+        found = store.row(db, "SELECT * FROM recurrences WHERE id = ?", (int(text),))
+        if found is not None:
+            return found
     raise NotFound("recurrence", _("no recurring matter {id}; see `superviser recur list`").format(id=text[:20]),
                    N_("recurring matter"))
 
@@ -107,7 +106,7 @@ def _register(session: Session, recurrence: dict, today) -> list[str]:
     """One template's due instances, registered and assigned in one transaction."""
     from superviser.services import steps
 
-    made = []
+    made: list[str] = []
     with write(session) as changes:
         db = session.db
         due = recurring.next_dates(db, recurrence, today)  # read again inside the lock

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from superviser import clock, rhythm as rhythms
+from superviser import clock
+from superviser import rhythm as rhythms
 from superviser.changes import Changes
 from superviser.errors import InvalidInput
 from superviser.i18n import N_, _

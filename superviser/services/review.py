@@ -44,7 +44,9 @@ def start(session: Session) -> dict:
         if review.current(db, session.login) is None:
             review_id = changes.insert("reviews", {"login": session.login, "started_at": clock.stamp(), "day": today})
             changes.log("review.start", detail=today, facts={"review": review_id})
-    return review.current(db, session.login)
+    started = review.current(db, session.login)
+    assert started is not None  # begun above, or earlier today
+    return started
 
 
 def _open(session: Session, review_id: int) -> dict:

@@ -167,6 +167,7 @@ def extend_request(session: Session, ref, *, to=None, reason="", expected_versio
 def _decide_extension(session: Session, ref, action: str, note: str, expected_version, changes, to=None):
     with objective_step(session, action, ref, expected_version, changes) as step:
         extension = pending_extension(session.db, step.id)
+        assert extension is not None  # refusal() requires one waiting
         status = "approved" if action == "extend.approve" else "rejected"
         step.changes.update("extensions", extension["id"], {
             "status": status, "decided_at": clock.stamp(), "decided_by": session.login, "decision_note": note})

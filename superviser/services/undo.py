@@ -19,7 +19,12 @@ from superviser.changes import FINGERPRINT, Changes
 from superviser.errors import Conflict, InvalidInput, Refused
 from superviser.i18n import N_, _
 from superviser.services.base import (
-    Result, Session, conflict_message, load_for_step, step, validate,
+    Result,
+    Session,
+    conflict_message,
+    load_for_step,
+    step,
+    validate,
 )
 
 UNDOABLE = frozenset(a.name for a in actions.OBJECTIVE_STEPS)
@@ -86,6 +91,7 @@ def undo(session: Session, seq, *, reason="", changes: Changes | None = None) ->
         objective = load_for_step(db, objective_id)
         who = session.person()
         actions.require("undo", who, session.login, objective)
+        assert who is not None  # require() refuses whoever is not among the people
         if actor != session.login and who["role"] != "director":
             raise Refused(_("entry #{seq} was made by {actor}; only they or the director can undo it").format(
                 seq=seq, actor=actor))
@@ -133,7 +139,7 @@ def _reverse(changes: Changes, recorded: dict, objective: dict, seq: int) -> Non
             raise Conflict(_("cannot undo #{seq}: {ref} has changed since ({later})").format(
                 seq=seq, ref=objective["ref"], later=_later(db, objective, seq)))
         restore.append((table, pk, column, value))
-    for table, pk, column, (before, after) in restore:
+    for table, pk, column, (before, _after) in restore:
         if column is not None:
             changes.update(table, pk, {column: before})
         elif before is None:  # the step created this row

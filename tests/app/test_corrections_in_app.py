@@ -31,7 +31,7 @@ async def test_e_edits_an_objective_from_its_current_values(demo_db):
         assert isinstance(app.screen, ObjectiveScreen), screen_text(app)
         entry = last_entry(demo_db)
         assert entry["action"] == "objective.edit"
-        assert entry["changes"]["objectives#%d.title" % before["id"]] == [before["title"], "A corrected title"]
+        assert entry["changes"][f"objectives#{before['id']}.title"] == [before["title"], "A corrected title"]
         assert "co_units" not in str(entry["changes"])  # what was left as it was is not touched
         await settle(pilot)
         assert "A corrected title" in screen_text(app)

@@ -9,6 +9,7 @@ from screens.app import SuperviserApp
 from screens.dashboard import LightCard
 from screens.widgets.paged_table import PagedTable
 from superviser import i18n, store
+from superviser.errors import StoreError
 from superviser.read.dashboard import dashboard
 from superviser.services import Session
 from tests.app.conftest import screen_text, settle
@@ -83,6 +84,6 @@ def test_the_launchers_read_gives_the_dashboards_data_and_the_interpreters_turns
     gone.write_bytes(demo_db.read_bytes())
     broken = Session(store.connect(gone), "boss")
     gone.unlink()  # the read reopens the file: it fails
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError):  # the file is gone
         prefetch_dashboard(broken).result(timeout=10)
     assert sys.getswitchinterval() == usual

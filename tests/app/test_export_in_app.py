@@ -92,3 +92,37 @@ async def test_in_a_browser_the_export_downloads(demo_db, tmp_path, monkeypatch)
     assert options["save_filename"].startswith("superviser-ledger-") and options["save_filename"].endswith(".csv")
     assert list(folder.iterdir()) == []  # nothing left on the server
     assert log.entries(store.connect(demo_db), limit=1)[0]["action"] == "export"
+
+
+async def test_the_export_shows_its_progress_in_a_bar_while_the_app_goes_on(demo_db, tmp_path, monkeypatch):
+    from textual.widgets import ProgressBar
+
+    shown = []
+    handled = FormScreen.on_progressed
+
+    def watched(form, message):
+        handled(form, message)
+        bar = form.query_one("#form-progress", ProgressBar)
+        shown.append((bar.display, bar.progress, bar.total))
+
+    monkeypatch.setattr(FormScreen, "on_progressed", watched)
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert not form.query_one("#form-progress", ProgressBar).display  # nothing to show yet
+        form.query_one("#field-format", Select).value = "xlsx"
+        form.query_one("#field-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            await settle(pilot)
+            if any(n.startswith("Saved ") for n in notes):
+                break
+            await asyncio.sleep(0.05)
+    assert len(list(tmp_path.glob("superviser-ledger-*.xlsx"))) == 1
+    assert len(shown) >= 2 and all(display for display, _done, _total in shown), shown
+    assert [done for _display, done, _total in shown] == sorted(done for _display, done, _total in shown)
+    assert shown[-1][1] == shown[-1][2] == 1000

@@ -4,7 +4,6 @@ from rich.text import Text
 
 from screens.dashboard import DashboardScreen, LightCard
 from screens.decision import DecisionScreen
-from screens.help import HelpScreen
 from screens.objective import ObjectiveScreen
 from screens.objectives import ObjectivesScreen
 from screens.widgets.paged_table import PagedTable
@@ -101,8 +100,9 @@ async def test_deadlines_grouped_by_week_overdue_first(demo_db):
         await pilot.press("4")
         await settle(pilot)
         rows = app.screen.query_one(PagedTable).rows_loaded
-        headings = [r["heading"] for r in rows if r.get("heading")]
-        assert headings[:3] == ["Overdue", "This week (to Nov 22)", "Next week (from Nov 23)"]
+        headings = [(r["heading"], r["until"]) for r in rows if r.get("heading")]
+        assert headings[:4] == [("Overdue", ""), ("This week", "until Nov 22"), ("Next week", "until Nov 29"),
+                                ("Week of Nov 30", "until Dec 6")]
         assert rows[1]["ref"] == "2026-002.2"
 
 

@@ -66,6 +66,13 @@ def test_screen_in_spanish(snap_compare, demo_template, tmp_path, scene):
     assert _compare(snap_compare, demo_template, tmp_path, scene, (80, 24), "es")
 
 
+# Spanish has the longest week headings and review reasons: they read in full where they show.
+@pytest.mark.parametrize(("scene", "size"), [("deadlines", (80, 24)), ("review", (120, 40))],
+                         ids=["deadlines-80x24", "review-120x40"])
+def test_headings_and_reasons_in_spanish(snap_compare, demo_template, tmp_path, scene, size):
+    assert _compare(snap_compare, demo_template, tmp_path, scene, size, "es")
+
+
 def _notices(app, built):
     app.open_objective(delivery_scene.REF)
 
