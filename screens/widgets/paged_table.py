@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -162,6 +163,10 @@ class PagedTable(DataTable):
         if self._first is not None:
             self.preload(self._first)
             self._first = None
+        # The size it scrolls over now, not when it is next idle (DataTable works it out then,
+        # the same for rows one line high): a first layout then gives its rows their scrollbar.
+        self.virtual_size = Size(sum(column.get_render_width(self) for column in self.columns.values()),
+                                 self.row_count + (self.header_height if self.show_header else 0))
 
     # --- rows -----------------------------------------------------------------------------
     def _add(self, rows: list[dict]) -> None:
