@@ -157,6 +157,7 @@ def _unit_cells(card: dict) -> list:
 
 
 class DashboardScreen(BaseScreen):
+    AUTO_FOCUS = ""  # the first card is focused once the screen is drawn (on_mount)
     BINDINGS = [
         Binding("r", "review", N_("Review"), id="dashboard.review"),
         Binding("f", "deliveries", N_("Failed deliveries"), id="dashboard.deliveries"),
@@ -229,7 +230,10 @@ class DashboardScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#panels").can_focus = False  # Tab goes from table to table, not to their box
-        self.query_one("#lights LightCard").focus()
+        # Focused after the first paint: a card focused before it is left out of the app's
+        # first frame (Textual drops the paints made while the app starts and then sends only
+        # what changed since), and appears a frame later.
+        self.call_after_refresh(self.query_one("#lights LightCard").focus)
 
     def on_resize(self, event: events.Resize) -> None:
         panels = self.query_one("#panels")
