@@ -43,6 +43,7 @@ async def test_a_finished_read_is_in_the_first_frame_with_what_makes_up_each_lig
         row = app.screen.query_one("#lights")
         assert all(card.lines(card.content_size.width) <= row.size.height - 2 for card in app.screen.query(LightCard))
         await settle(pilot)
+        assert app.focused is app.screen.query_one("#light-red")  # once drawn, the first card has the keys
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (119, 40), (120, 40), (121, 40), (160, 50), (200, 60), (80, 60)])
