@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from superviser import clock, i18n, journal, schema, store
+from superviser.planned import default_value
 
 # Words for the titles: verbs, things and places, in English and Chinese.
 WORDS = {
@@ -67,18 +68,6 @@ BULK_TRIGGERS = ["log_chain"] + [f"{table}_ai" for table in schema.FTS_TABLES]
 LIAISON_STEPS = {"accept", "return", "progress", "complete", "extend.request"}
 
 
-def _literal(sql: str):
-    """A column's DEFAULT as a value (only the literal defaults the schema uses)."""
-    if sql.upper() == "NULL":
-        return None
-    if sql.startswith("'") and sql.endswith("'"):
-        return sql[1:-1].replace("''", "'")
-    try:
-        return int(sql)
-    except ValueError:
-        raise SystemExit(f"synthetic.py does not know the default {sql}; teach it _literal") from None
-
-
 class Table:
     """Rows of one table, built in memory as the database will store them, inserted in bulk."""
 
@@ -86,7 +75,7 @@ class Table:
         info = conn.execute(f"PRAGMA table_info([{name}])").fetchall()
         self.name = name
         self.columns = [row[1] for row in info]
-        self.defaults = {row[1]: _literal(row[4]) for row in info if row[4] is not None}
+        self.defaults = {row[1]: default_value(row[4]) for row in info if row[4] is not None}
         self.required = {row[1] for row in info if row[3] and row[4] is None}
         self.pk = [name for _pos, name in sorted((row[5], row[1]) for row in info if row[5])]
         if self.pk == ["id"]:

@@ -30,7 +30,7 @@ from superviser.tables import FTS_TABLES
 _DEFAULTS: dict[str, dict[str, Any]] = {}
 
 
-def _literal(sql: str | None) -> Any:
+def default_value(sql: str | None) -> Any:
     """A column's DEFAULT as a value (constants only: what the schema uses)."""
     if sql is None or sql.upper() == "NULL":
         return None
@@ -51,7 +51,7 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
     found = _DEFAULTS.get(table)
     if found is None:
         info = db.conn.execute(f"PRAGMA table_info([{table}])").fetchall()
-        found = _DEFAULTS[table] = {row[1]: _literal(row[4]) for row in info}
+        found = _DEFAULTS[table] = {row[1]: default_value(row[4]) for row in info}
     return found
 
 
