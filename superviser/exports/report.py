@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from superviser.store import Database
 
 if TYPE_CHECKING:
     from superviser.assessment.scorer import Scores
+    from superviser.exports.helper import Helper
 
 
 @dataclass
@@ -64,9 +66,19 @@ class Report:
     objectives: list[dict]
     decisions: list[dict]
     scorecards: list[dict]
-    scores: Scores  # the assessment of the period (this quarter without one)
+    assessed: Callable[[], Scores]  # the assessment of the period (this quarter without one), read when first asked
     steps: Steps | list = field(default_factory=list)
     checkpoint: dict | None = None  # the latest signed checkpoint (superviser/checkpoints.py)
+    helper: Helper | None = None
+
+    @functools.cached_property
+    def scores(self) -> Scores:
+        return self.assessed()
+
+    def close(self) -> None:
+        """End the helper, if it is still at work (an export that failed half way)."""
+        if self.helper is not None:
+            self.helper.close()
 
     # --- derived, for the bulletin --------------------------------------------------------
     def counts(self) -> dict:
@@ -134,12 +146,15 @@ class Report:
 class Steps:
     """The log's steps in an export, newest first, read a page at a time while they are
     written: the steps of a year held at once would take hundreds of megabytes. Each is
-    (seq, at, actor, the objective's or the decision's reference, the step in words, detail)."""
+    (seq, at, actor, the objective's or the decision's reference, the step in words, detail).
+    With a helper (superviser/exports/helper.py) its pages come from there, and from here
+    on from where it stopped if it failed."""
 
     PAGE = 5000
 
-    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str]):
-        self.db, self.flt, self.units_by_id = db, flt, units_by_id
+    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str],
+                 helper: Helper | None = None):
+        self.db, self.flt, self.units_by_id, self.helper = db, flt, units_by_id, helper
         self.after_head = head_seq + 1  # the steps up to the head the export names, none written since
         self.count = log_read.count(db, replace(flt, before_seq=self.after_head))
 
@@ -148,24 +163,51 @@ class Steps:
 
     def __iter__(self) -> Iterator[tuple]:
         before = self.after_head
+        if self.helper is not None:
+            for page in self.helper.pages():
+                yield from page
+                before = page[-1][0]
+            if self.helper.finished:
+                return
+        for page in self.pages(before):
+            yield from page
+
+    def pages(self, before: int | None = None) -> Iterator[list[tuple]]:
+        """The steps before ``before`` (else up to the head), read here."""
+        before = before or self.after_head
         headline, loads, units = describe.headline, json.loads, self.units_by_id
         while True:
             page = log_read.steps(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
-            for seq, at, actor, action, objective_id, where, detail, text in page:
-                entry = {"action": action, "objective_id": objective_id, "changes": loads(text) if text else {}}
-                yield seq, at, actor, where, headline(entry, units), detail
+            if page:
+                yield [(seq, at, actor, where, headline({"action": action, "objective_id": objective_id,
+                                                         "changes": loads(text) if text else {}}, units), detail)
+                       for seq, at, actor, action, objective_id, where, detail, text in page]
             if len(page) < self.PAGE:
                 return
             before = page[-1][0]
 
 
-def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -> Report:
-    """Read everything an export of ``scope`` shows."""
+def steps_of(db: Database, scope: Scope, head_seq: int, helper: Helper | None = None) -> Steps:
+    """The steps an export of ``scope`` lists, up to ``head_seq``."""
+    flt = log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit, decision=scope.decision)
+    return Steps(db, flt, head_seq, describe.unit_names(db), helper)
+
+
+def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, with_scores: bool = True,
+          helped: bool = False) -> Report:
+    """Read everything an export of ``scope`` shows; the scores when first asked for. ``helped``:
+    the scores and the steps may be read by a second process meanwhile (superviser/exports/helper.py),
+    for a caller that reads in one snapshot (store.snapshot) and ends with ``Report.close``."""
     today = clock.today()
+    seq, digest = journal.head(db)
+    helper = None
+    if helped:
+        from superviser.exports import helper as helpers
+
+        helper = helpers.start(db, (seq, digest), scope, today, with_scores=with_scores, with_steps=with_steps)
     rows = objectives.list_objectives(db, scope.filter(), limit=None, order="ref")
     ids = [r["id"] for r in rows]
     latest = _latest_reports(db, ids)
-    units_by_id = describe.unit_names(db)
     for row in rows:
         report = latest.get(row["id"])
         row["latest_report"] = f"{report[0]} {report[1]}% {report[2]}" if report else ""
@@ -183,27 +225,28 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False) -
     if scope.unit:
         unit_ids = [refs.unit(db, scope.unit)["id"]]
     cards = units.scorecards(db, unit_ids)
-    seq, digest = journal.head(db)
-    steps: Steps | list = []
-    if with_steps:
-        steps = Steps(db, log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit,
-                                             decision=scope.decision), seq, units_by_id)
+    steps: Steps | list = steps_of(db, scope, seq, helper) if with_steps else []
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
+
+    def assessed() -> Scores:
+        return (helper.scores() if helper is not None else None) or _scores(db, scope, today)
+
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
-                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), scores=_scores(db, scope, unit_ids))
+                  scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), assessed=assessed, helper=helper)
 
 
-def _scores(db: Database, scope: Scope, unit_ids: list[int] | None) -> Scores:
+def _scores(db: Database, scope: Scope, today: date) -> Scores:
     """The assessment of the export's period (this quarter when it has none), as published if it was."""
     from superviser.assessment import periods, scorer
 
     if scope.since or scope.until:
-        period = periods.between(scope.since or date(2000, 1, 1), scope.until or clock.today())
+        period = periods.between(scope.since or date(2000, 1, 1), scope.until or today)
     else:
-        period = periods.current_quarter()
-    result = scorer.scores(db, period)
-    if unit_ids is not None:
+        period = periods.current_quarter(today)
+    result = scorer.scores(db, period, today=today)
+    if scope.unit:
+        unit_ids = [refs.unit(db, scope.unit)["id"]]
         result.units = [u for u in result.units if u.unit_id in unit_ids]
     return result
 

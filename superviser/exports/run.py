@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from superviser import clock, files
+from superviser import clock, files, store
 from superviser.changes import write
 from superviser.errors import InvalidInput
 from superviser.exports import FORMATS
@@ -93,13 +93,17 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
             files.refuse_existing(target)
     # the time goes to reading (the scores walk the log) and to writing the rows, xlsx's above all
     reading, writing = shares(progress, 1, RENDER_WEIGHT.get(fmt, 0.2))
-    with _without_cycle_collection():
-        report = build(db, scope, session.login, with_steps=fmt == "xlsx")
-        if reading:
-            reading(1, 1)
-        data = render(report, fmt, writing)
-        if writing:
-            writing(1, 1)
+    # One snapshot: what the file shows is the state at the head it names, whoever writes meanwhile.
+    with _without_cycle_collection(), store.snapshot(db):
+        report = build(db, scope, session.login, with_steps=fmt == "xlsx", with_scores=fmt != "csv", helped=True)
+        try:
+            if reading:
+                reading(1, 1)
+            data = render(report, fmt, writing)
+            if writing:
+                writing(1, 1)
+        finally:
+            report.close()
     staged = None
     if target is not None:
         staged = files.stage(target)

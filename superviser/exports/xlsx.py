@@ -69,14 +69,18 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     day = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd", "align": "left"})
     minute = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm", "align": "left"})
 
-    total = (len(report.objectives) + len(report.steps) + len(report.scorecards) + len(report.scores.units)
-             + sum(len(unit.points) for unit in report.scores.units)) if progress is not None else 0
+    # The rows of the scores are counted once they are there (superviser/exports/helper.py).
+    total = len(report.objectives) + len(report.steps) + len(report.scorecards)
     written = 0  # rows of the sheets before this one
+    sheet_names = [_("Ledger"), _("Log"), _("Scorecards"), _("Scores"), _("Points")]
+    # The sheets in their order; filled in another, the log last: its steps, and the scores
+    # before them, may still be on their way from the helper.
+    sheets = {name: book.add_worksheet(name) for name in sheet_names}
 
     def sheet(name: str, headings: list[str], rows: Iterable[list], widths: list[int], *, wrap_at=(), light_at=None,
               lights_of=None, formats=None, top=False):
         nonlocal written
-        ws = book.add_worksheet(name)
+        ws = sheets[name]
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
@@ -121,8 +125,6 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
         ws.autofilter(header_row, 0, max(r, header_row + 1), len(headings) - 1)
         return ws
 
-    sheet_names = [_("Ledger"), _("Log"), _("Scorecards")]
-
     # 1. the ledger (user text cleaned once here; the log's text comes cleaned)
     keys = [key for key, _heading in LEDGER]
     at_dates = [i for i, key in enumerate(keys) if key in DATE_COLUMNS]
@@ -140,13 +142,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
           light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives],
           formats={i: day for i in at_dates}, top=True)
 
-    # 2. the log steps in the period
-    log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
-    log_rows = ([seq, _excel_time(at), text.one_line(actor), where, what, text.one_line(detail)]
-                for seq, at, actor, where, what, detail in report.steps)
-    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70], formats={1: minute})
-
-    # 3. the scorecards
+    # 2. the scorecards
     card_headings = [_("unit"), _("open"), _("overdue"), _("closed"), _("on time"), _("avg delay"), _("urges"),
                      _("co open"), _("co overdue")]
     card_rows = []
@@ -158,19 +154,27 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheet(sheet_names[2], card_headings, card_rows,
           [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
 
-    # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
+    # 3. the assessment (考核) of the period, then every point with the entry and rule that gave it
     from superviser.assessment.rules import rule_label
     from superviser.exports.bulletin import score_lines, score_rows
 
     score_headings, score_table = score_rows(report)
-    ws = sheet(_("Scores"), score_headings, score_table,
+    total += len(report.scores.units) + sum(len(unit.points) for unit in report.scores.units)
+    ws = sheet(sheet_names[3], score_headings, score_table,
                [8, _width([score_headings[1]] + [r[1] for r in score_table], ceiling=40)] + [12] * 9)
     ws.write(2, 0, "  ·  ".join(score_lines(report)), muted)
     point_headings = [_("unit"), _("date"), "#", _("objective"), _("rule"), _("as"), _("points"), _("why")]
     point_rows = [[unit.name, _excel_date(p.day), p.seq or "", p.ref, rule_label(p.rule),
                    _("lead") if p.role == "lead" else _("co-unit"), p.points, p.note]
                   for unit in report.scores.units for p in unit.points]
-    sheet(_("Points"), point_headings, point_rows, [24, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
+    sheet(sheet_names[4], point_headings, point_rows, [24, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
+
+    # 5. the log steps in the period (the second sheet)
+    log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
+    log_rows = ([seq, _excel_time(at), text.one_line(actor), where, what, text.one_line(detail)]
+                for seq, at, actor, where, what, detail in report.steps)
+    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70], formats={1: minute})
+
     book.close()
 
 
