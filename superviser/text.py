@@ -35,6 +35,8 @@ def clean(value: object) -> str:
     """Text without control characters; ``\\r\\n`` becomes ``\\n``."""
     if value is None:
         return ""
+    if value.__class__ is str and value.isprintable():
+        return value  # nothing it removes is printable: the common case, checked in C
     text = str(value).replace("\r\n", "\n")
     return _SURROGATES.sub("\ufffd", _CONTROL.sub("", text))
 

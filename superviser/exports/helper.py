@@ -37,54 +37,55 @@ PARALLEL_FROM = 20_000
 
 
 class Helper:
-    """The process, and what it has sent: first the scores (if asked), then pages of steps."""
+    """The process, and what it has sent: first pages of steps (if asked), then the scores (if
+    asked), then the end."""
 
-    def __init__(self, process: subprocess.Popen, with_scores: bool):
+    def __init__(self, process: subprocess.Popen, *, with_steps: bool):
         self.process = process
-        self.stream = process.stdout
         self.failed = False
-        self.finished = False  # every step sent
+        self.finished = not with_steps  # every step received
+        self.ended = False  # every message received
         self._scores: Scores | None = None
-        self._scores_pending = with_scores
+        self._early: list[list[tuple]] = []  # pages received while looking for the scores
 
-    def _next(self) -> tuple | None:
-        """The next message, or None once the process has failed or ended without one."""
+    def _take(self) -> tuple | None:
+        """The next message, or None once the process has failed (then it is ended)."""
         if self.failed:
             return None
         try:
-            message = pickle.load(self.stream)  # type: ignore[arg-type]
+            message = pickle.load(self.process.stdout)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - it died or wrote nothing: the export does the rest itself
             message = None
-        if message is None or message[0] in ("stale", "failed"):
+        if message is None or message[0] not in ("steps", "scores", "end"):  # "stale", "failed"
             self.failed = True
             self.close()
             return None
+        if message[0] != "steps":
+            self.finished = True  # the steps come first
+        if message[0] == "scores":
+            self._scores = message[1]
+        elif message[0] == "end":
+            self.ended = True  # it is exiting: reaped by close
         return message
 
     def scores(self) -> Scores | None:
         """The assessment, or None: then the export computes it itself."""
-        if self._scores_pending:
-            self._scores_pending = False
-            message = self._next()
-            if message is not None and message[0] == "scores":
-                self._scores = message[1]
-            else:
-                self.failed = True
-                self.close()
+        while not self.ended and (message := self._take()) is not None:  # the scores come last
+            if message[0] == "steps":
+                self._early.append(message[1])
         return self._scores
 
     def pages(self) -> Iterator[list[tuple]]:
-        """Pages of steps, newest first, until the last one (then ``done``) or a failure."""
-        self.scores()  # sent first
-        while (message := self._next()) is not None:
-            if message[0] == "end":
-                self.finished = True
-                self.close()
-                return
-            yield message[1]
+        """Pages of steps, newest first, until the last one (then ``finished``) or a failure."""
+        while self._early:
+            yield self._early.pop(0)
+        while not self.finished and (message := self._take()) is not None:
+            if message[0] == "steps":
+                yield message[1]
 
     def close(self) -> None:
-        if self.process.poll() is None:
+        """Reap the process; one that has not sent everything is stopped (the export failed)."""
+        if not self.ended and self.process.poll() is None:
             self.process.kill()
         with contextlib.suppress(OSError):
             self.process.stdout.close()  # type: ignore[union-attr]
@@ -108,7 +109,7 @@ def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, wit
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     except OSError:
         return None
-    return Helper(process, with_scores)
+    return Helper(process, with_steps=with_steps)
 
 
 def _cores() -> int:
@@ -137,8 +138,9 @@ def main(task: dict[str, Any]) -> None:
     from superviser.exports.report import Scope, _scores, steps_of
 
     i18n.setup(task["lang"])
-    scope = Scope(**{key: date.fromisoformat(value) if key in ("since", "until") and value else value
-                     for key, value in task["scope"].items()})
+    scope = Scope(**task["scope"])
+    scope.since, scope.until = (date.fromisoformat(day) if day else None for day in (task["scope"]["since"],
+                                                                                    task["scope"]["until"]))
     waiting, sender = _send_in_turn(sys.stdout.buffer)
     put = lambda message: waiting.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: E731
     try:
@@ -148,11 +150,11 @@ def main(task: dict[str, Any]) -> None:
             if list(head) != task["head"]:
                 put(("stale",))
             else:
-                if task["scores"]:
-                    put(("scores", _scores(db, scope, date.fromisoformat(task["today"]))))
-                if task["steps"]:
+                if task["steps"]:  # first: an xlsx export writes the steps before the scores
                     for page in steps_of(db, scope, head[0]).pages():
                         put(("steps", page))
+                if task["scores"]:
+                    put(("scores", _scores(db, scope, date.fromisoformat(task["today"]))))
                 put(("end",))
     except Exception:  # noqa: BLE001 - the export does the work itself
         put(("failed",))

@@ -11,6 +11,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from superviser import checkpoints, clock, dates, describe, journal, lifecycle, lights, refs, store
+from superviser import text as text_of
+from superviser.exports import excel
 from superviser.i18n import N_, _, joined
 from superviser.quantities import count
 from superviser.read import log as log_read
@@ -145,8 +147,9 @@ class Report:
 
 class Steps:
     """The log's steps in an export, newest first, read a page at a time while they are
-    written: the steps of a year held at once would take hundreds of megabytes. Each is
-    (seq, at, actor, the objective's or the decision's reference, the step in words, detail).
+    written: the steps of a year held at once would take hundreds of megabytes. Each is the
+    row the xlsx's Log sheet shows: seq, the time (as Excel's day number, local time), actor,
+    the objective's or the decision's reference, the step in words, detail (on one line).
     With a helper (superviser/exports/helper.py) its pages come from there, and from here
     on from where it stopped if it failed."""
 
@@ -176,11 +179,13 @@ class Steps:
         """The steps before ``before`` (else up to the head), read here."""
         before = before or self.after_head
         headline, loads, units = describe.headline, json.loads, self.units_by_id
+        moment, one_line = excel.moment, text_of.one_line
         while True:
             page = log_read.steps(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
             if page:
-                yield [(seq, at, actor, where, headline({"action": action, "objective_id": objective_id,
-                                                         "changes": loads(text) if text else {}}, units), detail)
+                yield [(seq, moment(at), one_line(actor), where,
+                        headline({"action": action, "objective_id": objective_id,
+                                  "changes": loads(text) if text else {}}, units), one_line(detail))
                        for seq, at, actor, action, objective_id, where, detail, text in page]
             if len(page) < self.PAGE:
                 return

@@ -4,11 +4,11 @@ the period, the unit scorecards."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len
 
-from superviser import dates, text
+from superviser import text
+from superviser.exports.excel import day as _excel_date
 from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_values
 from superviser.i18n import _
 from superviser.progress import REPORT_EVERY, Progress
@@ -16,31 +16,6 @@ from superviser.progress import REPORT_EVERY, Progress
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
 DATE_COLUMNS = {"decision_date", "deadline", "original_deadline"}
-# Excel counts days from 30 December 1899; dates and times are written as such numbers
-# so that people can sort and filter on them (and numbers are cheaper cells than text).
-_EXCEL_DAY0 = date(1899, 12, 30).toordinal()
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-
-
-def _excel_date(value: str):
-    return date.fromisoformat(value).toordinal() - _EXCEL_DAY0 if value else ""
-
-
-_HOURS: dict[str, int] = {}  # a UTC hour → microseconds from Excel's day 0 to that hour in local time
-
-
-def _excel_time(stamp: str) -> float:
-    """A log timestamp in local time as Excel's number of days: the hour looked up once, the
-    minutes and seconds read from the text (the log's timestamps are all written alike)."""
-    if len(stamp) != 24 or stamp[-1] != "Z":  # not clock.stamp()'s shape: the long way
-        return (dates.local(stamp) - _EXCEL_EPOCH).total_seconds() / 86400
-    hour = _HOURS.get(stamp[:13])
-    if hour is None:
-        hour = _HOURS[stamp[:13]] = (dates.local(stamp[:13] + ":00:00.000Z") - _EXCEL_EPOCH) // timedelta(microseconds=1)
-    micro = hour + (int(stamp[14:16]) * 60 + int(stamp[17:19])) * 1_000_000 + int(stamp[20:23]) * 1000
-    return micro / 1_000_000 / 86400
-
-
 def _width(values, floor: int = 6, ceiling: int = 50) -> int:
     """A column width in Excel units that fits CJK text (a wide character counts twice)."""
     widest = max((cell_len(str(v)) for v in values if v not in (None, "")), default=floor)
@@ -73,12 +48,12 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     total = len(report.objectives) + len(report.steps) + len(report.scorecards)
     written = 0  # rows of the sheets before this one
     sheet_names = [_("Ledger"), _("Log"), _("Scorecards"), _("Scores"), _("Points")]
-    # The sheets in their order; filled in another, the log last: its steps, and the scores
-    # before them, may still be on their way from the helper.
+    # The sheets in their order, filled in another: the steps, then the scores, may still be
+    # on their way from the helper (superviser/exports/helper.py).
     sheets = {name: book.add_worksheet(name) for name in sheet_names}
 
-    def sheet(name: str, headings: list[str], rows: Iterable[list], widths: list[int], *, wrap_at=(), light_at=None,
-              lights_of=None, formats=None, top=False):
+    def sheet(name: str, headings: list[str], rows: Iterable[list] | Iterable[tuple], widths: list[int], *,
+              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False):
         nonlocal written
         ws = sheets[name]
         ws.set_landscape()
@@ -154,7 +129,11 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheet(sheet_names[2], card_headings, card_rows,
           [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
 
-    # 3. the assessment (考核) of the period, then every point with the entry and rule that gave it
+    # 3. the log steps in the period (the second sheet)
+    log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
+    sheet(sheet_names[1], log_headings, report.steps, [8, 17, 12, 13, 40, 70], formats={1: minute})
+
+    # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
     from superviser.assessment.rules import rule_label
     from superviser.exports.bulletin import score_lines, score_rows
 
@@ -168,12 +147,6 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
                    _("lead") if p.role == "lead" else _("co-unit"), p.points, p.note]
                   for unit in report.scores.units for p in unit.points]
     sheet(sheet_names[4], point_headings, point_rows, [24, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
-
-    # 5. the log steps in the period (the second sheet)
-    log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
-    log_rows = ([seq, _excel_time(at), text.one_line(actor), where, what, text.one_line(detail)]
-                for seq, at, actor, where, what, detail in report.steps)
-    sheet(sheet_names[1], log_headings, log_rows, [8, 17, 12, 13, 40, 70], formats={1: minute})
 
     book.close()
 

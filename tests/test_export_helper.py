@@ -1,0 +1,87 @@
+"""The export's second process (superviser/exports/helper.py): what it reads is what the
+export reads itself, from the same snapshot; when it cannot be (a step written since the
+export's snapshot began) the export does the work itself."""
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from superviser import journal, store, text
+from superviser.exports import helper
+from superviser.exports.report import Scope, _scores, steps_of
+from superviser.exports.run import export
+from superviser.services import steps
+from tests.test_audit_state import full_history
+
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture
+def storied(office):
+    full_history(office)
+    office.objective(title="Order salt", co=["East Station"], deadline="2026-11-10", status="in_progress")
+    return office
+
+
+def cells(path) -> list:
+    book = load_workbook(path)
+    return [(sheet.title, [[c.value for c in row] for row in sheet.iter_rows()]) for sheet in book.worksheets]
+
+
+def test_the_helper_sends_what_the_export_reads_itself(storied):
+    db = store.connect(storied.path)
+    with store.snapshot(db):
+        head = journal.head(db)
+        started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+        assert started is None  # a short log: not worth a process
+        helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
+        try:
+            started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+        finally:
+            helper.PARALLEL_FROM = kept
+        assert started is not None
+        pages = list(started.pages())
+        scores = started.scores()
+        started.close()
+        assert started.finished and started.ended and not started.failed and started.process.returncode == 0
+        assert [row for page in pages for row in page] == list(steps_of(db, scope=Scope(), head_seq=head[0]))
+        assert scores == _scores(db, Scope(), TODAY) and scores.units
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(since=date(2026, 11, 1), until=date(2026, 11, 30), unit="Finance")])
+def test_an_export_with_the_helper_is_the_export_without(storied, tmp_path, monkeypatch, scope):
+    alone = export(storied.director, "xlsx", scope, tmp_path / "alone.xlsx")
+    monkeypatch.setattr(helper, "PARALLEL_FROM", 0)
+    helped = export(storied.director, "xlsx", scope, tmp_path / "helped.xlsx")
+    before, after = cells(alone.path), cells(helped.path)
+    assert [name for name, _rows in after] == ["Ledger", "Log", "Scorecards", "Scores", "Points"]
+    # the same but for the heading (the head, one entry on: the first export's) and that export's step
+    assert after[1][1][5:] == before[1][1][4:] and after[1][1][4][4].startswith("export")
+    for (name, rows), (_name, earlier) in zip(after, before):
+        if name != "Log":
+            assert rows[3:] == earlier[3:], name
+    assert len(after[0][1]) > 5 and len(after[3][1]) > 5 and len(after[4][1]) > 5  # rows there to compare
+
+
+def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied):
+    """The helper's own snapshot has another head: it says so, and the export reads here."""
+    db = store.connect(storied.path)
+    with store.snapshot(db):
+        head = journal.head(db)
+        steps.urge(storied.director, "2026-001.1", text="now")  # another connection, committed meanwhile
+        helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
+        try:
+            started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+        finally:
+            helper.PARALLEL_FROM = kept
+        assert started is not None
+        assert started.scores() is None and list(started.pages()) == [] and started.failed
+        local = list(steps_of(db, Scope(), head[0], started))  # read here, in this snapshot
+        assert local[0][0] == head[0] and local == list(steps_of(db, Scope(), head[0]))
+
+
+def test_clean_keeps_every_printable_character():
+    """``text.clean`` returns printable text as it is, unread: nothing it removes may be printable."""
+    assert all(text.clean(chr(c)) == chr(c) for c in range(0x110000) if chr(c).isprintable())
+    assert text.clean("a\u202eb\r\nc") == "ab\nc"
