@@ -85,3 +85,38 @@ def test_clean_keeps_every_printable_character():
     """``text.clean`` returns printable text as it is, unread: nothing it removes may be printable."""
     assert all(text.clean(chr(c)) == chr(c) for c in range(0x110000) if chr(c).isprintable())
     assert text.clean("a\u202eb\r\nc") == "ab\nc"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("helped", [False, True])
+def test_an_export_while_someone_writes_is_one_state(storied, tmp_path, monkeypatch, helped):
+    """A writer in another process urges all along: every export's ledger counts exactly the
+    urges its log lists, up to the head it names (the ledger read before the head, or the log
+    after it, would not)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import NOW, ROOT
+
+    if helped:
+        monkeypatch.setattr(helper, "PARALLEL_FROM", 0)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tests.frozen", NOW, "--module", "tests.concurrent_worker", "--",
+         str(storied.path), "boss", "400", "7", str(tmp_path / "writer.json")],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        made = 0
+        while writer.poll() is None or made < 3:
+            exported = export(storied.director, "xlsx", Scope(), tmp_path / f"ledger{made}.xlsx")
+            book = load_workbook(exported.path, read_only=True)
+            ledger = list(book["Ledger"].iter_rows(values_only=True))
+            urges = sum(row[ledger[3].index("urges")] for row in ledger[4:])
+            log = list(book["Log"].iter_rows(values_only=True))[4:]
+            assert log[0][0] == exported.head_seq
+            assert urges == sum(1 for row in log if row[4].startswith("urge"))
+            made += 1
+    finally:
+        _out, errors = writer.communicate(timeout=120)
+    assert writer.returncode == 0, errors
+    assert made >= 3
