@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from superviser import journal, store, text
 from superviser.exports import helper
-from superviser.exports.report import Scope, _scores, steps_of
+from superviser.exports.report import Scope, scores_of, steps_of
 from superviser.exports.run import export
 from superviser.services import steps
 from tests.test_audit_state import full_history
@@ -46,7 +46,7 @@ def test_the_helper_sends_what_the_export_reads_itself(storied):
         started.close()
         assert started.finished and started.ended and not started.failed and started.process.returncode == 0
         assert [row for page in pages for row in page] == list(steps_of(db, scope=Scope(), head_seq=head[0]))
-        assert scores == _scores(db, Scope(), TODAY) and scores.units
+        assert scores == scores_of(db, Scope(), TODAY) and scores.units
 
 
 @pytest.mark.parametrize("scope", [Scope(), Scope(since=date(2026, 11, 1), until=date(2026, 11, 30), unit="Finance")])

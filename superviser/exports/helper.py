@@ -135,7 +135,7 @@ def _send_in_turn(out) -> tuple[queue.Queue, threading.Thread]:
 
 
 def main(task: dict[str, Any]) -> None:
-    from superviser.exports.report import Scope, _scores, steps_of
+    from superviser.exports.report import Scope, scores_of, steps_of
 
     i18n.setup(task["lang"])
     scope = Scope(**task["scope"])
@@ -154,7 +154,7 @@ def main(task: dict[str, Any]) -> None:
                     for page in steps_of(db, scope, head[0]).pages():
                         put(("steps", page))
                 if task["scores"]:
-                    put(("scores", _scores(db, scope, date.fromisoformat(task["today"]))))
+                    put(("scores", scores_of(db, scope, date.fromisoformat(task["today"]))))
                 put(("end",))
     except Exception:  # noqa: BLE001 - the export does the work itself
         put(("failed",))

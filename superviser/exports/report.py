@@ -234,14 +234,14 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, w
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
 
     def assessed() -> Scores:
-        return (helper.scores() if helper is not None else None) or _scores(db, scope, today)
+        return (helper.scores() if helper is not None else None) or scores_of(db, scope, today)
 
     return Report(scope=scope, made_at=clock.stamp(), made_by=login, made_by_name=person[0] if person else login,
                   head_seq=seq, head_hash=digest, today=today, objectives=rows, decisions=decisions,
                   scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), assessed=assessed, helper=helper)
 
 
-def _scores(db: Database, scope: Scope, today: date) -> Scores:
+def scores_of(db: Database, scope: Scope, today: date) -> Scores:
     """The assessment of the export's period (this quarter when it has none), as published if it was."""
     from superviser.assessment import periods, scorer
 
