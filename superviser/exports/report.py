@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -294,20 +294,24 @@ def ledger_headings() -> list[str]:
     return [_(heading) for _key, heading in LEDGER]
 
 
-def ledger_values(row: dict) -> list:
-    """A ledger row as plain values, in the user's language."""
-    out = []
-    for key, _heading in LEDGER:
-        value = row.get(key)
-        if key == "co_units":
-            value = joined(value or [])
-        elif key == "status":
-            value = lifecycle.status_label(row[key])
-        elif key == "light":
-            value = lights.shown(row)
-        elif key == "decision_source":
-            value = _(lifecycle.SOURCES[row[key]])
-        elif key == "priority":
-            value = _(lifecycle.PRIORITIES[row[key]])
-        out.append("" if value is None else value)
-    return out
+def ledger_rows(rows: Iterable[dict]) -> Iterator[list]:
+    """The ledger's rows as plain values, in the user's language (its words translated once,
+    not for every row: an export may hold a million)."""
+    sources = {key: _(label) for key, label in lifecycle.SOURCES.items()}
+    priorities = {key: _(label) for key, label in lifecycle.PRIORITIES.items()}
+    statuses: dict[str, str] = {}
+
+    def status(row: dict) -> str:
+        value = row["status"]
+        found = statuses.get(value)
+        if found is None:
+            found = statuses[value] = lifecycle.status_label(value)
+        return found
+
+    shaped: dict[str, Callable[[dict], object]] = {
+        "co_units": lambda row: joined(row.get("co_units") or []), "status": status, "light": lights.shown,
+        "decision_source": lambda row: sources[row["decision_source"]], "priority": lambda row: priorities[row["priority"]]}
+    columns = [(key, shaped.get(key)) for key, _heading in LEDGER]
+    for row in rows:
+        values = [shape(row) if shape else row.get(key) for key, shape in columns]
+        yield ["" if value is None else value for value in values]

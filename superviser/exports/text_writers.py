@@ -10,7 +10,7 @@ import re
 
 from superviser import text
 from superviser.exports import bulletin
-from superviser.exports.report import Report, ledger_headings, ledger_values
+from superviser.exports.report import Report, ledger_headings, ledger_rows
 from superviser.i18n import current
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
@@ -103,6 +103,6 @@ def csv_text(report: Report) -> str:
     writer = csv.writer(buffer)
     writer.writerow([spreadsheet_cell(" · ".join(report.heading_lines()))])
     writer.writerow([spreadsheet_cell(h) for h in ledger_headings()])
-    for row in report.objectives:
-        writer.writerow([spreadsheet_cell(v) for v in ledger_values(row)])
+    for values in ledger_rows(report.objectives):
+        writer.writerow([spreadsheet_cell(v) for v in values])
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 
 from superviser import text
 from superviser.exports.excel import day as _excel_date
-from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_values
+from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_rows
 from superviser.i18n import _
 from superviser.progress import REPORT_EVERY, Progress
 
@@ -104,8 +104,9 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     keys = [key for key, _heading in LEDGER]
     at_dates = [i for i, key in enumerate(keys) if key in DATE_COLUMNS]
     rows = []
-    for row in report.objectives:
-        values = [text.clean(v) if isinstance(v, str) else v for v in ledger_values(row)]
+    clean = text.clean
+    for values in ledger_rows(report.objectives):
+        values = [clean(v) if isinstance(v, str) else v for v in values]
         for i in at_dates:
             values[i] = _excel_date(values[i])
         rows.append(values)
