@@ -33,11 +33,11 @@ def test_the_helper_sends_what_the_export_reads_itself(storied):
     db = store.connect(storied.path)
     with store.snapshot(db):
         head = journal.head(db)
-        started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+        started = helper.start(db, head, Scope(), TODAY, with_steps=True)
         assert started is None  # a short log: not worth a process
         helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
         try:
-            started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+            started = helper.start(db, head, Scope(), TODAY, with_steps=True)
         finally:
             helper.PARALLEL_FROM = kept
         assert started is not None
@@ -72,7 +72,7 @@ def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied):
         steps.urge(storied.director, "2026-001.1", text="now")  # another connection, committed meanwhile
         helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
         try:
-            started = helper.start(db, head, Scope(), TODAY, with_scores=True, with_steps=True)
+            started = helper.start(db, head, Scope(), TODAY, with_steps=True)
         finally:
             helper.PARALLEL_FROM = kept
         assert started is not None

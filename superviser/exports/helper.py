@@ -37,8 +37,8 @@ PARALLEL_FROM = 20_000
 
 
 class Helper:
-    """The process, and what it has sent: first pages of steps (if asked), then the scores (if
-    asked), then the end."""
+    """The process, and what it has sent: first pages of steps (if asked), then the scores,
+    then the end."""
 
     def __init__(self, process: subprocess.Popen, *, with_steps: bool):
         self.process = process
@@ -92,15 +92,14 @@ class Helper:
         self.process.wait()
 
 
-def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, with_scores: bool,
-          with_steps: bool) -> Helper | None:
+def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, with_steps: bool) -> Helper | None:
     """The helper for an export of ``scope`` whose snapshot has ``head``; None when a process
     is not worth it (a short log, one core) or cannot be started."""
     path = store.path_of(db)
-    if head[0] < PARALLEL_FROM or not path or not (with_scores or with_steps) or _cores() < 2:
+    if head[0] < PARALLEL_FROM or not path or _cores() < 2:
         return None
     task = {"db": path, "head": list(head), "lang": i18n.current(), "today": today.isoformat(),
-            "scores": with_scores, "steps": with_steps,
+            "steps": with_steps,
             "scope": {key: value.isoformat() if isinstance(value, date) else value for key, value in vars(scope).items()}}
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
@@ -153,8 +152,7 @@ def main(task: dict[str, Any]) -> None:
                 if task["steps"]:  # first: an xlsx export writes the steps before the scores
                     for page in steps_of(db, scope, head[0]).pages():
                         put(("steps", page))
-                if task["scores"]:
-                    put(("scores", scores_of(db, scope, date.fromisoformat(task["today"]))))
+                put(("scores", scores_of(db, scope, date.fromisoformat(task["today"]))))
                 put(("end",))
     except Exception:  # noqa: BLE001 - the export does the work itself
         put(("failed",))

@@ -198,8 +198,7 @@ def steps_of(db: Database, scope: Scope, head_seq: int, helper: Helper | None = 
     return Steps(db, flt, head_seq, describe.unit_names(db), helper)
 
 
-def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, with_scores: bool = True,
-          helped: bool = False) -> Report:
+def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, helped: bool = False) -> Report:
     """Read everything an export of ``scope`` shows; the scores when first asked for. ``helped``:
     the scores and the steps may be read by a second process meanwhile (superviser/exports/helper.py),
     for a caller that reads in one snapshot (store.snapshot) and ends with ``Report.close``."""
@@ -209,7 +208,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, w
     if helped:
         from superviser.exports import helper as helpers
 
-        helper = helpers.start(db, (seq, digest), scope, today, with_scores=with_scores, with_steps=with_steps)
+        helper = helpers.start(db, (seq, digest), scope, today, with_steps=with_steps)
     rows = objectives.list_objectives(db, scope.filter(), limit=None, order="ref")
     ids = [r["id"] for r in rows]
     latest = _latest_reports(db, ids)

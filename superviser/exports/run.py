@@ -95,7 +95,8 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
     reading, writing = shares(progress, 1, RENDER_WEIGHT.get(fmt, 0.2))
     # One snapshot: what the file shows is the state at the head it names, whoever writes meanwhile.
     with _without_cycle_collection(), store.snapshot(db):
-        report = build(db, scope, session.login, with_steps=fmt == "xlsx", with_scores=fmt != "csv", helped=True)
+        # A bulletin needs its scores as soon as the ledger is read: a second process would not save time
+        report = build(db, scope, session.login, with_steps=fmt == "xlsx", helped=fmt == "xlsx")
         try:
             if reading:
                 reading(1, 1)
