@@ -136,4 +136,5 @@ def test_the_review_walks_each_category_through_its_index(demo):
     for index in ("idx_objectives_awaited", "idx_objectives_quiet", "idx_objectives_report_due",
                   "idx_objectives_status_deadline", "idx_objectives_waiting", "idx_objectives_light_override"):
         assert any(f"USING INDEX {index} (" in plan for plan in plans), index
-    assert not [plan for plan in plans if plan.startswith("SCAN o")]
+    # the completions to verify walk their partial index in order from the start, stopping at the page's end
+    assert not [plan for plan in plans if plan.startswith("SCAN o") and plan.split()[-1] not in WHOLE_LIST]
