@@ -202,26 +202,23 @@ def placed(db: Database, login: str, objective_id: int) -> dict | None:
     if found is None or found[0] is None or found[1]:
         return None
     rank = found[0]
-    for key, part in _WALKS[rank]:
-        row = db.conn.execute(f"SELECT o.id, o.ref, o.version, {key}, o.sort_key FROM {part} AND o.id = :id",
-                              params).fetchone()
-        if row is not None:
-            return {"id": row[0], "ref": row[1], "version": row[2], "category": _RANKS[rank],
-                    "at": (rank, row[3] or "", row[4], row[0])}
-    return None
+    key = _QUIET if rank == 4 else _WALKS[rank][0][0]  # what each of the silent's walks orders by, on this row
+    row = db.conn.execute(f"SELECT o.id, o.ref, o.version, {key}, o.sort_key FROM objectives o WHERE o.id = :id",
+                          params).fetchone()
+    return {"id": row[0], "ref": row[1], "version": row[2], "category": _RANKS[rank], "at": (rank, row[3] or "", row[4], row[0])}
 
 
 def opening(db: Database, login: str, position: int | None = None) -> dict:
     """What the review shows as it opens: how many items in all (``sizes`` per category), and
-    the page at ``position`` (an objective: the page around it, where a review stopped) or
-    at the start; ``first`` is the place of the first item of ``items``."""
+    the page from ``position`` on (an objective: where a review stopped; the items before it are
+    read when the person goes back to them) or from the start; ``first`` is the place of the
+    first item of ``items``."""
     known = sizes(db, login)
     there = placed(db, login, position) if position is not None else None
     if there is None:
         return {"sizes": known, "total": sum(known.values()), "items": page(db, login, limit=PAGE), "first": 0}
-    before = page(db, login, limit=PAGE // 5, before=there["at"])
-    return {"sizes": known, "total": sum(known.values()), "items": [*before, there, *page(db, login, there["at"], PAGE)],
-            "first": position_of(db, login, there, known) - len(before)}
+    return {"sizes": known, "total": sum(known.values()), "items": [there, *page(db, login, there["at"], PAGE - 1)],
+            "first": position_of(db, login, there, known)}
 
 
 def category_label(category: str) -> str:
