@@ -80,7 +80,7 @@ def app(path: Path, runs: int, table: Table) -> None:
 
         mine, theirs = interleaved(runs, ours, lambda: reference()["first frame"])
         table.add("`superviser review`: first stable frame", f"{label(_size(path))} objectives", mine, theirs,
-                  "flat; ≤ 1.5× the bare app")
+                  "flat")
 
 
 def main() -> None:
