@@ -269,15 +269,15 @@ class ReviewScreen(StepKeys, BaseScreen):
     @background("review-page")
     def _restart(self, then) -> None:
         login = self.app.backend.login
-        found = self.app.backend.call(lambda s: review.page(s.db, login, limit=review.PAGE))
-        self.app.call_from_thread(self._restarted, found, then)
+        opened = self.app.backend.call(lambda s: review.opening(s.db, login))
+        self.app.call_from_thread(self._restarted, opened, then)
 
-    def _restarted(self, found: list[dict], then) -> None:
+    def _restarted(self, opened: dict, then) -> None:
         if not self.is_mounted:
             return
-        self.total = max(0, self.total - self.first)
-        self.items, self.first, self.pos = found or self.items, 0 if found else self.first, 0
-        self._draw_queue()
+        if opened["items"]:  # the queue as it is now: the items done have left it
+            self.items, self.first, self.pos, self.total = opened["items"], 0, 0, opened["total"]
+            self._draw_queue()
         then()
 
     def _advance(self) -> None:

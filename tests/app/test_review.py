@@ -206,3 +206,38 @@ async def test_the_queue_is_read_a_page_at_a_time_and_each_item_met_once(demo_db
                 steps.light(boss, watched, colour="clear")
         assert isinstance(app.screen, ReviewSummary)
     assert met == whole
+
+
+async def test_a_resumed_review_reads_back_and_starts_again_from_the_top(demo_db, monkeypatch):
+    """Pages of three, resumed after two skipped items: the review opens on the item where it
+    stopped, "3 of N"; going back reads the page before; the items skipped come round again
+    once the rest is done, from the top of the queue as it is then."""
+    from superviser import review
+
+    monkeypatch.setattr(review, "PAGE", 3)
+    whole = [i["ref"] for i in review.queue(store.connect(demo_db), "boss")]
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        for _ in range(2):
+            await pilot.press("s")
+            await settle(pilot)
+    again = make_app(demo_db)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.items[screen.pos]["ref"] == whole[2] and screen.first == 2
+        assert f"3 of {len(whole)}" in screen_text(again)
+        await pilot.press("left")
+        await settle(pilot)
+        assert screen.items[screen.pos]["ref"] == whole[1] and f"2 of {len(whole)}" in screen_text(again)
+    third = make_app(demo_db)
+    async with third.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.first == 2
+        met = []
+        while isinstance(third.screen, ReviewScreen):
+            met.append(screen.items[screen.pos]["ref"])
+            await pilot.press("m")
+            await settle(pilot)
+        assert isinstance(third.screen, ReviewSummary)
+    assert met == whole[2:] + whole[:2]
