@@ -1,0 +1,26 @@
+"""What narrow and wide terminals must still show whole: the due phrase of a year-old matter
+at 80 columns, unit names in the scores at 120, a fact's wrapped value under its value."""
+
+import pytest
+
+from superviser import store
+from superviser.services import Session, registry
+from tests.app.conftest import make_app, settle
+from tests.app.test_injection import rendered
+
+YEAR_OLD = "2025-11-22"  # 363 days before the frozen today, 2026-11-20
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [("en", "363 days late"), ("es", "retraso 363 d"),
+                                               ("zh_CN", "逾期363天")])
+async def test_a_year_late_reads_whole_at_80_columns(demo_db, lang, phrase):
+    boss = Session(store.connect(demo_db), "boss")
+    decision = registry.decision_add(boss, "Carried over from last year", source="meeting", decided_on="2025-10-01").ref
+    registry.objective_add(boss, decision, "Year-old matter", lead="North Station", deadline=YEAR_OLD)
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert phrase in rendered(app)  # the dashboard's overdue panel
+        app.switch_mode("deadlines")
+        await settle(pilot)
+        assert phrase in rendered(app)
