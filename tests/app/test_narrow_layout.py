@@ -24,3 +24,20 @@ async def test_a_year_late_reads_whole_at_80_columns(demo_db, lang, phrase):
         app.switch_mode("deadlines")
         await settle(pilot)
         assert phrase in rendered(app)
+
+
+async def test_a_long_fact_wraps_under_its_value_in_the_spanish_review(demo_db):
+    from textual.geometry import Region
+
+    app = make_app(demo_db, lang="es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_review()
+        await settle(pilot)
+        facts = app.screen.query_one("#review-facts")
+        lines = [strip.text.rstrip() for strip in facts.render_lines(Region(0, 0, facts.size.width, facts.size.height))]
+    first = next(i for i, line in enumerate(lines) if line.startswith("decisión"))
+    value_at = len(lines[first]) - len(lines[first][len("decisión"):].lstrip())
+    assert lines[first + 1].strip(), lines  # the decision's title is too long for one line at 80 columns
+    assert lines[first + 1][:value_at].strip() == "", lines  # and goes on under itself, not under the labels
+    assert lines[first + 2].startswith("estado"), lines
