@@ -41,3 +41,15 @@ async def test_a_long_fact_wraps_under_its_value_in_the_spanish_review(demo_db):
     assert lines[first + 1].strip(), lines  # the decision's title is too long for one line at 80 columns
     assert lines[first + 1][:value_at].strip() == "", lines  # and goes on under itself, not under the labels
     assert lines[first + 2].startswith("estado"), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh_CN"])
+async def test_the_scores_give_unit_names_the_room_at_120_columns(demo_db, lang):
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "s")
+        await settle(pilot)
+        shown = rendered(app)
+    for name in ("Policy and Planning Department", "Information Technology Centre", "Human Resources Department"):
+        assert name in shown, name
