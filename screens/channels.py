@@ -10,14 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Select
 
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
 from screens.steps import RoleKeys
-from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from screens.widgets.facts import Facts
+from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import refs
 from superviser.actions import ACTIONS
 from superviser.delivery.labels import channel_label

@@ -10,9 +10,9 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
+from screens.widgets.facts import Facts
 from screens.widgets.objective_table import columns
 from screens.widgets.paged_table import Page, PagedTable, Source
-from screens.widgets.facts import Facts
 from superviser import lifecycle
 from superviser.i18n import N_, _
 from superviser.read import decisions, objectives

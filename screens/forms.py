@@ -14,7 +14,6 @@ import functools
 from collections.abc import Callable
 
 from textual import on
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static, TextArea
+from textual.worker import get_current_worker
 
 from screens.messages import Progressed, StepDone
 from screens.workers import background

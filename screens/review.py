@@ -15,8 +15,8 @@ from screens.forms import FormScreen
 from screens.messages import DataChanged
 from screens.review_summary import ReviewSummary
 from screens.steps import StepKeys, bindings, form
-from screens.workers import background
 from screens.widgets.facts import Facts
+from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, review, rhythm, text
 from superviser.actions import ACTIONS
 from superviser.errors import SuperviserError
