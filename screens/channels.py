@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Select
 
 from screens import render
 from screens.forms import FormScreen
-from screens.objective import facts
 from screens.objectives import ListScreen
 from screens.steps import RoleKeys
+from screens.widgets.facts import Facts
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import refs
 from superviser.actions import ACTIONS
@@ -92,7 +92,7 @@ class ChannelsScreen(RoleKeys, ListScreen):
         self.unit = {"name": unit_name, "lang": None, "people": []}
 
     def above_table(self) -> ComposeResult:
-        yield Static(Content(_("loading…")), id="channel-facts")
+        yield Facts(Content(_("loading…")), id="channel-facts")
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
@@ -115,10 +115,10 @@ class ChannelsScreen(RoleKeys, ListScreen):
         self.unit = unit
         reached = (joined(f"{p['login']} <{p['recipient']}>" for p in unit["people"])
                    or _("no liaison or head with a mail address (People → c)"))
-        self.query_one("#channel-facts", Static).update(facts([
+        self.query_one("#channel-facts", Facts).show([
             (_("language"), language_name(unit["lang"])),
             (_("also by mail"), reached),
-        ]))
+        ])
 
     # --- the director's steps ----------------------------------------------------------------
     def action_add(self) -> None:

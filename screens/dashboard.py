@@ -18,7 +18,7 @@ from screens.base import BaseScreen
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from screens.workers import background
-from superviser import dates, lights
+from superviser import dates, lights, quantities
 from superviser.i18n import N_, _, ngettext
 from superviser.read import counts, dashboard, outbox, units
 from superviser.read.objectives import Filter
@@ -44,7 +44,7 @@ class LightCard(Static, can_focus=True):
     def show(self, count: int, causes: dict[str, int]) -> None:
         self.count = count
         symbol = lights.SYMBOLS[self.light]
-        lines = [Content.assemble((f"{symbol} {count:,}", "bold"), "  ", lights.label(self.light))]
+        lines = [Content.assemble((f"{symbol} {quantities.count(count)}", "bold"), "  ", lights.label(self.light))]
         if count:
             lines.append(Content.styled(lights.causes_text(self.light, causes), "dim"))
         self.shown = Content("\n").join(lines)
@@ -103,7 +103,7 @@ class Panel(Widget):
         yield self.table
 
     def show_count(self, count: int) -> None:
-        self.border_title = f"{self.title} · {count:,}"
+        self.border_title = f"{self.title} · {quantities.count(count)}"
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
         if message.total is not None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
-from screens.objective import facts
+from screens.widgets.facts import Facts
 from screens.widgets.objective_table import columns
 from screens.widgets.paged_table import Page, PagedTable, Source
 from superviser import lifecycle
@@ -38,7 +38,7 @@ class DecisionScreen(BaseScreen):
 
     def body(self) -> ComposeResult:
         yield Static(Content(self.ref), id="decision-title", classes="title")
-        yield Static(Content(_("loading…")), id="decision-facts")
+        yield Facts(Content(_("loading…")), id="decision-facts")
         cols = columns(with_status=True)
         cols[-1].width = 9  # room for the bar
         self.table = PagedTable(cols, tree_cells, Source(self._fetch, key=lambda r: r["ref"]), id="tree")
@@ -57,13 +57,13 @@ class DecisionScreen(BaseScreen):
         source = _(lifecycle.SOURCES[decision["source"]])
         if decision["source_ref"]:
             source += f" · {decision['source_ref']}"
-        self.query_one("#decision-facts", Static).update(facts([
+        self.query_one("#decision-facts", Facts).show([
             (_("source"), source), (_("date"), decision["decided_on"]), (_("leader"), decision["leader"]),
             (_("priority"), _(lifecycle.PRIORITIES[decision["priority"]])),
             (_("summary"), decision["summary"]),
             (_("objectives"), _("{n} ({open} open), {pct}% done").format(
                 n=decision["objectives"], open=decision["open"], pct=decision["percent"])),
-        ]))
+        ])
 
     def on_mount(self) -> None:
         self.table.focus()

@@ -32,6 +32,7 @@ class ExportForm(FormScreen):
     notices), p opens its printed notice instead."""
 
     BINDINGS = [Binding("p", "notice", N_("Printed notice"), id="export.notice")]
+    STOPPED = N_("Export cancelled; no file was saved")
 
     def __init__(self, *args, objective: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

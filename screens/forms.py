@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static, TextArea
+from textual.worker import get_current_worker
 
 from screens.messages import Progressed, StepDone
 from screens.workers import background
@@ -28,6 +29,7 @@ from superviser import fields as core_fields
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
 from superviser.i18n import N_, _, joined
+from superviser.progress import Stopped
 from superviser.services import Result
 
 PLACEHOLDERS = {"date": N_("YYYY-MM-DD, today, tomorrow, +7d"), "percent": "0–100",
@@ -76,7 +78,8 @@ def _initial(field: Field, initial: dict) -> str:
 
 class FormScreen(ModalScreen):
     """A form; dismisses with the service's Result (or the values, for a form that only
-    collects them), or None if cancelled."""
+    collects them), or None if cancelled. Escape during long work (``progress=True``) stops
+    it at its next report, and the person is told ``STOPPED`` once it has."""
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -85,6 +88,7 @@ class FormScreen(ModalScreen):
     # The first field has the focus as soon as the form is shown (not the scrolling box
     # around the fields), so what is typed right after the form's key lands in it.
     AUTO_FOCUS = "#form-fields Input, #form-fields TextArea, #form-fields Select, #submit"
+    STOPPED = N_("Stopped; nothing was saved")
 
     def __init__(self, title: str, fields: tuple[Field, ...] | list[Field], submit: Callable[..., Result] | None,
                  *, intro: Content | str | None = None, submit_label: str | None = None,
@@ -224,6 +228,13 @@ class FormScreen(ModalScreen):
         self.action_cancel()
 
     def action_cancel(self) -> None:
+        if self.busy and self.shows_progress:
+            # Long work stops at its next report, having written nothing; the form stays until
+            # it has, so that nobody is told "cancelled" about a file that was saved after all.
+            self.workers.cancel_group(self, "form")
+            self.query_one("#form-progress", ProgressBar).display = False
+            self.show_errors({}, _("stopping…"))
+            return
         self.dismiss(None)
 
     def action_submit(self) -> None:
@@ -244,7 +255,11 @@ class FormScreen(ModalScreen):
     def _run(self, values: dict) -> None:
         submit = self.submit_fn
         if self.shows_progress:  # from the worker's thread, as messages: the app goes on meanwhile
+            worker = get_current_worker()
+
             def progress(done: int, total: int) -> None:
+                if worker.is_cancelled:  # Escape: the work gives up here
+                    raise Stopped
                 self.post_message(Progressed(done, total))
 
             submit = functools.partial(submit, progress=progress)
@@ -252,6 +267,9 @@ class FormScreen(ModalScreen):
             result = self.app.backend.call(lambda session: submit(session, values))
         except SuperviserError as error:
             self.app.call_from_thread(self._refused, error)
+            return
+        except Stopped:
+            self.app.call_from_thread(self._stopped)
             return
         self.app.call_from_thread(self._done, result)
 
@@ -270,6 +288,10 @@ class FormScreen(ModalScreen):
             self.show_errors({error.field: error.problem})
             return
         self.show_errors({}, str(error))
+
+    def _stopped(self) -> None:
+        self.app.notify(_(self.STOPPED), severity="warning", markup=False)
+        self.dismiss(None)
 
     def _done(self, result: Result) -> None:
         if result.seq is not None:  # a step was written (a filter only collects its values)

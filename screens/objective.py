@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,22 +14,12 @@ from screens.base import BaseScreen, title_bar
 from screens.deliveries import messages_block, requeue_form, troubled
 from screens.messages import DataChanged
 from screens.steps import StepKeys, bindings, form, objective_keys, undo_form
+from screens.widgets.facts import Facts
 from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, rhythm, text
 from superviser.i18n import N_, _, aside, joined
 from superviser.read import objectives, outbox
 from superviser.services.undo import UNDOABLE
-
-
-def facts(pairs: list[tuple[str, Content | str]]) -> Content:
-    """Label/value lines with the labels padded to one width (CJK-aware)."""
-    pairs = [(k, v) for k, v in pairs if v not in (None, "")]
-    width = max((cell_len(k) for k, _v in pairs), default=0) + 2
-    lines = []
-    for label, value in pairs:
-        value = value if isinstance(value, Content) else Content(text.one_line(value))
-        lines.append(Content.assemble((label + " " * (width - cell_len(label)), "dim"), value))
-    return Content("\n").join(lines)
 
 
 def section(title: str) -> Content:
@@ -55,7 +44,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def body(self) -> ComposeResult:
         yield Static(Content(self.ref), id="objective-title", classes="title")
         with VerticalScroll(id="objective-body"):
-            yield Static(Content(_("loading…")), id="facts")
+            yield Facts(Content(_("loading…")), id="facts")
             yield Static("", id="detail", classes="block")
             yield Static("", id="children", classes="block")
             yield Static("", id="milestones", classes="block")
@@ -92,7 +81,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def show(self, item: dict, units: dict[int, str]) -> None:
         self.item, self.ref = item, item["ref"]
         self.query_one("#objective-title", Static).update(title_bar(item["ref"], item["title"]))
-        self.query_one("#facts", Static).update(self._facts(item))
+        self.query_one("#facts", Facts).show(self._facts(item))
         detail = Content.assemble(section(_("Detail")), "\n", render.content(item["detail"])) if item["detail"] else ""
         for block, shown in (("#detail", detail), ("#children", self._children(item)),
                              ("#milestones", self._milestones(item)), ("#reports", self._reports(item)),
@@ -103,7 +92,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             widget.display = bool(shown)
         self.refresh_bindings()
 
-    def _facts(self, item: dict) -> Content:
+    def _facts(self, item: dict) -> list[tuple[str, Content | str]]:
         light = item["light"]
         light_line = Content.assemble(
             (f"{lights.SYMBOLS[light]} {lights.label(light)}", render.STYLES[light]), " — ",
@@ -135,7 +124,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
             pairs.append((_("extension asked"), Content.styled(
                 _("{old} → {new}, waiting for the director").format(old=item["deadline"], new=item["extension_to"]),
                 render.STYLES["waiting"])))
-        return facts(pairs)
+        return pairs
 
     def _children(self, item: dict) -> Content | str:
         if not item["sub_objectives"]:

@@ -13,9 +13,9 @@ from screens import render
 from screens.base import BaseScreen
 from screens.forms import FormScreen
 from screens.messages import DataChanged
-from screens.objective import facts
 from screens.review_summary import ReviewSummary
 from screens.steps import StepKeys, bindings, form
+from screens.widgets.facts import Facts
 from screens.workers import background
 from superviser import actions, dates, describe, lifecycle, lights, review, rhythm, text
 from superviser.actions import ACTIONS
@@ -68,7 +68,7 @@ class ReviewScreen(StepKeys, BaseScreen):
             yield queue
             with VerticalScroll(id="review-item"):
                 yield Static(Content(_("building the queue…")), id="review-reason")
-                yield Static("", id="review-facts")
+                yield Facts("", id="review-facts")
                 yield Static("", id="review-history")
 
     def on_mount(self) -> None:
@@ -192,7 +192,7 @@ class ReviewScreen(StepKeys, BaseScreen):
         ]
         if item.get("extension_to"):
             pairs.append((_("extension asked"), f"{item['deadline']} → {item['extension_to']}"))
-        self.query_one("#review-facts", Static).update(facts(pairs))
+        self.query_one("#review-facts", Facts).show(pairs)
         lines = [Content.styled(_("Last steps"), "bold underline")]
         for entry in item["log"]:
             line = Content.assemble((dates.moment(entry["at"]), "dim"), "  ", (entry["actor"], "bold"), "  ",

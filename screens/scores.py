@@ -27,25 +27,28 @@ def _number(value, style: str = "") -> Text:
 
 
 def score_columns() -> list[Column]:
+    # The numbers' columns are as wide as their numbers; their headings wrap onto a second
+    # line ("closed / on time"), so that the units' names get the room.
     return [
-        Column("rank", _("rank"), 4, justify="right"),
-        Column("unit", _("unit"), None, min_width=12),
-        Column("score", _("score"), 10, justify="right"),
-        Column("points", _("points"), 6, justify="right"),
-        Column("on_time", _("closed on time"), 14, justify="right"),
-        Column("late", _("late"), 5, justify="right"),
-        Column("urges", _("urges"), 5, justify="right"),
-        Column("notices", _("notices"), 7, justify="right", hide_below=92),
-        Column("sendback", _("sent back"), 9, justify="right", hide_below=102),
-        Column("rate", _("on-time rate"), 12, justify="right", hide_below=115),
-        Column("matters", _("matters"), 7, justify="right", hide_below=84),
+        Column("rank", _("rank"), 3, justify="right"),
+        Column("unit", _("unit"), None, min_width=30),  # most units' names whole
+        Column("score", _("score"), 6, justify="right", heading_lines=2),
+        Column("points", _("points"), 5, justify="right", heading_lines=2),
+        Column("on_time", _("closed on time"), 3, justify="right", heading_lines=2),
+        Column("late", _("late"), 3, justify="right", heading_lines=2),
+        Column("urges", _("urges"), 3, justify="right", heading_lines=2),
+        Column("notices", _("notices"), 3, justify="right", hide_below=92, heading_lines=2),
+        Column("sendback", _("sent back"), 3, justify="right", hide_below=102, heading_lines=2),
+        Column("rate", _("on-time rate"), 4, justify="right", hide_below=115, heading_lines=2),
+        Column("matters", _("matters"), 3, justify="right", hide_below=84, heading_lines=2),
     ]
 
 
 def score_cells(unit: scorer.UnitScore) -> list:
     if unit.score is None:
-        return [_number("–", "dim"), render.plain(unit.name), Text(_("no matters"), style="dim", justify="right",
-                                                                   no_wrap=True)] + [Text("")] * 8
+        name = render.plain(unit.name)
+        name.append(f" · {_('no matters')}", style="dim")
+        return [_number("–", "dim"), name] + [Text("")] * 9
     counts = unit.counts
     total_style = render.STYLES["alert"] if unit.total < 0 else (render.STYLES["done"] if unit.total > 0 else "dim")
     rate = "–" if unit.on_time_rate is None else f"{unit.on_time_rate}%"

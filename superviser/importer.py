@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from superviser import clock, fields, lifecycle, refs, sheets, text
+from superviser import clock, fields, lifecycle, quantities, refs, sheets, text
 from superviser.actions import ACTIONS
 from superviser.changes import Changes, write
 from superviser.errors import InvalidInput, SuperviserError
@@ -111,9 +111,9 @@ class Outcome:
         """"3 objectives, 1 decision, 0 units", in the user's language."""
         o, d, u = len(self.objectives), len(self.decisions), len(self.units)
         return _("{objectives}, {decisions}, {units}").format(
-            objectives=ngettext("{n} objective", "{n} objectives", o).format(n=o),
-            decisions=ngettext("{n} decision", "{n} decisions", d).format(n=d),
-            units=ngettext("{n} unit", "{n} units", u).format(n=u))
+            objectives=ngettext("{n} objective", "{n} objectives", o).format(n=quantities.count(o)),
+            decisions=ngettext("{n} decision", "{n} decisions", d).format(n=quantities.count(d)),
+            units=ngettext("{n} unit", "{n} units", u).format(n=quantities.count(u)))
 
 
 def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[int, str]]:

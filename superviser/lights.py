@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from superviser import clock
+from superviser import clock, quantities
 from superviser.i18n import N_, _, ngettext
 from superviser.lifecycle import AWAITED, ENDED, SUBMITTED, VERIFIED, WORKING
 from superviser.store import Database
@@ -206,14 +206,14 @@ _CAUSES = {
 def causes_text(light: str, causes: dict[str, int]) -> str:
     """"4 overdue, 1 set red by the office": what makes up a light's count, worst first."""
     order = [*REASONS, "override"]
-    parts = [_CAUSES[c](n).format(n=f"{n:,}", light=label(light))
+    parts = [_CAUSES[c](n).format(n=quantities.count(n), light=label(light))
              for c, n in sorted(causes.items(), key=lambda item: order.index(item[0])) if n]
     return _(", ").join(parts)
 
 
 def light_count_text(light: str, n: int, causes: dict[str, int]) -> str:
     """"5 red (4 overdue, 1 set red by the office)"."""
-    count = ngettext("{n} {light}", "{n} {light}", n).format(n=f"{n:,}", light=label(light))
+    count = ngettext("{n} {light}", "{n} {light}", n).format(n=quantities.count(n), light=label(light))
     return _("{count} ({causes})").format(count=count, causes=causes_text(light, causes)) if n else count
 
 

@@ -12,6 +12,12 @@ from collections.abc import Callable
 
 Progress = Callable[[int, int], None]
 
+
+class Stopped(Exception):
+    """Raised by a ``progress`` callback when whoever watches stops the work. The long
+    functions report before they write anything that stays (a file, a transaction), so the
+    work ends where it is and leaves nothing behind."""
+
 WHOLE = 1000  # the parts' shares are reported together in thousandths
 REPORT_EVERY = 256  # a loop over rows or entries reports once in so many
 

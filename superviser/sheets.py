@@ -27,6 +27,7 @@ from pathlib import Path
 from superviser.errors import InvalidInput
 from superviser.files import shown
 from superviser.i18n import N_, _
+from superviser.quantities import count
 
 MAX_BYTES = 64 * 1024 * 1024     # the file itself
 MAX_ROWS = 200_000
@@ -59,8 +60,8 @@ def read(path: Path) -> Sheet:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise refused(_("{name} is {size:,} bytes; the limit is {limit:,}").format(
-                name=name, size=size, limit=MAX_BYTES))
+            raise refused(_("{name} is {size} bytes; the limit is {limit}").format(
+                name=name, size=count(size), limit=count(MAX_BYTES)))
         with path.open("rb") as f:
             data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -70,7 +71,7 @@ def read(path: Path) -> Sheet:
     except PermissionError:
         raise refused(_("{path}: permission denied").format(path=shown(path))) from None
     if len(data) > MAX_BYTES:
-        raise refused(_("{name} is larger than {limit:,} bytes").format(name=name, limit=MAX_BYTES))
+        raise refused(_("{name} is larger than {limit} bytes").format(name=name, limit=count(MAX_BYTES)))
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
         return _csv(data, name)
     if data.startswith(_ZIP):
@@ -119,13 +120,13 @@ def _csv(data: bytes, name: str) -> Sheet:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise refused(_("{name} has more than {limit:,} rows; split it").format(name=name, limit=MAX_ROWS))
+                raise refused(_("{name} has more than {limit} rows; split it").format(name=name, limit=count(MAX_ROWS)))
             rows.append(_trimmed(row, len(rows) + 1))
     except csv.Error as error:
         number = len(rows) + 1
         if "field larger" in str(error):
-            raise refused(_("row {row}: a cell is longer than {limit:,} characters").format(
-                row=number, limit=MAX_CELL)) from None
+            raise refused(_("row {row}: a cell is longer than {limit} characters").format(
+                row=number, limit=count(MAX_CELL))) from None
         raise refused(_("row {row}: not readable as CSV ({error})").format(row=number, error=error)) from None
     finally:
         csv.field_size_limit(previous)
@@ -174,7 +175,7 @@ def _check_zip(data: bytes, name: str) -> str:
     if len(members) > MAX_MEMBERS:
         raise refused(_("{name} holds too many files inside for a spreadsheet").format(name=name))
     if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise refused(_("{name} unpacks to more than {limit:,} bytes").format(name=name, limit=MAX_UNPACKED))
+        raise refused(_("{name} unpacks to more than {limit} bytes").format(name=name, limit=count(MAX_UNPACKED)))
     names = {m.filename for m in members}
     try:
         if "xl/workbook.xml" in names:
@@ -191,8 +192,8 @@ def _check_zip(data: bytes, name: str) -> str:
                 while chunk := stream.read(_CHUNK):  # zipfile stops at the declared size and checks the CRC
                     unpacked += len(chunk)
                     if unpacked > MAX_UNPACKED:
-                        raise refused(_("{name} unpacks to more than {limit:,} bytes").format(
-                            name=name, limit=MAX_UNPACKED))
+                        raise refused(_("{name} unpacks to more than {limit} bytes").format(
+                            name=name, limit=count(MAX_UNPACKED)))
                     if scan:
                         scan.feed(chunk)
             if scan:
@@ -229,13 +230,13 @@ class _XlsxReach:
 
 def _check_reach(rows: int, columns: int, name: str) -> None:
     if rows > MAX_ROWS + 1:
-        raise refused(_("{name} has more than {limit:,} rows; split it").format(name=name, limit=MAX_ROWS))
+        raise refused(_("{name} has more than {limit} rows; split it").format(name=name, limit=count(MAX_ROWS)))
     if columns > MAX_COLUMNS:
         raise refused(_("{name} has a value in column {column}; ledgers are read up to column {limit}").format(
             name=name, column=columns, limit=MAX_COLUMNS))
     if rows * columns > MAX_CELLS:
-        raise refused(_("{name} spans {n:,} cells; the limit is {limit:,}").format(
-            name=name, n=rows * columns, limit=MAX_CELLS))
+        raise refused(_("{name} spans {n} cells; the limit is {limit}").format(
+            name=name, n=count(rows * columns), limit=count(MAX_CELLS)))
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -305,8 +306,8 @@ def _cells(row: list, number: int, name: str) -> list:
     for value in row:
         if isinstance(value, str):
             if len(value) > MAX_CELL:
-                raise refused(_("row {row}: a cell is longer than {limit:,} characters").format(
-                    row=number, limit=MAX_CELL))
+                raise refused(_("row {row}: a cell is longer than {limit} characters").format(
+                    row=number, limit=count(MAX_CELL)))
             cells.append(value or None)
         elif value is None or isinstance(value, (bool, int, float, date, datetime)):
             cells.append(value)

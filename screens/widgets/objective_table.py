@@ -16,8 +16,10 @@ def columns(*, with_status: bool = False) -> list[Column]:
         Column("light", _("light"), 10),
         Column("ref", _("ref"), 12),
         Column("title", _("title"), None, min_width=12),
-        Column("lead", _("lead unit"), 14, hide_below=66),
-        Column("due", _("due"), 12),
+        # The due column takes a cell from the lead unit's, not from the title: "363 days late"
+        # and "retraso 363 d" read whole, and the titles keep their room.
+        Column("lead", _("lead unit"), 13, hide_below=66),
+        Column("due", _("due"), 13),
     ]
     if with_status:
         cols.insert(4, Column("status", _("status"), 12, hide_below=110))

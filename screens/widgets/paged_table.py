@@ -4,7 +4,8 @@ A screen gives it columns and a ``Source``: a function that returns a page of
 rows and the total for an offset. The table loads the next page when the cursor
 nears the end, reloads in place (keeping the cursor on the same row) when data
 changes, and sizes its columns to the terminal: fixed columns keep their width,
-the one flexible column (a title) takes what is left and is cut with an ellipsis.
+the one flexible column (a title) takes what is left and is cut with an ellipsis; columns
+that may hide give way, the least needed first, while it would be narrower than its least.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
@@ -32,12 +34,21 @@ class Column:
     min_width: int = 8
     justify: str = "left"
     hide_below: int = 0  # hidden when the table is narrower than this
+    heading_lines: int = 1  # a number's column: its heading may wrap, so the column fits the numbers
 
     def __post_init__(self) -> None:
         # A fixed column is never narrower than its heading: headings are longer in some
-        # languages ("en plazo" for "on time"), and a cut heading says nothing.
+        # languages ("en plazo" for "on time"), and a cut heading says nothing. One whose
+        # heading may wrap is as narrow as its words allow in so many lines.
         if self.width is not None:
-            self.width = max(self.width, cell_len(self.label))
+            longest = max(cell_len(word) for word in self.label.split() or [""])
+            width = max(self.width, longest if self.heading_lines > 1 else cell_len(self.label))
+            while len(self.heading(width)) > self.heading_lines:
+                width += 1
+            self.width = width
+
+    def heading(self, width: int) -> list[str]:
+        return [line.plain for line in Content(self.label).wrap(width)] or [""]
 
 
 @dataclass
@@ -118,22 +129,32 @@ class PagedTable(DataTable):
     def _layout(self, width: int) -> tuple[list[int], list[int]]:
         """Which columns show at this width, and how wide each is."""
         visible = [i for i, c in enumerate(self._columns) if width >= c.hide_below]
-        shown = [self._columns[i] for i in visible]
-        gaps = 2 * len(shown)  # cell padding
-        fixed = sum(c.width or 0 for c in shown)
-        flexible = [c for c in shown if c.width is None]
-        spare = max(0, width - fixed - gaps - 1)  # 1: the vertical scrollbar
+        while True:
+            shown = [self._columns[i] for i in visible]
+            gaps = 2 * len(shown)  # cell padding
+            fixed = sum(c.width or 0 for c in shown)
+            flexible = [c for c in shown if c.width is None]
+            spare = max(0, width - fixed - gaps - 1)  # 1: the vertical scrollbar
+            share = spare // max(1, len(flexible))
+            # Longer headings (Spanish) leave the free text too little: the column that hides
+            # first at narrower widths gives way.
+            optional = [i for i in visible if self._columns[i].hide_below and self._columns[i].width is not None]
+            if not flexible or not optional or share >= min(c.min_width for c in flexible):
+                break
+            visible.remove(max(optional, key=lambda i: self._columns[i].hide_below))
         # The flexible (free-text) columns share what is left, down to 4 cells each:
         # a narrow terminal cuts titles short rather than scrolling sideways.
-        share = max(4, spare // max(1, len(flexible)))
-        widths = [c.width if c.width is not None else share for c in shown]
+        widths = [c.width if c.width is not None else max(4, share) for c in shown]
         return visible, widths
 
     def _build_columns(self, width: int | None = None) -> None:
         self._visible, self._widths = self._layout(width or self.size.width or 80)
         self.clear(columns=True)
-        for column, width in zip([self._columns[i] for i in self._visible], self._widths):
-            label = Text(column.label, no_wrap=True, overflow="ellipsis", justify=column.justify, style="bold")
+        shown = [self._columns[i] for i in self._visible]
+        headings = [c.heading(width) if c.heading_lines > 1 else [c.label] for c, width in zip(shown, self._widths)]
+        self.header_height = max((len(lines) for lines in headings), default=1)
+        for column, width, heading in zip(shown, self._widths, headings):
+            label = Text("\n".join(heading), no_wrap=True, overflow="ellipsis", justify=column.justify, style="bold")
             self.add_column(label, width=width, key=column.key)
         self._add(self.rows_loaded)
 

@@ -126,3 +126,46 @@ async def test_the_export_shows_its_progress_in_a_bar_while_the_app_goes_on(demo
     assert len(shown) >= 2 and all(display for display, _done, _total in shown), shown
     assert [done for _display, done, _total in shown] == sorted(done for _display, done, _total in shown)
     assert shown[-1][1] == shown[-1][2] == 1000
+
+
+async def test_escape_during_an_export_cancels_it_and_leaves_nothing(demo_db, tmp_path, monkeypatch):
+    import threading
+
+    from superviser.exports import run
+
+    reading, escaped = threading.Event(), threading.Event()
+    built = run.build
+
+    def slow_build(*args, **kwargs):  # the export holds here until Escape was pressed
+        reading.set()
+        escaped.wait(10)
+        return built(*args, **kwargs)
+
+    monkeypatch.setattr(run, "build", slow_build)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    head = log.entries(store.connect(demo_db), limit=1)[0]["seq"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-format", Select).value = "xlsx"
+        form.query_one("#field-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        while not reading.is_set():
+            await asyncio.sleep(0.01)
+        await pilot.press("escape")
+        assert app.screen is form  # until the work has stopped: "cancelled" must be true when said
+        escaped.set()
+        for _ in range(100):
+            await settle(pilot)
+            if app.screen is not form:
+                break
+            await asyncio.sleep(0.05)
+        assert app.screen is not form
+        assert notes == ["Export cancelled; no file was saved"]
+    assert list(folder.iterdir()) == []  # no file, no partial or staged one
+    assert log.entries(store.connect(demo_db), limit=1)[0]["seq"] == head  # no export entry

@@ -316,3 +316,18 @@ async def test_a_section_read_ahead_has_its_rows_before_its_first_layout(demo_db
             await settle(pilot)
             table = app.screen.query_one(PagedTable)
             assert table.row_count and builds == [("list", False)], size
+
+
+async def test_the_dashboard_groups_digits_in_spanish(demo_db):
+    from screens.dashboard import Panel
+
+    app = make_app(demo_db, lang="es")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        card = app.screen.query(LightCard).first()
+        card.show(1234, {"overdue": 1234})
+        panel = app.screen.query(Panel).first()
+        panel.show_count(12345)
+        await settle(pilot)
+        assert "1.234" in str(card.shown) and "1,234" not in str(card.shown)
+        assert panel.border_title.endswith("· 12.345")

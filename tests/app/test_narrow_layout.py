@@ -1,0 +1,55 @@
+"""What narrow and wide terminals must still show whole: the due phrase of a year-old matter
+at 80 columns, unit names in the scores at 120, a fact's wrapped value under its value."""
+
+import pytest
+
+from superviser import store
+from superviser.services import Session, registry
+from tests.app.conftest import make_app, settle
+from tests.app.test_injection import rendered
+
+YEAR_OLD = "2025-11-22"  # 363 days before the frozen today, 2026-11-20
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [("en", "363 days late"), ("es", "retraso 363 d"),
+                                               ("zh_CN", "逾期363天")])
+async def test_a_year_late_reads_whole_at_80_columns(demo_db, lang, phrase):
+    boss = Session(store.connect(demo_db), "boss")
+    decision = registry.decision_add(boss, "Carried over from last year", source="meeting", decided_on="2025-10-01").ref
+    registry.objective_add(boss, decision, "Year-old matter", lead="North Station", deadline=YEAR_OLD)
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert phrase in rendered(app)  # the dashboard's overdue panel
+        app.switch_mode("deadlines")
+        await settle(pilot)
+        assert phrase in rendered(app)
+
+
+async def test_a_long_fact_wraps_under_its_value_in_the_spanish_review(demo_db):
+    from textual.geometry import Region
+
+    app = make_app(demo_db, lang="es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.start_review()
+        await settle(pilot)
+        facts = app.screen.query_one("#review-facts")
+        lines = [strip.text.rstrip() for strip in facts.render_lines(Region(0, 0, facts.size.width, facts.size.height))]
+    first = next(i for i, line in enumerate(lines) if line.startswith("decisión"))
+    value_at = len(lines[first]) - len(lines[first][len("decisión"):].lstrip())
+    assert lines[first + 1].strip(), lines  # the decision's title is too long for one line at 80 columns
+    assert lines[first + 1][:value_at].strip() == "", lines  # and goes on under itself, not under the labels
+    assert lines[first + 2].startswith("estado"), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh_CN"])
+async def test_the_scores_give_unit_names_the_room_at_120_columns(demo_db, lang):
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "s")
+        await settle(pilot)
+        shown = rendered(app)
+    for name in ("Policy and Planning Department", "Information Technology Centre", "Human Resources Department"):
+        assert name in shown, name
