@@ -133,6 +133,7 @@ class Plan(Changes):
         self._derived: dict | None = None  # what the derived tables get, the rows staged (prepare)
         self._staged_log: str | None = None  # the scratch table holding the entries as they are now
         self._busy = False  # others wrote even while it last caught up
+        self._scratch: set[str] = set()  # the tables it staged rows for
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
@@ -312,7 +313,7 @@ class Plan(Changes):
     def discard(self) -> None:
         """Drop the scratch tables the plan staged (once its transaction has ended)."""
         if not self.conn.in_transaction:
-            scratch.drop(self.conn, [*self._rows, "log"])
+            scratch.drop(self.conn, self._scratch)
             self._derived, self._staged_log = None, None
 
     # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
@@ -347,18 +348,23 @@ class Plan(Changes):
         for table, columns in FTS_TABLES.items():
             if table in self._rows:
                 at = [list(defaults(self.db, table)).index(c) for c in columns]
-                searched[table] = [(key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()]
+                searched[table] = self._stage(grams.table_of(table), 2, (
+                    (key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()))
         self._derived = {
             "grams": searched,
             "tallies": tallies.worked_out(self.db, list(defaults(self.db, "objectives")), self._rows["objectives"].values(),
                                           self._rows.get("co_units", {}).keys()) if "objectives" in self._rows else [],
         }
         for table, rows in self._rows.items():
-            scratch.stage(self.conn, table, len(defaults(self.db, table)), rows.values())
+            self._stage(table, len(defaults(self.db, table)), rows.values())
         self._stage_log()
 
+    def _stage(self, table: str, width: int, rows) -> str:
+        self._scratch.add(table)
+        return scratch.stage(self.conn, table, width, rows)
+
     def _stage_log(self) -> str:
-        self._staged_log = scratch.stage(self.conn, "log", len(journal.COLUMNS), self._log)
+        self._staged_log = self._stage("log", len(journal.COLUMNS), self._log)
         return self._staged_log
 
     def _fill_derived(self, db: Database) -> None:
