@@ -133,7 +133,7 @@ class Plan(Changes):
         self._derived: dict | None = None  # what the derived tables get, the rows staged (prepare)
         self._staged_log: str | None = None  # the scratch table holding the entries as they are now
         self._busy = False  # others wrote even while it last caught up
-        self._scratch: set[str] = set()  # the tables it staged rows for
+        self._scratch: dict[str, str] = {}  # table → the scratch table holding its rows
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
@@ -292,7 +292,7 @@ class Plan(Changes):
         try:
             restore = self._suspend_derived(conn)
             for table in self._rows:  # in the order tables were first written: parents first
-                scratch.insert(conn, table, list(defaults(self.db, table)), scratch.name(table))
+                scratch.insert(conn, table, list(defaults(self.db, table)), self._scratch[table])
             self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
@@ -313,7 +313,8 @@ class Plan(Changes):
     def discard(self) -> None:
         """Drop the scratch tables the plan staged (once its transaction has ended)."""
         if not self.conn.in_transaction:
-            scratch.drop(self.conn, self._scratch)
+            scratch.drop(self.conn, self._scratch.values())
+            self._scratch = {}
             self._derived, self._staged_log = None, None
 
     # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
@@ -360,8 +361,8 @@ class Plan(Changes):
         self._stage_log()
 
     def _stage(self, table: str, width: int, rows) -> str:
-        self._scratch.add(table)
-        return scratch.stage(self.conn, table, width, rows)
+        self._scratch[table] = scratch.stage(self.conn, table, width, rows)
+        return self._scratch[table]
 
     def _stage_log(self) -> str:
         self._staged_log = self._stage("log", len(journal.COLUMNS), self._log)

@@ -77,7 +77,9 @@ def test_dry_run_writes_nothing(office, tmp_path):
     assert outcome.ok and len(outcome.objectives) == 2
     assert counts(office.path) == before
     # nor keeps the rows it staged before the lock (the app's connection stays open)
-    assert office.director.db.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+    conn = office.director.db.conn
+    assert "scratch" not in [row[1] for row in conn.execute("PRAGMA database_list")]
+    assert conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
 
 
 def test_staged_entries_that_are_not_the_entries_checked_are_refused(office):
