@@ -82,6 +82,27 @@ def test_dry_run_writes_nothing(office, tmp_path):
     assert conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
 
 
+def test_the_cycle_collector_is_held_off_while_the_rows_are_worked_out(office, tmp_path, monkeypatch):
+    """A large ledger is millions of objects that every full pass of the collector would walk
+    again; it is held off meanwhile and on again afterwards, refused or not."""
+    import gc
+
+    from superviser.planned import Plan
+
+    prepare, seen = Plan.prepare, []
+
+    def noting(plan):
+        seen.append(gc.isenabled())
+        prepare(plan)
+
+    monkeypatch.setattr(Plan, "prepare", noting)
+    assert import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE)).ok
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(Exception, match="--map"):
+        import_ledger(office.director, write_csv(tmp_path / "odd.csv", [["任务"], ["Buy salt"]]))
+    assert gc.isenabled()
+
+
 def test_staged_entries_that_are_not_the_entries_checked_are_refused(office):
     """The log's chain is checked over the entries given while the rows come from the scratch
     table: a table that does not hold them is refused, nothing written."""
