@@ -58,14 +58,21 @@ def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | N
     return (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest)
 
 
-def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
+def rechained(rows: list[tuple], seq: int, prev: str, middles: list[bytes | None] | None = None) -> list[tuple]:
     """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
-    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs."""
+    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs.
+    ``middles``: a list to keep each row's ``chain.middle`` in (an empty one is filled), so
+    that chaining them again only hashes (it encodes nothing)."""
     at = clock.stamp()
+    if middles is not None and not middles:
+        middles.extend(chain.middle(*row[2:8]) for row in rows)
     out = []
-    for _seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash in rows:
+    for n, (_seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash) in enumerate(rows):
         seq += 1
-        prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
+        kept = middles[n] if middles else None
+        prev_hash, prev = prev, (
+            chain.digest_around(seq, at, kept, prev) if kept is not None
+            else chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev))
         out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
     return out
 

@@ -127,6 +127,7 @@ class Plan(Changes):
         self._numbered: dict[str, list[tuple[tuple, dict]]] = {}  # table → its numberings' planned highest
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
+        self._middles: list[bytes | None] = []  # what rechaining them keeps of the entries (journal.rechained)
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
         self._asked: dict[str, int] = {}  # rows asked for, by table
@@ -251,6 +252,7 @@ class Plan(Changes):
                             decision_id=decision_id, detail=detail, changes=changes)
         self._seq, self._prev = row[0], row[-1]
         self._log.append(row)
+        self._middles = []
         self._derived = self._staged_log = None
         self._pending = {}
         self.entries.append(row[0])
@@ -265,7 +267,7 @@ class Plan(Changes):
         self._busy = False
         if head != self.head:
             self._check_still_holds()
-            self._log = journal.rechained(self._log, *head)
+            self._log = journal.rechained(self._log, *head, self._middles)
             self.entries = [row[0] for row in self._log]
             self.head = head
             # staged again before the lock; holding it, written straight from the entries instead
