@@ -49,7 +49,11 @@ class ReviewScreen(StepKeys, BaseScreen):
     def __init__(self):
         super().__init__()
         self.review: dict | None = None
+        # A window of the queue, read a page at a time as the person moves: items[i] is the
+        # queue's item first + i; total is how many the queue held when the review opened.
         self.items: list[dict] = []
+        self.first = 0
+        self.total = 0
         self.pos = 0
         self.done: set[int] = set()
         self.selected: set[int] = set()
@@ -87,25 +91,26 @@ class ReviewScreen(StepKeys, BaseScreen):
     def begin(self) -> None:
         def work(session):
             started = review_service.start(session)
-            return started, review.queue(session.db, session.login)
+            return started, review.opening(session.db, session.login, started["position"])
 
         try:
-            started, items = self.app.backend.call(work)
+            started, opened = self.app.backend.call(work)
         except SuperviserError as error:
             self.app.call_from_thread(self._cannot, str(error))
             return
-        self.app.call_from_thread(self._begun, started, items)
+        self.app.call_from_thread(self._begun, started, opened)
 
     def _cannot(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
         if self.app.screen is self:
             self.app.pop_screen()
 
-    def _begun(self, started: dict, items: list[dict]) -> None:
-        if not self.is_mounted:  # the person left before the queue was built
+    def _begun(self, started: dict, opened: dict) -> None:
+        if not self.is_mounted:  # the person left before the queue was read
             return
         self.review = started
-        self.items = items
+        items = self.items = opened["items"]
+        self.first, self.total = opened["first"], max(opened["total"], opened["first"] + len(items))
         ids = [i["id"] for i in items]
         self.pos = ids.index(started["position"]) if started["position"] in ids else 0
         if any(started["counts"].values()):
@@ -143,10 +148,10 @@ class ReviewScreen(StepKeys, BaseScreen):
         table.move_cursor(row=row, animate=False)
 
     def _title(self) -> None:
-        total = len(self.items)
+        total = self.total
         parts = [_("Daily review")]
-        if total:
-            parts.append(_("{k} of {n}").format(k=count(self.pos + 1), n=count(total)))
+        if self.items:
+            parts.append(_("{k} of {n}").format(k=count(self.first + self.pos + 1), n=count(total)))
             parts.append(review.category_label(self.items[self.pos]["category"]))
         parts.append(_("{done} done").format(done=len(self.done)))
         if self.selected:
@@ -203,22 +208,87 @@ class ReviewScreen(StepKeys, BaseScreen):
 
     # --- moving ---------------------------------------------------------------------------
     def _go(self, index: int) -> None:
+        """To the item at ``index`` of the window, reading the page it is on when it lies beyond."""
         if not self.items:
+            return
+        if index >= len(self.items) and self.first + len(self.items) < self.total:
+            self._read_page(True, lambda _shift: self._go(index))
+            return
+        if index < 0 and self.first > 0:
+            self._read_page(False, lambda shift: self._go(index + shift if shift else 0))
             return
         self.pos = max(0, min(index, len(self.items) - 1))
         self.item = None
         self.load_item()
 
+    @background("review-page")
+    def _read_page(self, forward: bool, then) -> None:
+        """The page after the window (or before it); then ``then(items added before)`` on the screen."""
+        cursor, login = self.items[-1 if forward else 0]["at"], self.app.backend.login
+        found = self.app.backend.call(
+            lambda s: review.page(s.db, login, cursor, review.PAGE) if forward
+            else review.page(s.db, login, limit=review.PAGE, before=cursor))
+        self.app.call_from_thread(self._paged, forward, found, then)
+
+    def _paged(self, forward: bool, found: list[dict], then) -> None:
+        if not self.is_mounted:
+            return
+        # An item whose category changed since it was read stays where it was read: once.
+        known = {i["id"] for i in self.items}
+        found = [i for i in found if i["id"] not in known]
+        if forward:
+            self.items = [*self.items, *found]
+            # the queue ends here: fewer than counted (items done elsewhere, changed meanwhile)
+            self.total = self.first + len(self.items) if not found else max(self.total, self.first + len(self.items))
+        else:
+            self.items = [*found, *self.items]
+            self.first = max(0, self.first - len(found)) if found else 0
+            self.pos += len(found)
+        self._draw_queue()
+        then(0 if forward else len(found))
+
+    def _next_open(self, then, start: int, current: int, wrapped: bool = False) -> None:
+        """``then(index)`` of the first item not yet done after ``start`` other than ``current`` (an
+        id), reading on as needed and starting once more from the top of the queue; ``then(None)``
+        when none is left."""
+        for index in range(start + 1, len(self.items)):
+            if self.items[index]["id"] not in self.done | {current}:
+                then(index)
+                return
+        if self.first + len(self.items) < self.total:
+            end = len(self.items) - 1
+            self._read_page(True, lambda _shift: self._next_open(then, end, current, wrapped))
+            return
+        if wrapped:
+            then(None)
+        elif self.first > 0:  # from the top, as the queue is now (items done have left it)
+            self._restart(lambda: self._next_open(then, -1, current, wrapped=True))
+        else:
+            self._next_open(then, -1, current, wrapped=True)
+
+    @background("review-page")
+    def _restart(self, then) -> None:
+        login = self.app.backend.login
+        opened = self.app.backend.call(lambda s: review.opening(s.db, login))
+        self.app.call_from_thread(self._restarted, opened, then)
+
+    def _restarted(self, opened: dict, then) -> None:
+        if not self.is_mounted:
+            return
+        if opened["items"]:  # the queue as it is now: the items done have left it
+            self.items, self.first, self.pos, self.total = opened["items"], 0, 0, opened["total"]
+            self._draw_queue()
+        then()
+
     def _advance(self) -> None:
         """On to the next item not yet done; the summary when none is left."""
-        order = list(range(self.pos + 1, len(self.items))) + list(range(0, self.pos + 1))
-        for index in order:
-            if self.items[index]["id"] not in self.done:
-                self._draw_queue()
+        def go(index: int | None) -> None:
+            self._draw_queue()
+            if index is None:
+                self.action_finish()
+            else:
                 self._go(index)
-                return
-        self._draw_queue()
-        self.action_finish()
+        self._next_open(go, self.pos, self.items[self.pos]["id"])
 
     def action_move(self, step: int) -> None:
         self._go(self.pos + step)
@@ -286,14 +356,16 @@ class ReviewScreen(StepKeys, BaseScreen):
     def action_skip(self) -> None:
         if not self.items or self.busy:
             return
-        order = list(range(self.pos + 1, len(self.items))) + list(range(0, self.pos))
-        following = next((i for i in order if self.items[i]["id"] not in self.done), None)
-        if following is None:
-            self.notify(_("This is the last item left."), markup=False)
-            return
-        item_id, then = self.items[self.pos]["id"], self.items[following]["id"]
-        self.busy = True
-        self._write(lambda s: review_service.skip(s, self.review["id"], item_id, then), lambda: self._go(following))
+        item_id = self.items[self.pos]["id"]
+
+        def skip_to(following: int | None) -> None:
+            if following is None:
+                self.notify(_("This is the last item left."), markup=False)
+                return
+            then = self.items[following]["id"]
+            self.busy = True
+            self._write(lambda s: review_service.skip(s, self.review["id"], item_id, then), lambda: self._go(following))
+        self._next_open(skip_to, self.pos, item_id)
 
     def action_select(self) -> None:
         if not self.items:

@@ -8,6 +8,12 @@ office set never makes an objective overdue, nor hides one that is.
 An objective appears once, under its worst reason. Items this person marked
 reviewed today leave the queue until the objective changes (its version moves)
 or the day ends.
+
+The queue is never read whole: each category is walked through the index that holds it in
+its order, a page at a time after a cursor (``page``), and how many items each category
+holds comes from the counters and a few index ranges (``sizes``), so that opening the review
+and moving through it take as long in an office of a million objectives as in a small one
+(tests/test_flat_reads.py checks the plans; benchmarks/review.py times them).
 """
 
 from __future__ import annotations
@@ -16,7 +22,15 @@ from collections import Counter, defaultdict
 
 from superviser import clock, roles, store
 from superviser.i18n import N_, _
-from superviser.lights import REASON_SQL, REPORT_DUE_SQL, Thresholds
+from superviser.lights import (
+    AWAITED_SQL,
+    QUIET_SQL,
+    REASON_SQL,
+    REPORT_DUE_SQL,
+    WAITING_OFFICE_SQL,
+    WORKING_SQL,
+    Thresholds,
+)
 from superviser.store import Database
 
 CATEGORIES = [
@@ -33,46 +47,178 @@ CATEGORIES = [
 CATEGORY_LABELS = dict(CATEGORIES)
 # Units to chase: the categories where the unit, not the office, has to move.
 CHASE = ("overdue", "flagged", "due_soon", "silent", "report_due", "not_accepted")
+CHASE_SHOWN = 200  # items still in the queue listed under their units at the end; the count says the rest
 
 _FLAGGED = "o.light_override = 'red'"  # the queue holds open objectives only: the office's light counts
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
+_MARKED = ("EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id"
+           " AND m.day = :day AND m.version = o.version)")
+_OPEN = "o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')"
 
-# The light rule is evaluated once per row (a CASE with an operand), not once per WHEN.
-_QUEUE = f"""
-SELECT id, ref, version, rank FROM (
-  SELECT o.id, o.ref, o.version, o.deadline, o.sort_key, coalesce(o.last_report_on, o.active_since, '') AS quiet_since,
-    o.next_report_due,
-    CASE ({REASON_SQL})
-      WHEN 'overdue' THEN 1
-      WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
-      WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
-      ELSE CASE
-        WHEN {_FLAGGED} THEN 2
-        WHEN {REPORT_DUE_SQL} THEN 5
-        WHEN o.status = 'assigned' THEN 6
-        WHEN o.status = 'returned' THEN 7
-        WHEN {_PENDING} THEN 8
-        WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 9
-      END
-    END AS rank
-  FROM objectives o
-  WHERE o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')
-    AND NOT EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id
-                    AND m.day = :day AND m.version = o.version)
-)
-WHERE rank IS NOT NULL
-ORDER BY rank, CASE rank WHEN 4 THEN quiet_since WHEN 5 THEN next_report_due ELSE deadline END, sort_key
-"""
+# An objective's place in the queue, marks aside: one CASE with an operand, so the light rule
+# is evaluated once per row. Every walk below keeps the rows of its own rank, so an objective
+# is met once, under its worst reason, whichever index found it.
+_RANK = f"""CASE WHEN NOT {_OPEN} THEN NULL ELSE CASE ({REASON_SQL})
+  WHEN 'overdue' THEN 1
+  WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
+  WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
+  ELSE CASE
+    WHEN {_FLAGGED} THEN 2
+    WHEN {REPORT_DUE_SQL} THEN 5
+    WHEN o.status = 'assigned' THEN 6
+    WHEN o.status = 'returned' THEN 7
+    WHEN {_PENDING} THEN 8
+    WHEN o.status = 'submitted' OR (o.status = 'verified' AND :director) THEN 9
+  END
+END END"""
 _RANKS = {rank: category for rank, (category, _label) in enumerate(CATEGORIES, start=1)}
+_QUIET = "coalesce(o.last_report_on, o.active_since, '')"
+# Each category is read in its order (its key, then sort_key and id) by walking the index
+# ranges that hold it (several for the silent, merged), a page at a time after a cursor:
+# rank → [(the key as that index orders it, the range)].
+_BY_DEADLINE = "o.deadline"
+_WALKS: dict[int, list[tuple[str, str]]] = {
+    1: [(_BY_DEADLINE, f"objectives o INDEXED BY idx_objectives_awaited WHERE {AWAITED_SQL} AND o.deadline < :today")],
+    2: [(_BY_DEADLINE, f"objectives o INDEXED BY idx_objectives_light_override WHERE {_FLAGGED}")],  # set by hand: few
+    3: [(_BY_DEADLINE, f"objectives o INDEXED BY idx_objectives_awaited WHERE {AWAITED_SQL}"
+                       " AND o.deadline >= :today AND o.deadline <= :near")],
+    4: [  # without a rhythm: the last sign of life before light.silent_days ago (or none, at 0 days)
+        (QUIET_SQL, f"objectives o INDEXED BY idx_objectives_quiet WHERE {WORKING_SQL} AND {QUIET_SQL} <= :silent"
+                    " AND o.deadline > :near AND o.report_rhythm IS NULL"),
+        ("''", f"objectives o INDEXED BY idx_objectives_quiet WHERE {WORKING_SQL} AND {QUIET_SQL} IS NULL"
+               " AND :today <= :silent"),
+        # with one: its report late (these are sorted whole)
+        (_QUIET, "objectives o INDEXED BY idx_objectives_report_due WHERE o.next_report_due < :today"),
+    ],
+    5: [("o.next_report_due", "objectives o INDEXED BY idx_objectives_report_due"
+                              " WHERE o.next_report_due >= :today AND o.next_report_due <= :near")],
+    6: [(_BY_DEADLINE, "objectives o INDEXED BY idx_objectives_status_deadline"
+                       " WHERE o.status = 'assigned' AND o.deadline > :near")],
+    7: [(_BY_DEADLINE, "objectives o INDEXED BY idx_objectives_status_deadline"
+                       " WHERE o.status = 'returned' AND o.deadline > :near")],
+    8: [(_BY_DEADLINE, "objectives o WHERE o.id IN (SELECT objective_id FROM extensions"  # requests waiting: few
+                       " WHERE status = 'pending' AND withdrawn_seq IS NULL)")],
+    9: [(_BY_DEADLINE, f"objectives o INDEXED BY idx_objectives_waiting WHERE {WAITING_OFFICE_SQL}")],
+}
+PAGE = 50
 
 
-def queue(db: Database, login: str) -> list[dict]:
-    """The review queue for ``login`` today: [{id, ref, version, category}], worst first."""
+def _params(db: Database, login: str) -> dict:
     who = roles.person(db, login)
     params = Thresholds.load(db).params()
     params.update(login=login, day=clock.today().isoformat(), director=int(bool(who and who["role"] == roles.DIRECTOR)))
-    cursor = db.conn.execute(_QUEUE, params)
-    return [{"id": r[0], "ref": r[1], "version": r[2], "category": _RANKS[r[3]]} for r in cursor]
+    return params
+
+
+def _walk(db: Database, rank: int, params: dict, cursor: tuple | None, limit: int | None, back: bool) -> list[dict]:
+    """Up to ``limit`` items of one category after ``cursor`` (before it, nearest first, with ``back``)."""
+    parts = _WALKS[rank]
+    beyond, order = ("<", "DESC") if back else (">", "")
+    if cursor is not None:
+        params = dict(params, k=cursor[1], s=cursor[2], i=cursor[3])
+    rows: list[tuple] = []
+    for key, part in parts:
+        where = "" if cursor is None else (
+            f" AND {key} {beyond}= :k AND ({key} {beyond} :k OR (o.sort_key, o.id) {beyond} (:s, :i))")
+        ordered = f" ORDER BY {key} {order}, o.sort_key {order}, o.id {order}"
+        sql = (f"SELECT o.id, o.ref, o.version, {key}, o.sort_key FROM {part}{where}"
+               f" AND ({_RANK}) = {rank} AND NOT {_MARKED}{ordered}" + ("" if limit is None else f" LIMIT {int(limit)}"))
+        rows += db.conn.execute(sql, params).fetchall()
+    if len(parts) > 1:
+        rows.sort(key=lambda r: (r[3] or "", r[4], r[0]), reverse=back)
+    rows = rows if limit is None else rows[:limit]
+    return [{"id": r[0], "ref": r[1], "version": r[2], "category": _RANKS[rank], "at": (rank, r[3] or "", r[4], r[0])}
+            for r in rows]
+
+
+def page(db: Database, login: str, after: tuple | None = None, limit: int | None = PAGE, *,
+         before: tuple | None = None) -> list[dict]:
+    """A page of the review queue for ``login`` today, worst first: [{id, ref, version, category,
+    at}], ``at`` being the item's place, the cursor for the next page (``after``) or the
+    previous one (``before``: the items just before it, in queue order)."""
+    params = _params(db, login)
+    back = before is not None
+    cursor = before if back else after
+    ranks = sorted(_RANKS, reverse=back)
+    found: list[dict] = []
+    for rank in ranks:
+        if cursor is not None and (rank > cursor[0] if back else rank < cursor[0]):
+            continue
+        wanted = None if limit is None else limit - len(found)
+        if wanted == 0:
+            break
+        found += _walk(db, rank, params, cursor if cursor is not None and rank == cursor[0] else None, wanted, back)
+    return found[::-1] if back else found
+
+
+def queue(db: Database, login: str) -> list[dict]:
+    """The whole review queue for ``login`` today, worst first (the pages one after another)."""
+    return page(db, login, limit=None)
+
+
+def sizes(db: Database, login: str) -> dict[str, int]:
+    """How many items the queue holds in each category, without walking it: overdue, due soon,
+    silent and completions from the counters (superviser.tallies), corrected by the few that
+    the office set red, that wait on an extension or that this person marked today; the others
+    from their index ranges."""
+    from superviser.read import counts as tallied
+
+    params = _params(db, login)
+    reasons = tallied.reasons(db, params)
+    waiting = tallied.with_status(db, ["submitted", "verified"] if params["director"] else ["submitted"])
+    found = {1: reasons["overdue"], 3: reasons["due_soon"], 4: reasons["silent"], 9: waiting, 2: 0, 8: 0}
+    counted = {1: "overdue", 3: "due_soon", 4: "silent"}  # by reason; 9 by status
+    few = f"""SELECT ({_RANK}), ({REASON_SQL}), o.status IN ('submitted', 'verified') AND (o.status = 'submitted' OR :director),
+                     {_MARKED} FROM objectives o WHERE o.id IN (
+        SELECT id FROM objectives WHERE {_FLAGGED.replace("o.", "")}
+        UNION SELECT objective_id FROM extensions WHERE status = 'pending' AND withdrawn_seq IS NULL
+        UNION SELECT objective_id FROM review_marks WHERE login = :login AND day = :day)"""
+    for rank, reason, waits, marked in db.conn.execute(few, params):
+        for base, name in counted.items():
+            if reason == name and (rank != base or marked):
+                found[base] -= 1
+        if waits and (rank != 9 or marked):
+            found[9] -= 1
+        if rank in (2, 8) and not marked:
+            found[rank] += 1
+    for rank in (5, 6, 7):
+        found[rank] = sum(db.conn.execute(f"SELECT count(*) FROM {part} AND ({_RANK}) = {rank} AND NOT {_MARKED}",
+                                          params).fetchone()[0] for _key, part in _WALKS[rank])
+    return {_RANKS[rank]: found[rank] for rank in sorted(found)}
+
+
+def position_of(db: Database, login: str, item: dict, known: dict[str, int] | None = None) -> int:
+    """How many items come before ``item`` in the queue (its place, counted from 0)."""
+    known = known if known is not None else sizes(db, login)
+    rank = item["at"][0]
+    ahead = sum(known[_RANKS[r]] for r in _RANKS if r < rank)
+    return ahead + len(_walk(db, rank, _params(db, login), item["at"], None, back=True))
+
+
+def placed(db: Database, login: str, objective_id: int) -> dict | None:
+    """One objective as the queue holds it today (with its place ``at``), or None if it is not in it."""
+    params = dict(_params(db, login), id=objective_id)
+    found = db.conn.execute(f"SELECT ({_RANK}), {_MARKED} FROM objectives o WHERE o.id = :id", params).fetchone()
+    if found is None or found[0] is None or found[1]:
+        return None
+    rank = found[0]
+    key = _QUIET if rank == 4 else _WALKS[rank][0][0]  # what each of the silent's walks orders by, on this row
+    row = db.conn.execute(f"SELECT o.id, o.ref, o.version, {key}, o.sort_key FROM objectives o WHERE o.id = :id",
+                          params).fetchone()
+    return {"id": row[0], "ref": row[1], "version": row[2], "category": _RANKS[rank], "at": (rank, row[3] or "", row[4], row[0])}
+
+
+def opening(db: Database, login: str, position: int | None = None) -> dict:
+    """What the review shows as it opens: how many items in all (``sizes`` per category), and
+    the page from ``position`` on (an objective: where a review stopped; the items before it are
+    read when the person goes back to them) or from the start; ``first`` is the place of the
+    first item of ``items``."""
+    known = sizes(db, login)
+    there = placed(db, login, position) if position is not None else None
+    if there is None:
+        return {"sizes": known, "total": sum(known.values()), "items": page(db, login, limit=PAGE), "first": 0}
+    return {"sizes": known, "total": sum(known.values()), "items": [there, *page(db, login, there["at"], PAGE - 1)],
+            "first": position_of(db, login, there, known)}
 
 
 def category_label(category: str) -> str:
@@ -102,8 +248,10 @@ def counts(db: Database, review_id: int) -> dict[str, int]:
     return found
 
 
-def summary(db: Database, review: dict, remaining: list[dict]) -> dict:
-    """What this review did, and the units to chase with their items."""
+def summary(db: Database, review: dict, login: str) -> dict:
+    """What this review did, and the units to chase with their items: those the review met in
+    the categories where the unit has to move, and the worst of those still in the queue (the
+    first ``CHASE_SHOWN``; how many are left in all comes from the counts)."""
     rows = db.conn.execute(
         "SELECT s.kind, s.objective_id, s.category, l.action, "
         "EXISTS (SELECT 1 FROM log u WHERE u.action = 'undo' AND u.objective_id = s.objective_id "
@@ -112,7 +260,8 @@ def summary(db: Database, review: dict, remaining: list[dict]) -> dict:
     done: Counter = Counter(action for kind, _oid, _cat, action, undone in rows if kind == "step" and not undone)
     marked = sum(1 for kind, *_rest in rows if kind == "mark")
     chase = defaultdict(list)
-    categories = {item["id"]: item["category"] for item in remaining if item["category"] in CHASE}
+    worst = page(db, login, limit=CHASE_SHOWN)
+    categories = {item["id"]: item["category"] for item in worst if item["category"] in CHASE}
     categories.update({oid: category for kind, oid, category, _a, _u in rows if category in CHASE})
     if categories:
         cursor = db.conn.execute(
@@ -125,7 +274,7 @@ def summary(db: Database, review: dict, remaining: list[dict]) -> dict:
         "done": dict(done),
         "marked": marked,
         "steps": sum(done.values()),
-        "remaining": len(remaining),
+        "remaining": sum(sizes(db, login).values()),
         "chase": dict(chase),
     }
 

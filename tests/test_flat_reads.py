@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from superviser import rhythm, store
+from superviser import review, rhythm, store
 from superviser.demo import build_office
 from superviser.lifecycle import AWAITED
 from superviser.read import dashboard, decisions, log, objectives, units
@@ -85,13 +85,26 @@ def _reads(db) -> dict:
                                                            objectives.page(db, Filter(light=light), offset=40, limit=40)))
            for light in ("red", "yellow", "green", "grey")},
         "a unit's open objectives": lambda: objectives.page(db, Filter(unit=unit, open_only=True), limit=40),
+        "the daily review": lambda: _review(db),
     }
+
+
+def _review(db) -> None:
+    """Opening the review (its sizes and first page, or the page where it stopped), and a page
+    after and before each item of the first pages: every category's walk."""
+    opened = review.opening(db, "boss")
+    for item in opened["items"][::7]:
+        review.page(db, "boss", item["at"], 5)
+        review.page(db, "boss", limit=5, before=item["at"])
+        review.opening(db, "boss", item["id"])
+    for rank in range(1, len(review.CATEGORIES) + 1):
+        review.page(db, "boss", (rank, "", "", 0), 5)
 
 
 @pytest.mark.parametrize("name", ["the dashboard", "the decisions, newest first", "a decision's objectives",
                                   "an objective", "the deadlines", "the log", "the red objectives",
                                   "the yellow objectives", "the green objectives", "the grey objectives",
-                                  "a unit's open objectives"])
+                                  "a unit's open objectives", "the daily review"])
 def test_a_screen_reads_through_index_ranges(demo, name):
     assert _full_reads(demo, _reads(demo)[name]) == []
 
@@ -115,3 +128,13 @@ def test_the_check_finds_a_full_read(demo):
     """The check above can fail: the decisions in an order no index has are read whole."""
     found = _full_reads(demo, lambda: demo.conn.execute("SELECT * FROM decisions d ORDER BY d.title LIMIT 5").fetchall())
     assert found and found[0][1].startswith("SCAN d")
+
+
+def test_the_review_walks_each_category_through_its_index(demo):
+    plans = {row[3] for sql in _statements(demo, lambda: _review(demo))
+             for row in demo.conn.execute("EXPLAIN QUERY PLAN " + sql)}
+    for index in ("idx_objectives_awaited", "idx_objectives_quiet", "idx_objectives_report_due",
+                  "idx_objectives_status_deadline", "idx_objectives_waiting", "idx_objectives_light_override"):
+        assert any(f"USING INDEX {index} (" in plan for plan in plans), index
+    # the completions to verify walk their partial index in order from the start, stopping at the page's end
+    assert not [plan for plan in plans if plan.startswith("SCAN o") and plan.split()[-1] not in WHOLE_LIST]

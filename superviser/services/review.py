@@ -146,7 +146,6 @@ def finish(session: Session, review_id: int) -> dict:
     db = session.db
     with write(session) as changes:
         row = _open(session, review_id)
-        remaining = review.queue(db, session.login)
-        result = review.summary(db, row, remaining)
+        result = review.summary(db, row, session.login)
         result["seq"] = _log_finished(changes, row, interrupted=False)
     return result

@@ -173,3 +173,71 @@ async def test_summary_is_saved_where_the_person_says_privately_and_never_over_a
     assert saved == ["superviser-review-2026-11-20 (2).md", "superviser-review-2026-11-20.md"]
     assert "marked reviewed: 1" in (tmp_path / saved[1]).read_text(encoding="utf-8")
     assert {(tmp_path / name).stat().st_mode & 0o777 for name in saved} == {0o600}
+
+
+async def test_the_queue_is_read_a_page_at_a_time_and_each_item_met_once(demo_db, monkeypatch):
+    """Pages of three: moving on reads the next page, "k of N" counts through them all; an item
+    that changes category after it was read (the office clears the red light it set on work not
+    yet accepted, once it was marked: it is back in the queue, from "set red" moved to "not accepted",
+    further on) is met where it was first read, once."""
+    from superviser import review
+
+    boss = Session(store.connect(demo_db), "boss")
+    decision = registry.decision_add(boss, "Watched", source="meeting", decided_on="2026-10-01").ref
+    watched = registry.objective_add(boss, decision, "Watched closely", lead="Finance Department",
+                                     deadline="2027-03-01").ref
+    steps.assign(boss, watched)
+    steps.light(boss, watched, colour="red", reason="the minister asked")
+    whole = [i["ref"] for i in review.queue(boss.db, "boss")]
+    assert watched in whole
+    monkeypatch.setattr(review, "PAGE", 3)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert len(screen.items) == 3 and screen.total == len(whole)
+        met = []
+        while isinstance(app.screen, ReviewScreen):
+            ref = screen.items[screen.pos]["ref"]
+            met.append(ref)
+            assert f"{len(met)} of {len(whole)}" in screen_text(app)
+            await pilot.press("m")
+            await settle(pilot)
+            if ref == watched:  # changed after it was marked: back in the queue, further on
+                steps.light(boss, watched, colour="clear")
+        assert isinstance(app.screen, ReviewSummary)
+    assert met == whole
+
+
+async def test_a_resumed_review_reads_back_and_starts_again_from_the_top(demo_db, monkeypatch):
+    """Pages of three, resumed after two skipped items: the review opens on the item where it
+    stopped, "3 of N"; going back reads the page before; the items skipped come round again
+    once the rest is done, from the top of the queue as it is then."""
+    from superviser import review
+
+    monkeypatch.setattr(review, "PAGE", 3)
+    whole = [i["ref"] for i in review.queue(store.connect(demo_db), "boss")]
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        for _ in range(2):
+            await pilot.press("s")
+            await settle(pilot)
+    again = make_app(demo_db)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.items[screen.pos]["ref"] == whole[2] and screen.first == 2
+        assert f"3 of {len(whole)}" in screen_text(again)
+        await pilot.press("left")
+        await settle(pilot)
+        assert screen.items[screen.pos]["ref"] == whole[1] and f"2 of {len(whole)}" in screen_text(again)
+    third = make_app(demo_db)
+    async with third.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.first == 2
+        met = []
+        while isinstance(third.screen, ReviewScreen):
+            met.append(screen.items[screen.pos]["ref"])
+            await pilot.press("m")
+            await settle(pilot)
+        assert isinstance(third.screen, ReviewSummary)
+    assert met == whole[2:] + whole[:2]
