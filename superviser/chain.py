@@ -45,6 +45,28 @@ def digest(*fields) -> str:
     return hashlib.sha256(payload(*fields).encode("utf-8")).hexdigest()
 
 
+def middle(actor, action, objective_id, decision_id, detail, changes) -> bytes | None:
+    """The bytes of an entry's canonical text between its time and its previous hash, which
+    stay the same when the entry is numbered and chained again; None if ``payload`` would
+    not write them the usual way."""
+    if type(objective_id) not in (int, _NONE) or type(decision_id) not in (int, _NONE):
+        return None
+    try:
+        return (",%s,%s,%s,%s,%s,%s," % (  # noqa: UP031 (payload's text)
+            _string(actor), _string(action), "null" if objective_id is None else objective_id,
+            "null" if decision_id is None else decision_id, _string(detail), _string(changes))).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):  # (digest says so itself, as it always did)
+        return None
+
+
+def digest_around(seq: int, at: str, middle_bytes: bytes, prev_hash: str) -> str:
+    """``digest`` of the entry whose ``middle`` is ``middle_bytes``: sha256 fed the parts."""
+    sha = hashlib.sha256(b"[%d,%s" % (seq, _string(at).encode("utf-8")))
+    sha.update(middle_bytes)
+    sha.update(b"%s]" % _string(prev_hash).encode("utf-8"))
+    return sha.hexdigest()
+
+
 def check(conn: sqlite3.Connection, after: int | None, upto: int | None, prev: str | None, expected: int,
           anchor: str | None = None, progress=None) -> dict:
     """Check the entries with ``after < seq <= upto`` (None: no bound) as one stretch of the chain

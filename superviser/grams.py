@@ -14,6 +14,7 @@ are rebuilt from its old values to be deleted.
 
 from __future__ import annotations
 
+from superviser import scratch
 from superviser.store import Database
 
 
@@ -88,10 +89,10 @@ def pairs(values) -> str | None:
     return " ".join([text[i:i + 2] for i in range(len(text))]) or None
 
 
-def add_pairs(db: Database, source: str, rows: list[tuple[int, str | None]]) -> None:
-    """Index rows of ``source`` inserted while its insert trigger was dropped, given their
-    (rowid, ``pairs``): one statement, no reading back."""
-    db.conn.executemany(f"INSERT INTO {table_of(source)} (rowid, grams) VALUES (?, ?)", rows)
+def add_pairs(db: Database, source: str, staged: str) -> None:
+    """Index rows of ``source`` inserted while its insert trigger was dropped, given the scratch
+    table holding their (rowid, ``pairs``) (superviser/scratch.py): one statement, no reading back."""
+    scratch.insert(db.conn, table_of(source), ["rowid", "grams"], staged)
 
 
 def quote(word: str) -> str:

@@ -11,6 +11,8 @@ dry run runs it and takes it back, so it says exactly what the import would do.
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -23,7 +25,7 @@ from superviser.errors import InvalidInput, SuperviserError
 from superviser.fields import Field
 from superviser.files import shown
 from superviser.i18n import N_, _, everywhere, ngettext
-from superviser.planned import Plan, Stale
+from superviser.planned import Behind, Plan, Stale
 from superviser.progress import REPORT_EVERY, Progress, shares
 from superviser.services.base import Session, check
 from superviser.services.registry import insert_decision, insert_objective
@@ -31,6 +33,9 @@ from superviser.services.registry import insert_decision, insert_objective
 _OBJECTIVE = {f.key: f for f in ACTIONS["objective.add"].fields}
 _DECISION = {f.key: f for f in ACTIONS["decision.add"].fields}
 URGES_MAX = 1000
+# Times the import catches up without the lock with what others wrote as it took the lock,
+# before it chains its entries again holding it (hashing them all again, while others wait).
+CATCH_UPS = 3
 
 # field → how a cell of it is checked (its label is its heading in superviser's exports,
 # in every language) and the usual ledger wordings of its heading
@@ -240,6 +245,23 @@ def _fractions(body: list[tuple[int, list]], column: int | None) -> bool:
 
 # --- the import -------------------------------------------------------------------------------
 
+def _collected_after(function):
+    """``function`` run with Python's cycle collector held off: a ledger of a hundred thousand rows
+    is millions of objects (in no cycle, freed as they go), which every full pass of the collector
+    walks again (a tenth of such an import)."""
+    @functools.wraps(function)
+    def held_off(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return held_off
+
+
+@_collected_after
 def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str] | None = None, dry_run: bool = False,
                   create_units: bool = False, decision: str | None = None, source: str = "meeting",
                   progress: Progress | None = None) -> Outcome:
@@ -280,24 +302,32 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
         if outcome.rejected:
             return outcome
         try:
-            if planned is not None:
-                planned.catch_up()  # after what others wrote while it was worked out, before the lock
-            with write(session) as changes:
-                check(session, "import")
-                if planned is None:
-                    planned = _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
-                    if outcome.rejected:
-                        raise _Undo
-                planned.apply(changes)
-                if writing:
-                    writing(1, 1)
-                outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
-                if dry_run:
-                    raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
+            for tries in range(CATCH_UPS, -1, -1):
+                if planned is not None:
+                    planned.catch_up()  # after what others wrote while it was worked out, before the lock
+                try:
+                    with write(session) as changes:
+                        check(session, "import")
+                        if planned is None:
+                            planned = _planned(session, plan, outcome, fixed=fixed, name=name, progress=planning)
+                            if outcome.rejected:
+                                raise _Undo
+                        planned.apply(changes, behind_ok=not tries)
+                        if writing:
+                            writing(1, 1)
+                        outcome.seq = planned.entries[-1]  # its number, if others wrote while it was worked out
+                        if dry_run:
+                            raise _Undo  # a dry run writes it all (so every rule of the database is checked) and takes it back
+                except Behind:  # others wrote as the lock was taken: caught up again without it
+                    continue
+                break
         except Stale:
             continue
         except _Undo:
             pass
+        finally:
+            if planned is not None:
+                planned.discard()
         break
     return outcome
 

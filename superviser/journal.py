@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from superviser import chain, clock, store
+from superviser import chain, clock, scratch, store
 from superviser.progress import Progress
 from superviser.store import Database
 from superviser.tables import GENESIS, GUARD_TRIGGERS
@@ -45,8 +45,8 @@ def head(db: Database) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-INSERT = ("INSERT INTO log (seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+COLUMNS = ["seq", "at", "actor", "action", "objective_id", "decision_id", "detail", "changes", "prev_hash", "hash"]
+INSERT = f"INSERT INTO log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | None = None,
@@ -58,24 +58,33 @@ def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | N
     return (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest)
 
 
-def rechained(rows: list[tuple], seq: int, prev: str) -> list[tuple]:
+def rechained(rows: list[tuple], seq: int, prev: str, middles: list[bytes | None] | None = None) -> list[tuple]:
     """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
-    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs."""
+    entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs.
+    ``middles``: a list to keep each row's ``chain.middle`` in (an empty one is filled), so
+    that chaining them again only hashes (it encodes nothing)."""
     at = clock.stamp()
+    if middles is not None and not middles:
+        middles.extend(chain.middle(*row[2:8]) for row in rows)
     out = []
-    for _seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash in rows:
+    for n, (_seq, _at, actor, action, objective_id, decision_id, detail, changes_text, _prev, _hash) in enumerate(rows):
         seq += 1
-        prev_hash, prev = prev, chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev)
+        kept = middles[n] if middles else None
+        prev_hash, prev = prev, (
+            chain.digest_around(seq, at, kept, prev) if kept is not None
+            else chain.digest(seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev))
         out.append((seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev_hash, prev))
     return out
 
 
-def append_chained(db: Database, rows: list[tuple]) -> None:
+def append_chained(db: Database, rows: list[tuple], staged: str | None = None) -> None:
     """Append entries worked out beforehand (as ``entry`` and ``rechained`` make them), in one
     statement. ``log_chain`` checks each inserted row against the one before it, two lookups
     per row that cost more than the row; here the same rule is checked once for them all (the
     first follows the head, each follows the one before it), the trigger suspended meanwhile
-    and put back in this same transaction. Refused as the trigger refuses, nothing written."""
+    and put back in this same transaction. Refused as the trigger refuses, nothing written.
+    ``staged``: the scratch table that holds these same rows in this order (``scratch.stage``
+    before the lock), inserted from it."""
     if not db.conn.in_transaction:
         raise RuntimeError("log entries are written in the same transaction as their change")
     if not rows:
@@ -91,7 +100,13 @@ def append_chained(db: Database, rows: list[tuple]) -> None:
     try:
         if guard:
             conn.execute("DROP TRIGGER log_chain")
-        conn.executemany(INSERT, rows)
+        if staged is None:
+            conn.executemany(INSERT, rows)
+        else:
+            before = conn.total_changes
+            scratch.insert(conn, "log", COLUMNS, staged)
+            if conn.total_changes - before != len(rows) or head(db) != (rows[-1][0], rows[-1][9]):
+                raise RuntimeError("the staged log entries are not the entries checked")
         if guard:
             conn.execute(guard[0])
     except BaseException:

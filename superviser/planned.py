@@ -6,7 +6,8 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry gets its sequence number and hash, chained from the log's head as it was when
 planning began. ``prepare`` works out, still without the lock, what the derived tables (search
-indexes, counters) get for its rows; ``apply`` then writes it all inside a real transaction, a
+indexes, counters) get for its rows, and stages its rows and entries in the connection's scratch
+tables (superviser/scratch.py); ``apply`` then writes it all inside a real transaction, a
 statement per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
@@ -22,7 +23,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from superviser import grams, journal, tallies
+from superviser import grams, journal, scratch, tallies
 from superviser.changes import Changes, pk_columns
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
@@ -107,6 +108,10 @@ class Stale(Exception):
     """Someone changed what the plan relied on after it was begun."""
 
 
+class Behind(Exception):
+    """Others wrote since the plan last caught up (``apply`` wrote nothing)."""
+
+
 class Plan(Changes):
     def __init__(self, db: Database, actor: str):
         super().__init__(db, actor)
@@ -122,10 +127,14 @@ class Plan(Changes):
         self._numbered: dict[str, list[tuple[tuple, dict]]] = {}  # table → its numberings' planned highest
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
         self._log: list[tuple] = []
+        self._middles: list[bytes | None] = []  # what rechaining them keeps of the entries (journal.rechained)
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
         self._asked: dict[str, int] = {}  # rows asked for, by table
-        self._derived: dict | None = None  # what the derived tables get (prepare)
+        self._derived: dict | None = None  # what the derived tables get, the rows staged (prepare)
+        self._staged_log: str | None = None  # the scratch table holding the entries as they are now
+        self._busy = False  # others wrote even while it last caught up
+        self._scratch: dict[str, str] = {}  # table → the scratch table holding its rows
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
@@ -243,6 +252,8 @@ class Plan(Changes):
                             decision_id=decision_id, detail=detail, changes=changes)
         self._seq, self._prev = row[0], row[-1]
         self._log.append(row)
+        self._middles = []
+        self._derived = self._staged_log = None
         self._pending = {}
         self.entries.append(row[0])
         return row[0]
@@ -253,28 +264,37 @@ class Plan(Changes):
         it is now (``Stale`` if they changed something it relied on). Called before the write
         lock, so that ``apply`` has nothing to chain again unless others write in between."""
         head = journal.head(self.db)
+        self._busy = False
         if head != self.head:
             self._check_still_holds()
-            self._log = journal.rechained(self._log, *head)
+            self._log = journal.rechained(self._log, *head, self._middles)
             self.entries = [row[0] for row in self._log]
             self.head = head
+            # staged again before the lock; holding it, written straight from the entries instead
+            self._staged_log = None if self.conn.in_transaction else self._stage_log()
+            self._busy = journal.head(self.db) != head
 
-    def apply(self, changes: Changes) -> None:
+    def apply(self, changes: Changes, *, behind_ok: bool = True) -> None:
         """Write the plan in ``changes``' transaction; ``Stale`` (nothing written) if the database
-        changed in a way the plan relied on."""
+        changed in a way the plan relied on. If others wrote since it last caught up, its entries
+        are chained again here, holding the lock, or with ``behind_ok=False`` it raises ``Behind``
+        (nothing written) for the caller to catch up without the lock and try again; unless they
+        wrote even while it caught up: they write more often than it can catch up."""
         if self.pending:
             raise RuntimeError("a planned change that no log entry records; call log()")
         conn = changes.conn
+        if not behind_ok and not self._busy and journal.head(self.db) != self.head:
+            raise Behind()
         self.catch_up()  # inside the transaction: nobody writes between this and the write
+        if self._derived is None:
+            self.prepare()  # (not done before the lock, or rows were planned since)
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")
         try:
             restore = self._suspend_derived(conn)
-            for table, rows in self._rows.items():  # in the order tables were first written: parents first
-                names = list(defaults(self.db, table))
-                conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                                 f"VALUES ({', '.join('?' * len(names))})", rows.values())
+            for table in self._rows:  # in the order tables were first written: parents first
+                scratch.insert(conn, table, list(defaults(self.db, table)), self._scratch[table])
             self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
@@ -282,7 +302,7 @@ class Plan(Changes):
                 where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
                 conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
                              [*values.values(), *key])
-            journal.append_chained(changes.db, self._log)
+            journal.append_chained(changes.db, self._log, self._staged_log)
         except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
             conn.execute("ROLLBACK TO plan")
             conn.execute("RELEASE plan")
@@ -291,6 +311,13 @@ class Plan(Changes):
             conn.execute(f"PRAGMA cache_size = {cache}")
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
+
+    def discard(self) -> None:
+        """Drop the scratch tables the plan staged (once its transaction has ended)."""
+        if not self.conn.in_transaction:
+            scratch.drop(self.conn, self._scratch.values())
+            self._scratch = {}
+            self._derived, self._staged_log = None, None
 
     # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
@@ -318,22 +345,32 @@ class Plan(Changes):
 
     def prepare(self) -> None:
         """Work out, before the write lock, what the derived tables get for the planned rows (their
-        character pairs, their counts), so that the write only adds it. ``apply`` does it if
-        it was not done (or rows were planned since)."""
+        character pairs, their counts), so that the write only adds it, and stage the rows and
+        the entries. ``apply`` does it if it was not done (or rows were planned since)."""
         searched = {}
         for table, columns in FTS_TABLES.items():
             if table in self._rows:
                 at = [list(defaults(self.db, table)).index(c) for c in columns]
-                searched[table] = [(key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()]
+                searched[table] = self._stage(grams.table_of(table), 2, (
+                    (key[0], grams.pairs([row[i] for i in at])) for key, row in self._rows[table].items()))
         self._derived = {
             "grams": searched,
             "tallies": tallies.worked_out(self.db, list(defaults(self.db, "objectives")), self._rows["objectives"].values(),
                                           self._rows.get("co_units", {}).keys()) if "objectives" in self._rows else [],
         }
+        for table, rows in self._rows.items():
+            self._stage(table, len(defaults(self.db, table)), rows.values())
+        self._stage_log()
+
+    def _stage(self, table: str, width: int, rows) -> str:
+        self._scratch[table] = scratch.stage(self.conn, table, width, rows)
+        return self._scratch[table]
+
+    def _stage_log(self) -> str:
+        self._staged_log = self._stage("log", len(journal.COLUMNS), self._log)
+        return self._staged_log
 
     def _fill_derived(self, db: Database) -> None:
-        if self._derived is None:
-            self.prepare()
         derived = self._derived
         assert derived is not None  # prepare() worked it out
         for table, columns in FTS_TABLES.items():

@@ -10,7 +10,7 @@ from superviser import journal, store
 from superviser.errors import Forbidden
 from superviser.exports.report import Scope
 from superviser.exports.run import export
-from superviser.importer import import_ledger
+from superviser.importer import CATCH_UPS, import_ledger
 from superviser.read import objectives
 from superviser.services import org, registry, steps
 
@@ -76,6 +76,47 @@ def test_dry_run_writes_nothing(office, tmp_path):
     outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE), dry_run=True)
     assert outcome.ok and len(outcome.objectives) == 2
     assert counts(office.path) == before
+    # nor keeps the rows it staged before the lock (the app's connection stays open)
+    conn = office.director.db.conn
+    assert "scratch" not in [row[1] for row in conn.execute("PRAGMA database_list")]
+    assert conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+
+
+def test_the_cycle_collector_is_held_off_while_the_rows_are_worked_out(office, tmp_path, monkeypatch):
+    """A large ledger is millions of objects that every full pass of the collector would walk
+    again; it is held off meanwhile and on again afterwards, refused or not."""
+    import gc
+
+    from superviser.planned import Plan
+
+    prepare, seen = Plan.prepare, []
+
+    def noting(plan):
+        seen.append(gc.isenabled())
+        prepare(plan)
+
+    monkeypatch.setattr(Plan, "prepare", noting)
+    assert import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE)).ok
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(Exception, match="--map"):
+        import_ledger(office.director, write_csv(tmp_path / "odd.csv", [["任务"], ["Buy salt"]]))
+    assert gc.isenabled()
+
+
+def test_staged_entries_that_are_not_the_entries_checked_are_refused(office):
+    """The log's chain is checked over the entries given while the rows come from the scratch
+    table: a table that does not hold them is refused, nothing written."""
+    from superviser import scratch
+    from superviser.changes import write
+
+    db = office.director.db
+    seq, prev = journal.head(db)
+    rows = [journal.entry(seq + 1, prev, actor="boss", action="note", detail="checked")]
+    staged = scratch.stage(db.conn, "log", len(journal.COLUMNS),
+                           [journal.entry(seq + 1, prev, actor="boss", action="note", detail="staged")])
+    with pytest.raises(RuntimeError, match="staged"), write(office.director):
+        journal.append_chained(db, rows, staged)
+    assert journal.head(db) == (seq, prev)
 
 
 def test_map_names_an_unusual_heading(office, tmp_path):
@@ -182,9 +223,12 @@ def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, m
     assert audit.run(db).ok
 
 
-def test_a_note_written_after_the_plan_caught_up_is_chained_before_it_in_the_lock(office, tmp_path, monkeypatch):
-    """The plan chains its entries after others' before it takes the lock; a note written after
-    that, before the lock, has them chained again inside it: nothing lost, the log replays."""
+@pytest.mark.parametrize("notes", [1, CATCH_UPS + 1])
+def test_notes_written_as_the_import_takes_the_lock_are_chained_before_it(office, tmp_path, monkeypatch, notes):
+    """The plan chains its entries after others' before it takes the lock. A note written after
+    that, as it takes the lock, sends it back to catch up without the lock (hashing its entries
+    again while nobody waits); only when others wrote every time it tried does it chain them
+    again holding the lock. Either way nothing is lost and the log replays."""
     from superviser import audit
     from superviser.planned import Plan
 
@@ -194,16 +238,56 @@ def test_a_note_written_after_the_plan_caught_up_is_chained_before_it_in_the_loc
 
     def then_a_colleague_writes(plan):
         caught_up(plan)
-        calls.append(plan.head)
-        if len(calls) == 1:
+        calls.append((plan.head[0], plan.conn.in_transaction))
+        if len(calls) <= notes:
             steps.note(office.session("li"), ref, text="written just before the import took the lock")
 
     monkeypatch.setattr(Plan, "catch_up", then_a_colleague_writes)
     outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
-    assert outcome.ok and len(calls) == 2 and calls[1][0] == calls[0][0] + 1  # the second, in the lock, after the note
+    assert outcome.ok
+    first = calls[0][0]
+    outside = [(first + n, False) for n in range(notes)]
+    if notes == 1:  # caught up once more without the lock, then nothing left to chain in it
+        assert calls == [*outside, (first + 1, False), (first + 1, True)]
+    else:  # out of tries: the last note's entry is chained before the import's inside the lock
+        assert calls == [*outside, (first + notes, True)]
     db = store.connect(office.path)
     last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 5")]
     assert last == ["import", "objective.add", "objective.add", "decision.add", "note"]
+    assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'note'").fetchone()[0] >= notes
+
+
+def test_others_writing_while_the_import_catches_up_have_it_chain_its_entries_in_the_lock(office, tmp_path,
+                                                                                          monkeypatch):
+    """Others who write even while the plan catches up write more often than a catch-up without
+    the lock can win: it takes the lock at once and chains its entries again inside it."""
+    from superviser import audit
+    from superviser.planned import Plan
+
+    ref = office.objective()
+    caught_up, rechained = Plan.catch_up, journal.rechained
+    calls = []
+
+    def a_note_meanwhile(*args):
+        if len(calls) == 1:
+            steps.note(office.session("li"), ref, text="written while the import caught up")
+        return rechained(*args)
+
+    def after_a_note(plan):
+        if not calls:
+            steps.note(office.session("li"), ref, text="written while the import was planned")
+        calls.append(None)
+        caught_up(plan)
+        calls[-1] = (plan.head[0], plan.conn.in_transaction)
+
+    monkeypatch.setattr(Plan, "catch_up", after_a_note)
+    monkeypatch.setattr(journal, "rechained", a_note_meanwhile)
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert outcome.ok and calls == [(calls[0][0], False), (calls[0][0] + 1, True)]
+    db = store.connect(office.path)
+    last = [r[0] for r in db.conn.execute("SELECT action FROM log ORDER BY seq DESC LIMIT 6")]
+    assert last == ["import", "objective.add", "objective.add", "decision.add", "note", "note"]
     assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
 
 
