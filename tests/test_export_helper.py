@@ -29,17 +29,19 @@ def cells(path) -> list:
     return [(sheet.title, [[c.value for c in row] for row in sheet.iter_rows()]) for sheet in book.worksheets]
 
 
-def test_the_helper_sends_what_the_export_reads_itself(storied):
+def start_however_short(db, head, monkeypatch):
+    """The helper even for the short log of a test (it starts from PARALLEL_FROM entries)."""
+    monkeypatch.setattr(helper, "PARALLEL_FROM", 0)
+    return helper.start(db, head, Scope(), TODAY, with_steps=True)
+
+
+def test_the_helper_sends_what_the_export_reads_itself(storied, monkeypatch):
     db = store.connect(storied.path)
     with store.snapshot(db):
         head = journal.head(db)
         started = helper.start(db, head, Scope(), TODAY, with_steps=True)
         assert started is None  # a short log: not worth a process
-        helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
-        try:
-            started = helper.start(db, head, Scope(), TODAY, with_steps=True)
-        finally:
-            helper.PARALLEL_FROM = kept
+        started = start_however_short(db, head, monkeypatch)
         assert started is not None
         pages = list(started.pages())
         scores = started.scores()
@@ -64,17 +66,13 @@ def test_an_export_with_the_helper_is_the_export_without(storied, tmp_path, monk
     assert all(len(after[i][1]) > 4 for i in (0, 1, 3, 4))  # rows under the headings, to compare
 
 
-def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied):
+def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied, monkeypatch):
     """The helper's own snapshot has another head: it says so, and the export reads here."""
     db = store.connect(storied.path)
     with store.snapshot(db):
         head = journal.head(db)
         steps.urge(storied.director, "2026-001.1", text="now")  # another connection, committed meanwhile
-        helper.PARALLEL_FROM, kept = 0, helper.PARALLEL_FROM
-        try:
-            started = helper.start(db, head, Scope(), TODAY, with_steps=True)
-        finally:
-            helper.PARALLEL_FROM = kept
+        started = start_however_short(db, head, monkeypatch)
         assert started is not None
         assert started.scores() is None and list(started.pages()) == [] and started.failed
         local = list(steps_of(db, Scope(), head[0], started))  # read here, in this snapshot
