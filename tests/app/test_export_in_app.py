@@ -11,15 +11,20 @@ from superviser.read import log
 from tests.app.conftest import capture_notes, make_app, settle
 
 
+async def open_export(pilot):
+    """The export form, opened with its key once the screen has settled."""
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def test_export_dialog_saves_the_file(demo_db, tmp_path):
     app = make_app(demo_db)
     notes = capture_notes(app)
     async with app.run_test(size=(120, 40)) as pilot:
         app.open_objective("2026-002.2")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await open_export(pilot)
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-decision", Input).value == "2026-002"  # the scope follows the screen
         form.query_one("#field-format", Select).value = "xlsx"
@@ -73,10 +78,7 @@ async def test_in_a_browser_the_export_downloads(demo_db, tmp_path, monkeypatch)
     delivered = []
     app.deliver_binary = lambda data, **kw: delivered.append((data.read(), kw))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await open_export(pilot)
         form.query_one("#field-format", Select).value = "csv"
         folder = tmp_path / "exports"
         folder.mkdir()
@@ -109,10 +111,7 @@ async def test_the_export_shows_its_progress_in_a_bar_while_the_app_goes_on(demo
     app = make_app(demo_db)
     notes = capture_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await open_export(pilot)
         assert not form.query_one("#form-progress", ProgressBar).display  # nothing to show yet
         form.query_one("#field-format", Select).value = "xlsx"
         form.query_one("#field-folder", Input).value = str(tmp_path)
@@ -148,10 +147,7 @@ async def test_escape_during_an_export_cancels_it_and_leaves_nothing(demo_db, tm
     notes = capture_notes(app)
     head = log.entries(store.connect(demo_db), limit=1)[0]["seq"]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await open_export(pilot)
         form.query_one("#field-format", Select).value = "xlsx"
         form.query_one("#field-folder", Input).value = str(folder)
         await pilot.press("ctrl+s")
