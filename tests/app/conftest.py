@@ -87,3 +87,18 @@ def screen_text(app) -> str:
                 parts.append(" | ".join(str(cell) for cell in widget.get_row_at(row)))
             parts.append(" | ".join(str(c.label) for c in widget.columns.values()))
     return "\n".join(parts)
+
+
+def table_builds(monkeypatch) -> list[tuple[str, bool]]:
+    """Every time a PagedTable builds its columns: (its id, whether it had its size by then)."""
+    from screens.widgets.paged_table import PagedTable
+
+    builds: list[tuple[str, bool]] = []
+    original = PagedTable._build_columns
+
+    def counting(self, width=None):
+        builds.append((self.id, bool(self.size.width)))
+        original(self, width)
+
+    monkeypatch.setattr(PagedTable, "_build_columns", counting)
+    return builds

@@ -12,7 +12,7 @@ from superviser import i18n, store
 from superviser.errors import StoreError
 from superviser.read.dashboard import dashboard
 from superviser.services import Session
-from tests.app.conftest import screen_text, settle
+from tests.app.conftest import screen_text, settle, table_builds
 
 
 async def test_the_first_frame_is_drawn_before_the_launchers_read_ends(demo_db):
@@ -51,14 +51,7 @@ async def test_the_panels_are_filled_before_their_first_layout(demo_db, monkeypa
     """The dashboard works out how wide its tables will be, so they get their rows (and the
     scrollbars those need) in the first frame, not a frame later; a wrong width would build
     a table again once it has its size."""
-    builds: list[tuple[str, bool]] = []  # (table, whether the table had its size)
-    original = PagedTable._build_columns
-
-    def counting(self, width=None):
-        builds.append((self.id, bool(self.size.width)))
-        original(self, width)
-
-    monkeypatch.setattr(PagedTable, "_build_columns", counting)
+    builds = table_builds(monkeypatch)  # (table, whether it had its size)
     i18n.setup("en")
     done: Future = Future()
     done.set_result(dashboard(store.connect(demo_db)))

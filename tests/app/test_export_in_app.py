@@ -19,6 +19,15 @@ async def open_export(pilot):
     return pilot.app.screen
 
 
+async def until(pilot, done, tries: int = 100):
+    """Let the app work (an export runs in a worker) until ``done()``, or give up after ``tries``."""
+    for _ in range(tries):
+        await settle(pilot)
+        if done():
+            return
+        await asyncio.sleep(0.05)
+
+
 async def test_export_dialog_saves_the_file(demo_db, tmp_path):
     app = make_app(demo_db)
     notes = capture_notes(app)
@@ -30,11 +39,7 @@ async def test_export_dialog_saves_the_file(demo_db, tmp_path):
         form.query_one("#field-format", Select).value = "xlsx"
         form.query_one("#field-folder", Input).value = str(tmp_path)
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            await settle(pilot)
-            if any(n.startswith("Saved ") for n in notes):
-                break
-            await asyncio.sleep(0.05)
+        await until(pilot, lambda: any(n.startswith("Saved ") for n in notes))
     saved = list(tmp_path.glob("superviser-ledger-*.xlsx"))
     assert len(saved) == 1
     rows = list(load_workbook(saved[0])["Ledger"].iter_rows(values_only=True))
@@ -84,11 +89,7 @@ async def test_in_a_browser_the_export_downloads(demo_db, tmp_path, monkeypatch)
         folder.mkdir()
         form.query_one("#field-folder", Input).value = str(folder)
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            await settle(pilot)
-            if delivered:
-                break
-            await asyncio.sleep(0.05)
+        await until(pilot, lambda: delivered)
     data, options = delivered[0]
     assert data.startswith("\ufeff".encode()) and "2026-002.2" in data.decode("utf-8-sig")
     assert options["save_filename"].startswith("superviser-ledger-") and options["save_filename"].endswith(".csv")
@@ -116,11 +117,7 @@ async def test_the_export_shows_its_progress_in_a_bar_while_the_app_goes_on(demo
         form.query_one("#field-format", Select).value = "xlsx"
         form.query_one("#field-folder", Input).value = str(tmp_path)
         await pilot.press("ctrl+s")
-        for _ in range(100):
-            await settle(pilot)
-            if any(n.startswith("Saved ") for n in notes):
-                break
-            await asyncio.sleep(0.05)
+        await until(pilot, lambda: any(n.startswith("Saved ") for n in notes))
     assert len(list(tmp_path.glob("superviser-ledger-*.xlsx"))) == 1
     assert len(shown) >= 2 and all(display for display, _done, _total in shown), shown
     assert [done for _display, done, _total in shown] == sorted(done for _display, done, _total in shown)
@@ -156,11 +153,7 @@ async def test_escape_during_an_export_cancels_it_and_leaves_nothing(demo_db, tm
         await pilot.press("escape")
         assert app.screen is form  # until the work has stopped: "cancelled" must be true when said
         escaped.set()
-        for _ in range(100):
-            await settle(pilot)
-            if app.screen is not form:
-                break
-            await asyncio.sleep(0.05)
+        await until(pilot, lambda: app.screen is not form)
         assert app.screen is not form
         assert notes == ["Export cancelled; no file was saved"]
     assert list(folder.iterdir()) == []  # no file, no partial or staged one

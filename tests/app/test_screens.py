@@ -7,7 +7,7 @@ from screens.decision import DecisionScreen
 from screens.objective import ObjectiveScreen
 from screens.objectives import ObjectivesScreen
 from screens.widgets.paged_table import PagedTable
-from tests.app.conftest import make_app, screen_text, settle
+from tests.app.conftest import make_app, screen_text, settle, table_builds
 
 
 async def test_dashboard_shows_the_lights_and_the_panels(demo_db):
@@ -296,14 +296,7 @@ async def test_a_section_read_ahead_has_its_rows_before_its_first_layout(demo_db
     """A table that spans the screen is as wide as the terminal: its read-ahead rows go in as
     it mounts, so the first layout gives them their scrollbar (a second frame otherwise), and
     the columns it built for that width are not built again."""
-    builds: list[tuple[str, bool]] = []  # (table, whether the first layout had happened)
-    original = PagedTable._build_columns
-
-    def counting(self, width=None):
-        builds.append((self.id, bool(self.size.width)))
-        original(self, width)
-
-    monkeypatch.setattr(PagedTable, "_build_columns", counting)
+    builds = table_builds(monkeypatch)  # (table, whether it had its size)
     for size in ((120, 40), (80, 24)):
         app = make_app(demo_db)
         async with app.run_test(size=size) as pilot:
