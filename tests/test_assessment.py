@@ -7,11 +7,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from superviser import audit, clock, store
+from superviser import audit, clock, journal, store
 from superviser.assessment import periods, scorer
 from superviser.assessment.scorer import UnitScore
 from superviser.errors import Forbidden, InvalidInput, Refused
-from superviser.exports.report import Scope
+from superviser.exports.report import Scope, steps_of
 from superviser.exports.run import export
 from superviser.services import Session, assessment, corrections, org, registry, steps, undo
 
@@ -134,6 +134,21 @@ def test_the_third_quarter_keeps_its_own_points(history):
     q3 = on("2027-01-03", scorer.compute, store.connect(history.path), periods.parse("2026Q3"))
     assert points(q3, "East Station", history.refs) == [(history.seq["F.urge"], "2026-09-15", "F", "urge", "lead", -0.5)]
     assert {u.name: u.score for u in q3.units}["Finance"] is None  # nothing at work yet in the third quarter
+
+
+
+@pytest.mark.parametrize("period", ["2026Q3", "2026Q4", "2026-11-03..2026-11-20"])
+def test_the_walk_given_the_log_an_export_decoded_scores_the_same(history, period):
+    """An export of everything hands the walk each entry its steps decoded (Steps.entries), every
+    one of them, instead of the walk reading the log and decoding what it needs: the same scores."""
+    db = store.connect(history.path)
+    with store.snapshot(db):
+        steps = steps_of(db, Scope(), journal.head(db)[0])
+        pages: list = []
+        shared = on("2027-01-03", scorer.compute, db, periods.parse(period), log=steps.entries(pages.append))
+        alone = on("2027-01-03", scorer.compute, db, periods.parse(period))
+        assert shared == alone and any(unit.points for unit in alone.units)
+        assert [row for page in pages for row in page] == list(steps) and steps.whole_log
 
 
 def test_ties_share_a_rank():

@@ -76,7 +76,7 @@ def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied, monkeyp
         assert started is not None
         assert started.scores() is None and list(started.pages()) == [] and started.failed
         local = list(steps_of(db, Scope(), head[0], started))  # read here, in this snapshot
-        assert local[0][0] == head[0] and local == list(steps_of(db, Scope(), head[0]))
+        assert local[-1][0] == head[0] and local == list(steps_of(db, Scope(), head[0]))
 
 
 def test_clean_keeps_every_printable_character():

@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -234,50 +235,60 @@ class _Walk:
             self.involve(list(self.objectives))
 
 
-def _walk(db: Database, rules: Rules, period: Period, today: date) -> _Walk:
+def _stored(db: Database) -> Iterator[tuple]:
+    """The whole log, oldest first, as the walk takes it: changes as stored."""
+    cursor = db.conn.execute("SELECT seq, at, action, objective_id, changes FROM log ORDER BY seq")
+    cursor.arraysize = 5000
+    while rows := cursor.fetchmany():
+        yield from rows
+
+
+def _walk(db: Database, rules: Rules, period: Period, today: date, log: Iterable[tuple] | None = None) -> _Walk:
     limit = min(period.until, today)
     walk = _Walk(rules, period, limit)
     since, until = period.since.isoformat(), period.until.isoformat()
     in_baseline = False
-    cursor = db.conn.execute("SELECT seq, at, action, objective_id, changes FROM log ORDER BY seq")
-    cursor.arraysize = 5000
     local_day, loads, needed = dates.local_day, json.loads, _NEEDED.search
     after_limit = (limit + timedelta(days=1)).isoformat()
-    while rows := cursor.fetchmany():
-        for seq, at, action, objective_id, text in rows:
-            if action == "baseline":
-                if not in_baseline:
-                    walk.reset()  # the older log before it does not say enough: start from the state it records
-                in_baseline = True
-            else:
-                in_baseline = False
-            stamp = local_day(at)
-            walk.deadlines_passed(min(stamp, after_limit))
-            if stamp >= since:  # what was at work as the period began (the state before this entry)
-                walk.begin_period()
-            if action not in _ACTIONS and not needed(text):
-                continue  # a note, a report, an inspection: nothing scoring keeps
-            changes = loads(text)
-            touched = walk.apply(seq, changes)
-            if action == "undo":
-                undone = changes.get("undo.of")
-                if undone:
-                    walk.undo(undone[1])
-            else:
-                walk.step(seq, action, stamp, changes, touched, objective_id)
-            if since <= stamp <= until:
-                walk.involve(touched)
+    for seq, at, action, objective_id, changes in _stored(db) if log is None else log:
+        if action == "baseline":
+            if not in_baseline:
+                walk.reset()  # the older log before it does not say enough: start from the state it records
+            in_baseline = True
+        else:
+            in_baseline = False
+        stamp = local_day(at)
+        walk.deadlines_passed(min(stamp, after_limit))
+        if stamp >= since:  # what was at work as the period began (the state before this entry)
+            walk.begin_period()
+        if changes.__class__ is str:
+            # Decoded only if scoring may keep something of it; an entry it skips (a note, a
+            # report, an inspection) would change nothing, so one decoded already is simply taken in.
+            if action not in _ACTIONS and not needed(changes):
+                continue
+            changes = loads(changes)
+        touched = walk.apply(seq, changes)
+        if action == "undo":
+            undone = changes.get("undo.of")
+            if undone:
+                walk.undo(undone[1])
+        else:
+            walk.step(seq, action, stamp, changes, touched, objective_id)
+        if since <= stamp <= until:
+            walk.involve(touched)
     walk.deadlines_passed(after_limit)
     if period.since <= limit:
         walk.begin_period()
     return walk
 
 
-def compute(db: Database, period: Period, today: date | None = None) -> Scores:
-    """Every unit's score for ``period``, from the log, with the rules in force on its last day."""
+def compute(db: Database, period: Period, today: date | None = None, log: Iterable[tuple] | None = None) -> Scores:
+    """Every unit's score for ``period``, from the log, with the rules in force on its last day.
+    ``log``: the whole log, oldest first, as (seq, at, action, objective_id, changes as stored
+    or decoded), from a caller that reads every entry anyway (an export's steps); else read here."""
     today = today or clock.today()
     rules = in_force(db, min(period.until, today))
-    walk = _walk(db, rules, period, today)
+    walk = _walk(db, rules, period, today, log)
     since, until = period.since.isoformat(), period.until.isoformat()
     units: dict[int, UnitScore] = {}
     for unit_id, found in walk.units.items():
@@ -335,10 +346,12 @@ def summary(unit: UnitScore) -> dict:
             "co_counts": dict(unit.co_counts), "on_time_rate": unit.on_time_rate}
 
 
-def scores(db: Database, period: Period, *, fresh: bool = False, today: date | None = None) -> Scores:
+def scores(db: Database, period: Period, *, fresh: bool = False, today: date | None = None,
+           log: Iterable[tuple] | None = None) -> Scores:
     """The scores of ``period``: as published, if it was (unless ``fresh``), with the points
-    that explain them from the log, and which units the log now gives otherwise."""
-    computed = compute(db, period, today)
+    that explain them from the log, and which units the log now gives otherwise. ``log``: as
+    for ``compute``."""
+    computed = compute(db, period, today, log)
     publication = published(db, period)
     if publication is None:
         return computed

@@ -146,12 +146,13 @@ class Report:
 
 
 class Steps:
-    """The log's steps in an export, newest first, read a page at a time while they are
-    written: the steps of a year held at once would take hundreds of megabytes. Each is the
-    row the xlsx's Log sheet shows: seq, the time (as Excel's day number, local time), actor,
-    the objective's or the decision's reference, the step in words, detail (on one line).
-    With a helper (superviser/exports/helper.py) its pages come from there, and from here
-    on from where it stopped if it failed."""
+    """The log's steps in an export, oldest first (the Log sheet lists them newest first, from
+    its last row up), read a page at a time while they are written: the steps of a year held at
+    once would take hundreds of megabytes. Each is the row the xlsx's Log sheet shows: seq, the
+    time (as Excel's day number, local time), actor, the objective's or the decision's
+    reference, the step in words, detail (on one line). With a helper
+    (superviser/exports/helper.py) its pages come from there, and from here on from where it
+    stopped if it failed."""
 
     PAGE = 5000
 
@@ -160,36 +161,62 @@ class Steps:
         self.db, self.flt, self.units_by_id, self.helper = db, flt, units_by_id, helper
         self.after_head = head_seq + 1  # the steps up to the head the export names, none written since
         self.count = log_read.count(db, replace(flt, before_seq=self.after_head))
+        # every entry of the log is a step (no period, unit or decision): the export of everything
+        self.whole_log = not (flt.since or flt.until or flt.unit or flt.decision)
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[tuple]:
-        before = self.after_head
+        after = None
         if self.helper is not None:
             for page in self.helper.pages():
                 yield from page
-                before = page[-1][0]
+                after = page[-1][0]
             if self.helper.finished:
                 return
-        for page in self.pages(before):
+        for page in self.pages(after):
             yield from page
 
-    def pages(self, before: int | None = None) -> Iterator[list[tuple]]:
-        """The steps before ``before`` (else up to the head), read here."""
-        before = before or self.after_head
-        headline, loads, units = describe.headline, json.loads, self.units_by_id
-        moment, one_line = excel.moment, text_of.one_line
+    def pages(self, after: int | None = None) -> Iterator[list[tuple]]:
+        """The steps after ``after`` (else from the first) up to the head, read here."""
+        for page in self._stored(after):
+            yield self._rows(page)
+
+    def entries(self, sent: Callable[[list[tuple]], object]) -> Iterator[tuple]:
+        """The whole log (``whole_log`` only), oldest first, as the assessment's walk takes it
+        (scorer.compute's ``log``), each entry read and decoded once for both; ``sent`` gets
+        each page of steps before its entries go to the walk."""
+        assert self.whole_log
+        for page in self._stored(None):
+            decoded: list[tuple] = []
+            sent(self._rows(page, decoded))
+            yield from decoded
+
+    def _stored(self, after: int | None) -> Iterator[list[tuple]]:
         while True:
-            page = log_read.steps(self.db, replace(self.flt, before_seq=before), limit=self.PAGE)
+            page = log_read.steps(self.db, replace(self.flt, after_seq=after, before_seq=self.after_head),
+                                  limit=self.PAGE)
             if page:
-                yield [(seq, moment(at), one_line(actor), where,
-                        headline({"action": action, "objective_id": objective_id,
-                                  "changes": loads(text) if text else {}}, units), one_line(detail))
-                       for seq, at, actor, action, objective_id, where, detail, text in page]
+                yield page
             if len(page) < self.PAGE:
                 return
-            before = page[-1][0]
+            after = page[-1][0]
+
+    def _rows(self, page: list[tuple], decoded: list[tuple] | None = None) -> list[tuple]:
+        """A page's steps as the Log sheet's rows; into ``decoded``, each entry as the walk takes it."""
+        headline, loads, units = describe.headline, json.loads, self.units_by_id
+        moment, one_line = excel.moment, text_of.one_line
+        keep = decoded.append if decoded is not None else None
+        rows = []
+        add = rows.append
+        for seq, at, actor, action, objective_id, where, detail, text in page:
+            changes = loads(text) if text else {}
+            add((seq, moment(at), one_line(actor), where,
+                 headline({"action": action, "objective_id": objective_id, "changes": changes}, units), one_line(detail)))
+            if keep is not None:
+                keep((seq, at, action, objective_id, changes))
+        return rows
 
 
 def steps_of(db: Database, scope: Scope, head_seq: int, helper: Helper | None = None) -> Steps:
@@ -240,15 +267,16 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, h
                   scorecards=cards, steps=steps, checkpoint=checkpoints.latest(db), assessed=assessed, helper=helper)
 
 
-def scores_of(db: Database, scope: Scope, today: date) -> Scores:
-    """The assessment of the export's period (this quarter when it has none), as published if it was."""
+def scores_of(db: Database, scope: Scope, today: date, log: Iterable[tuple] | None = None) -> Scores:
+    """The assessment of the export's period (this quarter when it has none), as published if it
+    was. ``log``: the whole log as the walk takes it (``Steps.entries``), else read here."""
     from superviser.assessment import periods, scorer
 
     if scope.since or scope.until:
         period = periods.between(scope.since or date(2000, 1, 1), scope.until or today)
     else:
         period = periods.current_quarter(today)
-    result = scorer.scores(db, period, today=today)
+    result = scorer.scores(db, period, today=today, log=log)
     if scope.unit:
         unit_ids = [refs.unit(db, scope.unit)["id"]]
         result.units = [u for u in result.units if u.unit_id in unit_ids]

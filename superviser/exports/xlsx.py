@@ -3,6 +3,7 @@ the period, the unit scorecards."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from rich.cells import cell_len
@@ -53,7 +54,8 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheets = {name: book.add_worksheet(name) for name in sheet_names}
 
     def sheet(name: str, headings: list[str], rows: Iterable[list] | Iterable[tuple], widths: list[int], *,
-              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False):
+              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False, last_first=0):
+        """``last_first``: the rows come from the last one up, and there are that many."""
         nonlocal written
         ws = sheets[name]
         ws.set_landscape()
@@ -74,30 +76,31 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
         # The columns' formats (set_column above) apply to their cells; only the light
         # cell needs a format of its own. The loop is lean: it runs for every cell.
         write_string, write_number = ws.write_string, ws.write_number
-        r = header_row
+        at = range(header_row + last_first, header_row, -1) if last_first else itertools.count(header_row + 1)
+        n = 0  # rows written
         if light_at is None:
-            for r, values in enumerate(rows, start=header_row + 1):
+            for n, (r, values) in enumerate(zip(at, rows), start=1):
                 for c, value in enumerate(values):
                     if value.__class__ is str:
                         write_string(r, c, value)
                     else:
                         write_number(r, c, value)
-                if progress is not None and not r % REPORT_EVERY:
-                    progress(written + r - header_row, total)
+                if progress is not None and not n % REPORT_EVERY:
+                    progress(written + n, total)
         else:
-            for r, values in enumerate(rows, start=header_row + 1):
+            for n, (r, values) in enumerate(zip(at, rows), start=1):
                 for c, value in enumerate(values):
-                    style = fills[lights_of[r - header_row - 1]] if c == light_at else None
+                    style = fills[lights_of[n - 1]] if c == light_at else None
                     if value.__class__ is str:
                         write_string(r, c, value, style)
                     else:
                         write_number(r, c, value, style)
-                if progress is not None and not r % REPORT_EVERY:
-                    progress(written + r - header_row, total)
-        written += r - header_row
+                if progress is not None and not n % REPORT_EVERY:
+                    progress(written + n, total)
+        written += n
         ws.freeze_panes(header_row + 1, 0)
         ws.repeat_rows(header_row)
-        ws.autofilter(header_row, 0, max(r, header_row + 1), len(headings) - 1)
+        ws.autofilter(header_row, 0, header_row + max(n, 1), len(headings) - 1)
         return ws
 
     # 1. the ledger (user text cleaned once here; the log's text comes cleaned)
@@ -130,9 +133,10 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheet(sheet_names[2], card_headings, card_rows,
           [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
 
-    # 3. the log steps in the period (the second sheet)
+    # 3. the log steps in the period (the second sheet), newest first: they come oldest first
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
-    sheet(sheet_names[1], log_headings, report.steps, [8, 17, 12, 13, 40, 70], formats={1: minute})
+    sheet(sheet_names[1], log_headings, report.steps, [8, 17, 12, 13, 40, 70], formats={1: minute},
+          last_first=len(report.steps))
 
     # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
     from superviser.assessment.rules import rule_label

@@ -31,6 +31,7 @@ class LogFilter:
     action: str | None = None
     actor: str | None = None
     before_seq: int | None = None
+    after_seq: int | None = None
     text: str | None = None  # words in the detail, the actor, or the objective's reference or title
 
 
@@ -84,6 +85,9 @@ def _where(db: Database, flt: LogFilter, params: list) -> str:
     if flt.before_seq:
         clauses.append("l.seq < ?")
         params.append(flt.before_seq)
+    if flt.after_seq:
+        clauses.append("l.seq > ?")
+        params.append(flt.after_seq)
     return " AND ".join(clauses) or "1"
 
 
@@ -107,11 +111,11 @@ LEFT JOIN decisions d ON d.id = l.decision_id
 
 
 def steps(db: Database, flt: LogFilter, *, limit: int) -> list[tuple]:
-    """A page of entries as an export's log lists them, newest first: (seq, at, actor, action,
+    """A page of entries as an export's log lists them, oldest first: (seq, at, actor, action,
     objective_id, the objective's reference or else the decision's, detail, changes as stored).
     Without the joins, the parsing and the dicts of ``entries``: an export reads every step."""
     params: list = []
-    sql = _STEPS + " WHERE " + _where(db, flt, params) + f" ORDER BY l.seq DESC LIMIT {int(limit)}"
+    sql = _STEPS + " WHERE " + _where(db, flt, params) + f" ORDER BY l.seq LIMIT {int(limit)}"
     return db.conn.execute(sql, params).fetchall()
 
 
