@@ -79,6 +79,30 @@ def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied, monkeyp
         assert local[-1][0] == head[0] and local == list(steps_of(db, Scope(), head[0]))
 
 
+
+def test_the_steps_a_helper_leaves_are_read_here(storied, tmp_path):
+    """A helper that sends the oldest steps, leaves the rest to the export ("rest") while it
+    walks the log, then sends the scores: the export reads the rest itself, in order, and
+    takes the helper's scores."""
+    import pickle
+    import subprocess
+
+    db = store.connect(storied.path)
+    with store.snapshot(db):
+        head = journal.head(db)
+        every = list(steps_of(db, Scope(), head[0]))
+        scores = scores_of(db, Scope(), TODAY)
+        sent = tmp_path / "sent"
+        with open(sent, "wb") as out:
+            for message in [("steps", every[:5]), ("steps", every[5:12]), ("rest",), ("scores", scores), ("end",)]:
+                pickle.dump(message, out)
+        helped = helper.Helper(subprocess.Popen(["cat", str(sent)], stdout=subprocess.PIPE), with_steps=True)
+        assert list(steps_of(db, Scope(), head[0], helped)) == every and len(every) > 12
+        assert helped.left and not helped.finished
+        assert helped.scores() == scores and helped.ended and not helped.failed
+        helped.close()
+
+
 def test_clean_keeps_every_printable_character():
     """``text.clean`` returns printable text as it is, unread: nothing it removes may be printable."""
     assert all(text.clean(chr(c)) == chr(c) for c in range(0x110000) if chr(c).isprintable())

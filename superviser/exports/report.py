@@ -183,15 +183,25 @@ class Steps:
         for page in self._stored(after):
             yield self._rows(page)
 
-    def entries(self, sent: Callable[[list[tuple]], object]) -> Iterator[tuple]:
+    def entries(self, sent: Callable[[list[tuple]], object], rest_after: int, rest: Callable[[], object]) -> Iterator[tuple]:
         """The whole log (``whole_log`` only), oldest first, as the assessment's walk takes it
-        (scorer.compute's ``log``), each entry read and decoded once for both; ``sent`` gets
-        each page of steps before its entries go to the walk."""
+        (scorer.compute's ``log``). The entries of the pages that begin up to ``rest_after`` are
+        read and decoded once for both: ``sent`` gets each page of steps before its entries go to
+        the walk. Then, if any are left, ``rest()``: the later steps are the export's to read, and
+        the walk takes their entries as stored."""
         assert self.whole_log
+        handed = False
         for page in self._stored(None):
-            decoded: list[tuple] = []
-            sent(self._rows(page, decoded))
-            yield from decoded
+            if page[0][0] <= rest_after:
+                decoded: list[tuple] = []
+                sent(self._rows(page, decoded))
+                yield from decoded
+                continue
+            if not handed:
+                rest()
+                handed = True
+            for seq, at, _actor, action, objective_id, _where, _detail, text in page:
+                yield seq, at, action, objective_id, text
 
     def _stored(self, after: int | None) -> Iterator[list[tuple]]:
         while True:
