@@ -29,25 +29,27 @@ def cells(path) -> list:
     return [(sheet.title, [[c.value for c in row] for row in sheet.iter_rows()]) for sheet in book.worksheets]
 
 
-def start_however_short(db, head, monkeypatch):
+def start_however_short(db, head, monkeypatch, steps):
     """The helper even for the short log of a test (it starts from PARALLEL_FROM entries)."""
     monkeypatch.setattr(helper, "PARALLEL_FROM", 0)
-    return helper.start(db, head, Scope(), TODAY, with_steps=True)
+    return helper.start(db, head, Scope(), TODAY, steps=steps)
 
 
 def test_the_helper_sends_what_the_export_reads_itself(storied, monkeypatch):
     db = store.connect(storied.path)
     with store.snapshot(db):
         head = journal.head(db)
-        started = helper.start(db, head, Scope(), TODAY, with_steps=True)
+        started = helper.start(db, head, Scope(), TODAY, steps=steps_of(db, Scope(), head[0]))
         assert started is None  # a short log: not worth a process
-        started = start_however_short(db, head, monkeypatch)
-        assert started is not None
+        steps = steps_of(db, Scope(), head[0])
+        started = start_however_short(db, head, monkeypatch, steps)
+        assert started is not None and steps.helper is started and 0 < steps.handed_to < head[0]
         pages = list(started.pages())
         scores = started.scores()
         started.close()
         assert started.finished and started.ended and not started.failed and started.process.returncode == 0
-        assert [row for page in pages for row in page] == list(steps_of(db, scope=Scope(), head_seq=head[0]))
+        mine = list(steps_of(db, Scope(), head[0]).pages(None, steps.handed_to))
+        assert [row for page in pages for row in page] == [row for page in mine for row in page]
         assert scores == scores_of(db, Scope(), TODAY) and scores.units
 
 
@@ -72,18 +74,18 @@ def test_a_step_written_since_the_snapshot_leaves_the_work_here(storied, monkeyp
     with store.snapshot(db):
         head = journal.head(db)
         steps.urge(storied.director, "2026-001.1", text="now")  # another connection, committed meanwhile
-        started = start_however_short(db, head, monkeypatch)
+        listed = steps_of(db, Scope(), head[0])
+        started = start_however_short(db, head, monkeypatch, listed)
         assert started is not None
         assert started.scores() is None and list(started.pages()) == [] and started.failed
-        local = list(steps_of(db, Scope(), head[0], started))  # read here, in this snapshot
-        assert local[-1][0] == head[0] and local == list(steps_of(db, Scope(), head[0]))
+        local = list(listed)  # read here, in this snapshot
+        assert sorted(local) == list(steps_of(db, Scope(), head[0])) and local[0][0] == listed.handed_to + 1
 
 
 
-def test_the_steps_a_helper_leaves_are_read_here(storied, tmp_path):
-    """A helper that sends the oldest steps, leaves the rest to the export ("rest") while it
-    walks the log, then sends the scores: the export reads the rest itself, in order, and
-    takes the helper's scores."""
+def test_the_export_reads_the_newest_steps_itself_and_places_each(storied, tmp_path):
+    """The export reads the steps after those it hands to the helper itself, first, then takes
+    the helper's pages and its scores: each step goes to its row of the Log sheet, newest at the top."""
     import pickle
     import subprocess
 
@@ -94,13 +96,17 @@ def test_the_steps_a_helper_leaves_are_read_here(storied, tmp_path):
         scores = scores_of(db, Scope(), TODAY)
         sent = tmp_path / "sent"
         with open(sent, "wb") as out:
-            for message in [("steps", every[:5]), ("steps", every[5:12]), ("rest",), ("scores", scores), ("end",)]:
+            for message in [("steps", every[:5]), ("steps", every[5:12]), ("scores", scores), ("end",)]:
                 pickle.dump(message, out)
-        helped = helper.Helper(subprocess.Popen(["cat", str(sent)], stdout=subprocess.PIPE), with_steps=True)
-        assert list(steps_of(db, Scope(), head[0], helped)) == every and len(every) > 12
-        assert helped.left and not helped.finished
-        assert helped.scores() == scores and helped.ended and not helped.failed
-        helped.close()
+        steps = steps_of(db, Scope(), head[0])
+        given = helper.Helper(subprocess.Popen(["cat", str(sent)], stdout=subprocess.PIPE), with_steps=True)
+        steps.helped_by(given, every[11][0])
+        got = list(steps)
+        assert got == every[12:] + every[:12] and len(every) > 20
+        placed = dict(zip(steps.rows_at(4), got))
+        assert [placed[row] for row in range(4, 4 + len(every))] == every[::-1]
+        assert given.finished and given.scores() == scores and given.ended and not given.failed
+        given.close()
 
 
 def test_clean_keeps_every_printable_character():

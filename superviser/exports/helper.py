@@ -32,26 +32,25 @@ from superviser.store import Database
 
 if TYPE_CHECKING:
     from superviser.assessment.scorer import Scores
-    from superviser.exports.report import Scope
+    from superviser.exports.report import Scope, Steps
 
 # Log entries from which a second process is worth its start (about 0.2 s of the other core)
 PARALLEL_FROM = 20_000
-# The share of the steps, the newest, that the export puts into words itself while this process
-# walks the whole log for the assessment: so that both are done at about the same time (measured
-# at 10,000 objectives and 103,000 entries: this process's share took 2.3 s, the export's own
-# work before it needs the steps and the scores 1.7 s).
+# The share of the steps, the newest, that the export puts into words itself, first, while this
+# process makes the others and walks the whole log for the assessment: so that both are done at
+# about the same time (measured at 10,000 objectives and 103,000 entries: with none, the export
+# waited 0.5–1 s; the walk takes the entries it decoded for its steps, the others as stored).
 EXPORTS_OWN = 0.25
 
 
 class Helper:
-    """The process, and what it has sent: first pages of steps (if asked), possibly up to where
-    it leaves the rest to the export, then the scores, then the end."""
+    """The process, and what it has sent: first pages of steps (if asked), then the scores,
+    then the end."""
 
     def __init__(self, process: subprocess.Popen, *, with_steps: bool):
         self.process = process
         self.failed = False
-        self.finished = not with_steps  # every step received
-        self.left = False  # the steps after its last page are the export's to read
+        self.finished = not with_steps  # every step it was given received
         self.ended = False  # every message received
         self._scores: Scores | None = None
         self._early: list[list[tuple]] = []  # pages received while looking for the scores
@@ -64,13 +63,11 @@ class Helper:
             message = pickle.load(self.process.stdout)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - it died or wrote nothing: the export does the rest itself
             message = None
-        if message is None or message[0] not in ("steps", "rest", "scores", "end"):  # "stale", "failed"
+        if message is None or message[0] not in ("steps", "scores", "end"):  # "stale", "failed"
             self.failed = True
             self.close()
             return None
-        if message[0] == "rest":
-            self.left = True
-        elif message[0] != "steps" and not self.left:
+        if message[0] != "steps":
             self.finished = True  # the steps come first
         if message[0] == "scores":
             self._scores = message[1]
@@ -86,11 +83,10 @@ class Helper:
         return self._scores
 
     def pages(self) -> Iterator[list[tuple]]:
-        """Pages of steps, oldest first, until the last one (then ``finished``), the last it
-        reads (then ``left``) or a failure."""
+        """Pages of steps, oldest first, until the last one (then ``finished``) or a failure."""
         while self._early:
             yield self._early.pop(0)
-        while not self.finished and not self.left and (message := self._take()) is not None:
+        while not self.finished and (message := self._take()) is not None:
             if message[0] == "steps":
                 yield message[1]
 
@@ -103,14 +99,16 @@ class Helper:
         self.process.wait()
 
 
-def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, with_steps: bool) -> Helper | None:
-    """The helper for an export of ``scope`` whose snapshot has ``head``; None when a process
-    is not worth it (a short log, one core) or cannot be started."""
+def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, steps: Steps | None) -> Helper | None:
+    """The helper for an export of ``scope`` whose snapshot has ``head``, and of some of its
+    ``steps`` (given to it with ``Steps.helped_by``); None when a process is not worth it (a
+    short log, one core) or cannot be started."""
     path = store.path_of(db)
     if head[0] < PARALLEL_FROM or not path or _cores() < 2:
         return None
+    handed_to = None if steps is None else head[0] - int(head[0] * EXPORTS_OWN) if steps.whole_log else head[0]
     task = {"db": path, "head": list(head), "lang": i18n.current(), "today": today.isoformat(),
-            "steps": with_steps,
+            "steps": handed_to,
             "scope": {key: value.isoformat() if isinstance(value, date) else value for key, value in vars(scope).items()}}
     package_root = str(Path(__file__).resolve().parent.parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
@@ -119,7 +117,10 @@ def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, wit
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     except OSError:
         return None
-    return Helper(process, with_steps=with_steps)
+    helper = Helper(process, with_steps=steps is not None)
+    if steps is not None:
+        steps.helped_by(helper, handed_to)
+    return helper
 
 
 def _cores() -> int:
@@ -163,16 +164,13 @@ def main(task: dict[str, Any]) -> None:
             if list(head) != task["head"]:
                 put(("stale",))
             else:
-                today = date.fromisoformat(task["today"])
-                steps = steps_of(db, scope, head[0]) if task["steps"] else None
+                today, until = date.fromisoformat(task["today"]), task["steps"]
+                steps = steps_of(db, scope, head[0]) if until is not None else None
                 if steps is not None and steps.whole_log:
-                    # one reading of the log: each entry decoded once, for its step, then for the walk;
-                    # the newest steps are left to the export, which would otherwise wait for the walk
-                    log = steps.entries(lambda page: put(("steps", page)), head[0] - int(head[0] * EXPORTS_OWN),
-                                        lambda: put(("rest",)))
-                    scores = scores_of(db, scope, today, log)
+                    # one reading of the log: each entry of its steps decoded once, for the step, then for the walk
+                    scores = scores_of(db, scope, today, steps.entries(lambda page: put(("steps", page)), until))
                 else:
-                    for page in steps.pages() if steps is not None else ():
+                    for page in steps.pages(None, until) if steps is not None else ():
                         put(("steps", page))  # first: an xlsx export writes the steps before the scores
                     scores = scores_of(db, scope, today)
                 put(("scores", scores))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -146,67 +147,75 @@ class Report:
 
 
 class Steps:
-    """The log's steps in an export, oldest first (the Log sheet lists them newest first, from
-    its last row up), read a page at a time while they are written: the steps of a year held at
-    once would take hundreds of megabytes. Each is the row the xlsx's Log sheet shows: seq, the
-    time (as Excel's day number, local time), actor, the objective's or the decision's
-    reference, the step in words, detail (on one line). With a helper
-    (superviser/exports/helper.py) its pages come from there, and from here on from where it
-    stopped if it failed."""
+    """The log's steps in an export, read a page at a time while they are written: the steps
+    of a year held at once would take hundreds of megabytes. Each is the row the xlsx's Log
+    sheet shows: seq, the time (as Excel's day number, local time), actor, the objective's or
+    the decision's reference, the step in words, detail (on one line). With a helper
+    (superviser/exports/helper.py, ``helped_by``) the oldest come from there, and from here on
+    from where it stopped if it failed; the export reads the newest itself, first, meanwhile.
+    They come oldest first in each part, newest part first: ``rows_at`` says where each goes."""
 
     PAGE = 5000
 
-    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str],
-                 helper: Helper | None = None):
-        self.db, self.flt, self.units_by_id, self.helper = db, flt, units_by_id, helper
-        self.after_head = head_seq + 1  # the steps up to the head the export names, none written since
-        self.count = log_read.count(db, replace(flt, before_seq=self.after_head))
+    def __init__(self, db: Database, flt: log_read.LogFilter, head_seq: int, units_by_id: dict[int, str]):
+        self.db, self.flt, self.units_by_id = db, flt, units_by_id
+        self.head_seq = head_seq  # the steps up to the head the export names, none written since
+        self.count = log_read.count(db, replace(flt, before_seq=head_seq + 1))
         # every entry of the log is a step (no period, unit or decision): the export of everything
         self.whole_log = not (flt.since or flt.until or flt.unit or flt.decision)
+        self.helper: Helper | None = None
+        self.handed_to = 0  # the helper's steps are those up to this seq
+        self.own = self.count  # how many are read here first (those after handed_to)
+
+    def helped_by(self, helper: Helper, handed_to: int) -> None:
+        """The steps up to ``handed_to`` come from ``helper``."""
+        self.helper, self.handed_to = helper, handed_to
+        self.own = log_read.count(self.db, replace(self.flt, after_seq=handed_to, before_seq=self.head_seq + 1))
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[tuple]:
-        after = None
-        if self.helper is not None:
-            for page in self.helper.pages():
-                yield from page
-                after = page[-1][0]
-            if self.helper.finished:
-                return
-        for page in self.pages(after):
+        for page in self.pages(self.handed_to):
             yield from page
+        if self.helper is None:
+            return
+        after = None
+        for page in self.helper.pages():
+            yield from page
+            after = page[-1][0]
+        if not self.helper.finished:
+            for page in self.pages(after, self.handed_to):
+                yield from page
 
-    def pages(self, after: int | None = None) -> Iterator[list[tuple]]:
-        """The steps after ``after`` (else from the first) up to the head, read here."""
-        for page in self._stored(after):
+    def rows_at(self, first: int) -> Iterator[int]:
+        """The sheet's rows the steps go to, in the order they come, newest at ``first``."""
+        return itertools.chain(range(first + self.own - 1, first - 1, -1),
+                               range(first + self.count - 1, first + self.own - 1, -1))
+
+    def pages(self, after: int | None = None, until: int | None = None) -> Iterator[list[tuple]]:
+        """The steps after ``after`` (else from the first) up to ``until`` (else the head), read here."""
+        for page in self._stored(after, until):
             yield self._rows(page)
 
-    def entries(self, sent: Callable[[list[tuple]], object], rest_after: int, rest: Callable[[], object]) -> Iterator[tuple]:
+    def entries(self, sent: Callable[[list[tuple]], object], until: int) -> Iterator[tuple]:
         """The whole log (``whole_log`` only), oldest first, as the assessment's walk takes it
-        (scorer.compute's ``log``). The entries of the pages that begin up to ``rest_after`` are
-        read and decoded once for both: ``sent`` gets each page of steps before its entries go to
-        the walk. Then, if any are left, ``rest()``: the later steps are the export's to read, and
-        the walk takes their entries as stored."""
+        (scorer.compute's ``log``). The entries up to ``until`` are read and decoded once for
+        both: ``sent`` gets each page of their steps before its entries go to the walk. The
+        walk takes later entries, whose steps the export reads itself, as stored."""
         assert self.whole_log
-        handed = False
-        for page in self._stored(None):
-            if page[0][0] <= rest_after:
-                decoded: list[tuple] = []
-                sent(self._rows(page, decoded))
-                yield from decoded
-                continue
-            if not handed:
-                rest()
-                handed = True
+        for page in self._stored(None, until):
+            decoded: list[tuple] = []
+            sent(self._rows(page, decoded))
+            yield from decoded
+        for page in self._stored(until, None):
             for seq, at, _actor, action, objective_id, _where, _detail, text in page:
                 yield seq, at, action, objective_id, text
 
-    def _stored(self, after: int | None) -> Iterator[list[tuple]]:
+    def _stored(self, after: int | None, until: int | None) -> Iterator[list[tuple]]:
+        before = (self.head_seq if until is None else until) + 1
         while True:
-            page = log_read.steps(self.db, replace(self.flt, after_seq=after, before_seq=self.after_head),
-                                  limit=self.PAGE)
+            page = log_read.steps(self.db, replace(self.flt, after_seq=after, before_seq=before), limit=self.PAGE)
             if page:
                 yield page
             if len(page) < self.PAGE:
@@ -229,10 +238,10 @@ class Steps:
         return rows
 
 
-def steps_of(db: Database, scope: Scope, head_seq: int, helper: Helper | None = None) -> Steps:
+def steps_of(db: Database, scope: Scope, head_seq: int) -> Steps:
     """The steps an export of ``scope`` lists, up to ``head_seq``."""
     flt = log_read.LogFilter(since=scope.since, until=scope.until, unit=scope.unit, decision=scope.decision)
-    return Steps(db, flt, head_seq, describe.unit_names(db), helper)
+    return Steps(db, flt, head_seq, describe.unit_names(db))
 
 
 def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, helped: bool = False) -> Report:
@@ -242,10 +251,11 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, h
     today = clock.today()
     seq, digest = journal.head(db)
     helper = None
+    steps: Steps | list = steps_of(db, scope, seq) if with_steps else []
     if helped:
         from superviser.exports import helper as helpers
 
-        helper = helpers.start(db, (seq, digest), scope, today, with_steps=with_steps)
+        helper = helpers.start(db, (seq, digest), scope, today, steps=steps or None)
     rows = objectives.list_objectives(db, scope.filter(), limit=None, order="ref")
     ids = [r["id"] for r in rows]
     latest = _latest_reports(db, ids)
@@ -266,7 +276,6 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, h
     if scope.unit:
         unit_ids = [refs.unit(db, scope.unit)["id"]]
     cards = units.scorecards(db, unit_ids)
-    steps: Steps | list = steps_of(db, scope, seq, helper) if with_steps else []
     person = db.conn.execute("SELECT name FROM people WHERE login = ?", (login,)).fetchone()
 
     def assessed() -> Scores:

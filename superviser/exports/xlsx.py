@@ -54,8 +54,8 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheets = {name: book.add_worksheet(name) for name in sheet_names}
 
     def sheet(name: str, headings: list[str], rows: Iterable[list] | Iterable[tuple], widths: list[int], *,
-              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False, last_first=0):
-        """``last_first``: the rows come from the last one up, and there are that many."""
+              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False, rows_at=None):
+        """``rows_at(first)``: the rows the values go to, in their order (else one after the other)."""
         nonlocal written
         ws = sheets[name]
         ws.set_landscape()
@@ -76,7 +76,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
         # The columns' formats (set_column above) apply to their cells; only the light
         # cell needs a format of its own. The loop is lean: it runs for every cell.
         write_string, write_number = ws.write_string, ws.write_number
-        at = range(header_row + last_first, header_row, -1) if last_first else itertools.count(header_row + 1)
+        at = rows_at(header_row + 1) if rows_at else itertools.count(header_row + 1)
         n = 0  # rows written
         if light_at is None:
             for n, (r, values) in enumerate(zip(at, rows), start=1):
@@ -133,10 +133,10 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheet(sheet_names[2], card_headings, card_rows,
           [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
 
-    # 3. the log steps in the period (the second sheet), newest first: they come oldest first
+    # 3. the log steps in the period (the second sheet), newest first: they come in parts (report.Steps)
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
     sheet(sheet_names[1], log_headings, report.steps, [8, 17, 12, 13, 40, 70], formats={1: minute},
-          last_first=len(report.steps))
+          rows_at=report.steps.rows_at)
 
     # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
     from superviser.assessment.rules import rule_label
