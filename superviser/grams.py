@@ -14,6 +14,8 @@ are rebuilt from its old values to be deleted.
 
 from __future__ import annotations
 
+import operator
+
 from superviser import scratch
 from superviser.store import Database
 
@@ -86,7 +88,7 @@ def pairs(values) -> str | None:
     text = "\n".join(parts)
     if "\x00" in text:  # SQLite's length() stops there; stored text never holds it (text.clean)
         raise ValueError("a NUL character in searched text")
-    return " ".join([text[i:i + 2] for i in range(len(text))]) or None
+    return " ".join([*map(operator.add, text, text[1:]), text[-1:]]) or None  # each pair, then the last character
 
 
 def add_pairs(db: Database, source: str, staged: str) -> None:

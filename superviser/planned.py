@@ -199,16 +199,20 @@ class Plan(Changes):
     # --- writing, later --------------------------------------------------------------------------
     def insert(self, table: str, values: dict) -> Any:
         columns = pk_columns(self.db, table)
-        row = {**defaults(self.db, table), **values}
-        if len(row) != len(defaults(self.db, table)):
-            raise ValueError(f"{table} has no column {next(c for c in values if c not in defaults(self.db, table))}")
-        if len(columns) == 1 and row[columns[0]] is None:
-            if table not in self._next_id:
-                base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
-                self._next_id[table] = self._next_base[table] = base
-            self._next_id[table] += 1
-            row[columns[0]] = self._next_id[table]
-        key = tuple(row[c] for c in columns)
+        known = defaults(self.db, table)
+        row = {**known, **values}
+        if len(row) != len(known):
+            raise ValueError(f"{table} has no column {next(c for c in values if c not in known)}")
+        if len(columns) == 1:
+            if row[columns[0]] is None:
+                if table not in self._next_id:
+                    base = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+                    self._next_id[table] = self._next_base[table] = base
+                self._next_id[table] += 1
+                row[columns[0]] = self._next_id[table]
+            key: tuple = (row[columns[0]],)
+        else:
+            key = tuple(row[c] for c in columns)
         self._derived = None
         rows = self._rows.get(table)
         if rows is None:
