@@ -18,20 +18,20 @@ import hashlib
 import json
 import sqlite3
 import sys
-from json.encoder import c_make_encoder
+from _json import make_encoder
 from json.encoder import encode_basestring as _string  # the C function where available
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-if c_make_encoder is not None:
-    # The encoder's own C function, made once: JSONEncoder.encode makes it again at every call,
-    # which is 40 % of encoding an entry's changes. (No cycle check: changes are never cyclic.)
-    _chunks = c_make_encoder(None, _ENCODER.default, _string, None, ":", ",", True, False, True)
+# The encoder's own C function, made once: JSONEncoder.encode makes it again at every call,
+# which is 40 % of encoding an entry's changes. (No cycle check: changes are never cyclic.)
+_chunks = make_encoder(None, _ENCODER.default, _string, None, ":", ",", True, False, True)
 
-    def encode(value) -> str:
-        """``value`` as canonical JSON: ``_ENCODER.encode(value)``."""
-        return "".join(_chunks(value, 0))
-else:  # pragma: no cover - CPython always has it
-    encode = _ENCODER.encode
+
+def encode(value) -> str:
+    """``value`` as canonical JSON: what ``_ENCODER.encode(value)`` gives."""
+    return "".join(_chunks(value, 0))
+
+
 _NONE = type(None)
 
 SELECT = "SELECT seq, at, actor, action, objective_id, decision_id, detail, changes, prev_hash, hash FROM log"
