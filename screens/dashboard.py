@@ -192,7 +192,7 @@ class DashboardScreen(BaseScreen):
                 "silent": Panel(_("No report for too long"), panel_table("silent"), classes="panel", id="panel-silent"),
             }
             yield from self.panels.values()
-            waiting_columns = [Column("light", _("light"), 10), Column("ref", _("ref"), 12),
+            waiting_columns = [Column("light", _("light"), render.light_width()), Column("ref", _("ref"), 12),
                                Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
             self.panels["waiting"] = Panel(
                 _("Waiting for the office"),

@@ -14,7 +14,8 @@ from superviser.read import decisions
 
 def decision_columns() -> list[Column]:
     return [
-        Column("light", _("light"), 8), Column("ref", _("ref"), 9), Column("title", _("title"), None, min_width=12),
+        Column("light", _("light"), render.light_width(marked=False)), Column("ref", _("ref"), 9),
+        Column("title", _("title"), None, min_width=12),
         Column("source", _("source"), 12, hide_below=100), Column("date", _("date"), 10, hide_below=90),
         Column("count", _("objectives"), 10, justify="right"), Column("pct", "%", 4, justify="right"),
     ]

@@ -3,10 +3,12 @@ plain ``Text``/``Content`` (never markup), with control characters removed."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
 
 from superviser import dates, lifecycle, lights, text
+from superviser.i18n import _
 
 # Hex rather than ANSI names: Textual passes ANSI red through its theme and a 16-colour
 # terminal then shows it magenta. These become bright red, yellow and green there.
@@ -44,6 +46,13 @@ def light(colour: str, *, word: bool = True, set_by_office: bool = False) -> Tex
     if set_by_office:
         cell.append(f" {lights.SET_MARK}", style="bold")
     return cell
+
+
+def light_width(*, marked: bool = True) -> int:
+    """The width of a light column in the reader's language: its heading or its widest light
+    ("▲ yellow ✎", "● 红灯 ✎"), whichever is wider; no wider, so that the titles have the rest."""
+    mark = f" {lights.SET_MARK}" if marked else ""
+    return max(cell_len(_("light")), *(cell_len(f"{lights.SYMBOLS[c]} {lights.label(c)}{mark}") for c in lights.LIGHT_LABELS))
 
 
 def status(value: str) -> Text:

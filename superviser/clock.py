@@ -9,10 +9,12 @@ builder lays down months of history through the real services that way);
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 _override: datetime | None = None
+_second: tuple[int, str] = (-1, "")  # the second last stamped, as text: an import stamps thousands in one
 
 
 def parse_stamp(value: str) -> datetime:
@@ -37,8 +39,20 @@ def today() -> date:
 
 def stamp(moment: datetime | None = None) -> str:
     """A log timestamp: UTC, ISO 8601, milliseconds, ``Z`` suffix."""
+    if moment is None and _override is None:
+        return _stamp_ns(time.time_ns())
     moment = (moment or now()).astimezone(UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _stamp_ns(ns: int) -> str:
+    """``stamp`` of the moment ``ns`` nanoseconds after the epoch (the clock ``now`` reads),
+    formatting only the milliseconds while the second stays the same."""
+    global _second
+    second, milliseconds = divmod(ns // 1_000_000, 1000)
+    if second != _second[0]:
+        _second = (second, datetime.fromtimestamp(second, UTC).isoformat()[:19])
+    return f"{_second[1]}.{milliseconds:03d}Z"
 
 
 def days_between(earlier: date | str, later: date | str) -> int:

@@ -35,6 +35,8 @@ MILESTONES_MAX = 50  # of one objective
 # milestones (lines "DATE what is due")
 KINDS = ("line", "text", "date", "percent", "int", "number", "choice", "flag", "unit", "units", "objective",
          "decision", "login", "email", "url", "secret", "phone", "milestones")
+_MAX_LENGTHS = {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254,
+                "url": 2000, "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}  # others: TITLE_MAX
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,7 @@ class Field:
     def max_length(self) -> int:
         if self.limit is not None:
             return self.limit
-        return {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254,
-                "url": 2000, "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}.get(
-            self.kind, text.TITLE_MAX)
+        return _MAX_LENGTHS.get(self.kind, text.TITLE_MAX)
 
     def cli_option(self) -> str:
         return self.option if self.option is not None else "--" + self.key.replace("_", "-")
@@ -82,23 +82,26 @@ def _limited(field: Field, value: str) -> str:
 def _number(field: Field, raw: object, *, percent: bool = False) -> int:
     low = field.low
     high = 100 if percent else (field.limit if field.limit is not None else 1_000_000)
-    wrong = (_("must be a whole number from 0 to 100") if percent
-             else _("must be a whole number from {low} to {high}").format(low=low, high=high))
+
+    def wrong() -> InvalidInput:  # (put into words only when it is: an import checks thousands of numbers)
+        return problem(field, _("must be a whole number from 0 to 100") if percent
+                       else _("must be a whole number from {low} to {high}").format(low=low, high=high))
+
     if isinstance(raw, bool):
-        raise problem(field, wrong)
+        raise wrong()
     if isinstance(raw, float):
         if not math.isfinite(raw) or raw != int(raw):
-            raise problem(field, wrong)
+            raise wrong()
         raw = int(raw)
     if not isinstance(raw, int):
         cleaned = text.one_line(raw)
         if percent:
             cleaned = cleaned.rstrip("%").strip()
         if not re.fullmatch(r"[+-]?\d{1,9}", cleaned):
-            raise problem(field, wrong)
+            raise wrong()
         raw = int(cleaned)
     if not low <= raw <= high:
-        raise problem(field, wrong)
+        raise wrong()
     return raw
 
 

@@ -14,7 +14,9 @@ are rebuilt from its old values to be deleted.
 
 from __future__ import annotations
 
-from superviser import scratch
+import operator
+from collections.abc import Iterable
+
 from superviser.store import Database
 
 
@@ -86,13 +88,13 @@ def pairs(values) -> str | None:
     text = "\n".join(parts)
     if "\x00" in text:  # SQLite's length() stops there; stored text never holds it (text.clean)
         raise ValueError("a NUL character in searched text")
-    return " ".join([text[i:i + 2] for i in range(len(text))]) or None
+    return " ".join([*map(operator.add, text, text[1:]), text[-1:]]) or None  # each pair, then the last character
 
 
-def add_pairs(db: Database, source: str, staged: str) -> None:
-    """Index rows of ``source`` inserted while its insert trigger was dropped, given the scratch
-    table holding their (rowid, ``pairs``) (superviser/scratch.py): one statement, no reading back."""
-    scratch.insert(db.conn, table_of(source), ["rowid", "grams"], staged)
+def add_pairs(db: Database, source: str, rows: Iterable[tuple[int, str | None]]) -> None:
+    """Index rows of ``source`` inserted while its insert trigger was dropped, given their
+    (rowid, ``pairs``) worked out beforehand: no reading back."""
+    db.conn.executemany(f"INSERT INTO {table_of(source)} (rowid, grams) VALUES (?, ?)", rows)
 
 
 def quote(word: str) -> str:

@@ -427,6 +427,7 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
         outcome.rejected.append(Rejected(None, _("unit"), _("no unit named {name}").format(name=missing[0])))
         return
     today = clock.today().isoformat()
+    noted = _("imported from {name}, row {row}")
     for values, members in plan.groups:
         if fixed is not None:
             made_decision = changes.read("decisions", (fixed["id"],))
@@ -460,7 +461,7 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
                     changes, made_decision, item["title"], lead_id=lead_id, due=item["deadline"],
                     co_ids=[units[u.lower()] for u in item["co"]], parent=parent, detail=item["detail"],
                     priority=item["priority"], state=state,
-                    note=_("imported from {name}, row {row}").format(name=name, row=number))
+                    note=noted.format(name=name, row=number))
             except SuperviserError as error:
                 outcome.rejected.append(Rejected(number, getattr(error, "label", _("objective")),
                                                  getattr(error, "problem", str(error))))

@@ -148,7 +148,7 @@ def _trimmed(row: list, number: int) -> list:
 
 # A cell holding a value: <c r="AB12" ...> that is not self-closing (<c r="AB12" s="3"/> is
 # only formatting, which a reader skips).
-_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
+_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')  # (greedy to the tag's end: no backtracking)
 
 
 def _central_directory_size(data: bytes) -> int | None:

@@ -201,17 +201,22 @@ def add(db: Database, where: str, params: tuple | dict = ()) -> None:
         db.execute(_insert(spec, select), params)
 
 
-def worked_out(db: Database, columns: list[str], objectives: Iterable[Sequence],
+def declared(db: Database) -> dict[str, str]:
+    """The objectives' columns and their declared types, as ``worked_out`` takes them."""
+    return {row[1]: row[2] for row in db.conn.execute("PRAGMA table_info(objectives)")}
+
+
+def worked_out(types: dict[str, str], columns: list[str], objectives: Iterable[Sequence],
                co_units: Iterable[tuple[int, int]]) -> list[tuple[tuple, list[tuple]]]:
     """What ``add`` would add for objectives not yet written (whole rows as they will be stored,
     their values in the order of ``columns``; their co-units as (objective, unit)): the same
-    statements, run over a scratch copy of the columns they read (``WATCHED``), in memory, so
-    that the write itself only adds the sums (``add_worked_out``)."""
-    declared = {row[1]: row[2] for row in db.conn.execute("PRAGMA table_info(objectives)")}
+    statements, run over a scratch copy of the columns they read (``WATCHED``, of the ``types``
+    ``declared`` gives), in memory, so that the write itself only adds the sums
+    (``add_worked_out``). It reads no database of the caller's: any thread may run it."""
     scratch = sqlite3.connect(":memory:")
     try:
         scratch.execute(f"CREATE TABLE objectives (id INTEGER PRIMARY KEY, "
-                        f"{', '.join(f'{c} {declared[c]}' for c in WATCHED)})")
+                        f"{', '.join(f'{c} {types[c]}' for c in WATCHED)})")
         scratch.execute("CREATE TABLE co_units (objective_id INTEGER, unit_id INTEGER, PRIMARY KEY (objective_id, unit_id))")
         read = itemgetter(*[columns.index(c) for c in ("id", *WATCHED)])
         scratch.executemany(f"INSERT INTO objectives VALUES ({', '.join('?' * (1 + len(WATCHED)))})", map(read, objectives))

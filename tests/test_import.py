@@ -103,6 +103,33 @@ def test_the_cycle_collector_is_held_off_while_the_rows_are_worked_out(office, t
     assert gc.isenabled()
 
 
+def test_the_derived_rows_worked_out_beside_the_write_arrive_or_nothing_does(office, tmp_path, monkeypatch):
+    """The search pairs and counters of the imported rows are worked out in a second thread
+    while SQLite writes the rows: they are there once the import is (search finds the rows,
+    the counters are what a recount gives), and if working them out fails, the import fails
+    with it, nothing written, no thread left behind."""
+    import threading
+
+    from superviser import grams, tallies
+    from superviser.read.objectives import Filter
+
+    outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    db = store.connect(office.path)
+    found, _total = objectives.page(db, Filter(search="档案"), order="deadline")
+    assert [row["ref"] for row in found] == [outcome.objectives[1]["ref"]]  # (a two-character word: the pairs)
+    assert tallies.stored(db) == tallies.recount(db)
+
+    def broken(values):
+        raise ValueError("a broken pair")
+
+    monkeypatch.setattr(grams, "pairs", broken)
+    before = counts(office.path)
+    with pytest.raises(ValueError, match="a broken pair"):
+        import_ledger(office.director, write_csv(tmp_path / "again.csv", CHINESE))
+    assert counts(office.path) == before
+    assert not [t for t in threading.enumerate() if t.name == "plan-derived"]
+
+
 def test_staged_entries_that_are_not_the_entries_checked_are_refused(office):
     """The log's chain is checked over the entries given while the rows come from the scratch
     table: a table that does not hold them is refused, nothing written."""

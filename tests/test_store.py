@@ -112,3 +112,14 @@ def test_resolve_path_order(monkeypatch, tmp_path):
     assert store.resolve_path(None) == tmp_path / "env.db"
     monkeypatch.delenv("SUPERVISER_DB")
     assert store.resolve_path(None).name == "superviser.db"
+
+
+def test_none_is_bound_as_null(office):
+    """(On Python 3.11 the store registers an adapter for None, for speed: it must still bind NULL.)"""
+    conn = store.connect(office.path).conn
+    assert conn.execute("SELECT ? IS NULL, typeof(?), coalesce(?, 'absent')", (None, None, None)).fetchone() == (
+        1, "null", "absent")
+    conn.execute("CREATE TEMP TABLE nulls (a, b)")
+    conn.executemany("INSERT INTO nulls VALUES (?, ?)", [(1, None), (None, "x")])
+    assert conn.execute("SELECT count(*) FROM nulls WHERE a IS NULL OR b IS NULL").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM nulls WHERE b IS ?", (None,)).fetchone()[0] == 1

@@ -269,7 +269,7 @@ def test_counts_worked_out_before_the_rows_are_written(office):
     co = [(first + n, 5) for n in range(len(rows))]
     as_co = "SELECT sum(n) FROM tally_status WHERE unit_id = 5 AND role = 'co'"
     before = db.conn.execute(as_co).fetchone()[0] or 0
-    worked = tallies.worked_out(db, names, [[row[n] for n in names] for row in rows], co)
+    worked = tallies.worked_out(tallies.declared(db), names, [[row[n] for n in names] for row in rows], co)
     with store.transaction(db):
         saved = [sql for (sql,) in db.conn.execute(
             f"SELECT sql FROM sqlite_master WHERE name IN ({', '.join('?' * len(tallies.BULK_SUSPENDED))})",

@@ -13,7 +13,7 @@ from superviser.read.objectives import Filter
 
 def columns(*, with_status: bool = False) -> list[Column]:
     cols = [
-        Column("light", _("light"), 10),
+        Column("light", _("light"), render.light_width()),
         Column("ref", _("ref"), 12),
         Column("title", _("title"), None, min_width=12),
         # The due column takes a cell from the lead unit's, not from the title: "363 days late"

@@ -53,3 +53,23 @@ async def test_the_scores_give_unit_names_the_room_at_120_columns(demo_db, lang)
         shown = rendered(app)
     for name in ("Policy and Planning Department", "Information Technology Centre", "Human Resources Department"):
         assert name in shown, name
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 10), ("es", 9), ("zh_CN", 8)])
+def test_the_light_column_is_as_wide_as_its_widest_light(lang, width):
+    """Every light, marked as set by the office, and the heading fit; no wider, so the titles
+    have the rest (two more cells in Chinese than in English)."""
+    from rich.cells import cell_len
+
+    from screens import render
+    from superviser import i18n, lights
+
+    i18n.setup(lang)
+    try:
+        assert render.light_width() == width
+        for colour in lights.LIGHT_LABELS:
+            assert render.light(colour, set_by_office=True).cell_len <= width
+            assert render.light(colour).cell_len <= render.light_width(marked=False) < width
+        assert cell_len(i18n._("light")) <= render.light_width(marked=False)
+    finally:
+        i18n.setup("en")

@@ -1,0 +1,38 @@
+"""The clock's log timestamps: the quick path (the second's text kept) writes what the
+datetime path writes, at every millisecond, across seconds and days."""
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from superviser import clock
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NOW_NS = 1_790_000_000 * 10**9  # late 2026
+
+
+def by_datetime(ns: int) -> str:
+    return clock.stamp(EPOCH + timedelta(microseconds=ns // 1000))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9 * 86_400 * 400), min_size=1, max_size=20))
+def test_the_quick_stamp_is_the_datetime_stamp(offsets):
+    for offset in sorted(offsets) + offsets:  # within a second, into the next, and back
+        ns = NOW_NS + offset
+        assert clock._stamp_ns(ns) == by_datetime(ns)
+
+
+def test_a_stamp_has_milliseconds_and_z():
+    assert clock._stamp_ns(NOW_NS + 7_000_000) == "2026-09-21T14:13:20.007Z"
+    assert clock._stamp_ns(NOW_NS + 999_999_999) == "2026-09-21T14:13:20.999Z"
+
+
+def test_the_running_clock_and_a_frozen_one():
+    clock.freeze(None)  # (the tests' clock is frozen)
+    before = clock.stamp(datetime.now(UTC))
+    running = clock.stamp()
+    assert before <= running <= clock.stamp(datetime.now(UTC))
+    moment = datetime(2026, 3, 4, 5, 6, 7, 891_234, tzinfo=UTC)
+    with clock.frozen(moment):
+        assert clock.stamp() == "2026-03-04T05:06:07.891Z"
