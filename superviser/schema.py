@@ -18,7 +18,7 @@ from superviser.errors import NewerDatabase, StoreError
 from superviser.i18n import _
 from superviser.lifecycle import AWAITED, OPEN, SUBMITTED, VERIFIED, WORKING
 from superviser.lights import sql_list
-from superviser.tables import FTS_TABLES, GUARD_TRIGGERS, SECRET_COLUMNS
+from superviser.tables import FTS_TABLES, GUARD_TRIGGERS, SCORE_SETTINGS, SECRET_COLUMNS
 
 migrations = Migrations("superviser")
 
@@ -26,24 +26,6 @@ migrations = Migrations("superviser")
 # indexes) or kept for speed. Audit does not replay them.
 DERIVED_PREFIXES = ("sqlite_", "_sqlite_migrations", "objectives_fts", "decisions_fts", "objectives_grams",
                     "decisions_grams", "tally_")
-
-DEFAULT_SETTINGS = {
-    "light.near_days": "3",
-    "light.silent_days": "14",
-    "light.urges": "2",
-}
-# The assessment's rules (考核), points signed: see superviser/assessment/rules.py.
-SCORE_SETTINGS = {
-    "score.base": "100",
-    "score.on_time": "1",
-    "score.late": "-1",
-    "score.urge": "-0.5",
-    "score.notice": "-1",
-    "score.sendback": "-2",
-    "score.lead": "1",
-    "score.co": "0.5",
-}
-DEFAULT_SETTINGS.update(SCORE_SETTINGS)
 
 
 def ensure_triggers(db: Database, table: str | None = None) -> None:

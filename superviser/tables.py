@@ -1,6 +1,6 @@
 """What reading and writing need to know of the schema: the log's first previous-hash and
 its guard triggers, the columns of the full-text indexes, the columns kept secret in the
-log. Apart from the migrations (superviser/schema.py), which load sqlite-utils: a read
+log, the settings' defaults. Apart from the migrations (superviser/schema.py), which load sqlite-utils: a read
 command or a step does not."""
 
 from __future__ import annotations
@@ -35,3 +35,21 @@ FTS_TABLES = {
 # Columns whose values the log records only as fingerprints (see changes.fingerprint):
 # a group robot's webhook address carries its access token, and its signing secret.
 SECRET_COLUMNS: dict[str, frozenset[str]] = {"unit_channels": frozenset({"webhook", "secret"})}
+
+DEFAULT_SETTINGS = {
+    "light.near_days": "3",
+    "light.silent_days": "14",
+    "light.urges": "2",
+}
+# The assessment's rules (考核), points signed: see superviser/assessment/rules.py.
+SCORE_SETTINGS = {
+    "score.base": "100",
+    "score.on_time": "1",
+    "score.late": "-1",
+    "score.urge": "-0.5",
+    "score.notice": "-1",
+    "score.sendback": "-2",
+    "score.lead": "1",
+    "score.co": "0.5",
+}
+DEFAULT_SETTINGS.update(SCORE_SETTINGS)

@@ -10,8 +10,8 @@ from datetime import date
 
 from superviser import dates
 from superviser.i18n import N_, _
-from superviser.schema import SCORE_SETTINGS
 from superviser.store import Database
+from superviser.tables import SCORE_SETTINGS
 
 # What each rule counts, in the order they are shown.
 RULES = {

@@ -118,7 +118,7 @@ def start(db: Database, head: tuple[int, str], scope: Scope, today: date, *, ste
     except OSError:
         return None
     helper = Helper(process, with_steps=steps is not None)
-    if steps is not None:
+    if steps is not None and handed_to is not None:
         steps.helped_by(helper, handed_to)
     return helper
 

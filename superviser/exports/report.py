@@ -227,7 +227,7 @@ class Steps:
         headline, loads, units = describe.headline, json.loads, self.units_by_id
         moment, one_line = excel.moment, text_of.one_line
         keep = decoded.append if decoded is not None else None
-        rows = []
+        rows: list[tuple] = []
         add = rows.append
         for seq, at, actor, action, objective_id, where, detail, text in page:
             changes = loads(text) if text else {}
@@ -255,7 +255,7 @@ def build(db: Database, scope: Scope, login: str, *, with_steps: bool = False, h
     if helped:
         from superviser.exports import helper as helpers
 
-        helper = helpers.start(db, (seq, digest), scope, today, steps=steps or None)
+        helper = helpers.start(db, (seq, digest), scope, today, steps=steps if isinstance(steps, Steps) and steps else None)
     rows = objectives.list_objectives(db, scope.filter(), limit=None, order="ref")
     ids = [r["id"] for r in rows]
     latest = _latest_reports(db, ids)

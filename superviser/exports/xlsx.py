@@ -10,7 +10,7 @@ from rich.cells import cell_len
 
 from superviser import text
 from superviser.exports.excel import day as _excel_date
-from superviser.exports.report import LEDGER, Report, ledger_headings, ledger_rows
+from superviser.exports.report import LEDGER, Report, Steps, ledger_headings, ledger_rows
 from superviser.i18n import _
 from superviser.progress import REPORT_EVERY, Progress
 
@@ -136,7 +136,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     # 3. the log steps in the period (the second sheet), newest first: they come in parts (report.Steps)
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
     sheet(sheet_names[1], log_headings, report.steps, [8, 17, 12, 13, 40, 70], formats={1: minute},
-          rows_at=report.steps.rows_at)
+          rows_at=report.steps.rows_at if isinstance(report.steps, Steps) else None)
 
     # 4. the assessment (考核) of the period, then every point with the entry and rule that gave it
     from superviser.assessment.rules import rule_label

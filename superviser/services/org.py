@@ -9,8 +9,8 @@ from superviser.changes import write
 from superviser.errors import InvalidInput, Refused, StoreError
 from superviser.fields import Field
 from superviser.i18n import N_, _, joined, ngettext
-from superviser.schema import DEFAULT_SETTINGS
 from superviser.services.base import Result, Session, check, validate
+from superviser.tables import DEFAULT_SETTINGS
 
 _LOGIN = Field("login", N_("login"), "login", required=True)
 _NAME = Field("name", N_("name"), "line", required=True, limit=80)
