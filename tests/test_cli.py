@@ -203,3 +203,23 @@ def test_help_and_clicks_own_words_follow_the_language_of_each_run(cli):
     assert "用法：" in chinese.out and "催办主办单位" in chinese.out and "显示本帮助并退出" in chinese.out
     mistake = cli("--lang", "zh_CN", "objective", "list", "--bogus")
     assert mistake.code == 2 and "没有选项 '--bogus'" in mistake.err
+
+
+def test_a_command_runs_without_the_cycle_collector_and_gives_it_back(cli, office, tmp_path, monkeypatch):
+    """A command runs once and exits: the collector stays off while it runs (turned back on
+    after an export's rows, it would walk all the export still holds), and is on again once
+    the command line returns, for whoever called it."""
+    import gc
+
+    from superviser import files
+
+    stage, seen = files.stage, []
+
+    def noting(target):
+        seen.append(gc.isenabled())
+        return stage(target)
+
+    monkeypatch.setattr(files, "stage", noting)
+    ran = cli("--db", office.path, "export", "--format", "csv", "-o", tmp_path / "ledger.csv")
+    assert ran.code == 0 and (tmp_path / "ledger.csv").exists()
+    assert seen == [False] and gc.isenabled()

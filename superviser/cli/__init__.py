@@ -73,8 +73,9 @@ def resume_collection() -> None:
 def main(argv: list[str] | None = None) -> None:
     # Start-up (the modules of a command, or all of the app's until its first frame) allocates
     # only what lives on; the cyclic garbage collector would walk it again and again (60 ms
-    # before the app's first frame). A command turns it back on as it begins (root.py), the
-    # app once it has frozen what start-up made (screens/backend.py).
+    # before the app's first frame). A command keeps it off unless it keeps running (root.py);
+    # the app turns it on once it has frozen what start-up made (screens/backend.py). It is
+    # on again when this returns, for a caller in the same process.
     global _paused
     if gc.isenabled():
         gc.disable()

@@ -9,7 +9,7 @@ import click
 
 from superviser import identity
 from superviser.actions import ACTIONS
-from superviser.cli import build
+from superviser.cli import build, resume_collection
 from superviser.cli.common import Env, emit_json, json_option, pass_env, report, table
 from superviser.delivery.labels import STATUSES
 from superviser.i18n import _, aside
@@ -197,6 +197,8 @@ def _watch(env: Env, settings, interval: int, as_json: bool) -> int:
     import json
     import signal
     import threading
+
+    resume_collection()  # it keeps running (superviser/cli/root.py)
 
     from superviser import clock
     from superviser.delivery.sender import send_due

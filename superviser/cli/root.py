@@ -11,7 +11,6 @@ import importlib
 
 import click
 
-from superviser.cli import resume_collection
 from superviser.cli.common import Env
 from superviser.i18n import _
 
@@ -73,7 +72,10 @@ def build() -> click.Group:
             from superviser.cli.launch import launch
 
             return launch(ctx.obj)
-        resume_collection()  # a command's own work may make garbage: collected as usual
+        # A command runs once and exits: the collector stays off. Turned on, it would walk all that
+        # the command still holds once its heavy part (an export, an import) let it run again,
+        # 0.1–0.2 s after an export, and everything once more as the interpreter exits. The
+        # commands that keep running (deliver --watch, serve) turn it on.
         return None
 
     return root

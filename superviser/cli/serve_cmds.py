@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from superviser.cli import resume_collection
 from superviser.cli.common import Env, pass_env
 from superviser.i18n import _
 
@@ -38,5 +39,6 @@ def commands() -> list[click.Command]:
         command = shlex.join([sys.executable, "-m", "superviser", "--db", str(env.path.resolve()), "shell", "--as",
                               env.login])
         click.echo(_("serving {path} on http://{host}:{port} (ctrl+c stops)").format(path=env.path, host=host, port=port))
+        resume_collection()  # it keeps running (superviser/cli/root.py)
         Server(command, host=host, port=port, title="superviser", public_url=public_url).serve()
     return [serve]
