@@ -21,12 +21,12 @@ hold log sequence numbers (they may change when the entries are chained again).
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from superviser import grams, journal, scratch, tallies
 from superviser.changes import Changes, pk_columns
+from superviser.elsewhere import Elsewhere
 from superviser.store import Database
 from superviser.tables import FTS_TABLES
 
@@ -133,7 +133,7 @@ class Plan(Changes):
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
         self._asked: dict[str, int] = {}  # rows asked for, by table
-        self._derived: Callable[[], dict] | None = None  # works out what the derived tables get (prepare)
+        self._derived: Elsewhere[dict] | None = None  # what the derived tables get, worked out (prepare)
         self._staged_log: str | None = None  # the scratch table holding the entries as they are now
         self._busy = False  # others wrote even while it last caught up
         self._scratch: dict[str, str] = {}  # table → the scratch table holding its rows
@@ -215,7 +215,7 @@ class Plan(Changes):
             key: tuple = (row[columns[0]],)
         else:
             key = tuple(row[c] for c in columns)
-        self._derived = None
+        self._forget_derived()
         rows = self._rows.get(table)
         if rows is None:
             rows = self._rows[table] = {}
@@ -237,7 +237,7 @@ class Plan(Changes):
         if planned is not None:
             planned.update({c: after for c, (_before, after) in changed.items()})
             self._rows[table][key] = tuple(planned.values())
-            self._derived = None
+            self._forget_derived()
         else:
             self._updates.append((table, key, {c: after for c, (_before, after) in changed.items()}))
         for column, (before, after) in changed.items():
@@ -259,7 +259,8 @@ class Plan(Changes):
         self._seq, self._prev = row[0], row[-1]
         self._log.append(row)
         self._middles = []
-        self._derived = self._staged_log = None
+        self._forget_derived()
+        self._staged_log = None
         self._pending = {}
         self.entries.append(row[0])
         return row[0]
@@ -297,13 +298,11 @@ class Plan(Changes):
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")
-        derived = _Beside(self._derived)
         try:
             restore = self._suspend_derived(conn)
-            derived.start()  # while SQLite writes the rows, which holds the interpreter in no statement below
             for table in self._rows:  # in the order tables were first written: parents first
                 scratch.insert(conn, table, list(defaults(self.db, table)), self._scratch[table])
-            self._fill_derived(changes.db, derived)
+            self._fill_derived(changes.db)
             for sql in restore:
                 conn.execute(sql)
             for table, key, values in self._updates:
@@ -316,8 +315,6 @@ class Plan(Changes):
             conn.execute("RELEASE plan")
             raise Stale() from None
         finally:
-            if derived.ident is not None:  # (started: it ends before the transaction does)
-                derived.join()
             conn.execute(f"PRAGMA cache_size = {cache}")
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
@@ -327,14 +324,14 @@ class Plan(Changes):
         if not self.conn.in_transaction:
             scratch.drop(self.conn, self._scratch.values())
             self._scratch = {}
-            self._derived, self._staged_log = None, None
+            self._forget_derived()
+            self._staged_log = None
 
     # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are
     # filled in a statement or two each instead, in the same transaction, the triggers suspended
-    # meanwhile. What they get (character pairs, counts) is worked out in Python in a second
-    # thread while SQLite writes the rows: SQLite lets go of the interpreter while it runs a
-    # statement, so the two take the two cores, and the lock is held no longer for it.
+    # meanwhile. What they get (character pairs, counts) is worked out before the lock, in a
+    # forked child (superviser/elsewhere.py) while this process stages the rows.
     def _suspended(self) -> list[str]:
         names = []
         if "objectives" in self._rows:
@@ -356,17 +353,23 @@ class Plan(Changes):
         return saved
 
     def prepare(self) -> None:
-        """Stage the rows and the entries, before the write lock, and read what working out the
-        derived tables needs of the database. ``apply`` does it if it was not done (or rows were
-        planned since)."""
+        """Work out, before the write lock, what the derived tables get for the planned rows
+        (meanwhile, elsewhere), and stage the rows and the entries. ``apply`` does it if it was
+        not done (or rows were planned since)."""
+        self._forget_derived()
+        self._derived = Elsewhere(self._derivation())
         for table, rows in self._rows.items():
             self._stage(table, len(defaults(self.db, table)), rows.values())
         self._stage_log()
-        self._derived = self._derivation()
+
+    def _forget_derived(self) -> None:
+        if self._derived is not None:
+            self._derived.close()
+            self._derived = None
 
     def _derivation(self) -> Callable[[], dict]:
         """What works out the derived tables' rows for the planned rows (their character pairs,
-        their counts) reading nothing of the database, so that another thread may run it."""
+        their counts) reading nothing of the database, so that another process may run it."""
         searched = {table: (self._rows[table], [list(defaults(self.db, table)).index(c) for c in columns])
                     for table, columns in FTS_TABLES.items() if table in self._rows}
         objectives, co_units = self._rows.get("objectives"), self._rows.get("co_units", {})
@@ -388,14 +391,15 @@ class Plan(Changes):
         self._staged_log = self._stage("log", len(journal.COLUMNS), self._log)
         return self._staged_log
 
-    def _fill_derived(self, db: Database, worker: _Beside) -> None:
+    def _fill_derived(self, db: Database) -> None:
         for table, columns in FTS_TABLES.items():
             if table not in self._rows:
                 continue
             listed = ", ".join(f"[{c}]" for c in columns)
             db.conn.execute(f"INSERT INTO [{table}_fts] (rowid, {listed}) SELECT id, {listed} FROM [{table}] WHERE id > ?",
                             (self._next_base[table],))
-        derived = worker.result()
+        assert self._derived is not None  # prepare() began it
+        derived = self._derived.result()
         for table in derived["grams"]:
             if grams.exists(db, table):
                 grams.add_pairs(db, table, derived["grams"][table])
@@ -418,27 +422,3 @@ class Plan(Changes):
             if Changes.read(self, table, pk) != row:
                 raise Stale()
 
-
-class _Beside(threading.Thread):
-    """``work()`` run in a thread beside this one; ``result()`` waits for it and gives what it
-    returned, or raises what it raised. (concurrent.futures would take 10 ms to import, a
-    tenth of what the thread saves an import of 10,000 rows.)"""
-
-    def __init__(self, work: Callable[[], dict] | None):
-        super().__init__(name="plan-derived", daemon=True)
-        self._work = work
-        self._outcome: tuple[bool, Any] = (False, RuntimeError("not run"))
-
-    def run(self) -> None:
-        try:
-            assert self._work is not None  # prepare() made it
-            self._outcome = (True, self._work())
-        except BaseException as error:  # noqa: BLE001 - raised again where the result is awaited
-            self._outcome = (False, error)
-
-    def result(self) -> dict:
-        self.join()
-        done, value = self._outcome
-        if not done:
-            raise value
-        return value

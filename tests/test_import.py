@@ -103,12 +103,12 @@ def test_the_cycle_collector_is_held_off_while_the_rows_are_worked_out(office, t
     assert gc.isenabled()
 
 
-def test_the_derived_rows_worked_out_beside_the_write_arrive_or_nothing_does(office, tmp_path, monkeypatch):
-    """The search pairs and counters of the imported rows are worked out in a second thread
-    while SQLite writes the rows: they are there once the import is (search finds the rows,
-    the counters are what a recount gives), and if working them out fails, the import fails
-    with it, nothing written, no thread left behind."""
-    import threading
+def test_the_derived_rows_worked_out_elsewhere_arrive_or_nothing_does(office, tmp_path, monkeypatch):
+    """The search pairs and counters of the imported rows are worked out in a forked child
+    while the rows are staged: they are there once the import is (search finds the rows, the
+    counters are what a recount gives), and if working them out fails, the import fails with
+    it, nothing written, no child left behind."""
+    import os
 
     from superviser import grams, tallies
     from superviser.read.objectives import Filter
@@ -127,7 +127,8 @@ def test_the_derived_rows_worked_out_beside_the_write_arrive_or_nothing_does(off
     with pytest.raises(ValueError, match="a broken pair"):
         import_ledger(office.director, write_csv(tmp_path / "again.csv", CHINESE))
     assert counts(office.path) == before
-    assert not [t for t in threading.enumerate() if t.name == "plan-derived"]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_staged_entries_that_are_not_the_entries_checked_are_refused(office):

@@ -1,0 +1,75 @@
+"""Work done in a forked child while this process goes on: the other core, for pure Python
+work (no database of this process) whose result is small beside the time it takes.
+
+The child starts with this process's memory as it is (a fork copies nothing until it is
+written), so it is given nothing to read; it sends its result back pickled through a pipe and
+leaves with ``os._exit``, running none of this process's clean-up (its open files, its
+database connections, its buffered output are this process's). Where a fork is unsafe (other
+threads: the app's workers hold locks a child would inherit held) or impossible, the work is
+done here when its result is asked for; if the child fails, here again, so that the error is
+this process's own.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Elsewhere(Generic[T]):
+    """``work()``, begun now in a child; ``result()`` waits for it."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        self._done: tuple[T] | None = None
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            self._pipe, sending = os.pipe()
+            self._pid = os.fork()
+            if self._pid == 0:
+                _child(work, self._pipe, sending)
+            os.close(sending)
+
+    def result(self) -> T:
+        if self._done is None:
+            received = self._receive()
+            self._done = (received if received is not None else self._work(),)
+        return self._done[0]
+
+    def close(self) -> None:
+        """Let the child go without its result (the plan changed)."""
+        if self._pid is not None:
+            self._receive()
+
+    def _receive(self) -> T | None:
+        """The child's result; None if there is no child or it failed."""
+        if self._pid is None or self._pipe is None:
+            return None
+        with os.fdopen(self._pipe, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(self._pid, 0)
+        self._pid = self._pipe = None
+        try:
+            done, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - it died before it sent anything
+            return None
+        return value if done else None
+
+
+def _child(work: Callable, receiving: int, sending: int) -> None:
+    try:
+        os.close(receiving)
+        try:
+            data = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the parent does the work itself, and meets the error there
+            data = pickle.dumps((False, None))
+        with os.fdopen(sending, "wb") as pipe:
+            pipe.write(data)
+    finally:
+        os._exit(0)

@@ -1,0 +1,66 @@
+"""Work done in a forked child: its result, or the work done here when a fork is unsafe or
+the child fails; no child is left behind."""
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from superviser.elsewhere import Elsewhere
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_work_is_done_in_a_child_and_its_result_comes_back():
+    """In a process of one thread (a fresh one: the tests' may have others), as the command line is."""
+    script = ("import os; from superviser.elsewhere import Elsewhere\n"
+              "job = Elsewhere(lambda: (os.getpid(), [(1, 'ab bc c')]))\n"
+              "pid, pairs = job.result()\n"
+              "print(pid != os.getpid(), pairs == [(1, 'ab bc c')], job.result()[0] == pid)\n"
+              "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.stdout.split() == ["True", "True", "True", "reaped"]
+
+
+def test_with_other_threads_it_is_done_here_when_asked():
+    """(The app's workers may hold locks a child would inherit held.)"""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        job = Elsewhere(os.getpid)
+        assert job.result() == os.getpid()
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_failing_child_leaves_the_work_to_this_process_which_meets_the_error():
+    calls = []
+
+    def work():
+        calls.append(os.getpid())
+        raise ValueError("no pairs")
+
+    job = Elsewhere(work)
+    with pytest.raises(ValueError, match="no pairs"):
+        job.result()
+    assert calls == [os.getpid()]  # the child's attempt was in its own memory
+    assert no_children_left()
+
+
+def test_a_result_not_wanted_is_let_go():
+    job = Elsewhere(lambda: 42)
+    job.close()
+    assert no_children_left()
+    job.close()  # twice: nothing more to do
