@@ -5,9 +5,9 @@ The child starts with this process's memory as it is (a fork copies nothing unti
 written), so it is given nothing to read; it sends its result back pickled through a pipe and
 leaves with ``os._exit``, running none of this process's clean-up (its open files, its
 database connections, its buffered output are this process's). Where a fork is unsafe (other
-threads: the app's workers hold locks a child would inherit held) or impossible, the work is
-done here when its result is asked for; if the child fails, here again, so that the error is
-this process's own.
+threads: the app's workers, or a library's, hold locks a child would inherit held) or
+impossible, the work is done here when its result is asked for; if the child fails, here
+again, so that the error is this process's own.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Elsewhere(Generic[T]):
         self._pid: int | None = None
         self._pipe: int | None = None
         self._done: tuple[T] | None = None
-        if hasattr(os, "fork") and threading.active_count() == 1:
+        if hasattr(os, "fork") and _alone():
             self._pipe, sending = os.pipe()
             self._pid = os.fork()
             if self._pid == 0:
@@ -60,6 +60,15 @@ class Elsewhere(Generic[T]):
         except Exception:  # noqa: BLE001 - it died before it sent anything
             return None
         return value if done else None
+
+
+def _alone() -> bool:
+    """Whether this process runs a single thread, of Python or not (a C library's, a watchdog's):
+    a fork copies only the caller, so a lock another thread holds stays held in the child."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # not Linux
+        return threading.active_count() == 1
 
 
 def _child(work: Callable, receiving: int, sending: int) -> None:
