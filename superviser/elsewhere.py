@@ -38,8 +38,7 @@ class Elsewhere(Generic[T]):
 
     def result(self) -> T:
         if self._done is None:
-            received = self._receive()
-            self._done = (received if received is not None else self._work(),)
+            self._done = self._receive() or (self._work(),)
         return self._done[0]
 
     def close(self) -> None:
@@ -47,8 +46,8 @@ class Elsewhere(Generic[T]):
         if self._pid is not None:
             self._receive()
 
-    def _receive(self) -> T | None:
-        """The child's result; None if there is no child or it failed."""
+    def _receive(self) -> tuple[T] | None:
+        """The child's result, in a tuple (it may be None); None if there is no child or it failed."""
         if self._pid is None or self._pipe is None:
             return None
         with os.fdopen(self._pipe, "rb") as pipe:
@@ -59,7 +58,7 @@ class Elsewhere(Generic[T]):
             done, value = pickle.loads(data)
         except Exception:  # noqa: BLE001 - it died before it sent anything
             return None
-        return value if done else None
+        return (value,) if done else None
 
 
 def _alone() -> bool:
