@@ -333,6 +333,35 @@ def test_a_plan_is_refused_once_the_database_has_changed(office):
     assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
 
 
+def test_a_plan_records_each_row_it_creates_as_it_was_when_the_entry_was_written(office):
+    """A plan keeps a created row as its own row until the entry is encoded (in its forked child
+    or, here, when it is applied): changed again in the same entry, the entry records it as
+    changed; changed in a later entry, the first entry still records it as it was then."""
+    from superviser import audit
+    from superviser.changes import write
+    from superviser.planned import Plan
+
+    plan = Plan(office.director.db, "boss")
+    unit = plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    other = plan.insert("units", {"name": "Dock", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.update("units", other, {"name": "Dock Office"})
+    plan.log("unit.add", detail="Dock")
+    plan.update("units", unit, {"name": "Harbour Office"})
+    plan.log("unit.edit", detail="Harbour Office")
+    with write(office.director) as changes:
+        plan.apply(changes)
+    db = store.connect(office.path)
+    logged = [json.loads(text) for (text,) in db.conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 3")][::-1]
+    assert logged[0][f"units#{unit}"][1]["name"] == "Harbour"
+    assert logged[1][f"units#{other}"][1]["name"] == "Dock Office"
+    assert logged[2] == {f"units#{unit}.name": ["Harbour", "Harbour Office"]}
+    cursor = db.conn.execute("SELECT * FROM units WHERE id = ?", (other,))
+    stored = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    assert logged[1][f"units#{other}"][1] == {k: v for k, v in stored.items() if v is not None}
+    assert audit.run(db).ok
+
+
 def test_a_plan_relies_whole_on_a_small_table_it_asks_about_again_and_again(office):
     """The retired references are asked about for every new objective: after a while the plan
     reads them all at once, and then relies on all of them: one retired meanwhile (an objective
