@@ -139,6 +139,12 @@ def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[
 
 # --- one row: every cell through superviser.fields ------------------------------------------
 
+# Fields whose values repeat from row to row, checked once for each value: not the ones each
+# row has its own of, nor co-units (a list, which a row's item must not share).
+_REPEATED = frozenset(FIELDS) - {"ref", "title", "detail", "latest_report", "co"}
+_UNKNOWN = object()
+
+
 class _Cells:
     """How cells become the values ``fields.parse`` takes: choices given by their label in any
     language, dates as a spreadsheet stores them, percents as fractions."""
@@ -149,6 +155,18 @@ class _Cells:
         # what a field no column holds stands for (the required ones always have a column)
         self.absent = {name: fields.parse(spec, None) for name, (spec, _synonyms) in FIELDS.items()
                        if not spec.required}
+        self.known: dict[tuple, object] = {}  # (field, class, cell) → its checked value
+
+    def checked(self, name: str, raw):
+        """``fields.parse`` of the cell, checked once for each value of a column whose values
+        repeat (a ledger names its few units, statuses and decisions row after row)."""
+        if name not in _REPEATED:
+            return fields.parse(FIELDS[name][0], self.value(name, raw))
+        key = (name, raw.__class__, raw)  # the class too: True, 1 and 1.0 are equal keys
+        value = self.known.get(key, _UNKNOWN)
+        if value is _UNKNOWN:  # (a refusal is not kept: it is rare, and raised again each time)
+            value = self.known[key] = fields.parse(FIELDS[name][0], self.value(name, raw))
+        return value
 
     @staticmethod
     def _labels(spec: Field) -> dict[str, str]:
@@ -219,7 +237,7 @@ def parse_row(values: dict[str, object], cells: _Cells) -> dict:
     """The row's values, checked; ``InvalidInput`` naming the first wrong field."""
     item = dict(cells.absent)
     for name, raw in values.items():
-        item[name] = fields.parse(FIELDS[name][0], cells.value(name, raw))
+        item[name] = cells.checked(name, raw)
     item["original_deadline"] = item["original_deadline"] or item["deadline"]
     item["status"] = item["status"] or lifecycle.REGISTERED
     item["percent"] = item["percent"] or 0
