@@ -158,14 +158,12 @@ class _Cells:
         self.known: dict[tuple, object] = {}  # (field, class, cell) → its checked value
 
     def checked(self, name: str, raw):
-        """``fields.parse`` of the cell, checked once for each value of a column whose values
-        repeat (a ledger names its few units, statuses and decisions row after row)."""
-        if name not in _REPEATED:
-            return fields.parse(FIELDS[name][0], self.value(name, raw))
-        key = (name, raw.__class__, raw)  # the class too: True, 1 and 1.0 are equal keys
-        value = self.known.get(key, _UNKNOWN)
-        if value is _UNKNOWN:  # (a refusal is not kept: it is rare, and raised again each time)
-            value = self.known[key] = fields.parse(FIELDS[name][0], self.value(name, raw))
+        """``fields.parse`` of a cell not in ``known``; kept there for a column whose values
+        repeat (a ledger names its few units, statuses and decisions row after row), so that
+        each of its values is checked once."""
+        value = fields.parse(FIELDS[name][0], self.value(name, raw))  # (a refusal is not kept: it is rare)
+        if name in _REPEATED:
+            self.known[name, raw.__class__, raw] = value  # the class too: True, 1 and 1.0 are equal keys
         return value
 
     @staticmethod
@@ -236,8 +234,10 @@ def _date_cell(raw):
 def parse_row(values: dict[str, object], cells: _Cells) -> dict:
     """The row's values, checked; ``InvalidInput`` naming the first wrong field."""
     item = dict(cells.absent)
+    known = cells.known
     for name, raw in values.items():
-        item[name] = cells.checked(name, raw)
+        value = known.get((name, raw.__class__, raw), _UNKNOWN)  # (here: a call for each cell costs)
+        item[name] = cells.checked(name, raw) if value is _UNKNOWN else value
     item["original_deadline"] = item["original_deadline"] or item["deadline"]
     item["status"] = item["status"] or lifecycle.REGISTERED
     item["percent"] = item["percent"] or 0
