@@ -408,3 +408,19 @@ def test_a_large_import_replays_in_the_audit(office, tmp_path):
     names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"objectives_ai", "objectives_grams_insert", *tallies.BULK_SUSPENDED} <= names
     assert journal.missing_triggers(db) == []  # the log's guards, log_chain among them, as they were
+
+
+def test_a_value_repeated_down_a_column_is_checked_as_it_stands_in_each_row(office, tmp_path):
+    """Each value of a column is checked once and its answer reused, never a neighbour's: True
+    is not 1 (a percent refuses a yes/no cell), and a refused value is refused in every row."""
+    book = Workbook()
+    for row in (["title", "lead", "deadline", "% done", "status"],
+                ["A", "Finance", "2026-12-01", 1, "sleeping"], ["B", "Finance", "2026-12-01", True, "assigned"],
+                ["C", "Finance", "2026-12-01", 1.0, "sleeping"], ["D", "Finance", "2026-12-01", 1, "assigned"]):
+        book.active.append(row)
+    book.save(tmp_path / "l.xlsx")
+    outcome = import_ledger(office.director, tmp_path / "l.xlsx")
+    said = [str(r) for r in outcome.rejected]
+    assert [r.split(": ")[:2] for r in said] == [["row 2", "status"], ["row 3", "% done"], ["row 4", "status"]]
+    assert said[0][6:] == said[2][6:] and said[1].endswith("must be a whole number from 0 to 100")
+
