@@ -23,6 +23,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from xml.parsers.expat import ExpatError, ParserCreate
 
 from superviser.errors import InvalidInput
 from superviser.files import shown
@@ -146,11 +147,6 @@ def _trimmed(row: list, number: int) -> list:
 
 # --- xlsx and ods: check the archive before a reader unpacks it -----------------------------
 
-# A cell holding a value: <c r="AB12" ...> that is not self-closing (<c r="AB12" s="3"/> is
-# only formatting, which a reader skips).
-_XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')  # (greedy to the tag's end: no backtracking)
-
-
 def up_to(n: int) -> str:
     """A pattern for the numbers from 1 to ``n``, written without leading zeros."""
     digits = str(n)
@@ -162,8 +158,12 @@ def up_to(n: int) -> str:
 
 # Rows a sheet of single-letter columns (26, within MAX_COLUMNS) may reach within every limit.
 _WITHIN_ROWS = min(MAX_ROWS + 1, MAX_CELLS // 26)
-# A cell, with a value or not, that is not written <c r="A1" with its row within them.
-_XLSX_BEYOND = re.compile(rf'<c\b(?! r="[A-Z](?:{up_to(_WITHIN_ROWS)})")'.encode())
+# A cell, with a value or not, that is not written as the usual writers do: <c r="A1" (a single
+# letter, a row within them) and then only name="value" attributes, none of them named r… (another r:
+# calamine may take the last one) and no < or > in a value (the tag would not end where it seems).
+_XLSX_BEYOND = re.compile(rf'<c\b(?! r="[A-Z](?:{up_to(_WITHIN_ROWS)})"(?: [a-qs-z][\w:.-]*+="[^"<>]*+")*+/?>)'.encode())
+# A cell written with a prefix (<x:c>: calamine knows elements by their local name).
+_XLSX_PREFIXED = re.compile(rb":c[\s/>]")
 
 
 def _central_directory_size(data: bytes) -> int | None:
@@ -216,11 +216,12 @@ def _check_zip(data: bytes, name: str) -> str:
                 with archive.open(member) as stream:
                     while chunk := stream.read(_CHUNK):
                         reach.feed(chunk)
+                reach.feed(b"", end=True)
                 _check_reach(reach.rows, reach.columns, name)
         if kind == "ods":
             _check_ods(archive, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError,
-            SyntaxError):  # SyntaxError: ElementTree's ParseError, for an ods whose XML is broken
+            SyntaxError, ExpatError):  # SyntaxError: ElementTree's ParseError, for an ods whose XML is broken
         raise damaged from None
     return kind
 
@@ -244,9 +245,10 @@ class _Pieces:
 
 class _XlsxWithin(_Pieces):
     """Whether every cell of the sheet, holding a value or not, is written ``<c r="A1"…`` with a
-    single-letter column and a row no further than ``_WITHIN_ROWS``: then the cells holding a value
-    reach no further either, which is within every limit. One search that finds nothing costs a
-    fraction of reading every cell's reference; a sheet it finds a cell in (wider, longer, or
+    single-letter column and a row no further than ``_WITHIN_ROWS``, unprefixed and with one ``r``:
+    then each cell is placed where its ``r`` says (rows matter only to a cell without one), so the
+    cells holding a value reach no further, which is within every limit. A search that finds
+    nothing costs a fraction of reading every cell; a sheet it finds a cell in (wider, longer, or
     written unusually) is read again by ``_XlsxReach``."""
 
     def __init__(self):
@@ -254,27 +256,88 @@ class _XlsxWithin(_Pieces):
         self.within = True
 
     def _piece(self, whole: bytes) -> None:
-        if self.within and _XLSX_BEYOND.search(whole):
+        if self.within and (_XLSX_BEYOND.search(whole) or _XLSX_PREFIXED.search(whole)):
             self.within = False
 
 
-class _XlsxReach(_Pieces):
-    """How far the cells holding a value reach, read as the XML streams by."""
+_REF = re.compile(r"([A-Za-z]*)([0-9]+)")  # as calamine reads a reference (else it refuses the sheet)
+_FAR = 10**12                              # a reference this long: beyond every limit (calamine wraps it)
+
+
+class _XlsxReach:
+    """How far the cells holding a value reach, as calamine places them: a cell at its ``r``, else
+    right after the previous cell of its row; a row at its ``r``, else after the previous row;
+    elements known by their local name (``<x:c>`` is a cell). A cell holds a value when it has an
+    element inside (calamine drops ``<c/>`` and ``<c></c>``, though they move the next one on).
+    Read by expat as the XML streams by: comments, CDATA and quoted ``>`` are no tags to it, and
+    XML it cannot read is refused as damaged (calamine would read malformed XML its own way)."""
 
     def __init__(self):
-        super().__init__()
         self.rows = self.columns = 0
+        self._row = self._column = 0      # where calamine puts the next cell without r, from 0
+        self._reading = self._done = False
+        self._cell: tuple[int, int] | None = None
+        self._valued = False
+        self._parser = ParserCreate()
+        self._parser.StartElementHandler = self._start
+        self._parser.EndElementHandler = self._end
+        self._parser.StartDoctypeDeclHandler = self._doctype
 
-    def _piece(self, whole: bytes) -> None:
-        found = _XLSX_CELL.findall(whole)
-        if not found:
+    def feed(self, chunk: bytes, end: bool = False) -> None:
+        self._parser.Parse(chunk, end)
+
+    @staticmethod
+    def _doctype(*_args) -> None:
+        raise ValueError("a worksheet declares no DTD")  # its entities would be markup calamine never sees
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name[name.find(":") + 1:]  # calamine's local name: after the first colon
+        if not self._reading:
+            self._reading = local == "sheetData" and not self._done
+        elif self._cell is not None:
+            if local in ("c", "row"):
+                raise ValueError("a cell inside a cell")  # calamine refuses it too
+            self._valued = True
+        elif local == "row":
+            ref = _REF.fullmatch(attributes.get("r", ""))
+            if ref and _number(ref[2]):
+                self._row = _number(ref[2]) - 1
+        elif local == "c":
+            ref = _REF.fullmatch(attributes.get("r", ""))
+            if ref and ref[1] and _number(ref[2]):
+                self._column = _column(ref[1]) - 1
+                self._cell = (_number(ref[2]) - 1, self._column)
+            else:
+                self._cell = (self._row, self._column)
+            self._valued = False
+
+    def _end(self, name: str) -> None:
+        local = name[name.find(":") + 1:]
+        if not self._reading:
             return
-        for letters in {letters for letters, _digits in found}:
-            column = 0
-            for letter in letters:
-                column = column * 26 + letter - 64
-            self.columns = max(self.columns, column)
-        self.rows = max(self.rows, max(map(int, (digits for _letters, digits in found))))
+        if self._cell is not None:
+            if local == "c":
+                if self._valued:
+                    self.rows = max(self.rows, self._cell[0] + 1)
+                    self.columns = max(self.columns, self._cell[1] + 1)
+                self._cell, self._column = None, self._column + 1
+        elif local == "row":
+            self._row, self._column = self._row + 1, 0
+        elif local == "sheetData":
+            self._reading, self._done = False, True  # calamine reads no further
+
+
+def _number(digits: str) -> int:
+    return int(digits) if len(digits) <= 12 else _FAR
+
+
+def _column(letters: str) -> int:
+    if len(letters) > 7:
+        return _FAR
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column
 
 
 def _check_reach(rows: int, columns: int, name: str) -> None:
