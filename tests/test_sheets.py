@@ -1,11 +1,14 @@
 """How far an xlsx sheet's cells reach, proved before a reader lays them out: the one search that
 finds no cell beyond its bounds says no more than the full reading of every cell would."""
 
+import io
 import re
 import zipfile
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
 
 from superviser import sheets
 from superviser.errors import InvalidInput
@@ -70,7 +73,13 @@ def test_a_sheet_found_within_is_within_every_limit_however_it_is_cut(cells, siz
 
 
 def _xlsx(path, sheet: bytes):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    path.write_bytes(_xlsx_bytes(sheet))
+    return path
+
+
+def _xlsx_bytes(sheet: bytes, namespaces: bytes = b"") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
                    'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
                    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument'
@@ -86,8 +95,8 @@ def _xlsx(path, sheet: bytes):
                    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
                    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
         z.writestr("xl/worksheets/sheet1.xml", b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                   b'2006/main">' + sheet + b"</worksheet>")
-    return path
+                   b'2006/main"' + namespaces + b">" + sheet + b"</worksheet>")
+    return out.getvalue()
 
 
 def test_a_sheet_beyond_the_bounds_is_read_again_cell_by_cell(tmp_path):
@@ -105,3 +114,116 @@ def test_a_sheet_beyond_the_bounds_is_read_again_cell_by_cell(tmp_path):
         assert error.problem == "wide.xlsx spans 5,180,028 cells; the limit is 5,000,000"
     else:
         raise AssertionError("read")
+
+
+_V = "<v>1</v>"
+_X = b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _calamine_reach(data: bytes) -> tuple[int, int]:
+    """How many rows and columns calamine lays the first sheet out in (from A1, as we read it)."""
+    end = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).end
+    return (end[0] + 1, end[1] + 1) if end else (0, 0)
+
+
+def _refusal(data: bytes) -> str:
+    with pytest.raises(InvalidInput) as raised:
+        sheets._check_zip(data, "crafted.xlsx")  # before calamine is called
+    return raised.value.problem
+
+
+@pytest.mark.parametrize(("sheet", "namespaces", "reach", "problem"), [
+    # a cell without r goes after the previous cell of its row, in its row's r
+    (f'<sheetData><row r="250000"><c>{_V}</c></row></sheetData>', b"", (250_000, 1),
+     "crafted.xlsx has more than 200,000 rows; split it"),
+    (f'<sheetData><row r="1">{f"<c>{_V}</c>" * 101}</row></sheetData>', b"", (1, 101),
+     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+    # formatting-only cells without r still move the next one on
+    (f'<sheetData><row r="1">{"<c/>" * 100}<c>{_V}</c></row></sheetData>', b"", (1, 101),
+     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+    (f'<sheetData><row r="2"><c r="CU2">{_V}</c><c></c><c>{_V}</c></row></sheetData>', b"", (2, 101),
+     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+    # a row without r follows the previous row, written with r or not, self-closing or not
+    (f'<sheetData><row r="199999"/><row></row><row/><row><c>{_V}</c></row></sheetData>', b"", (200_002, 1),
+     "crafted.xlsx has more than 200,000 rows; split it"),
+    (f'<sheetData><row r="100000">{f"<c>{_V}</c>" * 60}</row></sheetData>', b"", (100_000, 60),
+     "crafted.xlsx spans 6,000,000 cells; the limit is 5,000,000"),
+    # prefixed tags, read by their local name
+    ('<x:sheetData><x:row r="250000"><x:c><x:v>1</x:v></x:c></x:row></x:sheetData>', _X, (250_000, 1),
+     "crafted.xlsx has more than 200,000 rows; split it"),
+    (f'<sheetData><row r="1"><x:c r="CW1">{_V}</x:c></row></sheetData>', _X, (1, 101),
+     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+    # a second r: calamine takes the last; it is not XML, so the scan refuses it
+    (f'<sheetData><row r="1"><c r="A1" r="CW1">{_V}</c></row></sheetData>', b"", (1, 101),
+     "crafted.xlsx is damaged or not a spreadsheet (its zip archive can't be read)"),
+    # quoting that hides a tag's end or its r from a search
+    (f"<sheetData><row r='1'><c s=\">\" r = 'A250000'>{_V}</c></row></sheetData>", b"", (250_000, 1),
+     "crafted.xlsx has more than 200,000 rows; split it"),
+    # a row set inside a comment or CDATA is no row
+    (f'<sheetData><row r="250000"><!-- <row r="1"> --><c t="inlineStr"><is><t><![CDATA[<row r="1">]]></t></is>'
+     f'</c><c>{_V}</c></row></sheetData>', b"", (250_000, 2), "crafted.xlsx has more than 200,000 rows; split it"),
+])
+def test_cells_placed_as_calamine_places_them_are_refused_before_it_reads_them(tmp_path, sheet, namespaces, reach,
+                                                                                 problem):
+    data = _xlsx_bytes(sheet.encode(), namespaces)
+    assert _calamine_reach(data) == reach  # what calamine would lay out densely
+    assert _refusal(data) == problem
+    path = tmp_path / "crafted.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(InvalidInput) as raised:
+        sheets.read(path)
+    assert raised.value.problem == problem
+
+
+def test_a_worksheet_with_a_dtd_or_a_cell_inside_a_cell_is_refused():
+    nested = b'<sheetData><row r="1"><c><c r="B1"><v>1</v></c></c></row></sheetData>'  # read again: no r
+    assert "damaged" in _refusal(_rewritten(nested, doctype=False))
+    assert "damaged" in _refusal(_rewritten(b'<sheetData><row r="1"><c><v>1</v></c></row></sheetData>', doctype=True))
+
+
+def _rewritten(sheet: bytes, doctype: bool) -> bytes:
+    data = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx_bytes(sheet))) as source, zipfile.ZipFile(data, "w") as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if doctype and member.filename == "xl/worksheets/sheet1.xml":
+                content = b'<!DOCTYPE worksheet [<!ENTITY e "x">]>' + content
+            target.writestr(member, content)
+    return data.getvalue()
+
+
+_REF = st.one_of(st.none(), st.tuples(st.integers(1, 12), st.integers(1, 12)))  # (column, row)
+_CELLS = st.lists(st.tuples(_REF, st.sampled_from(["value", "empty", "closed"]), st.booleans()), max_size=6)
+_ROWS = st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 12)), st.booleans(), _CELLS), max_size=6)
+
+
+def _free_sheet(rows) -> bytes:
+    parts = []
+    for row_r, prefixed_row, cells in rows:
+        p = "x:" if prefixed_row else ""
+        attributes = f' r="{row_r}"' if row_r else ""
+        if not cells:
+            parts.append(f"<{p}row{attributes}/>")
+            continue
+        inner = []
+        for ref, kind, prefixed in cells:
+            q = "x:" if prefixed else ""
+            at = f' r="{_letters(ref[0])}{ref[1]}"' if ref else ""
+            inner.append({"value": f"<{q}c{at}><{q}v>1</{q}v></{q}c>", "empty": f"<{q}c{at}></{q}c>",
+                          "closed": f"<{q}c{at}/>"}[kind])
+        parts.append(f"<{p}row{attributes}>{''.join(inner)}</{p}row>")
+    return ("<sheetData>" + "".join(parts) + "</sheetData>").encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ROWS, st.integers(1, 64))
+def test_the_scan_never_finds_less_than_calamine_lays_out(rows, size):
+    xml = _free_sheet(rows)
+    data = _xlsx_bytes(xml, _X)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    reach = _XlsxReach()
+    for at in range(0, len(sheet), size):  # cut anywhere, tags included
+        reach.feed(sheet[at:at + size])
+    reach.feed(b"", end=True)
+    assert (reach.rows, reach.columns) == _calamine_reach(data)
