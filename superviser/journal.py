@@ -65,15 +65,36 @@ def chained(entries: list[tuple], actor: str, seq: int, prev: str,
     after entry ``seq`` whose hash is ``prev``: just the text they need, so that another
     process may work them out and send them back. ``encode``: ``chain.encode``, or an
     ``chain.encoder`` for changes that hold objects of the caller's."""
-    texts, hashes = [], []
-    digest = chain.digest
-    for at, action, objective_id, decision_id, detail, changes in entries:
-        seq += 1
+    texts, middles = encoded(entries, actor, encode)
+    return texts, hashed(entries, actor, seq, prev, texts, middles)
+
+
+def encoded(entries: list[tuple], actor: str,
+            encode: Callable[[object], str] = chain.encode) -> tuple[list[str], list[bytes | None]]:
+    """The canonical changes of ``entries`` and their ``chain.middle``: all of their hashes'
+    work that does not depend on the entries before them."""
+    texts, middles = [], []
+    middle = chain.middle
+    for _at, action, objective_id, decision_id, detail, changes in entries:
         text = encode(changes)
-        prev = digest(seq, at, actor, action, objective_id, decision_id, detail, text, prev)
         texts.append(text)
+        middles.append(middle(actor, action, objective_id, decision_id, detail, text))
+    return texts, middles
+
+
+def hashed(entries: list[tuple], actor: str, seq: int, prev: str, texts: list[str],
+           middles: list[bytes | None]) -> list[str]:
+    """The hashes of ``entries`` (as ``encoded`` gave their text and middles) chained after
+    entry ``seq`` whose hash is ``prev``."""
+    hashes = []
+    around, digest = chain.digest_around, chain.digest
+    for (at, action, objective_id, decision_id, detail, _changes), text, middle in zip(entries, texts, middles,
+                                                                                      strict=True):
+        seq += 1
+        prev = (around(seq, at, middle, prev) if middle is not None
+                else digest(seq, at, actor, action, objective_id, decision_id, detail, text, prev))
         hashes.append(prev)
-    return texts, hashes
+    return hashes
 
 
 def rows_of(entries: list[tuple], actor: str, seq: int, prev: str, worked_out: tuple[list[str], list[str]]) -> list[tuple]:

@@ -64,6 +64,10 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
 CACHE_KB = 16 * 1024
 SMALL = 5_000  # rows: a table read whole when a plan asks for its rows more than ASKED_OFTEN times
 ASKED_OFTEN = 64
+# The share of the entries whose text and hashes a forked child works out while this process
+# stages the rows and encodes the rest (then hashes them after the child's last): both are done
+# at about the same time.
+CHAINED_ELSEWHERE = 0.65
 
 
 def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
@@ -155,8 +159,9 @@ class Plan(Changes):
         self._entries: list[tuple] = []
         self._log: list[tuple] | None = None  # the entries as log rows, once worked out, chained after _log_after
         self._log_after: tuple[int, str] = self.head
-        self._chaining: Elsewhere[tuple[list[str], list[str]]] | None = None  # the entries' text and hashes
+        self._chaining: Elsewhere[tuple[list[str], list[str]]] | None = None  # the first entries' text and hashes
         self._chaining_after: tuple[int, str] = self.head  # (chained after this head)
+        self._encoded: tuple[list[str], list[bytes | None]] | None = None  # the other entries' text, middles
         self._middles: list[bytes | None] = []  # what rechaining them keeps of the entries (journal.rechained)
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
@@ -299,7 +304,7 @@ class Plan(Changes):
                 raise ValueError(f"a fact's name has no '#': {name}")
             changes[name] = [None, value]
         self._entries.append((clock.stamp(), action, objective_id, decision_id, detail, changes))
-        self._log, self._middles, self._staged_log = None, [], None
+        self._log, self._middles, self._staged_log, self._encoded = None, [], None, None
         self._forget_derived()
         self._pending = {}
         self.entries.append(self.head[0] + len(self._entries))
@@ -310,10 +315,15 @@ class Plan(Changes):
         and hashes as worked out elsewhere (or here, if they were not)."""
         if self._log is None:
             if self._chaining is not None:
-                self._log_after, worked_out = self._chaining_after, self._chaining.result()
+                after, (texts, hashes) = self._chaining_after, self._chaining.result()
             else:
-                self._log_after, worked_out = self.head, journal.chained(self._entries, self.actor, *self.head, _encode)
-            self._log = journal.rows_of(self._entries, self.actor, *self._log_after, worked_out)
+                after, texts, hashes = self.head, [], []
+            rest = self._entries[len(texts):]
+            more, middles = self._encoded or journal.encoded(rest, self.actor, _encode)
+            hashes = hashes + journal.hashed(rest, self.actor, after[0] + len(texts), hashes[-1] if hashes else after[1],
+                                     more, middles)
+            self._log = journal.rows_of(self._entries, self.actor, *after, (texts + more, hashes))
+            self._log_after, self._encoded = after, None
         if self._log_after != self.head:
             self._log = journal.rechained(self._log, *self.head, self._middles)
             self._log_after = self.head
@@ -406,17 +416,20 @@ class Plan(Changes):
         return saved
 
     def prepare(self) -> None:
-        """Begin working out, before the write lock, what the derived tables get for the planned
-        rows and the entries' text and hashes (elsewhere, meanwhile), and stage the rows. ``apply``
-        does it if it was not done (or rows were planned since)."""
+        """Before the write lock: stage the rows while a child works out most of the entries' text
+        and hashes (the rest here, meanwhile), stage the entries, and begin working out what the
+        derived tables get for the rows (elsewhere, while the lock is taken and the rows written).
+        ``apply`` does it if it was not done (or rows were planned since)."""
         self._forget_derived()
+        share, actor, after = round(len(self._entries) * CHAINED_ELSEWHERE), self.actor, self.head
         if self._log is None:
-            entries, actor, after = self._entries, self.actor, self.head
-            self._chaining_after = after
-            self._chaining = Elsewhere(lambda: journal.chained(entries, actor, *after, _encode))
+            first, self._chaining_after = self._entries[:share], after
+            self._chaining = Elsewhere(lambda: journal.chained(first, actor, *after, _encode))
         for table, rows in self._rows.items():
             self._stage(table, len(defaults(self.db, table)), rows.values())
-        self._chained()  # (waits for the first child, which needs a core to itself more than the second)
+        if self._log is None:
+            self._encoded = journal.encoded(self._entries[share:], actor, _encode)
+        self._chained()  # (waits for the first child: it needs a core to itself more than the second)
         self._derived = Elsewhere(self._derivation())
         self._stage_log()
 

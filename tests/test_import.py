@@ -319,6 +319,29 @@ def test_others_writing_while_the_import_catches_up_have_it_chain_its_entries_in
     assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
 
 
+def test_an_import_in_a_process_of_its_own_chains_its_entries_on_both_cores(office, tmp_path):
+    """In a process of one thread, as the command line is, the plan forks: a child works out
+    the first entries' text and hashes while the process encodes the rest and hashes them after
+    the child's last, and another child the derived rows. The log proves it all in the audit."""
+    import os
+    import subprocess
+    import sys
+
+    from superviser import audit, tallies
+    from tests.conftest import NOW, ROOT
+
+    rows = [["督办事项", "牵头单位", "完成时限", "办理状态", "最新进展"]]
+    rows += [[f"事项 {i}", "Finance", "2026-12-20", "办理中", "2026-11-01 40% 已过半"] for i in range(400)]
+    ran = subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), "import",
+                          str(write_csv(tmp_path / "台账.csv", rows))], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss"), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    db = store.connect(office.path)
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'objective.add'").fetchone()[0] == 400
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'progress'").fetchone()[0] == 400
+    assert audit.run(db).ok and tallies.stored(db) == tallies.recount(db)
+
+
 def test_a_plan_is_refused_once_the_database_has_changed(office):
     from superviser.changes import write
     from superviser.planned import Plan, Stale
