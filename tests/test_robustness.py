@@ -307,11 +307,11 @@ def test_the_reach_of_a_sheet_counts_the_cells_holding_values():
     from superviser.sheets import _XlsxReach
 
     reach = _XlsxReach()
-    xml = (b'<row r="1"><c r="XFD1048576" s="1"/><c r="B3" t="s"><v>0</v></c><c r="AA2" s="2" ><v>1</v></c></row>'
-           b'<c r="C9" s="3"/><c t="n" r="D7"><v>2</v></c>')
+    xml = (b'<worksheet><sheetData><row r="1"><c r="XFD1048576" s="1"/><c r="B3" t="s"><v>0</v></c>'
+           b'<c r="AA2" s="2" ><v>1</v></c></row><c r="C9" s="3"/><c t="n" r="D7"><v>2</v></c></sheetData></worksheet>')
     for cut in range(0, len(xml), 17):  # in chunks that cut tags in two
         reach.feed(xml[cut:cut + 17])
-    reach.feed(b"")
+    reach.feed(b"", end=True)
     assert (reach.rows, reach.columns) == (7, 27)
 
 
