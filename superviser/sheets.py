@@ -226,36 +226,23 @@ def _check_zip(data: bytes, name: str) -> str:
     return kind
 
 
-class _Pieces:
-    """The XML as it streams by, in pieces that cut no tag in two (a tag cut by a chunk's end is
-    read with the next chunk)."""
+class _XlsxWithin:
+    """Whether every cell of the sheet, holding a value or not, is written ``<c r="A1"…`` with a
+    single-letter column and a row no further than ``_WITHIN_ROWS``, unprefixed and with one ``r``:
+    then each cell is placed where its ``r`` says (rows matter only to a cell without one), so the
+    cells holding a value reach no further, which is within every limit. A search that finds
+    nothing costs a fraction of reading every cell; a sheet it finds a cell in (wider, longer, or
+    written unusually) is read again by ``_XlsxReach``. The XML is searched as it streams by, in
+    pieces that cut no tag in two (a tag cut by a chunk's end is read with the next chunk)."""
 
     def __init__(self):
+        self.within = True
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
         cut = data.rfind(b"<")
         whole, self._tail = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 4096 else (data, b"")
-        self._piece(whole)
-
-    def _piece(self, whole: bytes) -> None:
-        raise NotImplementedError
-
-
-class _XlsxWithin(_Pieces):
-    """Whether every cell of the sheet, holding a value or not, is written ``<c r="A1"…`` with a
-    single-letter column and a row no further than ``_WITHIN_ROWS``, unprefixed and with one ``r``:
-    then each cell is placed where its ``r`` says (rows matter only to a cell without one), so the
-    cells holding a value reach no further, which is within every limit. A search that finds
-    nothing costs a fraction of reading every cell; a sheet it finds a cell in (wider, longer, or
-    written unusually) is read again by ``_XlsxReach``."""
-
-    def __init__(self):
-        super().__init__()
-        self.within = True
-
-    def _piece(self, whole: bytes) -> None:
         if self.within and (_XLSX_BEYOND.search(whole) or _XLSX_PREFIXED.search(whole)):
             self.within = False
 
