@@ -51,7 +51,10 @@ def replay(db: Database, progress: Progress | None = None) -> tuple[dict, dict, 
     problems: list[str] = []
     in_baseline = False
     count = 0
-    loads = json.loads
+    import msgspec  # (30 ms to import: only the replay pays for it)
+
+    # msgspec reads the log's JSON in a third of the time json.loads takes, to the same values.
+    loads, decode_error = msgspec.json.Decoder().decode, msgspec.DecodeError
     total = db.conn.execute("SELECT coalesce(max(seq), 0) FROM log").fetchone()[0] if progress is not None else 0
     report_at = PROGRESS_STEP if progress is not None else -1  # one comparison an entry: the loop stays lean
     # A million entries and four million changes: the loop is kept lean (this is most of the audit).
@@ -68,7 +71,10 @@ def replay(db: Database, progress: Progress | None = None) -> tuple[dict, dict, 
             in_baseline = True
         else:
             in_baseline = False
-        changes = loads(text)
+        try:
+            changes = loads(text)
+        except decode_error:  # what strict JSON does not write (NaN, a lone surrogate): as the log's encoder reads it
+            changes = json.loads(text)
         for key, (before, after) in changes.items():
             if "#" not in key:
                 continue  # a fact about the step
