@@ -12,11 +12,15 @@ the last entry that touched it.
 
 from __future__ import annotations
 
+import gc
 import json
+import sqlite3
 from dataclasses import dataclass
 
+from superviser import store
 from superviser.chain import PROGRESS_STEP
 from superviser.changes import FINGERPRINT, fingerprint, pk_columns
+from superviser.elsewhere import Elsewhere
 from superviser.progress import Progress, shares
 from superviser.schema import state_tables
 from superviser.store import Database
@@ -122,12 +126,12 @@ def _column_added(rows: dict[str, dict], spec: dict) -> None:
             row.setdefault(spec["column"], spec["default"])
 
 
-def _table_rows(db: Database, table: str) -> tuple[list[str], dict[str, tuple]]:
+def _table_rows(conn: sqlite3.Connection, table: str, keys: tuple[str, ...]) -> tuple[list[str], dict[str, tuple]]:
     """The table's columns, and its rows by the key the log writes (``17``, ``17,4``, ``li.ming``),
-    secret columns as the log has them (fingerprints)."""
-    cursor = db.conn.execute(f"SELECT * FROM [{table}]")
+    secret columns as the log has them (fingerprints); ``keys``: its primary key's columns."""
+    cursor = conn.execute(f"SELECT * FROM [{table}]")
     names = [d[0] for d in cursor.description]
-    positions = [names.index(k) for k in pk_columns(db, table)]
+    positions = [names.index(k) for k in keys]
     rows = cursor.fetchall()
     secrets = [i for i, name in enumerate(names) if name in SECRET_COLUMNS.get(table, ())]
     if secrets:
@@ -135,46 +139,117 @@ def _table_rows(db: Database, table: str) -> tuple[list[str], dict[str, tuple]]:
                       for i, v in enumerate(values)) for values in rows]
     if len(positions) == 1:
         at = positions[0]
-        keys = [str(values[at]) for values in rows]
+        keys_of = [str(values[at]) for values in rows]
     else:
-        keys = [",".join([str(values[i]) for i in positions]) for values in rows]
-    return names, dict(zip(keys, rows))
+        keys_of = [",".join([str(values[i]) for i in positions]) for values in rows]
+    return names, dict(zip(keys_of, rows))
+
+
+Found = tuple[list[Difference], int]  # a table's first SHOWN differences, and how many more
+
+
+def _compare(conn: sqlite3.Connection, tables: dict[str, tuple[str, ...]], state: dict, touched: dict,
+             progress: Progress | None = None) -> dict[str, Found]:
+    """Each of ``tables`` (with its primary key's columns) against the rows the log describes."""
+    found: dict[str, Found] = {}
+    for done, (table, keys) in enumerate(tables.items()):
+        if progress:
+            progress(done, len(tables))
+        names, actual = _table_rows(conn, table, keys)
+        expected = state.get(table, {})
+        if actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
+            continue  # the usual answer, found in C: the differences are named below
+        found[table] = _differences(table, names, actual, expected, touched.get(table, {}))
+    return found
+
+
+def _differences(table: str, names: list[str], actual: dict[str, tuple], expected: dict[str, dict],
+                 last: dict[str, int]) -> Found:
+    listed: list[Difference] = []
+    more = 0
+
+    def differ(*args) -> None:
+        nonlocal more
+        if len(listed) < SHOWN:
+            listed.append(Difference(table, *args))
+        else:
+            more += 1
+
+    for pk, values in actual.items():
+        logged = expected.get(pk)
+        if logged is None:
+            differ(pk, None, None, dict(zip(names, values)), None)
+            continue
+        for name, value in zip(names, values):
+            wanted = logged.get(name)
+            if wanted != value or (wanted is None) != (value is None):
+                differ(pk, name, wanted, value, last.get(pk))
+    for pk in expected.keys() - actual.keys():
+        differ(pk, None, expected[pk], None, last.get(pk))
+    return listed, more
+
+
+# The tables are compared in two processes (the second a fork, superviser/elsewhere.py) once the
+# log describes this many rows: fewer are compared here sooner than a child starts.
+APART_FROM = 50_000
+
+
+def _halves(tables: dict[str, tuple[str, ...]], state: dict) -> tuple[dict, dict]:
+    """The tables in two groups of about the same work (rows × columns), for two processes."""
+    groups: tuple[dict, dict] = ({}, {})
+    work = [0, 0]
+    for table in sorted(tables, key=lambda t: -_work(state.get(t, {}))):
+        lighter = work.index(min(work))
+        groups[lighter][table] = tables[table]
+        work[lighter] += _work(state.get(table, {}))
+    return groups
+
+
+def _work(rows: dict) -> int:
+    return len(rows) * len(next(iter(rows.values()), ()))
+
+
+def _elsewhere(path: str, tables: dict[str, tuple[str, ...]], state: dict, touched: dict) -> Elsewhere[dict[str, Found]]:
+    def work() -> dict[str, Found]:
+        conn = sqlite3.connect(path, timeout=30)  # its own: a connection is not carried across a fork
+        try:
+            return _compare(conn, tables, state, touched)
+        finally:
+            conn.close()
+
+    return Elsewhere(work)
 
 
 def check(db: Database, progress: Progress | None = None) -> Replayed:
     """Replay the log and compare it with every table; ``progress`` hears how far it has got."""
     replaying, comparing = shares(progress, 5, 2)
-    state, touched, count, problems = replay(db, replaying)
-    found: list[Difference] = []
-    more = 0
-
-    def differ(*args) -> None:
-        nonlocal more
-        if len(found) < SHOWN:
-            found.append(Difference(*args))
+    collecting = gc.isenabled()
+    # The replay makes millions of dicts, none in a cycle: the collector's passes over them find
+    # nothing, and in a forked child would copy every page they touch.
+    gc.disable()
+    try:
+        state, touched, count, problems = replay(db, replaying)
+        tables = {table: pk_columns(db, table) for table in state_tables(db)}
+        path = store.path_of(db)
+        there = None
+        if sum(map(len, state.values())) >= APART_FROM and path and not db.conn.in_transaction:
+            apart, here = _halves(tables, state)
+            there = _elsewhere(path, apart, state, touched)  # (a connection in a transaction sees its own rows)
         else:
-            more += 1
-
-    tables = state_tables(db)
-    for done, table in enumerate(tables):
-        if comparing:
-            comparing(done, len(tables))
-        names, actual = _table_rows(db, table)
-        expected = state.get(table, {})
-        if actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
-            continue  # the usual answer, found in C: the differences are named below
-        last = touched.get(table, {})
-        for pk, values in actual.items():
-            logged = expected.get(pk)
-            if logged is None:
-                differ(table, pk, None, None, dict(zip(names, values)), None)
-                continue
-            for name, value in zip(names, values):
-                wanted = logged.get(name)
-                if wanted != value or (wanted is None) != (value is None):
-                    differ(table, pk, name, wanted, value, last.get(pk))
-        for pk in expected.keys() - actual.keys():
-            differ(table, pk, None, expected[pk], None, last.get(pk))
+            here = tables
+        found = _compare(db.conn, here, state, touched, comparing)
+        if there is not None:
+            found |= there.result()
+    finally:
+        if collecting:
+            gc.enable()
     if comparing:
         comparing(1, 1)
-    return Replayed(entries=count, differences=found, more=more, problems=problems)
+    listed: list[Difference] = []
+    more = 0
+    for table in tables:  # in the tables' order, as one process would list them
+        differences, beyond = found.get(table, ([], 0))
+        room = max(0, SHOWN - len(listed))
+        listed += differences[:room]
+        more += len(differences) - len(differences[:room]) + beyond
+    return Replayed(entries=count, differences=listed, more=more, problems=problems)

@@ -226,3 +226,71 @@ def test_the_replay_reads_every_value_as_the_logs_encoder_wrote_it(office):
     written = db.conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 1").fetchone()[0]
     assert repr(state["units"]["99"]) == repr(json.loads(written)["units#99"][1])
     assert state["units"]["99"] == odd and type(state["units"]["99"]["big"]) is int
+
+
+SPLIT = """
+import json, os, sys
+from superviser import replay, store
+
+path, apart_from, pids = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+replay.APART_FROM = apart_from
+compare = replay._compare
+
+
+def recorded(conn, tables, *rest):
+    with open(pids, "a") as out:
+        out.write(json.dumps([os.getpid(), sorted(tables)]) + "\\n")
+    return compare(conn, tables, *rest)
+
+
+replay._compare = recorded
+found = replay.check(store.connect(path))
+print(json.dumps({"pid": os.getpid(), "more": found.more, "problems": found.problems,
+                  "differences": [[d.table, d.row, d.field, repr(d.log_says), repr(d.table_says), d.last_seq]
+                                  for d in found.differences]}))
+"""
+
+
+def checked(path: Path, apart_from: int, pids: Path) -> tuple[dict, list]:
+    """``replay.check`` in a process of its own (one thread, so that it may fork), comparing the
+    tables in two processes from ``apart_from`` rows; what it found, and which process compared what."""
+    import subprocess
+    import sys
+
+    pids.unlink(missing_ok=True)
+    ran = subprocess.run([sys.executable, "-c", SPLIT, str(path), str(apart_from), str(pids)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(ran.stdout), [json.loads(line) for line in pids.read_text().splitlines()]
+
+
+def test_tables_compared_in_two_processes_give_the_same_differences_in_the_same_order(office, tmp_path):
+    """More differences than are listed, in tables on both sides of the split: the same ones
+    listed, in the same order, and the same count of the rest, as when one process compares all."""
+    full_history(office)
+    for n in range(47):
+        raw(office.path, "INSERT INTO units (name, created_at) VALUES (?, '2026-01-01')", f"Ghost {n}")
+    raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    raw(office.path, "UPDATE objectives SET title = 'quietly'")
+    raw(office.path, "DELETE FROM co_units WHERE objective_id = 1")
+    alone, by_one = checked(office.path, 10**9, tmp_path / "pids")
+    split, by_two = checked(office.path, 0, tmp_path / "pids")
+    assert len(by_one) == 1 and by_one[0][0] == alone["pid"]
+    assert len(by_two) == 2 and {pid for pid, _ in by_two} == {split["pid"], by_two[1][0]} and by_two[1][0] != split["pid"]
+    assert sorted(by_two[0][1] + by_two[1][1]) == by_one[0][1]
+    changed = {"units", "people", "objectives", "co_units"}
+    assert changed & set(by_two[0][1]) and changed & set(by_two[1][1])  # differences on both sides
+    assert split == dict(alone, pid=split["pid"])
+    assert len(split["differences"]) == replay.SHOWN and split["more"] > 0
+    assert {"units", "people", "objectives"} <= {d[0] for d in split["differences"]}, split["differences"]
+
+
+def test_a_row_edited_directly_is_found_by_the_second_process(office, tmp_path):
+    full_history(office)
+    clean, by_two = checked(office.path, 0, tmp_path / "pids")
+    assert clean["differences"] == [] and clean["more"] == 0
+    child = next(tables for pid, tables in by_two if pid != clean["pid"])
+    table = next(t for t in ("objectives", "units", "people", "reports", "decisions", "settings") if t in child)
+    raw(office.path, f"UPDATE [{table}] SET created_at = 'forged' WHERE rowid = (SELECT min(rowid) FROM [{table}])")
+    found, by_two = checked(office.path, 0, tmp_path / "pids")
+    assert child in [tables for pid, tables in by_two if pid != found["pid"]]
+    assert [(d[0], d[2], d[4]) for d in found["differences"]] == [(table, "created_at", "'forged'")], found
