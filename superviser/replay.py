@@ -243,7 +243,12 @@ def check(db: Database, progress: Progress | None = None) -> Replayed:
             there = _elsewhere(path, apart, state, touched)  # (a connection in a transaction sees its own rows)
         else:
             here = tables
-        found = _compare(db.conn, here, state, touched, comparing)
+        try:
+            found = _compare(db.conn, here, state, touched, comparing)
+        except BaseException:
+            if there is not None:
+                there.close()  # (no child left behind when the work stops here)
+            raise
         if there is not None:
             found |= there.result()
     finally:
