@@ -19,17 +19,25 @@ import json
 import sqlite3
 import sys
 from _json import make_encoder
+from collections.abc import Callable
 from json.encoder import encode_basestring as _string  # the C function where available
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-# The encoder's own C function, made once: JSONEncoder.encode makes it again at every call,
-# which is 40 % of encoding an entry's changes. (No cycle check: changes are never cyclic.)
-_chunks = make_encoder(None, _ENCODER.default, _string, None, ":", ",", True, False, True)
 
 
-def encode(value) -> str:
-    """``value`` as canonical JSON: what ``_ENCODER.encode(value)`` gives."""
-    return "".join(_chunks(value, 0))
+def encoder(default: Callable[[object], object] = _ENCODER.default) -> Callable[[object], str]:
+    """Canonical JSON (what ``_ENCODER.encode`` gives), ``default`` turning the objects JSON
+    has no form for into values it has. The encoder's own C function, made once:
+    JSONEncoder.encode makes it again at every call, which is 40 % of encoding an entry's
+    changes. (No cycle check: changes are never cyclic.)"""
+    chunks = make_encoder(None, default, _string, None, ":", ",", True, False, True)
+
+    def encode(value) -> str:
+        return "".join(chunks(value, 0))
+    return encode
+
+
+encode = encoder()
 
 
 _NONE = type(None)

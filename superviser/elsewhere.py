@@ -6,8 +6,8 @@ written), so it is given nothing to read; it sends its result back pickled throu
 leaves with ``os._exit``, running none of this process's clean-up (its open files, its
 database connections, its buffered output are this process's). Where a fork is unsafe (other
 threads: the app's workers, or a library's, hold locks a child would inherit held) or
-impossible, the work is done here when its result is asked for; if the child fails, here
-again, so that the error is this process's own.
+impossible, the work is done here at once; if the child fails, here again when its result is
+asked for, so that the error is this process's own.
 """
 
 from __future__ import annotations
@@ -29,35 +29,46 @@ class Elsewhere(Generic[T]):
         self._pid: int | None = None
         self._pipe: int | None = None
         self._done: tuple[T] | None = None
+        self._failed: Exception | None = None
         if hasattr(os, "fork") and _alone():
             self._pipe, sending = os.pipe()
             self._pid = os.fork()
             if self._pid == 0:
                 _child(work, self._pipe, sending)
             os.close(sending)
+        else:  # done now, where it was begun (before a write lock, not while others wait)
+            try:
+                self._done = (work(),)
+            except Exception as error:  # noqa: BLE001 - met when its result is asked for, as a child's failure is
+                self._failed = error
 
     def result(self) -> T:
+        if self._failed is not None:
+            raise self._failed
         if self._done is None:
             self._done = self._receive() or (self._work(),)
         return self._done[0]
 
     def close(self) -> None:
         """Let the child go without its result (the plan changed)."""
-        if self._pid is not None:
-            self._receive()
+        if self._pid is not None and self._pipe is not None:
+            with os.fdopen(self._pipe, "rb") as pipe:
+                while pipe.read(1 << 20):  # (it ends once all it writes is read)
+                    pass
+            os.waitpid(self._pid, 0)
+            self._pid = self._pipe = None
 
     def _receive(self) -> tuple[T] | None:
         """The child's result, in a tuple (it may be None); None if there is no child or it failed."""
         if self._pid is None or self._pipe is None:
             return None
         with os.fdopen(self._pipe, "rb") as pipe:
-            data = pipe.read()
+            try:  # read as it comes (not all at once and then decoded: twice the memory of a large result)
+                done, value = pickle.load(pipe)
+            except Exception:  # noqa: BLE001 - it died before it sent it all
+                done, value = False, None
         os.waitpid(self._pid, 0)
         self._pid = self._pipe = None
-        try:
-            done, value = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - it died before it sent anything
-            return None
         return (value,) if done else None
 
 
@@ -73,11 +84,12 @@ def _alone() -> bool:
 def _child(work: Callable, receiving: int, sending: int) -> None:
     try:
         os.close(receiving)
-        try:
-            data = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - the parent does the work itself, and meets the error there
-            data = pickle.dumps((False, None))
         with os.fdopen(sending, "wb") as pipe:
-            pipe.write(data)
+            try:
+                result = work()
+            except BaseException:  # noqa: BLE001 - the parent does the work itself, and meets the error there
+                pickle.dump((False, None), pipe)
+            else:
+                pickle.dump((True, result), pipe, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         os._exit(0)

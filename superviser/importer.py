@@ -139,6 +139,12 @@ def find_header(rows: list[list], overrides: dict[str, str]) -> tuple[int, dict[
 
 # --- one row: every cell through superviser.fields ------------------------------------------
 
+# Fields whose values repeat from row to row, checked once for each value: not the ones each
+# row has its own of, nor co-units (a list, which a row's item must not share).
+_REPEATED = frozenset(FIELDS) - {"ref", "title", "detail", "latest_report", "co"}
+_UNKNOWN = object()
+
+
 class _Cells:
     """How cells become the values ``fields.parse`` takes: choices given by their label in any
     language, dates as a spreadsheet stores them, percents as fractions."""
@@ -149,6 +155,16 @@ class _Cells:
         # what a field no column holds stands for (the required ones always have a column)
         self.absent = {name: fields.parse(spec, None) for name, (spec, _synonyms) in FIELDS.items()
                        if not spec.required}
+        self.known: dict[tuple, object] = {}  # (field, class, cell) → its checked value
+
+    def checked(self, name: str, raw):
+        """``fields.parse`` of a cell not in ``known``; kept there for a column whose values
+        repeat (a ledger names its few units, statuses and decisions row after row), so that
+        each of its values is checked once."""
+        value = fields.parse(FIELDS[name][0], self.value(name, raw))  # (a refusal is not kept: it is rare)
+        if name in _REPEATED:
+            self.known[name, raw.__class__, raw] = value  # the class too: True, 1 and 1.0 are equal keys
+        return value
 
     @staticmethod
     def _labels(spec: Field) -> dict[str, str]:
@@ -218,8 +234,10 @@ def _date_cell(raw):
 def parse_row(values: dict[str, object], cells: _Cells) -> dict:
     """The row's values, checked; ``InvalidInput`` naming the first wrong field."""
     item = dict(cells.absent)
+    known = cells.known
     for name, raw in values.items():
-        item[name] = fields.parse(FIELDS[name][0], cells.value(name, raw))
+        value = known.get((name, raw.__class__, raw), _UNKNOWN)  # (here: a call for each cell costs)
+        item[name] = cells.checked(name, raw) if value is _UNKNOWN else value
     item["original_deadline"] = item["original_deadline"] or item["deadline"]
     item["status"] = item["status"] or lifecycle.REGISTERED
     item["percent"] = item["percent"] or 0

@@ -58,6 +58,55 @@ def entry(seq: int, prev: str, *, actor: str, action: str, objective_id: int | N
     return (seq, at, actor, action, objective_id, decision_id, detail, changes_text, prev, digest)
 
 
+def chained(entries: list[tuple], actor: str, seq: int, prev: str,
+            encode: Callable[[object], str] = chain.encode) -> tuple[list[str], list[str]]:
+    """The canonical changes and the hashes of ``entries`` (``(at, action, objective_id,
+    decision_id, detail, changes)``, as a plan keeps them before they are written), chained
+    after entry ``seq`` whose hash is ``prev``: just the text they need, so that another
+    process may work them out and send them back. ``encode``: ``chain.encode``, or an
+    ``chain.encoder`` for changes that hold objects of the caller's."""
+    texts, middles = encoded(entries, actor, encode)
+    return texts, hashed(entries, actor, seq, prev, texts, middles)
+
+
+def encoded(entries: list[tuple], actor: str,
+            encode: Callable[[object], str] = chain.encode) -> tuple[list[str], list[bytes | None]]:
+    """The canonical changes of ``entries`` and their ``chain.middle``: all of their hashes'
+    work that does not depend on the entries before them."""
+    texts, middles = [], []
+    middle = chain.middle
+    for _at, action, objective_id, decision_id, detail, changes in entries:
+        text = encode(changes)
+        texts.append(text)
+        middles.append(middle(actor, action, objective_id, decision_id, detail, text))
+    return texts, middles
+
+
+def hashed(entries: list[tuple], actor: str, seq: int, prev: str, texts: list[str],
+           middles: list[bytes | None]) -> list[str]:
+    """The hashes of ``entries`` (as ``encoded`` gave their text and middles) chained after
+    entry ``seq`` whose hash is ``prev``."""
+    hashes = []
+    around, digest = chain.digest_around, chain.digest
+    for (at, action, objective_id, decision_id, detail, _changes), text, middle in zip(entries, texts, middles,
+                                                                                      strict=True):
+        seq += 1
+        prev = (around(seq, at, middle, prev) if middle is not None
+                else digest(seq, at, actor, action, objective_id, decision_id, detail, text, prev))
+        hashes.append(prev)
+    return hashes
+
+
+def rows_of(entries: list[tuple], actor: str, seq: int, prev: str, worked_out: tuple[list[str], list[str]]) -> list[tuple]:
+    """The log rows of ``entries`` as ``chained`` worked them out after entry ``seq`` (``prev``)."""
+    rows = []
+    for (at, action, objective_id, decision_id, detail, _changes), text, digest in zip(entries, *worked_out, strict=True):
+        seq += 1
+        rows.append((seq, at, actor, action, objective_id, decision_id, detail, text, prev, digest))
+        prev = digest
+    return rows
+
+
 def rechained(rows: list[tuple], seq: int, prev: str, middles: list[bytes | None] | None = None) -> list[tuple]:
     """Log rows (as ``entry`` makes them) renumbered, stamped now and hashed again to follow
     entry ``seq`` whose hash is ``prev``: entries worked out before others wrote theirs.

@@ -4,11 +4,12 @@
 A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert_decision``,
 ``insert_objective``) run against it with their rules, reading the database as it is; each
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
-each log entry gets its sequence number and hash, chained from the log's head as it was when
-planning began. ``prepare`` works out, still without the lock, what the derived tables (search
-indexes, counters) get for its rows, and stages its rows and entries in the connection's scratch
-tables (superviser/scratch.py); ``apply`` then writes it all inside a real transaction, a
-statement per table.
+each log entry its sequence number, following the log's head as it was when planning began.
+``prepare``, still without the lock, stages the rows in the connection's scratch tables
+(superviser/scratch.py) while a forked child (superviser/elsewhere.py) works out the entries'
+canonical text and hashes, chained from that head; then stages the entries too, while another
+child works out what the derived tables (search indexes, counters) get for the rows. ``apply``
+then writes it all inside a real transaction, a statement per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
 holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
@@ -24,11 +25,11 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from superviser import grams, journal, scratch, tallies
-from superviser.changes import Changes, pk_columns
+from superviser import chain, clock, grams, journal, scratch, tallies
+from superviser.changes import Changes, pk_columns, row_key
 from superviser.elsewhere import Elsewhere
 from superviser.store import Database
-from superviser.tables import FTS_TABLES
+from superviser.tables import FTS_TABLES, SECRET_COLUMNS
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}
 
@@ -63,6 +64,10 @@ def defaults(db: Database, table: str) -> dict[str, Any]:
 CACHE_KB = 16 * 1024
 SMALL = 5_000  # rows: a table read whole when a plan asks for its rows more than ASKED_OFTEN times
 ASKED_OFTEN = 64
+# The share of the entries whose text and hashes a forked child works out while this process
+# stages the rows and encodes the rest (then hashes them after the child's last): both are done
+# at about the same time.
+CHAINED_ELSEWHERE = 0.65
 
 
 def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
@@ -114,11 +119,32 @@ class Behind(Exception):
     """Others wrote since the plan last caught up (``apply`` wrote nothing)."""
 
 
+class _Created:
+    """A row an entry creates, as the entry records it (its columns that are not NULL), kept as
+    the plan's own row until the entry is encoded: a hundred thousand entries' dicts of it would
+    be a hundred megabytes."""
+    __slots__ = ("columns", "values")
+
+    def __init__(self, columns: tuple[str, ...], values: tuple):
+        self.columns, self.values = columns, values
+
+    def shown(self) -> dict:
+        return {c: v for c, v in zip(self.columns, self.values) if v is not None}
+
+
+def _shown(value: object) -> dict:
+    if type(value) is _Created:
+        return value.shown()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_encode = chain.encoder(_shown)
+
+
 class Plan(Changes):
     def __init__(self, db: Database, actor: str):
         super().__init__(db, actor)
         self.head = journal.head(db)
-        self._seq, self._prev = self.head
         # table → pk → the row as it will be stored, its values in the table's column order (a
         # tuple: a plan of a hundred thousand rows is held in memory)
         self._rows: dict[str, dict[tuple, tuple]] = {}
@@ -128,7 +154,14 @@ class Plan(Changes):
         self._numbers: dict[tuple, tuple[dict, dict]] = {}
         self._numbered: dict[str, list[tuple[tuple, dict]]] = {}  # table → its numberings' planned highest
         self._updates: list[tuple[str, tuple, dict]] = []   # rows that exist already
-        self._log: list[tuple] = []
+        # the log entries as planned: (at, action, objective_id, decision_id, detail, changes); their
+        # canonical text and hashes are worked out elsewhere (prepare)
+        self._entries: list[tuple] = []
+        self._log: list[tuple] | None = None  # the entries as log rows, once worked out, chained after _log_after
+        self._log_after: tuple[int, str] = self.head
+        self._chaining: Elsewhere[tuple[list[str], list[str]]] | None = None  # the first entries' text and hashes
+        self._chaining_after: tuple[int, str] = self.head  # (chained after this head)
+        self._encoded: tuple[list[str], list[bytes | None]] | None = None  # the other entries' text, middles
         self._middles: list[bytes | None] = []  # what rechaining them keeps of the entries (journal.rechained)
         self._read: dict[tuple, dict | None] = {}           # (table, pk) → the stored row as read
         self._whole: dict[str, dict[tuple, dict] | None] = {}  # small tables read whole (None: too big), as read
@@ -137,6 +170,7 @@ class Plan(Changes):
         self._staged_log: str | None = None  # the scratch table holding the entries as they are now
         self._busy = False  # others wrote even while it last caught up
         self._scratch: dict[str, str] = {}  # table → the scratch table holding its rows
+        self._column_names: dict[str, tuple[str, ...]] = {}
 
     # --- reading: the database, and what is planned ------------------------------------------
     def read(self, table: str, pk: tuple, columns: list[str] | None = None) -> dict | None:
@@ -222,8 +256,23 @@ class Plan(Changes):
         rows[key] = tuple(row.values())
         for signature, planned in self._numbered.get(table, ()):
             self._count(planned, signature, row)
-        self._created(table, key, row)
+        if table in SECRET_COLUMNS:
+            self._created(table, key, row)
+        else:
+            self._pending[row_key(table, key)] = [None, _Created(self._columns(table), rows[key])]
         return key[0] if len(columns) == 1 else key
+
+    def _columns(self, table: str) -> tuple[str, ...]:
+        columns = self._column_names.get(table)
+        if columns is None:
+            columns = self._column_names[table] = tuple(defaults(self.db, table))
+        return columns
+
+    def _changed(self, table: str, pk: tuple, column: str, before, after) -> None:
+        created = self._pending.get(row_key(table, pk))
+        if created is not None and type(created[1]) is _Created:
+            created[1] = created[1].shown()  # changed again in the same entry: recorded as Changes records it
+        super()._changed(table, pk, column, before, after)
 
     def update(self, table: str, pk: Any, values: dict) -> dict[str, tuple]:
         key = self._pk(table, pk)
@@ -254,16 +303,31 @@ class Plan(Changes):
             if "#" in name:
                 raise ValueError(f"a fact's name has no '#': {name}")
             changes[name] = [None, value]
-        row = journal.entry(self._seq + 1, self._prev, actor=self.actor, action=action, objective_id=objective_id,
-                            decision_id=decision_id, detail=detail, changes=changes)
-        self._seq, self._prev = row[0], row[-1]
-        self._log.append(row)
-        self._middles = []
+        self._entries.append((clock.stamp(), action, objective_id, decision_id, detail, changes))
+        self._log, self._middles, self._staged_log, self._encoded = None, [], None, None
         self._forget_derived()
-        self._staged_log = None
         self._pending = {}
-        self.entries.append(row[0])
-        return row[0]
+        self.entries.append(self.head[0] + len(self._entries))
+        return self.entries[-1]
+
+    def _chained(self) -> list[tuple]:
+        """The entries as log rows chained after the head as last caught up with; their text
+        and hashes as worked out elsewhere (or here, if they were not)."""
+        if self._log is None:
+            if self._chaining is not None:
+                after, (texts, hashes) = self._chaining_after, self._chaining.result()
+            else:
+                after, texts, hashes = self.head, [], []
+            rest = self._entries[len(texts):]
+            more, middles = self._encoded or journal.encoded(rest, self.actor, _encode)
+            hashes = hashes + journal.hashed(rest, self.actor, after[0] + len(texts), hashes[-1] if hashes else after[1],
+                                     more, middles)
+            self._log = journal.rows_of(self._entries, self.actor, *after, (texts + more, hashes))
+            self._log_after, self._encoded = after, None
+        if self._log_after != self.head:
+            self._log = journal.rechained(self._log, *self.head, self._middles)
+            self._log_after = self.head
+        return self._log
 
     # --- the write -------------------------------------------------------------------------------
     def catch_up(self) -> None:
@@ -274,9 +338,8 @@ class Plan(Changes):
         self._busy = False
         if head != self.head:
             self._check_still_holds()
-            self._log = journal.rechained(self._log, *head, self._middles)
-            self.entries = [row[0] for row in self._log]
             self.head = head
+            self.entries = [row[0] for row in self._chained()]
             # staged again before the lock; holding it, written straight from the entries instead
             self._staged_log = None if self.conn.in_transaction else self._stage_log()
             self._busy = journal.head(self.db) != head
@@ -309,7 +372,7 @@ class Plan(Changes):
                 where = " AND ".join(f"[{c}] = ?" for c in pk_columns(self.db, table))
                 conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in values)} WHERE {where}",
                              [*values.values(), *key])
-            journal.append_chained(changes.db, self._log, self._staged_log)
+            journal.append_chained(changes.db, self._chained(), self._staged_log)
         except sqlite3.IntegrityError:  # a row it relied on went away meanwhile (a unit, a parent)
             conn.execute("ROLLBACK TO plan")
             conn.execute("RELEASE plan")
@@ -353,19 +416,28 @@ class Plan(Changes):
         return saved
 
     def prepare(self) -> None:
-        """Work out, before the write lock, what the derived tables get for the planned rows
-        (meanwhile, elsewhere), and stage the rows and the entries. ``apply`` does it if it was
-        not done (or rows were planned since)."""
+        """Before the write lock: stage the rows while a child works out most of the entries' text
+        and hashes (the rest here, meanwhile), stage the entries, and begin working out what the
+        derived tables get for the rows (elsewhere, while the lock is taken and the rows written).
+        ``apply`` does it if it was not done (or rows were planned since)."""
         self._forget_derived()
-        self._derived = Elsewhere(self._derivation())
+        share, actor, after = round(len(self._entries) * CHAINED_ELSEWHERE), self.actor, self.head
+        if self._log is None:
+            first, self._chaining_after = self._entries[:share], after
+            self._chaining = Elsewhere(lambda: journal.chained(first, actor, *after, _encode))
         for table, rows in self._rows.items():
             self._stage(table, len(defaults(self.db, table)), rows.values())
+        if self._log is None:
+            self._encoded = journal.encoded(self._entries[share:], actor, _encode)
+        self._chained()  # (waits for the first child: it needs a core to itself more than the second)
+        self._derived = Elsewhere(self._derivation())
         self._stage_log()
 
     def _forget_derived(self) -> None:
-        if self._derived is not None:
-            self._derived.close()
-            self._derived = None
+        for job in (self._chaining, self._derived):
+            if job is not None:
+                job.close()
+        self._chaining = self._derived = None
 
     def _derivation(self) -> Callable[[], dict]:
         """What works out the derived tables' rows for the planned rows (their character pairs,
@@ -388,7 +460,7 @@ class Plan(Changes):
         return self._scratch[table]
 
     def _stage_log(self) -> str:
-        self._staged_log = self._stage("log", len(journal.COLUMNS), self._log)
+        self._staged_log = self._stage("log", len(journal.COLUMNS), self._chained())
         return self._staged_log
 
     def _fill_derived(self, db: Database) -> None:

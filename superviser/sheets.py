@@ -151,6 +151,21 @@ def _trimmed(row: list, number: int) -> list:
 _XLSX_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')  # (greedy to the tag's end: no backtracking)
 
 
+def up_to(n: int) -> str:
+    """A pattern for the numbers from 1 to ``n``, written without leading zeros."""
+    digits = str(n)
+    shorter = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same = [f"{digits[:i]}[{int(i == 0)}-{int(d) - 1}][0-9]{{{len(digits) - i - 1}}}"
+            for i, d in enumerate(digits) if int(d) > int(i == 0)]
+    return "|".join([*shorter, *same, digits])
+
+
+# Rows a sheet of single-letter columns (26, within MAX_COLUMNS) may reach within every limit.
+_WITHIN_ROWS = min(MAX_ROWS + 1, MAX_CELLS // 26)
+# A cell, with a value or not, that is not written <c r="A1" with its row within them.
+_XLSX_BEYOND = re.compile(rf'<c\b(?! r="[A-Z](?:{up_to(_WITHIN_ROWS)})")'.encode())
+
+
 def _central_directory_size(data: bytes) -> int | None:
     """The size of the archive's table of contents, from its end record (before zipfile
     reads it: a small file could list millions of entries)."""
@@ -187,7 +202,7 @@ def _check_zip(data: bytes, name: str) -> str:
             raise refused(_("{name} is a zip archive but not an Excel or OpenDocument spreadsheet").format(name=name))
         unpacked = 0
         for member in members:
-            scan = _XlsxReach() if kind == "xlsx" and member.filename.startswith("xl/worksheets/") else None
+            scan = _XlsxWithin() if kind == "xlsx" and member.filename.startswith("xl/worksheets/") else None
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):  # zipfile stops at the declared size and checks the CRC
                     unpacked += len(chunk)
@@ -196,8 +211,12 @@ def _check_zip(data: bytes, name: str) -> str:
                             name=name, limit=count(MAX_UNPACKED)))
                     if scan:
                         scan.feed(chunk)
-            if scan:
-                _check_reach(scan.rows, scan.columns, name)
+            if scan and not scan.within:  # a wider sheet, or one written unusually: every cell read again
+                reach = _XlsxReach()
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        reach.feed(chunk)
+                _check_reach(reach.rows, reach.columns, name)
         if kind == "ods":
             _check_ods(archive, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError,
@@ -206,17 +225,47 @@ def _check_zip(data: bytes, name: str) -> str:
     return kind
 
 
-class _XlsxReach:
-    """How far the cells holding a value reach, read as the XML streams by."""
+class _Pieces:
+    """The XML as it streams by, in pieces that cut no tag in two (a tag cut by a chunk's end is
+    read with the next chunk)."""
 
     def __init__(self):
-        self.rows = self.columns = 0
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
-        cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
-        whole, self._tail = (data[:cut], data[cut:]) if cut > 0 and len(data) - cut < 4096 else (data, b"")
+        cut = data.rfind(b"<")
+        whole, self._tail = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 4096 else (data, b"")
+        self._piece(whole)
+
+    def _piece(self, whole: bytes) -> None:
+        raise NotImplementedError
+
+
+class _XlsxWithin(_Pieces):
+    """Whether every cell of the sheet, holding a value or not, is written ``<c r="A1"…`` with a
+    single-letter column and a row no further than ``_WITHIN_ROWS``: then the cells holding a value
+    reach no further either, which is within every limit. One search that finds nothing costs a
+    fraction of reading every cell's reference; a sheet it finds a cell in (wider, longer, or
+    written unusually) is read again by ``_XlsxReach``."""
+
+    def __init__(self):
+        super().__init__()
+        self.within = True
+
+    def _piece(self, whole: bytes) -> None:
+        if self.within and _XLSX_BEYOND.search(whole):
+            self.within = False
+
+
+class _XlsxReach(_Pieces):
+    """How far the cells holding a value reach, read as the XML streams by."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = self.columns = 0
+
+    def _piece(self, whole: bytes) -> None:
         found = _XLSX_CELL.findall(whole)
         if not found:
             return

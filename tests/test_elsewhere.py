@@ -32,14 +32,16 @@ def test_the_work_is_done_in_a_child_and_its_result_comes_back():
     assert ran.stdout.split() == ["True", "True", "True", "reaped"]
 
 
-def test_with_other_threads_it_is_done_here_when_asked():
+def test_with_other_threads_it_is_done_here_at_once():
     """(The app's workers may hold locks a child would inherit held.)"""
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
+    calls = []
     try:
-        job = Elsewhere(os.getpid)
-        assert job.result() == os.getpid()
+        job = Elsewhere(lambda: calls.append(os.getpid()) or os.getpid())
+        assert calls == [os.getpid()]  # before its result is asked for: before a lock is taken
+        assert job.result() == os.getpid() and len(calls) == 1
     finally:
         release.set()
         other.join()

@@ -319,6 +319,29 @@ def test_others_writing_while_the_import_catches_up_have_it_chain_its_entries_in
     assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
 
 
+def test_an_import_in_a_process_of_its_own_chains_its_entries_on_both_cores(office, tmp_path):
+    """In a process of one thread, as the command line is, the plan forks: a child works out
+    the first entries' text and hashes while the process encodes the rest and hashes them after
+    the child's last, and another child the derived rows. The log proves it all in the audit."""
+    import os
+    import subprocess
+    import sys
+
+    from superviser import audit, tallies
+    from tests.conftest import NOW, ROOT
+
+    rows = [["督办事项", "牵头单位", "完成时限", "办理状态", "最新进展"]]
+    rows += [[f"事项 {i}", "Finance", "2026-12-20", "办理中", "2026-11-01 40% 已过半"] for i in range(400)]
+    ran = subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), "import",
+                          str(write_csv(tmp_path / "台账.csv", rows))], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss"), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    db = store.connect(office.path)
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'objective.add'").fetchone()[0] == 400
+    assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'progress'").fetchone()[0] == 400
+    assert audit.run(db).ok and tallies.stored(db) == tallies.recount(db)
+
+
 def test_a_plan_is_refused_once_the_database_has_changed(office):
     from superviser.changes import write
     from superviser.planned import Plan, Stale
@@ -331,6 +354,35 @@ def test_a_plan_is_refused_once_the_database_has_changed(office):
     with pytest.raises(Stale), write(office.director) as changes:
         plan.apply(changes)
     assert store.connect(office.path).conn.execute("SELECT count(*) FROM units WHERE name = 'Harbour'").fetchone()[0] == 0
+
+
+def test_a_plan_records_each_row_it_creates_as_it_was_when_the_entry_was_written(office):
+    """A plan keeps a created row as its own row until the entry is encoded (in its forked child
+    or, here, when it is applied): changed again in the same entry, the entry records it as
+    changed; changed in a later entry, the first entry still records it as it was then."""
+    from superviser import audit
+    from superviser.changes import write
+    from superviser.planned import Plan
+
+    plan = Plan(office.director.db, "boss")
+    unit = plan.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.log("unit.add", detail="Harbour")
+    other = plan.insert("units", {"name": "Dock", "created_at": "2026-11-20T09:00:00.000Z"})
+    plan.update("units", other, {"name": "Dock Office"})
+    plan.log("unit.add", detail="Dock")
+    plan.update("units", unit, {"name": "Harbour Office"})
+    plan.log("unit.edit", detail="Harbour Office")
+    with write(office.director) as changes:
+        plan.apply(changes)
+    db = store.connect(office.path)
+    logged = [json.loads(text) for (text,) in db.conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 3")][::-1]
+    assert logged[0][f"units#{unit}"][1]["name"] == "Harbour"
+    assert logged[1][f"units#{other}"][1]["name"] == "Dock Office"
+    assert logged[2] == {f"units#{unit}.name": ["Harbour", "Harbour Office"]}
+    cursor = db.conn.execute("SELECT * FROM units WHERE id = ?", (other,))
+    stored = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    assert logged[1][f"units#{other}"][1] == {k: v for k, v in stored.items() if v is not None}
+    assert audit.run(db).ok
 
 
 def test_a_plan_relies_whole_on_a_small_table_it_asks_about_again_and_again(office):
@@ -379,3 +431,19 @@ def test_a_large_import_replays_in_the_audit(office, tmp_path):
     names = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"objectives_ai", "objectives_grams_insert", *tallies.BULK_SUSPENDED} <= names
     assert journal.missing_triggers(db) == []  # the log's guards, log_chain among them, as they were
+
+
+def test_a_value_repeated_down_a_column_is_checked_as_it_stands_in_each_row(office, tmp_path):
+    """Each value of a column is checked once and its answer reused, never a neighbour's: True
+    is not 1 (a percent refuses a yes/no cell), and a refused value is refused in every row."""
+    book = Workbook()
+    for row in (["title", "lead", "deadline", "% done", "status"],
+                ["A", "Finance", "2026-12-01", 1, "sleeping"], ["B", "Finance", "2026-12-01", True, "assigned"],
+                ["C", "Finance", "2026-12-01", 1.0, "sleeping"], ["D", "Finance", "2026-12-01", 1, "assigned"]):
+        book.active.append(row)
+    book.save(tmp_path / "l.xlsx")
+    outcome = import_ledger(office.director, tmp_path / "l.xlsx")
+    said = [str(r) for r in outcome.rejected]
+    assert [r.split(": ")[:2] for r in said] == [["row 2", "status"], ["row 3", "% done"], ["row 4", "status"]]
+    assert said[0][6:] == said[2][6:] and said[1].endswith("must be a whole number from 0 to 100")
+

@@ -191,3 +191,26 @@ def test_audit_cli_exit_codes(office, cli):
     assert bad.code != 0 and "entry 3" in bad.err
     as_json = cli("--db", office.path, "audit", "--json")
     assert '"first_bad_seq": 3' in as_json.out
+
+
+def test_entries_worked_out_elsewhere_are_the_entries_one_by_one(office):
+    """``chained`` (what a plan's forked child sends back) and ``rows_of`` give the rows
+    ``entry`` gives, entry after entry, for changes of every kind and text that needs escaping."""
+    office.objective()
+    db = _db(office)
+    objective, decision = db.conn.execute("SELECT id, decision_id FROM objectives LIMIT 1").fetchone()
+    seq, prev = journal.head(db)
+    steps = [("note", objective, None, 'said "late"\n迟', {f"objectives#{objective}.percent": [10, 40]}),
+             ("import", None, decision, "", {}),
+             ("unit.add", None, None, "港口", {"units#9": [None, {"name": "港口\u2028", "id": 9}]})]
+    expected, after = [], (seq, prev)
+    for action, objective_id, decision_id, detail, changes in steps:
+        expected.append(journal.entry(after[0] + 1, after[1], actor="boss", action=action, objective_id=objective_id,
+                                      decision_id=decision_id, detail=detail, changes=changes))
+        after = (expected[-1][0], expected[-1][-1])
+    planned = [(row[1], *step) for row, step in zip(expected, steps, strict=True)]
+    worked_out = journal.chained(planned, "boss", seq, prev)
+    assert journal.rows_of(planned, "boss", seq, prev, worked_out) == expected
+    with store.transaction(db):
+        journal.append_chained(db, expected)
+    assert journal.audit(db).ok
