@@ -227,6 +227,9 @@ def _processes() -> int:
         return os.cpu_count() or 1
 
 
+# How much nicer than this process the stretches' processes are while it replays the log.
+YIELDING = 10
+
 Stretch = tuple[int | None, int, str, int]  # after, upto, previous hash, first seq
 
 
@@ -257,13 +260,18 @@ def _check_in_parallel(db: Database, ranges: list[Stretch], anchor: str | None,
     others: list[subprocess.Popen | None] = []
     for after, upto, prev, expected in ranges[0 if meanwhile else 1:]:
         try:
-            others.append(subprocess.Popen(
+            started = subprocess.Popen(
                 [sys.executable, "-S", "-m", "superviser.chain", path, str(after or 0), str(upto), prev, str(expected),
                  *([anchor] if anchor else [])],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-            ))
+            )
         except OSError:
             others.append(None)
+            continue
+        others.append(started)
+        if meanwhile:  # the replay here is the longer work: the stretches yield it a core
+            with contextlib.suppress(OSError, AttributeError):  # (not on every system)
+                os.setpriority(os.PRIO_PROCESS, started.pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + YIELDING))
     total = ranges[-1][1]
     if meanwhile:
         meanwhile()

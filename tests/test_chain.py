@@ -3,6 +3,7 @@ parallel stretches gets the same verdict as one checked in a single pass."""
 
 import dataclasses
 import json
+import os
 import sqlite3
 
 import pytest
@@ -183,3 +184,18 @@ def test_a_stretch_whose_process_fails_is_checked_here(long_log, monkeypatch):
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     single, parallel = _audits(long_log.path, monkeypatch)
     assert parallel == single and parallel["problems"] == []
+
+
+def test_the_stretches_yield_a_core_to_the_replay_but_not_to_each_other(long_log, monkeypatch):
+    """While this process replays the log, the processes checking the chain are nicer than it;
+    checked alone (the chain's own figure), they are not."""
+    monkeypatch.setattr(journal, "_processes", lambda: 2)
+    monkeypatch.setattr(journal, "PARALLEL_FROM", 10)
+    niced = []
+    monkeypatch.setattr(os, "setpriority", lambda which, who, value, real=os.setpriority: (
+        niced.append((who, value)), real(which, who, value)))
+    assert journal.audit(store.connect(long_log.path)).ok and niced == []
+    assert journal.audit(store.connect(long_log.path), meanwhile=lambda: None).ok
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert len(niced) == 2 and {value for _who, value in niced} == {min(19, ours + journal.YIELDING)}
+    assert os.getpid() not in {who for who, _value in niced}

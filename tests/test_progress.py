@@ -136,3 +136,21 @@ def test_no_bar_for_json_or_when_standard_error_is_not_a_terminal(office):
     assert '"ok": true' in out and "Auditing" not in drawn and "━" not in drawn
     out, err = _run(["--db", office.path, "audit"], stderr_on_terminal=False)
     assert "the log is intact" in out and err == ""
+
+
+def test_the_bar_starts_no_thread_so_that_the_work_may_fork(monkeypatch):
+    """(superviser/elsewhere.py does its work here when another thread runs: the audit's second
+    process and the import's derivation would then run in this one.)"""
+    import threading
+
+    from superviser.cli import progress as cli_progress
+
+    monkeypatch.setattr(cli_progress, "DELAY", 0)
+    before = threading.active_count()
+    bar = cli_progress._Bar("Auditing the log")
+    try:
+        for done in range(0, 11):
+            bar(done, 10)
+        assert bar.drawn is not None and threading.active_count() == before
+    finally:
+        bar.close()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import rich.progress
 
 DELAY = 0.5  # seconds of work before a bar appears
+REDRAW = 0.1  # seconds between two drawings of the bar
 
 
 @contextlib.contextmanager
@@ -41,6 +42,7 @@ class _Bar:
         self.description = description
         self.started = time.monotonic()
         self.drawn: tuple[rich.progress.Progress, rich.progress.TaskID] | None = None
+        self.redrawn = 0.0
 
     def __call__(self, done: int, total: int) -> None:
         if self.drawn is None:
@@ -48,7 +50,11 @@ class _Bar:
                 return
             self.drawn = self._draw(total)
         bar, task = self.drawn
-        bar.update(task, completed=done, total=total)
+        now = time.monotonic()
+        redraw = now - self.redrawn >= REDRAW
+        bar.update(task, completed=done, total=total, refresh=redraw)
+        if redraw:
+            self.redrawn = now
 
     def _draw(self, total: int) -> tuple[rich.progress.Progress, rich.progress.TaskID]:
         from rich.console import Console
@@ -62,7 +68,8 @@ class _Bar:
         )
 
         bar = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
-                       TaskProgressColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                       TaskProgressColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+                       auto_refresh=False)  # drawn as the work reports: no thread, so the work may fork (superviser/elsewhere.py)
         bar.start()
         return bar, bar.add_task(self.description, total=total)
 
