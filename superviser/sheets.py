@@ -388,8 +388,8 @@ def _calamine(data: bytes, name: str) -> list[list]:
         if not book.sheet_names:
             raise refused(_("{name} holds no sheet").format(name=name))
         sheet = book.get_sheet_by_index(0)
-        if sheet.height > MAX_ROWS + 1 or sheet.width > MAX_COLUMNS:  # an xls, not checked before reading
-            _check_reach(sheet.height, sheet.width, name)
+        if sheet.end is not None:  # (an xls is not checked before reading) laid out from A1 to its last cell
+            _check_reach(sheet.end[0] + 1, sheet.end[1] + 1, name)  # (height and width only span the values)
         rows = sheet.to_python(skip_empty_area=False)
     except InvalidInput:
         raise

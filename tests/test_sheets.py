@@ -227,3 +227,22 @@ def test_the_scan_never_finds_less_than_calamine_lays_out(rows, size):
         reach.feed(sheet[at:at + size])
     reach.feed(b"", end=True)
     assert (reach.rows, reach.columns) == _calamine_reach(data)
+
+
+def test_a_sheet_read_unchecked_is_held_to_the_limits_from_a1_to_its_last_cell(tmp_path):
+    """An xls is not checked before calamine reads it: what it lays out, from A1 to the last
+    cell, is (a value far from A1 spans a few cells but would be read as every cell before it)."""
+    import xlsxwriter
+
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet().write(150_000, 90, "x")
+    book.add_worksheet().write(0, 0, "y")
+    book.close()
+    with pytest.raises(InvalidInput, match="spans 13,650,091 cells"):
+        sheets._calamine(path.read_bytes(), "far.xlsx")  # (as an xls is read: no zip check before it)
+    near = tmp_path / "near.xlsx"
+    book = xlsxwriter.Workbook(near)
+    book.add_worksheet().write(2, 1, "z")
+    book.close()
+    assert sheets._calamine(near.read_bytes(), "near.xlsx") == [[], [], [None, "z"]]
