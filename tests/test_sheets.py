@@ -120,6 +120,10 @@ _V = "<v>1</v>"
 _X = b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
+_TOO_LONG = "crafted.xlsx has more than 200,000 rows; split it"
+_TOO_WIDE = "crafted.xlsx has a value in column 101; ledgers are read up to column 100"
+
+
 def _calamine_reach(data: bytes) -> tuple[int, int]:
     """How many rows and columns calamine lays the first sheet out in (from A1, as we read it)."""
     end = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).end
@@ -135,33 +139,33 @@ def _refusal(data: bytes) -> str:
 @pytest.mark.parametrize(("sheet", "namespaces", "reach", "problem"), [
     # a cell without r goes after the previous cell of its row, in its row's r
     (f'<sheetData><row r="250000"><c>{_V}</c></row></sheetData>', b"", (250_000, 1),
-     "crafted.xlsx has more than 200,000 rows; split it"),
+     _TOO_LONG),
     (f'<sheetData><row r="1">{f"<c>{_V}</c>" * 101}</row></sheetData>', b"", (1, 101),
-     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+     _TOO_WIDE),
     # formatting-only cells without r still move the next one on
     (f'<sheetData><row r="1">{"<c/>" * 100}<c>{_V}</c></row></sheetData>', b"", (1, 101),
-     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+     _TOO_WIDE),
     (f'<sheetData><row r="2"><c r="CU2">{_V}</c><c></c><c>{_V}</c></row></sheetData>', b"", (2, 101),
-     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+     _TOO_WIDE),
     # a row without r follows the previous row, written with r or not, self-closing or not
     (f'<sheetData><row r="199999"/><row></row><row/><row><c>{_V}</c></row></sheetData>', b"", (200_002, 1),
-     "crafted.xlsx has more than 200,000 rows; split it"),
+     _TOO_LONG),
     (f'<sheetData><row r="100000">{f"<c>{_V}</c>" * 60}</row></sheetData>', b"", (100_000, 60),
      "crafted.xlsx spans 6,000,000 cells; the limit is 5,000,000"),
     # prefixed tags, read by their local name
     ('<x:sheetData><x:row r="250000"><x:c><x:v>1</x:v></x:c></x:row></x:sheetData>', _X, (250_000, 1),
-     "crafted.xlsx has more than 200,000 rows; split it"),
+     _TOO_LONG),
     (f'<sheetData><row r="1"><x:c r="CW1">{_V}</x:c></row></sheetData>', _X, (1, 101),
-     "crafted.xlsx has a value in column 101; ledgers are read up to column 100"),
+     _TOO_WIDE),
     # a second r: calamine takes the last; it is not XML, so the scan refuses it
     (f'<sheetData><row r="1"><c r="A1" r="CW1">{_V}</c></row></sheetData>', b"", (1, 101),
      "crafted.xlsx is damaged or not a spreadsheet (its zip archive can't be read)"),
     # quoting that hides a tag's end or its r from a search
     (f"<sheetData><row r='1'><c s=\">\" r = 'A250000'>{_V}</c></row></sheetData>", b"", (250_000, 1),
-     "crafted.xlsx has more than 200,000 rows; split it"),
+     _TOO_LONG),
     # a row set inside a comment or CDATA is no row
     (f'<sheetData><row r="250000"><!-- <row r="1"> --><c t="inlineStr"><is><t><![CDATA[<row r="1">]]></t></is>'
-     f'</c><c>{_V}</c></row></sheetData>', b"", (250_000, 2), "crafted.xlsx has more than 200,000 rows; split it"),
+     f'</c><c>{_V}</c></row></sheetData>', b"", (250_000, 2), _TOO_LONG),
 ])
 def test_cells_placed_as_calamine_places_them_are_refused_before_it_reads_them(tmp_path, sheet, namespaces, reach,
                                                                                  problem):
