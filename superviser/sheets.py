@@ -202,7 +202,8 @@ def _check_zip(data: bytes, name: str) -> str:
             raise refused(_("{name} is a zip archive but not an Excel or OpenDocument spreadsheet").format(name=name))
         unpacked = 0
         for member in members:
-            scan = _XlsxWithin() if kind == "xlsx" and member.filename.startswith("xl/worksheets/") else None
+            # every member: calamine finds the first sheet by the workbook's relationships, wherever it is
+            scan = _XlsxWithin() if kind == "xlsx" else None
             with archive.open(member) as stream:
                 while chunk := stream.read(_CHUNK):  # zipfile stops at the declared size and checks the CRC
                     unpacked += len(chunk)
@@ -211,7 +212,7 @@ def _check_zip(data: bytes, name: str) -> str:
                             name=name, limit=count(MAX_UNPACKED)))
                     if scan:
                         scan.feed(chunk)
-            if scan and not scan.within:  # a wider sheet, or one written unusually: every cell read again
+            if scan and scan.sheet and not scan.within:  # a wider sheet, or one written unusually: read again
                 reach = _XlsxReach()
                 with archive.open(member) as stream:
                     while chunk := stream.read(_CHUNK):
@@ -237,16 +238,21 @@ class _XlsxWithin:
 
     def __init__(self):
         self.within = True
+        self.sheet = False  # whether it has a sheetData element: calamine reads cells only there
         self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
         cut = data.rfind(b"<")
         whole, self._tail = (data[:cut], data[cut:]) if cut >= 0 and len(data) - cut < 4096 else (data, b"")
+        self.sheet = self.sheet or b"sheetData" in whole  # (an element's name: never cut, as no tag is)
         if self.within and (_XLSX_BEYOND.search(whole) or _XLSX_PREFIXED.search(whole)):
             self.within = False
 
 
+_CONTROLS = bytes.maketrans(bytes([*range(9), 11, 12, *range(14, 32)]), b" " * 29)
+_INVALID_REFERENCE = re.compile(  # &#11; &#x1F; …: the control characters XML 1.0 forbids, as references
+    rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]));")
 _REF = re.compile(r"([A-Za-z]*)([0-9]+)")  # as calamine reads a reference (else it refuses the sheet)
 _FAR = 10**12                              # a reference this long: beyond every limit (calamine wraps it)
 
@@ -266,12 +272,22 @@ class _XlsxReach:
         self._cell: tuple[int, int] | None = None
         self._valued = False
         self._parser = ParserCreate()
+        self._carry = b""
         self._parser.StartElementHandler = self._start
         self._parser.EndElementHandler = self._end
         self._parser.StartDoctypeDeclHandler = self._doctype
 
     def feed(self, chunk: bytes, end: bool = False) -> None:
-        self._parser.Parse(chunk, end)
+        # XML 1.0 forbids control characters, raw or as references, which some writers put in text
+        # anyway and calamine reads: spaces to expat (they are markup to neither, and never part of
+        # a longer UTF-8 character). A reference cut by the chunk's end waits for the next chunk.
+        data = self._carry + chunk
+        cut = data.rfind(b"&")
+        if not end and cut >= 0 and b";" not in data[cut:] and len(data) - cut < 16:
+            data, self._carry = data[:cut], data[cut:]
+        else:
+            self._carry = b""
+        self._parser.Parse(_INVALID_REFERENCE.sub(b"&#32;", data.translate(_CONTROLS)), end)
 
     @staticmethod
     def _doctype(*_args) -> None:

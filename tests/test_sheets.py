@@ -77,7 +77,8 @@ def _xlsx(path, sheet: bytes):
     return path
 
 
-def _xlsx_bytes(sheet: bytes, namespaces: bytes = b"") -> bytes:
+def _xlsx_bytes(sheet: bytes, namespaces: bytes = b"", member: str = "xl/worksheets/sheet1.xml",
+                target: str = "worksheets/sheet1.xml") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -93,8 +94,8 @@ def _xlsx_bytes(sheet: bytes, namespaces: bytes = b"") -> bytes:
                    '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
         z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
                    '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                   'officeDocument/2006/relationships/worksheet" Target="' + target + '"/></Relationships>')
+        z.writestr(member, b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
                    b'2006/main"' + namespaces + b">" + sheet + b"</worksheet>")
     return out.getvalue()
 
@@ -177,6 +178,38 @@ def test_cells_placed_as_calamine_places_them_are_refused_before_it_reads_them(t
     with pytest.raises(InvalidInput) as raised:
         sheets.read(path)
     assert raised.value.problem == problem
+
+
+@pytest.mark.parametrize(("member", "target"), [("xl/sheet1.xml", "sheet1.xml"),
+                                               ("xl/Worksheets/sheet1.xml", "Worksheets/sheet1.xml"),
+                                               ("other/sheet1.xml", "/other/sheet1.xml")])
+def test_a_sheet_kept_anywhere_in_the_archive_is_checked(member, target):
+    """calamine finds the first sheet by the workbook's relationships, wherever it is kept: the
+    check reads every member that holds cells, not only those under xl/worksheets/."""
+    data = _xlsx_bytes(f'<sheetData><row r="60000"><c r="CV60000">{_V}</c></row></sheetData>'.encode(),
+                       member=member, target=target)
+    assert _calamine_reach(data) == (60_000, 100)
+    assert _refusal(data) == "crafted.xlsx spans 6,000,000 cells; the limit is 5,000,000"
+
+
+def test_control_characters_xml_forbids_do_not_make_a_wide_sheet_damaged(tmp_path):
+    """Some writers put control characters in text, raw or as references, which XML 1.0 forbids
+    and calamine reads: a sheet read cell by cell (wider than Z) is not refused for them, however
+    the XML is cut."""
+    cells = "".join(f'<c r="{column}1" t="inlineStr"><is><t>a\x0bb&#11;c&#x1F;</t></is></c>'
+                    for column in ("A", "Z", "AA"))
+    data = _xlsx_bytes(f'<sheetData><row r="1">{cells}</row></sheetData>'.encode())
+    assert _calamine_reach(data) == (1, 27)
+    for size in (1, 2, 3, 7, 1 << 20):
+        reach = _XlsxReach()
+        sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+        for at in range(0, len(sheet), size):
+            reach.feed(sheet[at:at + size])
+        reach.feed(b"", end=True)
+        assert (reach.rows, reach.columns) == (1, 27)
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(data)
+    assert len(sheets.read(path).rows[0]) == 27
 
 
 def test_a_worksheet_with_a_dtd_or_a_cell_inside_a_cell_is_refused():
