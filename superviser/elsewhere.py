@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -50,25 +51,35 @@ class Elsewhere(Generic[T]):
         return self._done[0]
 
     def close(self) -> None:
-        """Let the child go without its result (the plan changed)."""
-        if self._pid is not None and self._pipe is not None:
-            with os.fdopen(self._pipe, "rb") as pipe:
-                while pipe.read(1 << 20):  # (it ends once all it writes is read)
-                    pass
-            os.waitpid(self._pid, 0)
-            self._pid = self._pipe = None
+        """Let the child go without its result (the plan changed): stopped, not waited for."""
+        pipe, pid = self._take()
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            finally:
+                os.close(pipe)
+                os.waitpid(pid, 0)
+
+    def _take(self) -> tuple[int, int | None]:
+        """The child's pipe and pid, this object no longer holding them (whatever happens next:
+        an interrupt while its result is read must not leave a descriptor number to close again)."""
+        pipe, pid = self._pipe, self._pid
+        self._pipe = self._pid = None
+        return (pipe, pid) if pipe is not None else (-1, None)
 
     def _receive(self) -> tuple[T] | None:
         """The child's result, in a tuple (it may be None); None if there is no child or it failed."""
-        if self._pid is None or self._pipe is None:
+        pipe, pid = self._take()
+        if pid is None:
             return None
-        with os.fdopen(self._pipe, "rb") as pipe:
-            try:  # read as it comes (not all at once and then decoded: twice the memory of a large result)
-                done, value = pickle.load(pipe)
-            except Exception:  # noqa: BLE001 - it died before it sent it all
-                done, value = False, None
-        os.waitpid(self._pid, 0)
-        self._pid = self._pipe = None
+        try:
+            with os.fdopen(pipe, "rb") as reading:
+                try:  # read as it comes (not all at once and then decoded: twice the memory of a large result)
+                    done, value = pickle.load(reading)
+                except Exception:  # noqa: BLE001 - it died before it sent it all
+                    done, value = False, None
+        finally:
+            os.waitpid(pid, 0)
         return (value,) if done else None
 
 

@@ -66,3 +66,22 @@ def test_a_result_not_wanted_is_let_go():
     job.close()
     assert no_children_left()
     job.close()  # twice: nothing more to do
+
+
+def test_an_interrupt_while_the_result_is_read_leaves_no_descriptor_to_close_again(tmp_path):
+    """(An import's clean-up lets the child go after a Ctrl-C: it must not close a file opened
+    since, which may have been given the pipe's old number, SQLite's write-ahead log say.)"""
+    script = ("import os, pickle, time\nfrom superviser import elsewhere\n"
+              "job = elsewhere.Elsewhere(lambda: (time.sleep(0.2), 'x')[1])\n"
+              "def interrupted(_pipe):\n    raise KeyboardInterrupt\n"
+              "elsewhere.pickle.load = interrupted\n"
+              "try:\n    job.result()\nexcept KeyboardInterrupt:\n    pass\n"
+              f"other = os.open({str(tmp_path / 'other')!r}, os.O_RDWR | os.O_CREAT)\n"
+              "job.close()\nos.fstat(other)\n"
+              "late = elsewhere.Elsewhere(lambda: time.sleep(30))\nbegun = time.monotonic()\nlate.close()\n"
+              "print(time.monotonic() - begun < 5)\n"
+              "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["True", "reaped"]
