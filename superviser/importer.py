@@ -355,7 +355,11 @@ def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | N
     planned = Plan(session.db, session.login)
     _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
     if not outcome.rejected:
-        planned.prepare()  # before the lock
+        try:
+            planned.prepare()  # before the lock
+        except BaseException:
+            planned.discard()  # (its children and scratch tables: the caller never holds it)
+            raise
     return planned
 
 

@@ -438,6 +438,7 @@ class Plan(Changes):
             if job is not None:
                 job.close()
         self._chaining = self._derived = None
+        self._encoded = None  # (the rest of the entries the child's share was worked out beside)
 
     def _derivation(self) -> Callable[[], dict]:
         """What works out the derived tables' rows for the planned rows (their character pairs,

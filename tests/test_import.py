@@ -342,6 +342,19 @@ def test_an_import_in_a_process_of_its_own_chains_its_entries_on_both_cores(offi
     assert audit.run(db).ok and tallies.stored(db) == tallies.recount(db)
 
 
+def test_a_plan_that_fails_as_it_is_prepared_lets_its_scratch_tables_go(office, tmp_path, monkeypatch):
+    def broken(*_args):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(journal, "encoded", broken)  # after the rows are staged
+    before = counts(office.path)
+    with pytest.raises(OSError, match="no space"):
+        import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
+    assert counts(office.path) == before
+    attached = [row[1] for row in office.director.db.conn.execute("PRAGMA database_list")]
+    assert "scratch" not in attached
+
+
 def test_a_plan_is_refused_once_the_database_has_changed(office):
     from superviser.changes import write
     from superviser.planned import Plan, Stale
