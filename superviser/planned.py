@@ -6,10 +6,11 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry its sequence number, following the log's head as it was when planning began.
 ``prepare``, still without the lock, stages the rows in the connection's scratch tables
-(superviser/scratch.py) while a forked child (superviser/elsewhere.py) works out the entries'
-canonical text and hashes, chained from that head; then stages the entries too, while another
-child works out what the derived tables (search indexes, counters) get for the rows. ``apply``
-then writes it all inside a real transaction, a statement per table.
+(superviser/scratch.py) while a forked child (superviser/elsewhere.py) works out most of the
+entries' canonical text and hashes, chained from that head, and it encodes the rest; then it
+hashes those after the child's last and stages the entries too, while another child works out
+what the derived tables (search indexes, counters) get for the rows. ``apply`` then writes it
+all inside a real transaction, a statement per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
 holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
@@ -320,8 +321,8 @@ class Plan(Changes):
                 after, texts, hashes = self.head, [], []
             rest = self._entries[len(texts):]
             more, middles = self._encoded or journal.encoded(rest, self.actor, _encode)
-            hashes = hashes + journal.hashed(rest, self.actor, after[0] + len(texts), hashes[-1] if hashes else after[1],
-                                     more, middles)
+            last = (after[0] + len(texts), hashes[-1] if hashes else after[1])  # the child's last entry
+            hashes = hashes + journal.hashed(rest, self.actor, *last, more, middles)
             self._log = journal.rows_of(self._entries, self.actor, *after, (texts + more, hashes))
             self._log_after, self._encoded = after, None
         if self._log_after != self.head:
