@@ -50,6 +50,12 @@ def test_xlsx_ledger(stocked, tmp_path):
     assert deadline_cell.is_date and deadline_cell.number_format == "yyyy-mm-dd"
     light_cell = sheet.cell(row=5, column=header.index("light") + 1)
     assert light_cell.fill.fgColor.rgb.endswith("FFC7CE")
+    # the ledger's rows are tall where text wraps: every cell keeps to the top, plain or formatted
+    cells = {name: sheet.cell(row=5, column=header.index(name) + 1)
+             for name in ("reference", "objective", "deadline", "light", "urges")}
+    assert all(c.alignment.vertical == "top" for c in cells.values())
+    assert cells["objective"].alignment.wrap_text and not cells["reference"].alignment.wrap_text
+    assert light_cell.alignment.vertical == "top" and deadline_cell.alignment.horizontal == "left"
     assert sheet.freeze_panes == "A5" and sheet.auto_filter.ref.startswith("A4")
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.print_title_rows == "$4:$4"

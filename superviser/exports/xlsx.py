@@ -32,18 +32,22 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     # objectives and 103,000 steps: 5.7 s against 7.5 s). The sheets' XML goes to temporary
     # files rather than memory (199 MB at the peak against 257), and the steps come a page
     # at a time (report.Steps).
+    # Every cell is top-aligned by the workbook's default format (rows with wrapped text are
+    # tall): a cell with no format of its own costs its sheet's XML no style (measured on
+    # 10,000 objectives: a column format on every ledger cell took 0.15 s of the close).
     book = xlsxwriter.Workbook(target, {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+                                        "strings_to_urls": False,
+                                        "default_format_properties": {"font_name": "Calibri", "font_size": 11,
+                                                                      "valign": "top"}})
     book.set_properties({"title": _("Supervision ledger"), "author": report.made_by_name,
                          "comments": " / ".join(report.meta_lines())})
     bold = book.add_format({"bold": True})
-    head = book.add_format({"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True, "valign": "top"})
-    cell = book.add_format({"valign": "top"})
-    wrap = book.add_format({"valign": "top", "text_wrap": True})
-    fills = {light: book.add_format({"bg_color": colour, "valign": "top"}) for light, colour in FILLS.items()}
+    head = book.add_format({"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True})
+    wrap = book.add_format({"text_wrap": True})
+    fills = {light: book.add_format({"bg_color": colour}) for light, colour in FILLS.items()}
     muted = book.add_format({"font_color": "#666666"})
-    day = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd", "align": "left"})
-    minute = book.add_format({"valign": "top", "num_format": "yyyy-mm-dd hh:mm", "align": "left"})
+    day = book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+    minute = book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
 
     # The rows of the scores are counted once they are there (superviser/exports/helper.py).
     total = len(report.objectives) + len(report.steps) + len(report.scorecards)
@@ -54,7 +58,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     sheets = {name: book.add_worksheet(name) for name in sheet_names}
 
     def sheet(name: str, headings: list[str], rows: Iterable[list] | Iterable[tuple], widths: list[int], *,
-              wrap_at=(), light_at=None, lights_of=None, formats=None, top=False, rows_at=None):
+              wrap_at=(), light_at=None, lights_of=None, formats=None, rows_at=None):
         """``rows_at(first)``: the rows the values go to, in their order (else one after the other)."""
         nonlocal written
         ws = sheets[name]
@@ -67,10 +71,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
         ws.write(1, 0, "  ·  ".join(report.heading_lines()), muted)
         header_row = 3
         for col, width in enumerate(widths):
-            # Rows with wrapped text are tall; ``top`` keeps their other cells at the top. Sheets
-            # of one-line rows go without: a format on every cell costs a second per 600,000.
-            plain = cell if top else None
-            ws.set_column(col, col, width, (formats or {}).get(col) or (wrap if col in wrap_at else plain))
+            ws.set_column(col, col, width, (formats or {}).get(col) or (wrap if col in wrap_at else None))
         light_at = light_at if lights_of else None
         ws.write_row(header_row, 0, headings, head)
         # The columns' formats (set_column above) apply to their cells; only the light
@@ -119,7 +120,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
               for i, h in enumerate(headings)]
     sheet(sheet_names[0], headings, rows, widths, wrap_at={i for i, k in enumerate(keys) if k in TEXT_COLUMNS},
           light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives],
-          formats={i: day for i in at_dates}, top=True)
+          formats={i: day for i in at_dates})
 
     # 2. the scorecards
     card_headings = [_("unit"), _("open"), _("overdue"), _("closed"), _("on time"), _("avg delay"), _("urges"),
