@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from superviser import clock, quantities
 from superviser.i18n import N_, _, ngettext
-from superviser.lifecycle import AWAITED, ENDED, SUBMITTED, VERIFIED, WORKING
+from superviser.lifecycle import AWAITED, ENDED, OPEN, SUBMITTED, VERIFIED, WORKING
 from superviser.store import Database
 
 RED, YELLOW, GREEN, GREY = "red", "yellow", "green", "grey"
@@ -43,10 +43,21 @@ def sql_list(values) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-ENDED_SQL = f"o.status IN {sql_list(ENDED)}"
-WAITING_OFFICE_SQL = f"o.status IN {sql_list((SUBMITTED, VERIFIED))}"
-AWAITED_SQL = f"o.status IN {sql_list(AWAITED)}"
-WORKING_SQL = f"o.status IN {sql_list(WORKING)}"
+def status_in(values, column: str = "o.status") -> str:
+    """``column`` is one of ``values``, as equalities joined by OR rather than IN: SQLite builds
+    an IN list's lookup table again for every row it writes into an index whose definition
+    holds one (a partial index's WHERE, an indexed expression), which costs more than the rest
+    of the index (10,000 new objectives: 110 ms against 70 ms). The indexes (superviser/schema.py)
+    and the queries that read them say it in the same words, which is how SQLite matches them;
+    in a query's WHERE it turns the equalities back into one IN."""
+    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
+
+
+ENDED_SQL = status_in(ENDED)
+WAITING_OFFICE_SQL = status_in((SUBMITTED, VERIFIED))
+AWAITED_SQL = status_in(AWAITED)
+WORKING_SQL = status_in(WORKING)
+OPEN_SQL = status_in(OPEN)
 # The last sign of life: the latest report, else the day work began. The partial index
 # idx_objectives_quiet is on exactly this expression.
 QUIET_SQL = "coalesce(o.last_report_on, o.active_since)"

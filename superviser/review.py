@@ -24,6 +24,7 @@ from superviser import clock, roles, store
 from superviser.i18n import N_, _
 from superviser.lights import (
     AWAITED_SQL,
+    OPEN_SQL,
     QUIET_SQL,
     REASON_SQL,
     REPORT_DUE_SQL,
@@ -53,12 +54,11 @@ _FLAGGED = "o.light_override = 'red'"  # the queue holds open objectives only: t
 _PENDING = "EXISTS (SELECT 1 FROM extensions e WHERE e.objective_id = o.id AND e.status = 'pending' AND e.withdrawn_seq IS NULL)"
 _MARKED = ("EXISTS (SELECT 1 FROM review_marks m WHERE m.login = :login AND m.objective_id = o.id"
            " AND m.day = :day AND m.version = o.version)")
-_OPEN = "o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned', 'submitted', 'verified')"
 
 # An objective's place in the queue, marks aside: one CASE with an operand, so the light rule
 # is evaluated once per row. Every walk below keeps the rows of its own rank, so an objective
 # is met once, under its worst reason, whichever index found it.
-_RANK = f"""CASE WHEN NOT {_OPEN} THEN NULL ELSE CASE ({REASON_SQL})
+_RANK = f"""CASE WHEN NOT {OPEN_SQL} THEN NULL ELSE CASE ({REASON_SQL})
   WHEN 'overdue' THEN 1
   WHEN 'due_soon' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 3 END
   WHEN 'silent' THEN CASE WHEN {_FLAGGED} THEN 2 ELSE 4 END
@@ -168,7 +168,7 @@ def sizes(db: Database, login: str) -> dict[str, int]:
     waiting = tallied.with_status(db, ["submitted", "verified"] if params["director"] else ["submitted"])
     found = {1: reasons["overdue"], 3: reasons["due_soon"], 4: reasons["silent"], 9: waiting, 2: 0, 8: 0}
     counted = {1: "overdue", 3: "due_soon", 4: "silent"}  # by reason; 9 by status
-    few = f"""SELECT ({_RANK}), ({REASON_SQL}), o.status IN ('submitted', 'verified') AND (o.status = 'submitted' OR :director),
+    few = f"""SELECT ({_RANK}), ({REASON_SQL}), {WAITING_OFFICE_SQL} AND (o.status = 'submitted' OR :director),
                      {_MARKED} FROM objectives o WHERE o.id IN (
         SELECT id FROM objectives WHERE {_FLAGGED.replace("o.", "")}
         UNION SELECT objective_id FROM extensions WHERE status = 'pending' AND withdrawn_seq IS NULL

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from superviser import clock, store
 from superviser.i18n import N_, _
+from superviser.lights import AWAITED_SQL
 from superviser.store import Database
 
 WEEKLY, MONTHLY, STAGES = "weekly", "monthly", "stages"
@@ -114,7 +115,7 @@ def due_milestones(db: Database, after: str | None, until: str | None, search: s
     """Milestones not yet reported on of objectives still awaited, due in (``after``, ``until``]
     (either end open), by date: for the deadlines list."""
     clauses, params = ["m.reported_on IS NULL",
-                       "o.status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned')"], []
+                       AWAITED_SQL], []
     if after:
         clauses.append("m.due_on > ?")
         params.append(after)

@@ -35,7 +35,7 @@ if sys.version_info < (3, 12):
 # the ones it declares). A database that has applied exactly these opens without loading
 # the migrations, which import sqlite-utils: most of what a read command would cost.
 MIGRATIONS = ("m001_initial", "m002_reviews", "m003_log_v2", "m004_trust", "m005_delivery", "m007_corrections",
-              "m008_speed", "m009_flat_reads")
+              "m008_speed", "m009_flat_reads", "m010_leaner_indexes")
 
 
 class Database:

@@ -70,6 +70,51 @@ def test_a_current_database_opens_without_the_migrations(office):
     assert db["objectives"].exists()  # sqlite-utils' API is still there when something needs it
 
 
+def _indexes(db, table="objectives"):
+    return dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+                                " AND sql IS NOT NULL", (table,)))
+
+
+# The objectives' indexes as m001 to m009 made them, before m010_leaner_indexes.
+_BEFORE_M010 = {
+    "idx_objectives_lead_unit_id": "CREATE INDEX idx_objectives_lead_unit_id ON objectives(lead_unit_id)",
+    "idx_objectives_light_override": "CREATE INDEX idx_objectives_light_override ON objectives(light_override)",
+    "idx_objectives_open_first": "CREATE INDEX idx_objectives_open_first ON objectives("
+                                 "status IN ('closed', 'suspended', 'cancelled'), deadline, sort_key)",
+    "idx_objectives_awaited": "CREATE INDEX idx_objectives_awaited ON objectives(deadline, sort_key)"
+                              " WHERE status IN ('registered', 'assigned', 'accepted', 'in_progress', 'returned')",
+    "idx_objectives_waiting": "CREATE INDEX idx_objectives_waiting ON objectives(deadline, sort_key)"
+                              " WHERE status IN ('submitted', 'verified')",
+}
+
+
+def test_no_index_of_the_objectives_holds_an_in_list(office):
+    """SQLite builds an IN list's table again for every row it writes into an index whose
+    definition holds one: the statuses are written as equalities (lights.status_in), and the
+    queries that read those indexes say them the same way (tests/test_flat_reads.py)."""
+    indexes = _indexes(store.connect(office.path))
+    assert {"idx_objectives_open_first", "idx_objectives_awaited", "idx_objectives_unit_open"} <= set(indexes)
+    assert [name for name, sql in indexes.items() if " IN " in sql.upper()] == []
+    assert "idx_objectives_lead_unit_id" not in indexes  # the scorecards' index begins with the lead unit
+    assert indexes["idx_objectives_light_override"].endswith("WHERE light_override IS NOT NULL")
+
+
+def test_m010_gives_an_older_database_the_leaner_indexes(office):
+    db = store.connect(office.path)
+    fresh = _indexes(db)
+    with store.transaction(db):  # the database as m009 left it
+        for name, sql in _BEFORE_M010.items():
+            db.execute(f"DROP INDEX IF EXISTS {name}")
+            db.execute(sql)
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm010_leaner_indexes'")
+    assert " IN " in _indexes(db)["idx_objectives_awaited"]
+    schema.ensure_current(db)
+    assert _indexes(db) == fresh
+    with store.transaction(db):  # a transform keeps them as they are (sqlite-utils recreates them from their SQL)
+        schema.transform(db, "objectives", types={"detail": str})
+    assert _indexes(db) == fresh
+
+
 def _triggers(db):
     return {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 

@@ -16,6 +16,7 @@ from superviser.lights import (
     GREY,
     LIGHT_SQL,
     LIGHTS,
+    OPEN_SQL,
     OVERDUE_SQL,
     QUIET_SQL,
     REASON_SQL,
@@ -29,7 +30,6 @@ from superviser.lights import (
     explain,
     light_of,
     set_by_office,
-    sql_list,
 )
 from superviser.read import counts, search
 from superviser.store import Database
@@ -40,7 +40,7 @@ SEP = "\x1f"  # joins co-unit names; control characters never survive into store
 
 ORDERS = {
     # Open work first, most urgent deadline first; finished and stopped ones after.
-    "deadline": "o.status IN ('closed', 'suspended', 'cancelled'), o.deadline, o.sort_key",
+    "deadline": f"{ENDED_SQL}, o.deadline, o.sort_key",  # (idx_objectives_open_first's expression)
     "ref": "o.sort_key",
     # The dashboard's panels, each read in the order of its index (schema m008_speed).
     "due": "o.deadline, o.sort_key",
@@ -93,7 +93,7 @@ def _walking(sql: str) -> str:
     """The same condition with the status hidden from the planner ("+o.status"): a page
     then walks the list's ordered index and stops once it is full, instead of reading
     every match through the status index and sorting them."""
-    return sql.replace("o.status IN", "+o.status IN")
+    return sql.replace("o.status =", "+o.status =")
 
 
 # A light's list in the order of the lists ("deadline": open work by deadline, ended after),
@@ -137,10 +137,9 @@ def _merged(db: Database, flt: Filter, order: str, params: dict) -> list[str] | 
         return [_part("idx_objectives_awaited", AWAITED_SQL)]
     if flt.unit not in (None, "") and flt == Filter(unit=flt.unit, open_only=True):
         params["unit_id"] = refs.unit(db, flt.unit)["id"]
-        open_ = f"o.status IN {sql_list(lifecycle.OPEN)}"
-        lead = _part("idx_objectives_unit_open", f"o.lead_unit_id = :unit_id AND {open_}")
+        lead = _part("idx_objectives_unit_open", f"o.lead_unit_id = :unit_id AND {OPEN_SQL}")
         co = ("SELECT o.id, o.deadline, o.sort_key FROM co_units c CROSS JOIN objectives o ON o.id = c.objective_id"
-              f" WHERE c.unit_id = :unit_id AND {open_}")
+              f" WHERE c.unit_id = :unit_id AND {OPEN_SQL}")
         return [f"{lead} UNION ALL {co}"]
     return None
 
@@ -199,7 +198,7 @@ def where(db: Database, flt: Filter, params: dict, *, page_only: bool = False) -
         column = "o.status" if len(flt.status) < 3 else "+o.status"
         clauses.append(f"{column} IN ({', '.join(names)})")
     if flt.open_only:
-        clauses.append("o.status IN (" + ", ".join(f"'{s}'" for s in lifecycle.OPEN) + ")")
+        clauses.append(OPEN_SQL)
     if flt.due_before:
         params["due_before"] = flt.due_before.isoformat()
         clauses.append("o.deadline < :due_before")
