@@ -45,7 +45,7 @@ def pk_columns(db: Database, table: str) -> tuple[str, ...]:
 def row_key(table: str, pk: Any) -> str:
     """``objectives#17``, ``co_units#17,4``, ``people#li.ming``."""
     parts = pk if isinstance(pk, tuple) else (pk,)
-    return f"{table}#{','.join(str(p) for p in parts)}"
+    return f"{table}#{','.join(map(str, parts))}"
 
 
 def _recorded(table: str, column: str, value: Any) -> Any:

@@ -95,7 +95,7 @@ def _keyed(db: Database, table: str, key: tuple) -> bool:
         found = tuple({"INTEGER": int, "TEXT": str}.get(declared[c]) for c in pk_columns(db, table))
         _KEY_TYPES[table] = None if None in found or "COLLATE" in sql.upper() else found
     types = _KEY_TYPES[table]
-    return types is not None and len(key) == len(types) and all(type(v) is t for v, t in zip(key, types))
+    return types is not None and tuple(map(type, key)) == types
 
 
 _REFERENCES: dict[str, dict[str, str]] = {}
@@ -230,7 +230,7 @@ class Plan(Changes):
     def _count(planned: dict, signature: tuple, row: dict) -> None:
         _table, column, where = signature
         if row.get(column) is not None:
-            at = tuple(row.get(c) for c in where)
+            at = tuple(map(row.get, where))
             planned[at] = max(planned.get(at, 0), row[column])
 
     # --- writing, later --------------------------------------------------------------------------

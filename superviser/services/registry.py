@@ -69,24 +69,25 @@ def insert_objective(changes: Changes, decision: dict, title: str, *, lead_id: i
     transaction). ``state`` carries fields an import brings (status, percent, …)."""
     if lead_id in co_ids:
         raise InvalidInput("co", _("the lead unit cannot also be a co-unit"), N_("co-units"))
-    if due.isoformat() < decision["decided_on"]:
+    deadline = due.isoformat()
+    if deadline < decision["decided_on"]:
         raise InvalidInput("deadline", _("{deadline} is before the decision's date {date}").format(
-            deadline=due.isoformat(), date=decision["decided_on"]), N_("deadline"))
+            deadline=deadline, date=decision["decided_on"]), N_("deadline"))
     if parent is not None:
         if parent["decision_id"] != decision["id"]:
             raise InvalidInput("parent", _("{ref} belongs to another decision").format(ref=parent["ref"]), N_("parent"))
         if parent["status"] in lifecycle.ENDED and not state:
             raise Refused(_("parent: {ref} is {status}; reopen it before splitting it").format(
                 ref=parent["ref"], status=lifecycle.status_label(parent["status"])))
-        if due.isoformat() > parent["deadline"]:
+        if deadline > parent["deadline"]:
             raise InvalidInput("deadline", _("{deadline} is after the parent objective's deadline {parent}").format(
-                deadline=due.isoformat(), parent=parent["deadline"]), N_("deadline"))
+                deadline=deadline, parent=parent["deadline"]), N_("deadline"))
     num, ref, sort_key = next_place(changes, decision, parent)
     now = clock.stamp()
     values = {
         "ref": ref, "sort_key": sort_key, "decision_id": decision["id"], "parent_id": parent["id"] if parent else None,
         "num": num, "title": title, "detail": detail, "lead_unit_id": lead_id, "priority": priority,
-        "deadline": due.isoformat(), "original_deadline": due.isoformat(), "status": lifecycle.REGISTERED,
+        "deadline": deadline, "original_deadline": deadline, "status": lifecycle.REGISTERED,
         "percent": 0, "urge_count": 0, "urges_unanswered": 0, "created_at": now, "updated_at": now, "version": 1,
     }
     values.update(state or {})
