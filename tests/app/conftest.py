@@ -14,6 +14,14 @@ from superviser.services import Session
 from tests.conftest import NOW
 
 
+@pytest.fixture(autouse=True)
+def fixed_config_home(monkeypatch):
+    """The user's config folder at the same place whoever runs the tests: the help screen shows
+    where keymap.toml lives, and a snapshot must not change with the tester's home folder. Nothing
+    is there (the app only reads it); a test that writes configuration names its own folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/home/clerk/.config")
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """The demo office as it is on 20 November 2026, built once per language."""
