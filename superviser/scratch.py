@@ -1,10 +1,9 @@
 """Rows waiting in a database private to the connection, written before the write lock is taken.
 
 A statement run once per row costs more inside the lock than the row itself: its values are
-bound one by one, and each partial or expression index with an ``IN`` list (the objectives
-have several) builds that list again at every run. Rows staged here beforehand are moved
-into their table by one ``INSERT … SELECT``: one run, the lists built once. The scratch
-database belongs to the connection alone, so writing it locks nothing others wait for.
+bound one by one. Rows staged here beforehand (the binding done without the lock) are moved
+into their table by one ``INSERT … SELECT``. The scratch database belongs to the connection
+alone, so writing it locks nothing others wait for.
 
 It is a temporary database attached for the purpose (SQLite deletes its file when it is
 detached), so that ``drop`` lets it all go at once; dropping the tables one by one would
