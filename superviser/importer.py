@@ -352,14 +352,16 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
 
 def _planned(session: Session, plan: _Plan, outcome: Outcome, *, fixed: dict | None, name: str,
              progress: Progress | None = None) -> Plan:
-    planned = Plan(session.db, session.login)
-    _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
-    if not outcome.rejected:
-        try:
+    planned = Plan(session.db, session.login, expected=sum(len(rows) for _values, rows in plan.groups))
+    try:
+        _write(planned, plan, outcome, fixed=fixed, name=name, progress=progress)
+        if not outcome.rejected:
             planned.prepare()  # before the lock
-        except BaseException:
-            planned.discard()  # (its children and scratch tables: the caller never holds it)
-            raise
+    except BaseException:
+        planned.discard()  # (its children and scratch tables: the caller never holds it)
+        raise
+    if outcome.rejected:
+        planned.discard()  # (the child chaining its first entries ahead)
     return planned
 
 

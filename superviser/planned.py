@@ -5,10 +5,12 @@ A ``Plan`` is a ``Changes`` that writes nothing yet: the same services (``insert
 ``insert_objective``) run against it with their rules, reading the database as it is; each
 row gets the id it will have and is recorded as it will be stored (defaults filled in), and
 each log entry its sequence number, following the log's head as it was when planning began.
-``prepare``, still without the lock, stages the rows in the connection's scratch tables
-(superviser/scratch.py) while a forked child (superviser/elsewhere.py) works out most of the
-entries' canonical text and hashes, chained from that head, and it encodes the rest; then it
-hashes those after the child's last and stages the entries too, while another child works out
+A large plan has a forked child (superviser/elsewhere.py) work out its first entries'
+canonical text and hashes, chained from that head, while the rest are planned (entries are
+only appended to). ``prepare``, still without the lock, stages the rows in the connection's
+scratch tables (superviser/scratch.py) while another child works out most of the other
+entries' text and hashes, chained after those, and it encodes the rest; then it
+hashes those after the child's last and stages the entries too, while a third child works out
 what the derived tables (search indexes, counters) get for the rows. ``apply`` then writes it
 all inside a real transaction, a statement per table.
 
@@ -69,6 +71,10 @@ ASKED_OFTEN = 64
 # stages the rows and encodes the rest (then hashes them after the child's last): both are done
 # at about the same time.
 CHAINED_ELSEWHERE = 0.65
+# A plan expected to log this many entries or more has a child chain the first AHEAD of them
+# while the rest are planned (they are only ever appended to: their text and hashes stay).
+CHAINED_AHEAD_FROM = 2_000
+AHEAD = 0.4
 
 
 def _whole_table(db: Database, table: str) -> dict[tuple, dict] | None:
@@ -143,9 +149,14 @@ _encode = chain.encoder(_shown)
 
 
 class Plan(Changes):
-    def __init__(self, db: Database, actor: str):
+    def __init__(self, db: Database, actor: str, *, expected: int = 0):
+        """``expected``: about how many entries it will log (a ledger's rows)."""
         super().__init__(db, actor)
         self.head = journal.head(db)
+        self._ahead_at = round(expected * AHEAD) if expected >= CHAINED_AHEAD_FROM else 0
+        # the first entries' text and hashes, worked out while the rest were planned: the head
+        # they follow, the child
+        self._ahead: tuple[tuple[int, str], Elsewhere[tuple[list[str], list[str]]]] | None = None
         # table → pk → the row as it will be stored, its values in the table's column order (a
         # tuple: a plan of a hundred thousand rows is held in memory)
         self._rows: dict[str, dict[tuple, tuple]] = {}
@@ -309,16 +320,31 @@ class Plan(Changes):
         self._forget_derived()
         self._pending = {}
         self.entries.append(self.head[0] + len(self._entries))
+        if len(self._entries) == self._ahead_at:
+            first, actor, after = self._entries[:], self.actor, self.head
+            self._ahead = (after, Elsewhere(lambda: journal.chained(first, actor, *after, _encode)))
         return self.entries[-1]
+
+    def _begun(self) -> tuple[tuple[int, str], list[str], list[str]]:
+        """The head the entries are chained after, and the text and hashes of the first of them
+        as worked out elsewhere: ahead (while the rest were planned), then in ``prepare``."""
+        after = self._chaining_after if self._chaining is not None else self._ahead[0] if self._ahead else self.head
+        texts: list[str] = []
+        hashes: list[str] = []
+        if self._ahead is not None:
+            done = self._ahead[1].result()
+            texts, hashes = [*done[0]], [*done[1]]
+        if self._chaining is not None:
+            more, more_hashes = self._chaining.result()
+            texts += more
+            hashes += more_hashes
+        return after, texts, hashes
 
     def _chained(self) -> list[tuple]:
         """The entries as log rows chained after the head as last caught up with; their text
         and hashes as worked out elsewhere (or here, if they were not)."""
         if self._log is None:
-            if self._chaining is not None:
-                after, (texts, hashes) = self._chaining_after, self._chaining.result()
-            else:
-                after, texts, hashes = self.head, [], []
+            after, texts, hashes = self._begun()
             rest = self._entries[len(texts):]
             more, middles = self._encoded or journal.encoded(rest, self.actor, _encode)
             last = (after[0] + len(texts), hashes[-1] if hashes else after[1])  # the child's last entry
@@ -386,6 +412,8 @@ class Plan(Changes):
     def discard(self) -> None:
         """Drop the scratch tables the plan staged (once its transaction has ended)."""
         if not self.conn.in_transaction:
+            if self._ahead is not None:
+                self._ahead[1].close()
             scratch.drop(self.conn, self._scratch.values())
             self._scratch = {}
             self._forget_derived()
@@ -422,10 +450,14 @@ class Plan(Changes):
         derived tables get for the rows (elsewhere, while the lock is taken and the rows written).
         ``apply`` does it if it was not done (or rows were planned since)."""
         self._forget_derived()
-        share, actor, after = round(len(self._entries) * CHAINED_ELSEWHERE), self.actor, self.head
+        actor = self.actor
         if self._log is None:
-            first, self._chaining_after = self._entries[:share], after
-            self._chaining = Elsewhere(lambda: journal.chained(first, actor, *after, _encode))
+            after, texts, hashes = self._begun()  # (waits for the child chaining ahead, if any)
+            done = len(texts)
+            share = done + round((len(self._entries) - done) * CHAINED_ELSEWHERE)
+            first, start = self._entries[done:share], (after[0] + done, hashes[-1] if hashes else after[1])
+            self._chaining_after = after
+            self._chaining = Elsewhere(lambda: journal.chained(first, actor, *start, _encode))
         for table, rows in self._rows.items():
             self._stage(table, len(defaults(self.db, table)), rows.values())
         if self._log is None:

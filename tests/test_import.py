@@ -33,6 +33,14 @@ CHINESE = [
 ]
 
 
+@pytest.fixture(params=["", "chained ahead"])
+def ahead(request, monkeypatch):
+    """Whether the plan chains its first entries while it plans the rest (a large ledger's way),
+    here from its first entry on."""
+    if request.param:
+        monkeypatch.setattr("superviser.planned.CHAINED_AHEAD_FROM", 1)
+
+
 def test_chinese_headings_are_recognised(office, tmp_path):
     outcome = import_ledger(office.director, write_csv(tmp_path / "台账.csv", CHINESE))
     assert outcome.ok and len(outcome.objectives) == 2 and len(outcome.decisions) == 1
@@ -216,6 +224,7 @@ def test_cli_import(office, tmp_path, cli):
 
 
 @pytest.mark.parametrize("meanwhile", ["note", "decision"])
+@pytest.mark.usefixtures("ahead")
 def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, meanwhile):
     """The rows are worked out without the write lock. A colleague's note meanwhile changes
     nothing they rely on: its entries are chained after the note. A decision registered
@@ -252,6 +261,7 @@ def test_an_import_planned_while_someone_writes(office, tmp_path, monkeypatch, m
 
 
 @pytest.mark.parametrize("notes", [1, CATCH_UPS + 1])
+@pytest.mark.usefixtures("ahead")
 def test_notes_written_as_the_import_takes_the_lock_are_chained_before_it(office, tmp_path, monkeypatch, notes):
     """The plan chains its entries after others' before it takes the lock. A note written after
     that, as it takes the lock, sends it back to catch up without the lock (hashing its entries
@@ -286,6 +296,7 @@ def test_notes_written_as_the_import_takes_the_lock_are_chained_before_it(office
     assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'note'").fetchone()[0] >= notes
 
 
+@pytest.mark.usefixtures("ahead")
 def test_others_writing_while_the_import_catches_up_have_it_chain_its_entries_in_the_lock(office, tmp_path,
                                                                                           monkeypatch):
     """Others who write even while the plan catches up write more often than a catch-up without
@@ -319,27 +330,76 @@ def test_others_writing_while_the_import_catches_up_have_it_chain_its_entries_in
     assert outcome.seq == journal.head(db)[0] and audit.run(db).ok
 
 
-def test_an_import_in_a_process_of_its_own_chains_its_entries_on_both_cores(office, tmp_path):
-    """In a process of one thread, as the command line is, the plan forks: a child works out
-    the first entries' text and hashes while the process encodes the rest and hashes them after
-    the child's last, and another child the derived rows. The log proves it all in the audit."""
+# The command line in a process of its own (one thread: the plan forks), a plan of 100 rows or
+# more chaining its first entries ahead; it says how many children it forked and whether any
+# is left (running, or not waited for) once the command is done.
+_COUNTING_FORKS = """
+import os, sys
+from superviser import planned
+from tests import frozen
+planned.CHAINED_AHEAD_FROM = 100
+forked, fork = [], os.fork
+def counted():
+    pid = fork()
+    if pid:
+        forked.append(pid)
+    return pid
+os.fork = counted
+try:
+    frozen.main(sys.argv[1:])
+    code = 0
+except SystemExit as stop:
+    code = stop.code
+try:
+    left = os.waitpid(-1, os.WNOHANG) is not None
+except ChildProcessError:
+    left = False
+print("forked", len(forked), "left", left, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _import_counting_forks(office, path):
     import os
     import subprocess
     import sys
 
-    from superviser import audit, tallies
     from tests.conftest import NOW, ROOT
+
+    return subprocess.run([sys.executable, "-c", _COUNTING_FORKS, NOW, "--", "--db", str(office.path), "import",
+                           str(path)], cwd=ROOT, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss"), timeout=120)
+
+
+def test_an_import_in_a_process_of_its_own_chains_its_entries_on_both_cores(office, tmp_path):
+    """In a process of one thread, as the command line is, the plan forks: a child works out
+    the first entries' text and hashes while the rest are planned, another some of the rest
+    after its last while the process encodes the others and hashes them after that child's
+    last, and a third the derived rows. The log proves it all in the audit."""
+    from superviser import audit, tallies
 
     rows = [["督办事项", "牵头单位", "完成时限", "办理状态", "最新进展"]]
     rows += [[f"事项 {i}", "Finance", "2026-12-20", "办理中", "2026-11-01 40% 已过半"] for i in range(400)]
-    ran = subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), "import",
-                          str(write_csv(tmp_path / "台账.csv", rows))], cwd=ROOT, capture_output=True, text=True,
-                         env=dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss"), timeout=120)
+    ran = _import_counting_forks(office, write_csv(tmp_path / "台账.csv", rows))
     assert ran.returncode == 0, ran.stderr
+    assert "forked 3 left False" in ran.stderr
     db = store.connect(office.path)
     assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'objective.add'").fetchone()[0] == 400
     assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'progress'").fetchone()[0] == 400
     assert audit.run(db).ok and tallies.stored(db) == tallies.recount(db)
+
+
+def test_a_ledger_refused_late_leaves_no_child_chaining_ahead(office, tmp_path):
+    """A row refused after the first entries were given to a child to chain: the child is let
+    go with the plan, nothing written."""
+    rows = [["督办事项", "牵头单位", "完成时限", "决策日期"]]
+    rows += [[f"事项 {i}", "Finance", "2026-12-20", "2026-11-01"] for i in range(400)]
+    rows[390][2] = "2026-10-01"  # (before its decision's date: refused as the rows are written into the plan)
+    before = counts(office.path)
+    ran = _import_counting_forks(office, write_csv(tmp_path / "台账.csv", rows))
+    assert ran.returncode == 2 and "row 391" in ran.stderr
+    assert "forked 1 left False" in ran.stderr
+    assert counts(office.path) == before
 
 
 def test_a_plan_that_fails_as_it_is_prepared_lets_its_scratch_tables_go(office, tmp_path, monkeypatch):
