@@ -23,7 +23,8 @@ T = TypeVar("T")
 
 
 class Elsewhere(Generic[T]):
-    """``work()``, begun now in a child; ``result()`` waits for it."""
+    """``work()``, begun now in a child; ``result()`` waits for it, ``close()`` lets it go (its
+    owner closes it once done with it)."""
 
     def __init__(self, work: Callable[[], T]):
         self._work = work
@@ -31,8 +32,10 @@ class Elsewhere(Generic[T]):
         self._pipe: int | None = None
         self._done: tuple[T] | None = None
         self._failed: Exception | None = None
+        self._leaving: int | None = None  # a child that sent its result, not yet waited for
         if hasattr(os, "fork") and _alone():
             self._pipe, sending = os.pipe()
+            _widen(sending)
             self._pid = os.fork()
             if self._pid == 0:
                 _child(work, self._pipe, sending)
@@ -51,7 +54,8 @@ class Elsewhere(Generic[T]):
         return self._done[0]
 
     def close(self) -> None:
-        """Let the child go without its result (the plan changed): stopped, not waited for."""
+        """Let the child go: stopped if it has not sent its result (the plan changed), and
+        waited for."""
         pipe, pid = self._take()
         if pid is not None:
             try:
@@ -59,6 +63,9 @@ class Elsewhere(Generic[T]):
             finally:
                 os.close(pipe)
                 os.waitpid(pid, 0)
+        leaving, self._leaving = self._leaving, None
+        if leaving is not None:
+            os.waitpid(leaving, 0)
 
     def _take(self) -> tuple[int, int | None]:
         """The child's pipe and pid, this object no longer holding them (whatever happens next:
@@ -79,8 +86,26 @@ class Elsewhere(Generic[T]):
                 except Exception:  # noqa: BLE001 - it died before it sent it all
                     done, value = False, None
         finally:
-            os.waitpid(pid, 0)
+            # A child of a large process takes milliseconds to leave once it has sent its result
+            # (its memory is unmapped): waited for then only if it has (else by close()).
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                self._leaving = pid
         return (value,) if done else None
+
+
+# A pipe holds 64 kB: a child sending a result of megabytes would wait for this process to read
+# each 64 kB, and this process for the child to wake up and write the next, when it reads them.
+PIPE_BYTES = 1 << 20  # (what Linux lets any process ask for)
+
+
+def _widen(pipe: int) -> None:
+    """Let ``pipe`` hold ``PIPE_BYTES``, where the system allows it."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: the pipe as it is
+        pass
 
 
 def _alone() -> bool:

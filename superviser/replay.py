@@ -245,12 +245,11 @@ def check(db: Database, progress: Progress | None = None) -> Replayed:
             here = tables
         try:
             found = _compare(db.conn, here, state, touched, comparing)
-        except BaseException:
             if there is not None:
-                there.close()  # (no child left behind when the work stops here)
-            raise
-        if there is not None:
-            found |= there.result()
+                found |= there.result()
+        finally:
+            if there is not None:
+                there.close()  # (no child left behind, whether the work stops here or not)
     finally:
         if collecting:
             gc.enable()

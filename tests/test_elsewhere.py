@@ -26,6 +26,7 @@ def test_the_work_is_done_in_a_child_and_its_result_comes_back():
               "job = Elsewhere(lambda: (os.getpid(), [(1, 'ab bc c')]))\n"
               "pid, pairs = job.result()\n"
               "print(pid != os.getpid(), pairs == [(1, 'ab bc c')], job.result()[0] == pid)\n"
+              "job.close()\n"
               "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
@@ -58,6 +59,7 @@ def test_a_failing_child_leaves_the_work_to_this_process_which_meets_the_error()
     with pytest.raises(ValueError, match="no pairs"):
         job.result()
     assert calls == [os.getpid()]  # the child's attempt was in its own memory
+    job.close()
     assert no_children_left()
 
 
@@ -85,3 +87,33 @@ def test_an_interrupt_while_the_result_is_read_leaves_no_descriptor_to_close_aga
                          cwd=Path(__file__).resolve().parent.parent)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split() == ["True", "reaped"]
+
+
+def test_the_result_does_not_wait_for_the_child_to_leave_and_close_does():
+    """A child of a large process takes a while to leave once it has sent its result (its
+    memory is unmapped): the result is there as soon as it is sent; close() waits for it."""
+    script = ("import os, time\nfrom superviser import elsewhere\n"
+              "leave = os._exit\n"
+              "elsewhere.os._exit = lambda code: (time.sleep(1), leave(code))\n"
+              "job = elsewhere.Elsewhere(lambda: 42)\n"
+              "time.sleep(0.2)\nbegun = time.monotonic()\n"
+              "print(job.result() == 42, time.monotonic() - begun < 0.5)\n"
+              "job.close()\n"
+              "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["True", "True", "reaped"]
+
+
+def test_a_result_of_most_of_a_megabyte_is_sent_whole_before_it_is_asked_for():
+    """The pipe holds it: the child sends it and leaves without waiting for this process to read
+    each 64 kB of it, and this process reads it in one go."""
+    script = ("import os, time\nfrom superviser import elsewhere\n"
+              "job = elsewhere.Elsewhere(lambda: 'x' * 900_000)\n"
+              "time.sleep(1)\n"
+              "print(os.waitpid(-1, os.WNOHANG)[0] != 0)\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["True"]  # (the child has left: it is not blocked writing)
