@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 _override: datetime | None = None
 _second: tuple[int, str] = (-1, "")  # the second last stamped, as text: an import stamps thousands in one
+_milli: tuple[int, str] = (-1, "")  # the millisecond last stamped, and its stamp (tens of rows are planned in one)
 
 
 def parse_stamp(value: str) -> datetime:
@@ -47,12 +48,17 @@ def stamp(moment: datetime | None = None) -> str:
 
 def _stamp_ns(ns: int) -> str:
     """``stamp`` of the moment ``ns`` nanoseconds after the epoch (the clock ``now`` reads),
-    formatting only the milliseconds while the second stays the same."""
-    global _second
-    second, milliseconds = divmod(ns // 1_000_000, 1000)
+    formatting only the milliseconds while the second stays the same, nothing while the
+    millisecond does."""
+    global _second, _milli
+    milli = ns // 1_000_000
+    if milli == _milli[0]:
+        return _milli[1]
+    second, milliseconds = divmod(milli, 1000)
     if second != _second[0]:
         _second = (second, datetime.fromtimestamp(second, UTC).isoformat()[:19])
-    return f"{_second[1]}.{milliseconds:03d}Z"
+    _milli = (milli, f"{_second[1]}.{milliseconds:03d}Z")
+    return _milli[1]
 
 
 def days_between(earlier: date | str, later: date | str) -> int:

@@ -467,6 +467,9 @@ class Plan(Changes):
         self._stage_log()
 
     def _forget_derived(self) -> None:
+        if self._chaining is None and self._derived is None:  # (as it is at every row planned)
+            self._encoded = None
+            return
         for job in (self._chaining, self._derived):
             if job is not None:
                 job.close()

@@ -1,5 +1,5 @@
-"""The clock's log timestamps: the quick path (the second's text kept) writes what the
-datetime path writes, at every millisecond, across seconds and days."""
+"""The clock's log timestamps: the quick path (the second's text kept, and the millisecond's)
+writes what the datetime path writes, at every millisecond, across seconds and days."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -16,11 +16,14 @@ def by_datetime(ns: int) -> str:
     return clock.stamp(EPOCH + timedelta(microseconds=ns // 1000))
 
 
-@given(st.lists(st.integers(min_value=0, max_value=10**9 * 86_400 * 400), min_size=1, max_size=20))
-def test_the_quick_stamp_is_the_datetime_stamp(offsets):
+@given(st.lists(st.integers(min_value=0, max_value=10**9 * 86_400 * 400), min_size=1, max_size=20),
+       st.integers(min_value=0, max_value=999_999))
+def test_the_quick_stamp_is_the_datetime_stamp(offsets, within):
     for offset in sorted(offsets) + offsets:  # within a second, into the next, and back
         ns = NOW_NS + offset
         assert clock._stamp_ns(ns) == by_datetime(ns)
+        moved = ns - ns % 1_000_000 + within  # the same millisecond again, elsewhere in it
+        assert clock._stamp_ns(moved) == by_datetime(moved)
 
 
 def test_a_stamp_has_milliseconds_and_z():
