@@ -44,8 +44,9 @@ def pk_columns(db: Database, table: str) -> tuple[str, ...]:
 
 def row_key(table: str, pk: Any) -> str:
     """``objectives#17``, ``co_units#17,4``, ``people#li.ming``."""
-    parts = pk if isinstance(pk, tuple) else (pk,)
-    return f"{table}#{','.join(map(str, parts))}"
+    if not isinstance(pk, tuple):
+        return f"{table}#{pk}"
+    return f"{table}#{pk[0]}" if len(pk) == 1 else f"{table}#{','.join(map(str, pk))}"
 
 
 def _recorded(table: str, column: str, value: Any) -> Any:

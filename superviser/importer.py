@@ -499,7 +499,7 @@ def _write(changes: Changes, plan: _Plan, outcome: Outcome, *, fixed: dict | Non
             if old:
                 old_to_new[old] = made  # a later row may name it as its parent
             outcome.objectives.append({"ref": made["ref"], "row": number, "was": old or None, "title": item["title"],
-                                       "lead": item["lead"], "deadline": item["deadline"].isoformat()})
+                                       "lead": item["lead"], "deadline": made["deadline"]})
     if progress is not None:
         progress(1, 1)
     if not outcome.rejected:

@@ -310,15 +310,14 @@ class Plan(Changes):
 
     def log(self, action: str, *, objective_id: int | None = None, decision_id: int | None = None,
             detail: str = "", facts: dict | None = None) -> int:
-        changes = dict(self._pending)
+        if facts and any("#" in name for name in facts):
+            raise ValueError(f"a fact's name has no '#': {next(name for name in facts if '#' in name)}")
+        changes, self._pending = self._pending, {}  # (the entry's own from now on: nothing changes it after)
         for name, value in (facts or {}).items():
-            if "#" in name:
-                raise ValueError(f"a fact's name has no '#': {name}")
             changes[name] = [None, value]
         self._entries.append((clock.stamp(), action, objective_id, decision_id, detail, changes))
         self._log, self._middles, self._staged_log, self._encoded = None, [], None, None
         self._forget_derived()
-        self._pending = {}
         self.entries.append(self.head[0] + len(self._entries))
         if len(self._entries) == self._ahead_at:
             first, actor, after = self._entries[:], self.actor, self.head
