@@ -26,7 +26,9 @@ class Elsewhere(Generic[T]):
     """``work()``, begun now in a child; ``result()`` waits for it, ``close()`` lets it go (its
     owner closes it once done with it)."""
 
-    def __init__(self, work: Callable[[], T]):
+    def __init__(self, work: Callable[[], T], *, yielding: bool = False):
+        """``yielding``: the child lets other work (this process, another child) have the cores
+        first: its result is wanted later than theirs."""
         self._work = work
         self._pid: int | None = None
         self._pipe: int | None = None
@@ -38,7 +40,7 @@ class Elsewhere(Generic[T]):
             _widen(sending)
             self._pid = os.fork()
             if self._pid == 0:
-                _child(work, self._pipe, sending)
+                _child(work, self._pipe, sending, yielding)
             os.close(sending)
         else:  # done now, where it was begun (before a write lock, not while others wait)
             try:
@@ -93,6 +95,8 @@ class Elsewhere(Generic[T]):
         return (value,) if done else None
 
 
+YIELDING = 19  # a yielding child's niceness: the scheduler gives it a core when nothing else wants one
+
 # A pipe holds 64 kB: a child sending a result of megabytes would wait for this process to read
 # each 64 kB, and this process for the child to wake up and write the next, when it reads them.
 PIPE_BYTES = 1 << 20  # (what Linux lets any process ask for)
@@ -117,9 +121,11 @@ def _alone() -> bool:
         return threading.active_count() == 1
 
 
-def _child(work: Callable, receiving: int, sending: int) -> None:
+def _child(work: Callable, receiving: int, sending: int, yielding: bool) -> None:
     try:
         os.close(receiving)
+        if yielding:
+            os.nice(YIELDING)
         with os.fdopen(sending, "wb") as pipe:
             try:
                 result = work()

@@ -9,10 +9,11 @@ A large plan has a forked child (superviser/elsewhere.py) work out its first ent
 canonical text and hashes, chained from that head, while the rest are planned (entries are
 only appended to). ``prepare``, still without the lock, stages the rows in the connection's
 scratch tables (superviser/scratch.py) while another child works out most of the other
-entries' text and hashes, chained after those, and it encodes the rest; then it
-hashes those after the child's last and stages the entries too, while a third child works out
-what the derived tables (search indexes, counters) get for the rows. ``apply`` then writes it
-all inside a real transaction, a statement per table.
+entries' text and hashes, chained after those, and it encodes the rest; then it hashes those
+after the child's last and stages the entries too. A third child, forked with the second,
+works out what the derived tables (search indexes, counters) get for the rows, wanted only
+once the rows are written. ``apply`` then writes it all inside a real transaction, a statement
+per table.
 
 If others wrote meanwhile (the log's head moved: every write appends to it), the plan still
 holds if nothing it relied on changed: the ids it gave are still free, the numbers it counted
@@ -445,8 +446,8 @@ class Plan(Changes):
 
     def prepare(self) -> None:
         """Before the write lock: stage the rows while a child works out most of the entries' text
-        and hashes (the rest here, meanwhile), stage the entries, and begin working out what the
-        derived tables get for the rows (elsewhere, while the lock is taken and the rows written).
+        and hashes (the rest here, meanwhile), and stage the entries, while another child works out
+        what the derived tables get for the rows (wanted once the lock is taken and the rows written).
         ``apply`` does it if it was not done (or rows were planned since)."""
         self._forget_derived()
         actor = self.actor
@@ -457,12 +458,14 @@ class Plan(Changes):
             first, start = self._entries[done:share], (after[0] + done, hashes[-1] if hashes else after[1])
             self._chaining_after = after
             self._chaining = Elsewhere(lambda: journal.chained(first, actor, *start, _encode))
+        # Forked together: after a fork every page of this process is copied (or at least faults) as
+        # this process first writes it, a few microseconds each, so the fewer times it forks the
+        # better. The second child's result is wanted last: it lets the first have the core.
+        self._derived = Elsewhere(self._derivation(), yielding=True)
         for table, rows in self._rows.items():
             self._stage(table, len(defaults(self.db, table)), rows.values())
         if self._log is None:
             self._encoded = journal.encoded(self._entries[share:], actor, _encode)
-        self._chained()  # (waits for the first child: it needs a core to itself more than the second)
-        self._derived = Elsewhere(self._derivation())
         self._stage_log()
 
     def _forget_derived(self) -> None:

@@ -117,3 +117,17 @@ def test_a_result_of_most_of_a_megabyte_is_sent_whole_before_it_is_asked_for():
                          cwd=Path(__file__).resolve().parent.parent)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split() == ["True"]  # (the child has left: it is not blocked writing)
+
+
+def test_a_yielding_child_lets_other_work_have_the_cores_first():
+    """(The derived rows, wanted last, are worked out beside the entries' hashes, wanted first.)
+    The process itself keeps its priority, also where the work is done here."""
+    script = ("import os\nfrom superviser.elsewhere import Elsewhere\n"
+              "mine = os.nice(0)\n"
+              "job = Elsewhere(lambda: os.nice(0), yielding=True)\n"
+              "print(job.result() == min(mine + 19, 19), os.nice(0) == mine)\n"
+              "job.close()\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["True", "True"]
