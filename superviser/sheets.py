@@ -139,7 +139,11 @@ def _csv(data: bytes, name: str) -> Sheet:
 
 def _trimmed(row: list, number: int) -> list:
     """A row without its trailing empty cells, empty cells as None; refused if too wide."""
-    cells = [None if value == "" else value for value in row]
+    return _narrowed([None if value == "" else value for value in row], number)
+
+
+def _narrowed(cells: list, number: int) -> list:
+    """``cells`` without its trailing Nones; refused if too wide."""
     while cells and cells[-1] is None:
         cells.pop()
     if len(cells) > MAX_COLUMNS:
@@ -420,15 +424,14 @@ def _calamine(data: bytes, name: str) -> list[list]:
 
 
 def _cells(row: list, number: int, name: str) -> list:
-    cells: list = []
-    for value in row:
-        if isinstance(value, str):
-            if len(value) > MAX_CELL:
+    """A row as calamine read it, made in place what a ledger's row is (``_trimmed``)."""
+    for at, value in enumerate(row):
+        if value.__class__ is str:
+            if not value:
+                row[at] = None
+            elif len(value) > MAX_CELL:
                 raise refused(_("row {row}: a cell is longer than {limit} characters").format(
                     row=number, limit=count(MAX_CELL)))
-            cells.append(value or None)
-        elif value is None or isinstance(value, (bool, int, float, date, datetime)):
-            cells.append(value)
-        else:  # a time of day, a duration: kept as text, refused where a date is wanted
-            cells.append(str(value))
-    return _trimmed(cells, number)
+        elif value is not None and not isinstance(value, (bool, int, float, date, datetime)):
+            row[at] = str(value)  # a time of day, a duration: kept as text, refused where a date is wanted
+    return _narrowed(row, number)

@@ -283,3 +283,29 @@ def test_a_sheet_read_unchecked_is_held_to_the_limits_from_a1_to_its_last_cell(t
     book.add_worksheet().write(2, 1, "z")
     book.close()
     assert sheets._calamine(near.read_bytes(), "near.xlsx") == [[], [], [None, "z"]]
+
+
+def test_an_xlsx_row_reads_as_a_csv_row_would(tmp_path, monkeypatch):
+    """Empty text is no value, trailing empty cells go, a time of day is text (refused where a
+    date is wanted), numbers and dates stay what they are; a cell longer than the limit is
+    refused, naming its row."""
+    import datetime
+
+    import xlsxwriter
+
+    path = tmp_path / "cells.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["title", "", 3, 2.5, True])
+    sheet.write_datetime(1, 0, datetime.datetime(2026, 12, 5), book.add_format({"num_format": "yyyy-mm-dd"}))
+    sheet.write_datetime(1, 1, datetime.time(9, 30), book.add_format({"num_format": "hh:mm"}))
+    sheet.write_string(1, 2, "")
+    sheet.write_string(1, 3, "")
+    sheet.write_row(2, 0, ["A roof to mend before the rains"])
+    book.close()
+    first, second, third = sheets._calamine(path.read_bytes(), "cells.xlsx")
+    assert first == ["title", None, 3, 2.5, True] and third == ["A roof to mend before the rains"]
+    assert second[0] == datetime.date(2026, 12, 5) and second[1] == "09:30:00" and len(second) == 2
+    monkeypatch.setattr(sheets, "MAX_CELL", 20)
+    with pytest.raises(InvalidInput, match="row 3: a cell is longer than 20 characters"):
+        sheets._calamine(path.read_bytes(), "cells.xlsx")
