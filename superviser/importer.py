@@ -302,8 +302,7 @@ def import_ledger(session: Session, path: str | Path, *, mapping: dict[str, str]
     header, columns = find_header(sheet.rows, overrides)
     outcome = Outcome(mapping={text.one_line(sheet.rows[header][c]): name for c, name in columns.items()},
                       dry_run=dry_run, kind=sheet.kind, encoding=sheet.encoding)
-    body = [(header + 2 + i, row) for i, row in enumerate(sheet.rows[header + 1:])
-            if any(v is not None and v != "" for v in row)]
+    body = [(number, row) for number, row in enumerate(sheet.rows[header + 1:], start=header + 2) if row]
     outcome.rows = len(body)
     name = shown(path.name)
     fixed = refs.decision(session.db, decision) if decision else None

@@ -48,7 +48,7 @@ _CHUNK = 1 << 16
 
 @dataclass
 class Sheet:
-    rows: list[list]
+    rows: list[list]             # each without its trailing empty cells (an empty row is []), empty ones None
     kind: str                    # xlsx, xls, ods, csv
     encoding: str | None = None  # for a CSV: the encoding it was read in
 

@@ -68,6 +68,20 @@ def test_a_broken_row_leaves_the_database_unchanged(office, tmp_path):
     assert counts(office.path) == before
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_empty_rows_are_passed_over_and_the_rows_after_them_keep_their_numbers(office, tmp_path, kind):
+    rows = CHINESE + [["", "", "", "", "", "", ""], ["Bad date", "Finance", "", "someday", "", "", ""]]
+    if kind == "csv":
+        path = write_csv(tmp_path / "gap.csv", rows)
+    else:
+        path, book = tmp_path / "gap.xlsx", Workbook()
+        for row in rows:
+            book.active.append([value or None for value in row])
+        book.save(path)
+    outcome = import_ledger(office.director, path)
+    assert [str(r).split(":")[0] for r in outcome.rejected] == ["row 5"] and "someday" in str(outcome.rejected[0])
+
+
 def test_unknown_units_are_offered_for_creation(office, tmp_path):
     rows = [["title", "lead unit", "deadline"], ["Survey", "Harbour Office", "2026-12-01"]]
     path = write_csv(tmp_path / "units.csv", rows)
