@@ -16,7 +16,6 @@ import errno
 import os
 import sqlite3
 import stat
-import tempfile
 from pathlib import Path
 
 from superviser import text
@@ -61,6 +60,8 @@ def stage(target: Path) -> Path:
     if not target.parent.is_dir():
         raise InvalidInput("path", _("the folder {folder} does not exist").format(folder=shown(target.parent)),
                            N_("file"))
+    import tempfile  # (here: most commands write no file)
+
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=".superviser-", suffix=target.suffix)
     except OSError as error:

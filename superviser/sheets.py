@@ -15,7 +15,6 @@ of ``Sheet.rows`` is the file's row ``i + 1``.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import re
 import zipfile
@@ -114,6 +113,8 @@ def _delimiter(text: str) -> str:
 
 
 def _csv(data: bytes, name: str) -> Sheet:
+    import csv
+
     try:
         text, encoding = decode(data)
     except InvalidInput as error:

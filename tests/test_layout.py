@@ -24,8 +24,9 @@ def test_subcommands_never_import_textual(office):
 
 
 # What a read command or a step has no use for: the migrations' sqlite-utils (and what it
-# loads), the dates' Babel and humanize, Rich (tables for people), the audit's subprocess.
-HEAVY = ("sqlite_utils", "pluggy", "dateutil", "babel", "humanize", "rich", "textual", "subprocess")
+# loads), the dates' Babel and humanize, Rich (tables for people), the audit's subprocess, the
+# temporary files of the commands that write files.
+HEAVY = ("sqlite_utils", "pluggy", "dateutil", "babel", "humanize", "rich", "textual", "subprocess", "tempfile")
 
 
 @pytest.mark.parametrize("command", [["objective", "list", "--limit", "50", "--json"], ["note", "{ref}", "checked"]])

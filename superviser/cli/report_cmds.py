@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -30,6 +29,8 @@ def _ledger_file(path: str):
     if path != "-":
         yield path
         return
+    import tempfile
+
     from superviser import sheets
 
     data = sys.stdin.buffer.read(sheets.MAX_BYTES + 1)  # beyond the limit: refused as too large, not held
