@@ -44,7 +44,7 @@ def clean(value: object) -> str:
 def undecodable(value: object) -> bool:
     """Whether ``value`` holds bytes that were not UTF-8 (an argument typed in a terminal set
     to another encoding): such text is refused rather than stored as �."""
-    return isinstance(value, str) and _SURROGATES.search(value) is not None
+    return isinstance(value, str) and not value.isascii() and _SURROGATES.search(value) is not None
 
 
 def multiline(value: object) -> str:
