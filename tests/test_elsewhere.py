@@ -20,6 +20,15 @@ def no_children_left() -> bool:
     return False
 
 
+def in_a_process(script: str) -> list[str]:
+    """What ``script`` prints, run in a process of one thread of its own (a fork is safe there;
+    the tests' own may have other threads)."""
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.split()
+
+
 def test_the_work_is_done_in_a_child_and_its_result_comes_back():
     """In a process of one thread (a fresh one: the tests' may have others), as the command line is."""
     script = ("import os; from superviser.elsewhere import Elsewhere\n"
@@ -28,9 +37,7 @@ def test_the_work_is_done_in_a_child_and_its_result_comes_back():
               "print(pid != os.getpid(), pairs == [(1, 'ab bc c')], job.result()[0] == pid)\n"
               "job.close()\n"
               "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert ran.stdout.split() == ["True", "True", "True", "reaped"]
+    assert in_a_process(script) == ["True", "True", "True", "reaped"]
 
 
 def test_with_other_threads_it_is_done_here_at_once():
@@ -83,10 +90,7 @@ def test_an_interrupt_while_the_result_is_read_leaves_no_descriptor_to_close_aga
               "late = elsewhere.Elsewhere(lambda: time.sleep(30))\nbegun = time.monotonic()\nlate.close()\n"
               "print(time.monotonic() - begun < 5)\n"
               "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split() == ["True", "reaped"]
+    assert in_a_process(script) == ["True", "reaped"]
 
 
 def test_the_result_does_not_wait_for_the_child_to_leave_and_close_does():
@@ -100,10 +104,7 @@ def test_the_result_does_not_wait_for_the_child_to_leave_and_close_does():
               "print(job.result() == 42, time.monotonic() - begun < 0.5)\n"
               "job.close()\n"
               "try:\n    os.waitpid(-1, os.WNOHANG)\nexcept ChildProcessError:\n    print('reaped')\n")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split() == ["True", "True", "reaped"]
+    assert in_a_process(script) == ["True", "True", "reaped"]
 
 
 def test_a_result_of_most_of_a_megabyte_is_sent_whole_before_it_is_asked_for():
@@ -113,10 +114,7 @@ def test_a_result_of_most_of_a_megabyte_is_sent_whole_before_it_is_asked_for():
               "job = elsewhere.Elsewhere(lambda: 'x' * 900_000)\n"
               "time.sleep(1)\n"
               "print(os.waitpid(-1, os.WNOHANG)[0] != 0)\n")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split() == ["True"]  # (the child has left: it is not blocked writing)
+    assert in_a_process(script) == ["True"]  # (the child has left: it is not blocked writing)
 
 
 def test_a_yielding_child_lets_other_work_have_the_cores_first():
@@ -127,7 +125,4 @@ def test_a_yielding_child_lets_other_work_have_the_cores_first():
               "job = Elsewhere(lambda: os.nice(0), yielding=True)\n"
               "print(job.result() == min(mine + 19, 19), os.nice(0) == mine)\n"
               "job.close()\n")
-    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
-    assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.split() == ["True", "True"]
+    assert in_a_process(script) == ["True", "True"]
