@@ -49,6 +49,16 @@ def row_key(table: str, pk: Any) -> str:
     return f"{table}#{pk[0]}" if len(pk) == 1 else f"{table}#{','.join(map(str, pk))}"
 
 
+def with_facts(changes: dict, facts: dict | None) -> dict:
+    """An entry's ``changes`` with its ``facts`` added (each ``[None, value]``), checked before any
+    is added: a fact's name has no '#' (that is a row's)."""
+    for name in facts or ():
+        if "#" in name:
+            raise ValueError(f"a fact's name has no '#': {name}")
+    changes.update((name, [None, value]) for name, value in (facts or {}).items())
+    return changes
+
+
 def _recorded(table: str, column: str, value: Any) -> Any:
     return fingerprint(value) if column in SECRET_COLUMNS.get(table, ()) else value
 
@@ -180,11 +190,7 @@ class Changes:
             detail: str = "", facts: dict | None = None) -> int:
         """Write one log entry with every change since the previous entry, and ``facts``
         (what the step was, beyond table state: ``{"undo.of": 1234}``)."""
-        changes = dict(self._pending)
-        for name, value in (facts or {}).items():
-            if "#" in name:
-                raise ValueError(f"a fact's name has no '#': {name}")
-            changes[name] = [None, value]
+        changes = with_facts(dict(self._pending), facts)
         seq = journal.append(self.db, actor=self.actor, action=action, objective_id=objective_id,
                              decision_id=decision_id, detail=detail, changes=changes)
         self._pending = {}

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from superviser import chain, clock, grams, journal, scratch, tallies
-from superviser.changes import Changes, pk_columns, row_key
+from superviser.changes import Changes, pk_columns, row_key, with_facts
 from superviser.elsewhere import Elsewhere
 from superviser.store import Database
 from superviser.tables import FTS_TABLES, SECRET_COLUMNS
@@ -72,8 +72,9 @@ ASKED_OFTEN = 64
 # stages the rows and encodes the rest (then hashes them after the child's last): both are done
 # at about the same time.
 CHAINED_ELSEWHERE = 0.65
-# A plan expected to log this many entries or more has a child chain the first AHEAD of them
-# while the rest are planned (they are only ever appended to: their text and hashes stay).
+# A plan expected to log about this many entries or more (a ledger of as many rows) has a child
+# chain the first AHEAD of them while the rest are planned (they are only ever appended to: their
+# text and hashes stay).
 CHAINED_AHEAD_FROM = 2_000
 AHEAD = 0.4
 
@@ -311,11 +312,8 @@ class Plan(Changes):
 
     def log(self, action: str, *, objective_id: int | None = None, decision_id: int | None = None,
             detail: str = "", facts: dict | None = None) -> int:
-        if facts and any("#" in name for name in facts):
-            raise ValueError(f"a fact's name has no '#': {next(name for name in facts if '#' in name)}")
-        changes, self._pending = self._pending, {}  # (the entry's own from now on: nothing changes it after)
-        for name, value in (facts or {}).items():
-            changes[name] = [None, value]
+        changes = with_facts(self._pending, facts)  # (the entry's own from now on: nothing changes it after)
+        self._pending = {}
         self._entries.append((clock.stamp(), action, objective_id, decision_id, detail, changes))
         self._log, self._middles, self._staged_log, self._encoded = None, [], None, None
         self._forget_derived()

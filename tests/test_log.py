@@ -214,3 +214,28 @@ def test_entries_worked_out_elsewhere_are_the_entries_one_by_one(office):
     with store.transaction(db):
         journal.append_chained(db, expected)
     assert journal.audit(db).ok
+
+
+@pytest.mark.parametrize("planned", [False, True])
+def test_a_fact_named_like_a_row_is_refused_before_anything_is_recorded(office, planned):
+    """``objectives#7`` names a row's change; a fact may not: refused, no fact of it kept, and
+    the changes the entry would have held still pending for the next, in a step and a plan alike."""
+    import json
+
+    from superviser.changes import write
+    from superviser.planned import Plan
+
+    db = office.director.db
+    with write(office.director) as opened:
+        changes = Plan(db, "boss") if planned else opened
+        changes.insert("units", {"name": "Harbour", "created_at": "2026-11-20T09:00:00.000Z"})
+        with pytest.raises(ValueError, match="has no '#'"):
+            changes.log("unit.add", facts={"kept": 1, "objectives#7": 2})
+        assert changes.pending
+        changes.log("unit.add", detail="Harbour")
+        assert not changes.pending and len(changes.entries) == 1
+        if planned:
+            changes.apply(opened)
+    logged = json.loads(db.conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 1").fetchone()[0])
+    assert [name.split("#")[0] for name in logged] == ["units"]
+    assert journal.audit(db).ok
