@@ -386,7 +386,7 @@ class Plan(Changes):
         cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-CACHE_KB}")
         conn.execute("SAVEPOINT plan")
-        try:
+        try:  # (from here on the plan is written or given up: its children have done their part)
             restore = self._suspend_derived(conn)
             for table in self._rows:  # in the order tables were first written: parents first
                 scratch.insert(conn, table, list(defaults(self.db, table)), self._scratch[table])
@@ -404,18 +404,26 @@ class Plan(Changes):
             raise Stale() from None
         finally:
             conn.execute(f"PRAGMA cache_size = {cache}")
+            self._let_children_go()
         conn.execute("RELEASE plan")
         changes.entries.extend(self.entries)
 
     def discard(self) -> None:
-        """Drop the scratch tables the plan staged (once its transaction has ended)."""
+        """Let the plan's children go, and drop the scratch tables it staged once its transaction
+        has ended (staged inside one, they go with it)."""
+        self._let_children_go()
+        self._forget_derived()
         if not self.conn.in_transaction:
-            if self._ahead is not None:
-                self._ahead[1].close()
             scratch.drop(self.conn, self._scratch.values())
             self._scratch = {}
-            self._forget_derived()
             self._staged_log = None
+
+    def _let_children_go(self) -> None:
+        """Wait for the children that sent their results, stop the others (their results, if
+        taken, stay with their ``Elsewhere``)."""
+        for job in (self._ahead[1] if self._ahead else None, self._chaining, self._derived):
+            if job is not None:
+                job.close()
 
     # The derived tables (search indexes, counters: tables.DERIVED_PREFIXES) are kept by a trigger
     # per inserted row, which costs more than the rows themselves; for the rows of a plan they are

@@ -416,6 +416,74 @@ def test_a_ledger_refused_late_leaves_no_child_chaining_ahead(office, tmp_path):
     assert counts(office.path) == before
 
 
+_LEAVING = """
+import os, sqlite3, sys
+from pathlib import Path
+from superviser import planned, scratch
+from superviser.changes import write
+from superviser.errors import DiskFull
+from superviser.importer import import_ledger
+from superviser.planned import Plan
+from tests.conftest import make_office
+planned.CHAINED_AHEAD_FROM = 1
+office = make_office(Path(sys.argv[2]))
+if sys.argv[1] == "applied":
+    plan = Plan(office.director.db, "boss", expected=4)
+    for name in ("Harbour", "Dock", "Pier", "Quay"):
+        plan.insert("units", {"name": name, "created_at": "2026-11-20T09:00:00.000Z"})
+        plan.log("unit.add", detail=name)
+    plan.prepare()
+    with write(office.director) as changes:
+        plan.apply(changes)
+else:  # someone changes what each plan relies on, and the last one, worked out holding the lock, fails
+    catch_up, stage = Plan.catch_up, scratch.stage
+    def meanwhile(self):
+        catch_up(self)
+        if not self.conn.in_transaction:
+            office.objective(title="Meanwhile")
+    def full(conn, *args, **kwargs):
+        if conn.in_transaction:
+            raise sqlite3.OperationalError("database or disk is full")
+        return stage(conn, *args, **kwargs)
+    Plan.catch_up, scratch.stage = meanwhile, full
+    try:
+        import_ledger(office.director, sys.argv[3])
+    except DiskFull:
+        print("refused: the disk is full")
+try:
+    left = os.waitpid(-1, os.WNOHANG) is not None
+except ChildProcessError:
+    left = False
+print("left", left)
+"""
+
+
+def _leaving(*args):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    ran = subprocess.run([sys.executable, "-c", _LEAVING, *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout
+
+
+def test_a_plan_applied_lets_its_children_go_once_it_has_their_work(tmp_path):
+    """(In a process of one thread, where the plan forks.) Its owner need not discard it."""
+    assert _leaving("applied", tmp_path / "office.db").splitlines() == ["left False"]
+
+
+def test_a_plan_worked_out_holding_the_lock_that_fails_leaves_no_child(tmp_path):
+    """The last attempt plans inside the transaction: failing there, it lets its children go
+    before the transaction ends (its scratch tables go with it)."""
+    rows = [["督办事项", "牵头单位", "完成时限"]] + [[f"事项 {i}", "Finance", "2026-12-20"] for i in range(20)]
+    said = _leaving("failing", tmp_path / "office.db", write_csv(tmp_path / "台账.csv", rows))
+    assert said.splitlines() == ["refused: the disk is full", "left False"]
+
+
 def test_a_plan_that_fails_as_it_is_prepared_lets_its_scratch_tables_go(office, tmp_path, monkeypatch):
     def broken(*_args):
         raise OSError("no space left on device")
