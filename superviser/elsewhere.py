@@ -36,13 +36,18 @@ class Elsewhere(Generic[T]):
         self._failed: Exception | None = None
         self._leaving: int | None = None  # a child that sent its result, not yet waited for
         if hasattr(os, "fork") and _alone():
-            self._pipe, sending = os.pipe()
+            receiving, sending = os.pipe()
             _widen(sending)
-            self._pid = os.fork()
-            if self._pid == 0:
-                _child(work, self._pipe, sending, yielding)
+            try:
+                self._pid = os.fork()
+            except OSError:  # (no process to be had: too many, or no memory) done here instead
+                os.close(receiving)
+            else:
+                if self._pid == 0:
+                    _child(work, receiving, sending, yielding)
+                self._pipe = receiving
             os.close(sending)
-        else:  # done now, where it was begun (before a write lock, not while others wait)
+        if self._pid is None:  # done now, where it was begun (before a write lock, not while others wait)
             try:
                 self._done = (work(),)
             except Exception as error:  # noqa: BLE001 - met when its result is asked for, as a child's failure is

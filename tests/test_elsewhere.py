@@ -126,3 +126,14 @@ def test_a_yielding_child_lets_other_work_have_the_cores_first():
               "print(job.result() == min(mine + 19, 19), os.nice(0) == mine)\n"
               "job.close()\n")
     assert in_a_process(script) == ["True", "True"]
+
+
+def test_when_no_process_can_be_had_the_work_is_done_here_and_no_descriptor_is_left():
+    """(Too many processes, or no memory for one: fork fails.)"""
+    script = ("import os, errno\nfrom superviser.elsewhere import Elsewhere\n"
+              "def refused():\n    raise OSError(errno.EAGAIN, 'Resource temporarily unavailable')\n"
+              "os.fork = refused\nopen_before = sorted(os.listdir('/proc/self/fd'))\n"
+              "job = Elsewhere(lambda: os.getpid())\n"
+              "print(job.result() == os.getpid(), sorted(os.listdir('/proc/self/fd')) == open_before)\n"
+              "job.close()\n")
+    assert in_a_process(script) == ["True", "True"]
