@@ -49,16 +49,18 @@ def stamp(moment: datetime | None = None) -> str:
 def _stamp_ns(ns: int) -> str:
     """``stamp`` of the moment ``ns`` nanoseconds after the epoch (the clock ``now`` reads),
     formatting only the milliseconds while the second stays the same, nothing while the
-    millisecond does."""
+    millisecond does. (Each cache is read once, whole: another thread may replace it meanwhile.)"""
     global _second, _milli
     milli = ns // 1_000_000
-    if milli == _milli[0]:
-        return _milli[1]
+    made = _milli
+    if milli == made[0]:
+        return made[1]
     second, milliseconds = divmod(milli, 1000)
-    if second != _second[0]:
-        _second = (second, datetime.fromtimestamp(second, UTC).isoformat()[:19])
-    _milli = (milli, f"{_second[1]}.{milliseconds:03d}Z")
-    return _milli[1]
+    whole = _second
+    if second != whole[0]:
+        whole = _second = (second, datetime.fromtimestamp(second, UTC).isoformat()[:19])
+    made = _milli = (milli, f"{whole[1]}.{milliseconds:03d}Z")
+    return made[1]
 
 
 def days_between(earlier: date | str, later: date | str) -> int:

@@ -26,6 +26,37 @@ def test_the_quick_stamp_is_the_datetime_stamp(offsets, within):
         assert clock._stamp_ns(moved) == by_datetime(moved)
 
 
+def test_another_thread_stamping_between_any_two_lines_changes_nothing():
+    """The app's workers stamp too: another second's stamp made at any point of this one (a thread
+    switch) leaves this one as the datetime path writes it."""
+    import sys
+
+    mine, theirs = NOW_NS + 5_123_000_000, NOW_NS + 9_456_000_000
+    at = 0
+    while True:
+        clock._stamp_ns(mine - 3_000_000_000)  # (the caches hold another second)
+        lines = [0]
+
+        def between(frame, event, _arg):
+            if frame.f_code is clock._stamp_ns.__code__ and event == "line":
+                lines[0] += 1
+                if lines[0] == at:
+                    sys.settrace(None)
+                    assert clock._stamp_ns(theirs) == by_datetime(theirs)
+                    sys.settrace(between)
+            return between
+
+        sys.settrace(between)
+        try:
+            made = clock._stamp_ns(mine)
+        finally:
+            sys.settrace(None)
+        assert made == by_datetime(mine), f"another stamp at line {at}"
+        if at > lines[0]:
+            break
+        at += 1
+
+
 def test_a_stamp_has_milliseconds_and_z():
     assert clock._stamp_ns(NOW_NS + 7_000_000) == "2026-09-21T14:13:20.007Z"
     assert clock._stamp_ns(NOW_NS + 999_999_999) == "2026-09-21T14:13:20.999Z"
