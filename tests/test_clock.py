@@ -26,35 +26,40 @@ def test_the_quick_stamp_is_the_datetime_stamp(offsets, within):
         assert clock._stamp_ns(moved) == by_datetime(moved)
 
 
+def _stamped_with_another_at(line: int, mine: int, theirs: int) -> tuple[str, int]:
+    """``_stamp_ns(mine)``, with ``_stamp_ns(theirs)`` made as its ``line``-th line is reached (as
+    another thread would); and how many lines it ran."""
+    import sys
+
+    lines = 0
+
+    def between(frame, event, _arg):
+        nonlocal lines
+        if frame.f_code is clock._stamp_ns.__code__ and event == "line":
+            lines += 1
+            if lines == line:
+                sys.settrace(None)
+                assert clock._stamp_ns(theirs) == by_datetime(theirs)
+                sys.settrace(between)
+        return between
+
+    sys.settrace(between)
+    try:
+        return clock._stamp_ns(mine), lines
+    finally:
+        sys.settrace(None)
+
+
 def test_another_thread_stamping_between_any_two_lines_changes_nothing():
     """The app's workers stamp too: another second's stamp made at any point of this one (a thread
     switch) leaves this one as the datetime path writes it."""
-    import sys
-
     mine, theirs = NOW_NS + 5_123_000_000, NOW_NS + 9_456_000_000
-    at = 0
-    while True:
+    line, ran = 0, 1
+    while line <= ran:
         clock._stamp_ns(mine - 3_000_000_000)  # (the caches hold another second)
-        lines = [0]
-
-        def between(frame, event, _arg):
-            if frame.f_code is clock._stamp_ns.__code__ and event == "line":
-                lines[0] += 1
-                if lines[0] == at:
-                    sys.settrace(None)
-                    assert clock._stamp_ns(theirs) == by_datetime(theirs)
-                    sys.settrace(between)
-            return between
-
-        sys.settrace(between)
-        try:
-            made = clock._stamp_ns(mine)
-        finally:
-            sys.settrace(None)
-        assert made == by_datetime(mine), f"another stamp at line {at}"
-        if at > lines[0]:
-            break
-        at += 1
+        made, ran = _stamped_with_another_at(line, mine, theirs)
+        assert made == by_datetime(mine), f"another stamp at line {line}"
+        line += 1
 
 
 def test_a_stamp_has_milliseconds_and_z():
