@@ -172,14 +172,12 @@ class Changes:
         key = row_key(table, pk)
         created = self._pending.pop(key, None)
         prefix = key + "."
-        original = dict(row)
+        original = {c: _recorded(table, c, v) for c, v in row.items()}
         for column_key in [k for k in self._pending if k.startswith(prefix)]:
-            original[column_key[len(prefix):]] = self._pending.pop(column_key)[0]  # as it was before this entry
+            original[column_key[len(prefix):]] = self._pending.pop(column_key)[0]  # as recorded before this entry
         if created is not None:
             return  # created and deleted in one entry: nothing happened
-        shown = {c: v if c not in SECRET_COLUMNS.get(table, ()) or v is None or str(v).startswith(FINGERPRINT)
-                 else fingerprint(v) for c, v in original.items() if v is not None}
-        self._pending[key] = [shown, None]
+        self._pending[key] = [{c: v for c, v in original.items() if v is not None}, None]
 
     # --- the log ----------------------------------------------------------------------------
     @property

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from superviser import store
 from superviser.chain import PROGRESS_STEP
-from superviser.changes import FINGERPRINT, fingerprint, pk_columns
+from superviser.changes import fingerprint, pk_columns
 from superviser.elsewhere import Elsewhere
 from superviser.progress import Progress, shares
 from superviser.schema import state_tables
@@ -141,8 +141,7 @@ def _table_rows(conn: sqlite3.Connection, table: str, keys: tuple[str, ...]) -> 
     rows = cursor.fetchall()
     secrets = [i for i, name in enumerate(names) if name in SECRET_COLUMNS.get(table, ())]
     if secrets:
-        rows = [tuple(fingerprint(v) if i in secrets and v is not None and not str(v).startswith(FINGERPRINT) else v
-                      for i, v in enumerate(values)) for values in rows]
+        rows = [tuple(fingerprint(v) if i in secrets else v for i, v in enumerate(values)) for values in rows]
     if len(positions) == 1:
         at = positions[0]
         keys_of = [str(values[at]) for values in rows]

@@ -172,6 +172,22 @@ def test_secrets_are_fingerprints_in_the_log(office, monkeypatch):
     assert not [d for d in replay.check(store.connect(office.path)).differences if d.row == str(made)]
 
 
+def test_a_secret_that_looks_like_a_fingerprint_is_still_only_a_fingerprint_in_the_log(office):
+    """Whatever a secret reads like, the log has its sha256 (added, changed or removed) and the
+    audit compares the table's secret by its sha256: the office is sound."""
+    from superviser import audit
+    from superviser.services import contacts
+
+    secret = "sha256:a-secret-that-starts-like-a-fingerprint"
+    channel = contacts.channel_add(office.director, "Finance", "dingtalk", secret=secret,
+                                   webhook="https://oapi.dingtalk.com/robot/send?access_token=abc").data["id"]
+    assert audit.run(store.connect(office.path)).ok
+    contacts.channel_remove(office.director, channel)
+    texts = [text for (text,) in store.connect(office.path).conn.execute("SELECT changes FROM log ORDER BY seq DESC LIMIT 2")]
+    assert secret not in "".join(texts) and all(changes.fingerprint(secret) in text for text in texts)
+    assert audit.run(store.connect(office.path)).ok
+
+
 def test_an_unlogged_change_is_refused(office):
     from superviser.changes import write
 

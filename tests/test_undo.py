@@ -16,6 +16,8 @@ def get(office, ref):
     (lambda o, r: steps.urge(o.director, r), lambda i: i["urge_count"] == 0),
     (lambda o, r: steps.progress(o.session("li"), r, percent=70, text="x"), lambda i: i["percent"] == 30),
     (lambda o, r: steps.light(o.director, r, colour="red", reason="x"), lambda i: i["light_override"] is None),
+    (lambda o, r: steps.light(o.director, r, colour="red", reason="sha256: reads like a fingerprint, is no secret"),
+     lambda i: i["light_override"] is None),
     (lambda o, r: steps.transfer(o.director, r, to="Planning", reason="x"),
      lambda i: i["lead_unit"] == "Finance" and i["status"] == "in_progress"),
     (lambda o, r: steps.suspend(o.director, r, reason="x"), lambda i: i["status"] == "in_progress"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 
 from superviser import actions, refs
-from superviser.changes import FINGERPRINT, Changes
+from superviser.changes import Changes
 from superviser.errors import Conflict, InvalidInput, Refused
 from superviser.i18n import N_, _
 from superviser.services.base import (
@@ -26,6 +26,7 @@ from superviser.services.base import (
     step,
     validate,
 )
+from superviser.tables import SECRET_COLUMNS
 
 UNDOABLE = frozenset(a.name for a in actions.OBJECTIVE_STEPS)
 WITHDRAWN = frozenset({"reports", "inspections", "extensions"})  # rows kept, marked withdrawn
@@ -132,7 +133,7 @@ def _reverse(changes: Changes, recorded: dict, objective: dict, seq: int) -> Non
             restore.append((table, pk, None, value))
             continue
         before, after = value
-        if isinstance(after, str) and after.startswith(FINGERPRINT):
+        if column in SECRET_COLUMNS.get(table, ()):  # (the log has its fingerprint, not the secret)
             raise Refused(_("entry #{seq} changed a secret; set it again instead of undoing").format(seq=seq))
         current = changes.read(table, pk if isinstance(pk, tuple) else (pk,), [column])
         if current is None or current[column] != after:
