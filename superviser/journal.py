@@ -150,7 +150,7 @@ def append_chained(db: Database, rows: list[tuple], staged: str | None = None) -
         if guard:
             conn.execute("DROP TRIGGER log_chain")
         if staged is None:
-            conn.executemany(INSERT, rows)
+            kept(conn.executemany(INSERT, rows), len(rows), rows[0][0])
         else:
             before = conn.total_changes
             scratch.insert(conn, "log", COLUMNS, staged)
@@ -182,8 +182,20 @@ def append(
     last_seq, prev = head(db)
     row = entry(last_seq + 1, prev, actor=actor, action=action, objective_id=objective_id, decision_id=decision_id,
                 detail=detail, changes=changes)
-    db.conn.execute(INSERT, row)
+    kept(db.conn.execute(INSERT, row), 1, row[0])
     return row[0]
+
+
+def kept(cursor: sqlite3.Cursor, entries: int, first: int) -> None:
+    """Refuse the step if the log did not take its ``entries`` (from ``first``): a trigger that is
+    none of the log's guards may drop an insert without an error (``RAISE(IGNORE)``), and the step
+    would say it was recorded."""
+    if cursor.rowcount != entries:
+        from superviser.errors import StoreError
+        from superviser.i18n import _
+
+        raise StoreError(_("the log did not keep entry #{seq}: something in the database set it aside; nothing "
+                           "was written (superviser audit names what)").format(seq=first))
 
 
 @dataclass
@@ -205,14 +217,23 @@ def _normalise_sql(sql: str | None) -> str:
     return " ".join((sql or "").split())
 
 
+def _log_triggers(db: Database) -> dict[str, str]:
+    return dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'log'"))
+
+
 def missing_triggers(db: Database) -> list[str]:
     """Guard triggers that are absent or altered."""
-    present = dict(db.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'log'"))
+    present = _log_triggers(db)
     return [
         name
         for name, sql in GUARD_TRIGGERS.items()
         if _normalise_sql(present.get(name)) != _normalise_sql(sql)
     ]
+
+
+def foreign_triggers(db: Database) -> list[str]:
+    """Triggers on the log that are none of its guards (one could set entries aside quietly)."""
+    return sorted(name for name in _log_triggers(db) if name not in GUARD_TRIGGERS)
 
 
 # Each process checks at least this many entries: a shorter log is checked in one process
@@ -297,11 +318,14 @@ def audit(db: Database, anchor: str | None = None, *, meanwhile: Callable[[], ob
     A long log is checked in stretches, in processes of their own; ``meanwhile`` (the
     replay) then runs here at the same time. It is not called for a log short enough to
     be checked here at once. ``progress`` hears how many entries are checked."""
+    from superviser import text
     from superviser.i18n import _
 
     report = Audit(anchor=anchor)
     for name in missing_triggers(db):
         report.problems.append(_("guard trigger {name} is missing or altered").format(name=name))
+    for name in foreign_triggers(db):
+        report.problems.append(_("trigger {name} on the log is none of its guards").format(name=text.one_line(name)))
 
     last_seq, last_hash = head(db)
     ranges = _ranges(db, last_seq)

@@ -199,3 +199,20 @@ def test_the_stretches_yield_a_core_to_the_replay_but_not_to_each_other(long_log
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     assert len(niced) == 2 and {value for _who, value in niced} == {min(19, ours + journal.YIELDING)}
     assert os.getpid() not in {who for who, _value in niced}
+
+
+def test_a_trigger_that_sets_entries_aside_refuses_the_step_and_the_audit_names_it(office, cli):
+    """A trigger added on the log (not one of its guards) may drop an insert with no error: the
+    step is refused, nothing written, rather than said to be recorded; the audit names it."""
+    ref = office.objective(status="in_progress")
+    conn = sqlite3.connect(office.path)
+    conn.execute("CREATE TRIGGER quietly BEFORE INSERT ON log WHEN NEW.action = 'note' BEGIN SELECT RAISE(IGNORE); END")
+    conn.commit()
+    conn.close()
+    before = journal.head(store.connect(office.path))
+    refused = cli("--db", office.path, "note", ref, "kept?")
+    assert refused.code == 8 and "did not keep entry" in refused.err and "note added" not in refused.out
+    db = store.connect(office.path)
+    assert journal.head(db) == before
+    assert db.conn.execute("SELECT count(*) FROM reports WHERE text = 'kept?'").fetchone()[0] == 0
+    assert journal.audit(db).problems == ["trigger quietly on the log is none of its guards"]
