@@ -15,6 +15,9 @@ def _shown(value: object) -> str:
 
 
 def describe(difference: replay.Difference) -> str:
+    if not difference.row:
+        return _("{table}.{column}: the log records this column, the table no longer has it").format(
+            table=difference.table, column=difference.field)
     where = f"{difference.table}#{difference.row}"
     last = (_(" (last entry touching it: #{seq})").format(seq=difference.last_seq)
             if difference.last_seq else "")

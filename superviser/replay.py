@@ -21,6 +21,7 @@ from superviser import store
 from superviser.chain import PROGRESS_STEP
 from superviser.changes import fingerprint, pk_columns
 from superviser.elsewhere import Elsewhere
+from superviser.i18n import _, ngettext
 from superviser.progress import Progress, shares
 from superviser.schema import state_tables
 from superviser.store import Database
@@ -32,7 +33,7 @@ SHOWN = 50  # differences described in full; the rest are counted
 @dataclass
 class Difference:
     table: str
-    row: str
+    row: str  # "": the whole column ``field`` is missing from the table
     field: str | None  # None: the whole row is missing on one side
     log_says: object
     table_says: object
@@ -76,39 +77,44 @@ def replay(db: Database, progress: Progress | None = None) -> tuple[dict, dict, 
             in_baseline = True
         else:
             in_baseline = False
-        try:
-            changes = loads(text)
-        except decode_error:  # what strict JSON does not write (NaN, a lone surrogate): as the log's encoder reads it
-            changes = json.loads(text)
-        current = None  # the row of the last column change (an entry's keys are sorted: a row's come together)
-        for key, (before, after) in changes.items():
-            if "#" not in key:
-                continue  # a fact about the step
-            if after.__class__ is dict:  # a row created, whole
-                rows[key] = after
-                touched[key] = seq
-                current = None
-            elif before.__class__ is dict:  # a row deleted
-                if rows.pop(key, None) is None and len(problems) < SHOWN:
-                    problems.append(f"#{seq}: {key} is deleted but was never created")
-                touched[key] = seq
-                current = None
-            else:  # a column changed: table#pk.column (a string key may hold dots, a column never)
-                row_key, _dot, column = key.rpartition(".")
-                if row_key != current:
-                    found = rows.get(row_key)
-                    if found is None:
-                        if len(problems) < SHOWN:
-                            problems.append(f"#{seq}: {key} is changed but the row does not exist")
-                        continue
-                    current, row = row_key, found
-                    touched[row_key] = seq
-                if after is None:
-                    row.pop(column, None)
-                else:
-                    row[column] = after
-        if "column.added" in changes:
-            _column_added(rows, changes["column.added"][1])
+        try:  # (an entry that is not what the program writes is named, and the replay goes on)
+            try:
+                changes = loads(text)
+            except decode_error:  # what strict JSON does not write (NaN, a lone surrogate): as the log's encoder reads it
+                changes = json.loads(text)
+            current = None  # the row of the last column change (an entry's keys are sorted: a row's come together)
+            for key, (before, after) in changes.items():
+                if "#" not in key:
+                    continue  # a fact about the step
+                if after.__class__ is dict:  # a row created, whole
+                    rows[key] = after
+                    touched[key] = seq
+                    current = None
+                elif before.__class__ is dict:  # a row deleted
+                    if rows.pop(key, None) is None and len(problems) < SHOWN:
+                        problems.append(f"#{seq}: {key} is deleted but was never created")
+                    touched[key] = seq
+                    current = None
+                else:  # a column changed: table#pk.column (a string key may hold dots, a column never)
+                    row_key, _dot, column = key.rpartition(".")
+                    if row_key != current:
+                        found = rows.get(row_key)
+                        if found is None:
+                            if len(problems) < SHOWN:
+                                problems.append(f"#{seq}: {key} is changed but the row does not exist")
+                            continue
+                        current, row = row_key, found
+                        touched[row_key] = seq
+                    if after is None:
+                        row.pop(column, None)
+                    else:
+                        row[column] = after
+            if "column.added" in changes:
+                _column_added(rows, changes["column.added"][1])
+        except (ValueError, TypeError, AttributeError, KeyError):
+            if len(problems) < SHOWN:
+                problems.append(_("#{seq}: its changes can't be replayed (they are not what superviser writes)")
+                                .format(seq=seq))
     if progress is not None:
         progress(total, total)
     state: dict[str, dict[str, dict]] = {}
@@ -162,9 +168,14 @@ def _compare(conn: sqlite3.Connection, tables: dict[str, tuple[str, ...]], state
             progress(done, len(tables))
         names, actual = _table_rows(conn, table, keys)
         expected = state.get(table, {})
-        if actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
+        logged = set(names)
+        for row in expected.values():
+            logged.update(row)  # (in C: a column the table lost is one the log still has)
+        gone = [Difference(table, "", column, None, None, None) for column in sorted(logged - set(names))]
+        if not gone and actual == {pk: tuple(map(row.get, names)) for pk, row in expected.items()}:
             continue  # the usual answer, found in C: the differences are named below
-        found[table] = _differences(table, names, actual, expected, touched.get(table, {}))
+        listed, more = _differences(table, names, actual, expected, touched.get(table, {}))
+        found[table] = (gone + listed, more)
     return found
 
 
@@ -225,6 +236,24 @@ def _elsewhere(path: str, tables: dict[str, tuple[str, ...]], state: dict, touch
     return Elsewhere(work)
 
 
+def _comparable(db: Database, state: dict, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """The state tables with their primary keys' columns; a table the log has rows of that is not
+    there (dropped, renamed), or one without a primary key, is a problem."""
+    present = state_tables(db)
+    tables = {}
+    for table in present:
+        try:
+            tables[table] = pk_columns(db, table)
+        except ValueError:
+            problems.append(_("table {table} has no primary key: its rows can't be compared with the log")
+                            .format(table=table))
+    for table in sorted(state.keys() - set(present)):
+        n = len(state[table])
+        problems.append(ngettext("table {table} is missing: the log says it holds {n} row",
+                                 "table {table} is missing: the log says it holds {n} rows", n).format(table=table, n=n))
+    return tables
+
+
 def check(db: Database, progress: Progress | None = None) -> Replayed:
     """Replay the log and compare it with every table; ``progress`` hears how far it has got."""
     replaying, comparing = shares(progress, 5, 2)
@@ -234,7 +263,7 @@ def check(db: Database, progress: Progress | None = None) -> Replayed:
     gc.disable()
     try:
         state, touched, count, problems = replay(db, replaying)
-        tables = {table: pk_columns(db, table) for table in state_tables(db)}
+        tables = _comparable(db, state, problems)
         path = store.path_of(db)
         there = None
         if sum(map(len, state.values())) >= APART_FROM and path and not db.conn.in_transaction:

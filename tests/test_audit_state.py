@@ -343,3 +343,44 @@ def test_a_row_deleted_between_two_of_its_changes_in_one_entry_is_seen(office):
     state, _last, _count, found = replay.replay(db)
     assert "98" not in state["units"]
     assert found == [f"#{seq + 1}: units#98.parent_id is changed but the row does not exist"]
+
+
+def _around(path, *statements):
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+def test_a_table_dropped_or_renamed_around_the_program_is_named(office):
+    full_history(office)
+    _around(office.path, "ALTER TABLE inspections RENAME TO tally_inspections")
+    assert "table inspections is missing: the log says it holds 1 row" in problems(office.path)
+
+
+def test_a_column_dropped_around_the_program_is_named(office):
+    full_history(office)  # (a light set with a reason)
+    _around(office.path, "ALTER TABLE objectives DROP COLUMN light_override_reason")
+    assert ("objectives.light_override_reason: the log records this column, the table no longer has it"
+            in problems(office.path))
+
+
+def test_a_table_left_without_a_primary_key_is_named_not_fatal(office, monkeypatch):
+    full_history(office)
+    _around(office.path, "CREATE TABLE copied AS SELECT * FROM retired_refs", "DROP TABLE retired_refs",
+            "ALTER TABLE copied RENAME TO retired_refs")
+    monkeypatch.setattr(changes, "_PK_COLUMNS", {})  # (this process knew its key before)
+    assert ("table retired_refs has no primary key: its rows can't be compared with the log"
+            in problems(office.path))
+
+
+def test_an_entry_whose_changes_are_not_what_the_program_writes_is_named_and_the_replay_goes_on(office):
+    """Properly chained, but its changes are neither a row nor a [before, after] pair."""
+    ref = office.objective()
+    db = store.connect(office.path)
+    with store.transaction(db):
+        odd = journal.append(db, actor="boss", action="note", changes={"objectives#1.title": 5})
+    steps.note(office.director, ref, text="after it")
+    found = problems(office.path)
+    assert f"#{odd}: its changes can't be replayed (they are not what superviser writes)" in found

@@ -216,3 +216,15 @@ def test_a_trigger_that_sets_entries_aside_refuses_the_step_and_the_audit_names_
     assert journal.head(db) == before
     assert db.conn.execute("SELECT count(*) FROM reports WHERE text = 'kept?'").fetchone()[0] == 0
     assert journal.audit(db).problems == ["trigger quietly on the log is none of its guards"]
+
+
+def test_a_long_log_with_an_entry_that_is_not_json_is_reported_not_fatal(long_log, monkeypatch):
+    """Checked in stretches, the replay runs meanwhile and meets the edited entry first: it names
+    it and goes on, and the chain says what happened."""
+    from superviser import audit
+
+    _tamper(long_log.path, ("UPDATE log SET changes = 'not json' WHERE seq = ?", (30,)))
+    monkeypatch.setattr(journal, "_processes", lambda: 3)
+    monkeypatch.setattr(journal, "PARALLEL_FROM", 10)
+    report = audit.run(store.connect(long_log.path))
+    assert report.first_bad_seq == 30 and not report.ok
