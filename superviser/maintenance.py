@@ -90,7 +90,7 @@ def diagnose(path: Path) -> list[dict]:
     add(_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
 
     _permissions(path, add)
-    _outbox(db, add)
+    _said(_("outbox"), lambda: _outbox(db, add), add)
     quick = db.conn.execute("PRAGMA quick_check").fetchone()[0]
     add(_("integrity"), "ok" if quick == "ok" else "fail", quick)
     result = audit.run(db)
@@ -99,9 +99,18 @@ def diagnose(path: Path) -> list[dict]:
             n=quantities.count(result.entries), hash=result.head_hash))
     else:
         add(_("log"), "fail", "; ".join(result.problems))
-    _checkpoint(db, add)
-    _keys(db, path, add)
+    _said(_("checkpoint"), lambda: _checkpoint(db, add), add)
+    _said(_("SSH keys"), lambda: _keys(db, path, add), add)
     return checks
+
+
+def _said(name: str, check, add) -> None:
+    """``check``, or what the database said if it could not be read (a table dropped or damaged
+    around the program: the log check above names it; the others go on)."""
+    try:
+        check()
+    except sqlite3.DatabaseError as error:
+        add(name, "fail", str(error))
 
 
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO

@@ -180,6 +180,18 @@ def test_doctor(db, cli):
     assert "journal mode: wal" in ran.out and "log:" in ran.out and "SQLite" in ran.out
 
 
+def test_doctor_names_a_table_dropped_around_the_program_and_goes_on(db, cli):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE checkpoints")
+    conn.commit()
+    conn.close()
+    ran = cli("--db", db, "doctor")
+    assert ran.code == 1, ran.err  # (a failed check, not a crash)
+    assert "checkpoint: no such table: checkpoints" in ran.out
+
+
 def test_settings(db, cli):
     assert '"light.near_days": "3"' in cli("--db", db, "settings", "--json").out
     assert cli("--db", db, "settings", "light.near_days", "5").code == 0
