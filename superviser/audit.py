@@ -3,7 +3,9 @@ state the log describes compared with every table (superviser/replay.py)."""
 
 from __future__ import annotations
 
-from superviser import journal, replay
+import functools
+
+from superviser import journal, replay, text
 from superviser.i18n import _
 from superviser.progress import Progress, shares
 from superviser.store import Database
@@ -36,6 +38,7 @@ def run(db: Database, anchor: str | None = None, progress: Progress | None = Non
     done: list[replay.Replayed] = []  # the replay runs while other processes check a long chain
     report = journal.audit(db, anchor=anchor, meanwhile=lambda: done.append(replay.check(db, replaying)),
                            progress=chaining)
+    report.problems += _triggers(db)
     if not report.ok:
         return report  # a broken chain: what the replay found would only repeat the damage
     if chaining:
@@ -46,3 +49,33 @@ def run(db: Database, anchor: str | None = None, progress: Progress | None = Non
     if replayed.more:
         report.problems.append(_("… and {n} more differences").format(n=replayed.more))
     return report
+
+
+@functools.cache
+def _made() -> dict[str, str]:
+    """Every trigger the program makes (name → table), as a new database has them (made once, in memory)."""
+    import sqlite3
+
+    from superviser import schema, store
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        schema.migrations.apply(store.Database(conn).utils)
+        return dict(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+    finally:
+        conn.close()
+
+
+def _triggers(db: Database) -> list[str]:
+    """The triggers that keep the counters and the search indexes (beside the log's guards, which
+    ``journal.audit`` checks): one missing lets them drift from their tables without a word, one
+    the program does not make may do anything as rows are written."""
+    present = dict(db.conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+    made = _made()
+    said = [_("trigger {name} on {table} is missing: what it keeps (counters, search) no longer follows the table")
+            .format(name=name, table=made[name]) for name in sorted(made.keys() - present.keys())
+            if made[name] != "log"]
+    said += [_("trigger {name} on {table} is not one the program makes").format(
+        name=text.one_line(name), table=text.one_line(present[name]))
+        for name in sorted(present.keys() - made.keys()) if present[name] != "log"]
+    return said

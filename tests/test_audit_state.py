@@ -384,3 +384,18 @@ def test_an_entry_whose_changes_are_not_what_the_program_writes_is_named_and_the
     steps.note(office.director, ref, text="after it")
     found = problems(office.path)
     assert f"#{odd}: its changes can't be replayed (they are not what superviser writes)" in found
+
+
+def test_a_trigger_that_keeps_counters_or_search_dropped_or_one_added_is_named(office):
+    """The counters and search indexes follow their tables by triggers: one dropped lets them drift
+    without a word (the rows themselves still agree with the log); one added may do anything."""
+    full_history(office)
+    _around(office.path, "DROP TRIGGER objectives_tally_update", "DROP TRIGGER objectives_au",
+            "CREATE TRIGGER stray AFTER UPDATE ON units BEGIN SELECT 1; END")
+    found = problems(office.path)
+    assert [p for p in found if "trigger" in p] == [
+        "trigger objectives_au on objectives is missing: what it keeps (counters, search) no longer follows the table",
+        "trigger objectives_tally_update on objectives is missing: what it keeps (counters, search) no longer follows "
+        "the table",
+        "trigger stray on units is not one the program makes",
+    ]
