@@ -123,7 +123,10 @@ class ScoresScreen(ListScreen):
         self.table.reload()
 
     def action_shift(self, steps: int) -> None:
-        self._go(self.period.shifted(steps))
+        try:
+            self._go(self.period.shifted(steps))
+        except InvalidInput as error:
+            self.notify(str(error), severity="warning", markup=False)
 
     def action_period(self) -> None:
         field = Field("period", N_("period"), "line", required=True,

@@ -241,6 +241,13 @@ def test_periods_step_back_and_forth():
     assert periods.parse("2026").shifted(-1).label == "2025"
 
 
+@pytest.mark.parametrize(("text", "steps"), [("2000Q1", -1), ("2100-12", 1), ("2000-01-01..2050-12-31", -1),
+                                             ("2000-01-01..2050-12-31", 9_000), ("2026", -30_000)])
+def test_a_period_stepped_beyond_the_years_a_period_may_name_is_refused_as_typing_it_would_be(text, steps):
+    with pytest.raises(InvalidInput, match="outside the years 2000 to 2100"):
+        periods.parse(text).shifted(steps)
+
+
 def test_the_cli_prints_the_same_figures_and_publishes(history, cli, set_now, monkeypatch):
     set_now("2027-01-03T09:00:00Z")
     monkeypatch.setenv("COLUMNS", "200")  # the explanations in full

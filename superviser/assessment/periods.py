@@ -29,7 +29,18 @@ class Period:
         return self.until < (today or clock.today())
 
     def shifted(self, steps: int) -> Period:
-        """The period as long, ``steps`` before (negative) or after; dates shift by their length."""
+        """The period as long, ``steps`` before (negative) or after; dates shift by their length.
+        Refused (``InvalidInput``) beyond the years a period may name."""
+        try:
+            found = self._shifted(steps)
+        except (ValueError, OverflowError):  # (beyond the calendar itself)
+            found = None
+        if found is None or not (found.since >= dates.FIRST_DAY and found.until <= dates.LAST_DAY):
+            raise InvalidInput("period", _("{value} is outside the years 2000 to 2100").format(
+                value=found.label if found else self.label), N_("period"))
+        return found
+
+    def _shifted(self, steps: int) -> Period:
         if self.kind == "year":
             return year(self.since.year + steps)
         if self.kind in ("quarter", "month"):

@@ -107,6 +107,11 @@ async def test_scores_from_units_down_to_the_points(demo_db):
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert "2026Q3" in screen_text(app)
+        notes = capture_notes(app)
+        for _step in range(4 * 27):  # back past 2000Q1: refused where it would go beyond, the app goes on
+            await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "2000Q1" in screen_text(app) and any("outside the years 2000 to 2100" in n for n in notes), notes
 
 
 async def test_units_keep_the_tree_in_the_app(demo_db):
