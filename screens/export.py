@@ -124,9 +124,12 @@ def open_notice(app, objective: dict) -> None:
     def submit(session, v) -> Result:
         from superviser.exports import notice as notice_doc
 
-        target = None if web else Path(v["path"]).expanduser()
-        if target is not None and target.exists():  # never over a file, and no number taken for nothing
-            raise InvalidInput("path", _("{path} exists; give another name").format(path=target), N_("save as"))
+        target = None
+        if not web:  # never over a file, and no number taken (nor a step logged) for nothing
+            try:
+                target = notice_doc.target(v["path"])
+            except InvalidInput as error:
+                raise InvalidInput("path", error.problem, N_("save as")) from None
         printed = action.perform(session, ref, {key: v[key] for key in ("level", "language", "new")})
         if target is not None:
             target = notice_doc.save(printed.data["bytes"], target)

@@ -271,6 +271,9 @@ class FormScreen(ModalScreen):
         except Stopped:
             self.app.call_from_thread(self._stopped)
             return
+        except Exception:
+            self.app.call_from_thread(self._refused, None)  # (the form is the person's again)
+            raise  # to the app's one handler: logged, and the person told where
         self.app.call_from_thread(self._done, result)
 
     def on_progressed(self, message: Progressed) -> None:
@@ -280,14 +283,15 @@ class FormScreen(ModalScreen):
             bar.display = True
         bar.update(total=message.total, progress=message.done)
 
-    def _refused(self, error: SuperviserError) -> None:
+    def _refused(self, error: SuperviserError | None) -> None:
+        """Refused in the core's words; None: failed unexpectedly (the app says where it is logged)."""
         self.busy = False
         if self.shows_progress:
             self.query_one("#form-progress", ProgressBar).display = False
         if isinstance(error, FieldError) and any(f.key == error.field for f in self.fields):
             self.show_errors({error.field: error.problem})
             return
-        self.show_errors({}, str(error))
+        self.show_errors({}, str(error) if error is not None else _("not saved"))
 
     def _stopped(self) -> None:
         self.app.notify(_(self.STOPPED), severity="warning", markup=False)

@@ -55,11 +55,19 @@ def refuse_existing(path: Path, option: str = "--force") -> None:
             path=shown(path), option=option), N_("file"))
 
 
+def check_folder(target: Path) -> None:
+    """Refuse ``target`` if its folder is not there, or is a file."""
+    folder = target.parent
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise InvalidInput("path", _("{folder} is a file, not a folder").format(folder=shown(folder)), N_("file"))
+    raise InvalidInput("path", _("the folder {folder} does not exist").format(folder=shown(folder)), N_("file"))
+
+
 def stage(target: Path) -> Path:
     """An empty private file beside ``target``, to be filled and then ``place``d."""
-    if not target.parent.is_dir():
-        raise InvalidInput("path", _("the folder {folder} does not exist").format(folder=shown(target.parent)),
-                           N_("file"))
+    check_folder(target)
     import tempfile  # (here: most commands write no file)
 
     try:

@@ -101,14 +101,19 @@ def test_the_cli_writes_it_private_and_never_over_another_file(office, urged_twi
     assert ran.out.startswith(f"{path.name} ({size / 1000:.1f} kB): Supervision [2026] No. 1 (Urge notice)")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     before = path.read_bytes()
-    refused = cli("--db", office.path, "notice", urged_twice)
-    assert refused.code == 2 and "exists; use --force to overwrite it" in refused.err
+    again = cli("--db", office.path, "notice", urged_twice)  # (printed again: a name of its own beside it)
+    assert again.code == 0 and (tmp_path / f"notice-2026-001-{urged_twice} (2).docx").exists()
     assert path.read_bytes() == before
     assert cli("--db", office.path, "notice", urged_twice, "--force").code == 0
     given = tmp_path / "mine.docx"
     given.write_text("keep me")
     assert cli("--db", office.path, "notice", urged_twice, "-o", given).code == 2
     assert given.read_text() == "keep me"
+    inside = cli("--db", office.path, "notice", urged_twice, "-o", given / "inside.docx")  # (its "folder" is a file)
+    assert inside.code == 2 and "is a file, not a folder" in inside.err
+    nowhere = cli("--db", office.path, "notice", urged_twice, "-o", tmp_path / "nowhere" / "n.docx")
+    assert nowhere.code == 2 and "does not exist" in nowhere.err and not (tmp_path / "nowhere").exists()
+    assert office.director.db.conn.execute("SELECT count(*) FROM log WHERE action = 'notice'").fetchone()[0] == 3
     assert office.director.db.conn.execute("SELECT count(*) FROM notices").fetchone()[0] == 1
 
 

@@ -150,7 +150,6 @@ def commands() -> list[click.Command]:
 
 def _notice(env: Env, ref: str, values: dict, as_json: bool, *, output: str | None, force: bool) -> None:
     """The notice step, and the document it makes saved where asked."""
-    from pathlib import Path
 
     from superviser.exports import notice as notice_doc
     from superviser.services.contacts import language
@@ -161,13 +160,19 @@ def _notice(env: Env, ref: str, values: dict, as_json: bool, *, output: str | No
         raise click.UsageError(_("through the service account the notice comes back to you, not into the "
                                  "server's folders: add -o - and redirect it, as in: ssh superviser@office notice "
                                  "{ref} -o - > notice.docx").format(ref=ref))
-    if output not in (None, "-") and Path(output).expanduser().exists() and not force:
-        raise click.UsageError(_("{path} exists; use --force to overwrite it").format(path=output))
+    if output not in (None, "-"):
+        notice_doc.target(output, force=force)  # (before a number is taken and the step logged)
     printed = ACTIONS["notice"].perform(env.session, ref, values)
     made = printed.data
     if output == "-":
         sys.stdout.buffer.write(made["bytes"])
         return
+    if output is None and not force:  # (its name has its number: known once the step is logged, so never refused)
+        from pathlib import Path
+
+        from superviser import files
+
+        output = str(files.free_name(Path(made["name"])))
     path = notice_doc.save(made["bytes"], output or made["name"], force=force)
     if as_json:
         emit_json({"ok": True, "path": str(path), "number": made["number"], "year": made["year"],

@@ -149,33 +149,27 @@ def default_name(notice: Notice) -> str:
     return f"notice-{notice.year}-{notice.number:03d}-{notice.objective['ref']}.docx"
 
 
-def save(data: bytes, path, *, force: bool = False):
-    """Write ``data`` to ``path``, private (0600), never over an existing file unless ``force``."""
-    import os
-    import tempfile
+def target(path, *, force: bool = False, label: str = "-o"):
+    """Where a notice is to be saved, checked before it is numbered and logged: a file name (not a
+    folder) in a folder that exists, and no file there unless ``force``."""
     from pathlib import Path
 
+    from superviser import files
     from superviser.errors import InvalidInput
 
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise InvalidInput("output", _("{path} is a folder; give a file name").format(path=target), label="-o")
-    if target.exists() and not force:
-        raise InvalidInput("output", _("{path} exists; use --force to overwrite it").format(path=target), label="-o")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".superviser-", suffix=".docx")  # 0600
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        if force:
-            os.replace(temporary, target)
-        else:
-            try:
-                os.link(temporary, target)  # fails if the file appeared meanwhile: never clobbered
-            except FileExistsError:
-                raise InvalidInput("output", _("{path} exists; use --force to overwrite it").format(path=target),
-                                   label="-o") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return target
+    where = Path(path).expanduser()
+    if where.is_dir():
+        raise InvalidInput("output", _("{path} is a folder; give a file name").format(path=files.shown(where)),
+                           label=label)
+    files.check_folder(where)
+    if not force and (where.exists() or where.is_symlink()):
+        raise InvalidInput("output", _("{path} exists; use --force to overwrite it").format(path=files.shown(where)),
+                           label=label)
+    return where
+
+
+def save(data: bytes, path, *, force: bool = False):
+    """Write ``data`` to ``path``, private, never over an existing file unless ``force``."""
+    from superviser import files
+
+    return files.write_new(target(path, force=force), data, overwrite=force)

@@ -366,6 +366,11 @@ async def test_p_in_the_export_dialog_prints_the_notice_to_a_new_private_file(de
         before = last_entry(demo_db)["seq"]
         await fill(pilot, path=str(tmp_path / "notice-2026-002.2.docx"))
         assert "exists" in str(form.query_one("#error-path").render()) and last_entry(demo_db)["seq"] == before
+        await fill(pilot, path=str(tmp_path / "notice-2026-002.2.docx" / "inside.docx"))  # (its "folder" is a file)
+        assert "is a file, not a folder" in str(form.query_one("#error-path").render())
+        await fill(pilot, path=str(tmp_path / "nowhere" / "n.docx"))
+        assert "does not exist" in str(form.query_one("#error-path").render())
+        assert last_entry(demo_db)["seq"] == before and not (tmp_path / "nowhere").exists()
         await fill(pilot, path=proposed, level="supervision", language="zh_CN")
         assert not isinstance(app.screen, FormScreen), screen_text(app)
     entry = last_entry(demo_db)

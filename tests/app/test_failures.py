@@ -110,3 +110,28 @@ async def test_a_bug_in_a_worker_is_logged_and_the_app_carries_on(demo_db, tmp_p
     assert str(log).startswith(str(tmp_path)) and "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
     assert any("ZeroDivisionError" in note and str(log) in note for note in notes)
     assert journal.audit(store.connect(demo_db)).ok
+
+
+async def test_a_bug_in_a_forms_step_leaves_the_form_to_the_person(demo_db, tmp_path, monkeypatch):
+    """Not stuck at "saving…": told it was not saved, they may change a field and try again."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    tries = []
+
+    def step(_session, values):
+        tries.append(values)
+        raise ZeroDivisionError("a bug")
+
+    from superviser.fields import Field
+
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(FormScreen("A step", [Field("text", "text", "line", required=True)], step,
+                                   initial={"text": "once"}))
+        await settle(pilot)
+        for _attempt in range(2):
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and not form.busy and len(tries) == 2
+        assert "not saved" in screen_text(app) and any("ZeroDivisionError" in n for n in notes)
