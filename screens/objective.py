@@ -206,12 +206,11 @@ class ObjectiveScreen(StepKeys, BaseScreen):
         return super().check_action(action, parameters)
 
     def on_key(self, event: events.Key) -> None:
+        # (StepKeys.on_key, for the step keys, is called by Textual too: every class's handler is)
         active = self.active_bindings.get(event.key)
         if active is not None and not active.enabled and active.binding.action == "requeue":
             event.stop()
             self.notify(self._requeue_refusal() or "", severity="warning", markup=False)
-            return
-        super().on_key(event)
 
     def action_requeue(self) -> None:
         if self.item is not None:
