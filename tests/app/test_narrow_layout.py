@@ -73,3 +73,17 @@ def test_the_light_column_is_as_wide_as_its_widest_light(lang, width):
         assert cell_len(i18n._("light")) <= render.light_width(marked=False)
     finally:
         i18n.setup("en")
+
+
+@pytest.mark.parametrize("title", ["关于进一步加强全市重点项目建设督查督办工作确保年度目标任务全面完成并建立长效机制的实施意见",
+                                   "Coordinate with the municipal transport bureau and all four district offices now"])
+async def test_a_long_title_is_cut_with_an_ellipsis_in_its_screens_one_line_header(demo_db, title):
+    """Wrapped, the header's one line showed only the reference (a CJK title moves whole to the next line)."""
+    boss = Session(store.connect(demo_db), "boss")
+    ref = registry.decision_add(boss, title, source="meeting", decided_on="2026-11-01").ref
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_decision(ref)
+        await settle(pilot)
+        shown = rendered(app)
+    assert title[:10] in shown and "…" in shown.split(title[:10], 1)[1].split("<", 1)[0], shown[:200]
