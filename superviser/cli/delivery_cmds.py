@@ -150,7 +150,6 @@ def commands() -> list[click.Command]:
 
 def _notice(env: Env, ref: str, values: dict, as_json: bool, *, output: str | None, force: bool) -> None:
     """The notice step, and the document it makes saved where asked."""
-
     from superviser.exports import notice as notice_doc
     from superviser.services.contacts import language
 
