@@ -32,9 +32,9 @@ MILESTONES_MAX = 50  # of one objective
 # kinds: line (one line of text), text (several lines), date, percent, int, number (a decimal),
 # choice, flag, unit (a unit's name), units (several), objective / decision (a reference),
 # login, email, url, phone (a mobile number, as the group robots take it to mention someone),
-# milestones (lines "DATE what is due")
+# milestones (lines "DATE what is due"), period (2026, 2026Q4, 2026-11 or two dates: a Period)
 KINDS = ("line", "text", "date", "percent", "int", "number", "choice", "flag", "unit", "units", "objective",
-         "decision", "login", "email", "url", "secret", "phone", "milestones")
+         "decision", "login", "email", "url", "secret", "phone", "milestones", "period")
 _MAX_LENGTHS = {"text": text.TEXT_MAX, "milestones": text.TITLE_MAX, "unit": text.NAME_MAX, "login": 64, "email": 254,
                 "url": 2000, "secret": 500, "phone": 20, "objective": REF_MAX, "decision": REF_MAX}  # others: TITLE_MAX
 
@@ -216,6 +216,10 @@ def parse(field: Field, raw: object):
         return _decimal(field, raw)
     if kind == "milestones":
         return _milestones(field, raw)
+    if kind == "period":
+        from superviser.assessment import periods
+
+        return periods.parse(text.one_line(raw), field.key, field.label)
     if kind == "flag":
         if isinstance(raw, bool):
             return raw

@@ -114,6 +114,21 @@ async def test_scores_from_units_down_to_the_points(demo_db):
         assert "2000Q1" in screen_text(app) and any("outside the years 2000 to 2100" in n for n in notes), notes
 
 
+async def test_a_period_typed_wrongly_is_named_in_the_form_which_stays(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ScoresScreen())
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await fill(pilot, period="2026Q5")
+        form = app.screen
+        assert isinstance(form, FormScreen), screen_text(app)
+        assert "2026Q5 is not a period" in str(form.query_one("#error-period").render())
+        await fill(pilot, period="2026-10")
+        assert isinstance(app.screen, ScoresScreen) and "2026-10" in screen_text(app)
+
+
 async def test_units_keep_the_tree_in_the_app(demo_db):
     app = make_app(demo_db)
     notes = capture_notes(app)
