@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Literal, overload
 
@@ -10,7 +11,9 @@ from superviser import clock
 from superviser.errors import InvalidInput
 from superviser.i18n import _, current, humanize, is_chinese, ngettext
 
-_RELATIVE = re.compile(r"^([+-])(\d{1,4})([dw])$")
+_RELATIVE = re.compile(r"^([+-])(\d+)([dw])$", re.ASCII)
+# 2026-11-21, 2026-1-5, 2026/11/21, 2026.11.21, 2026年11月21日 (after NFKC: full-width digits too)
+_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", re.ASCII)
 
 
 FIRST_DAY = date(2000, 1, 1)
@@ -33,7 +36,7 @@ def parse(field: str, value: str | date | None, *, required: bool = True, label:
 
 
 def _parse_text(field: str, value: str | None, required: bool, label: str | None) -> date | None:
-    text = (value or "").strip().lower()
+    text = unicodedata.normalize("NFKC", value or "").strip().lower()
     if not text:
         if required:
             raise InvalidInput(field, _("a date is required (YYYY-MM-DD, today, tomorrow or +Nd)"), label)
@@ -43,18 +46,27 @@ def _parse_text(field: str, value: str | None, required: bool, label: str | None
              "hoy": 0, "mañana": 1, "ayer": -1}
     if text in words:
         return today + timedelta(days=words[text])
-    match = _RELATIVE.match(text)
-    if match:
+    if match := _RELATIVE.match(text):
         sign, number, unit = match.groups()
-        days = int(number) * (7 if unit == "w" else 1)
-        return today + timedelta(days=days if sign == "+" else -days)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise InvalidInput(
-            field, _("{value!r} is not a date; use YYYY-MM-DD, today, tomorrow or +Nd").format(value=shown), label
-        ) from None
+        days = int(number) * (7 if unit == "w" else 1) if len(number) <= 6 else None
+        try:
+            if days is not None:
+                return today + timedelta(days=days if sign == "+" else -days)
+        except OverflowError:
+            pass
+        # beyond the calendar itself: the same words as beyond 2100
+        raise InvalidInput(field, _("{value} is outside the years 2000 to 2100").format(value=_shown(text)), label)
+    if match := _DAY.match(text):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise InvalidInput(
+        field, _("{value!r} is not a date; use YYYY-MM-DD, today, tomorrow or +Nd").format(value=_shown(text)), label)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def relative_deadline(deadline: str | date | None, today: date | None = None, *, short: bool = False) -> str:

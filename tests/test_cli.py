@@ -90,6 +90,10 @@ def test_log_filters(db, office, cli):
 @pytest.mark.parametrize("args,message", [
     (["urge", "2026-009.9"], "objective: no objective 2026-009.9"),
     (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "someday"], "deadline: 'someday' is not a date"),
+    (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "+99999d"],
+     "deadline: 2300-09-04 is outside the years 2000 to 2100"),
+    (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "+99999999999999999999w"],
+     "deadline: +99999999999999999999w is outside the years 2000 to 2100"),
     (["objective", "add", "2026-001", "X", "--lead", "Finance", "--deadline", "2026-10-01"], "before the decision's date"),
     (["objective", "add", "2026-001", "", "--lead", "Finance", "--deadline", "+3d"], "title: must not be empty"),
     (["objective", "add", "2026-001", "x" * 300, "--lead", "Finance", "--deadline", "+3d"], "title: is 300 characters long"),
