@@ -92,7 +92,12 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
         name = default_name(v["format"])
         # In a terminal the file goes where the person said; in a browser it downloads.
         target = None if web else files.free_name(Path(v["folder"]).expanduser() / name)
-        made = export(session, v["format"], chosen, target, name=name, progress=progress)
+        try:
+            made = export(session, v["format"], chosen, target, name=name, progress=progress)
+        except InvalidInput as error:
+            if error.field == "path":  # (the file's folder is the one this form asks for)
+                raise InvalidInput("folder", error.problem, N_("save in")) from None
+            raise
         where = aside(str(made.path or name), size(len(made.data)))
         n = made.objectives
         result = Result(_("Saved {where}: {objectives}; log anchor #{seq}").format(

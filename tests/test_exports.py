@@ -164,3 +164,10 @@ def test_unknown_person_cannot_export(stocked, tmp_path):
     with pytest.raises(Forbidden):
         export(stocked.session("nobody"), "csv", Scope(), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_until_before_since_is_refused_before_any_file(stocked, tmp_path, cli):
+    said = cli("--db", stocked.path, "export", "--format", "csv", "--since", "2026-11-30", "--until", "2026-11-01",
+               "-o", str(tmp_path / "ledger.csv"))
+    assert said.code == 2 and "until: 2026-11-01 is before 2026-11-30" in said.err
+    assert list(tmp_path.glob("ledger*")) == []

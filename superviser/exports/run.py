@@ -14,7 +14,7 @@ from superviser.changes import write
 from superviser.errors import InvalidInput
 from superviser.exports import FORMATS
 from superviser.exports.report import Scope, build
-from superviser.i18n import _
+from superviser.i18n import N_, _
 from superviser.progress import Progress, shares
 from superviser.services.base import Session, check
 
@@ -85,12 +85,16 @@ def export(session: Session, fmt: str, scope: Scope, path: str | os.PathLike | N
         raise InvalidInput(_("format"), _("must be one of: {choices}").format(choices=", ".join(FORMATS)))
     db = session.db
     check(session, "export")
+    if scope.since and scope.until and scope.until < scope.since:  # (it would be an empty file)
+        raise InvalidInput("until", _("{until} is before {since}").format(
+            until=scope.until.isoformat(), since=scope.since.isoformat()), N_("until"))
     target = Path(path).expanduser() if path else None
     if target is not None:
         if target.is_dir():
             target = files.free_name(target / default_name(fmt))
         elif not overwrite:
             files.refuse_existing(target)
+        files.check_folder(target)  # before the work, not after it
     # the time goes to reading (the scores walk the log) and to writing the rows, xlsx's above all
     reading, writing = shares(progress, 1, RENDER_WEIGHT.get(fmt, 0.2))
     # One snapshot: what the file shows is the state at the head it names, whoever writes meanwhile.

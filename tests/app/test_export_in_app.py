@@ -158,3 +158,26 @@ async def test_escape_during_an_export_cancels_it_and_leaves_nothing(demo_db, tm
         assert notes == ["Export cancelled; no file was saved"]
     assert list(folder.iterdir()) == []  # no file, no partial or staged one
     assert log.entries(store.connect(demo_db), limit=1)[0]["seq"] == head  # no export entry
+
+
+async def test_a_wrong_period_or_folder_is_named_under_its_field_and_nothing_is_saved(demo_db, tmp_path):
+    (folder := tmp_path / "out").mkdir()
+    a_file = folder / "notes.txt"
+    a_file.write_text("mine")
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_export(pilot)
+        head = log.entries(store.connect(demo_db), limit=1)[0]["seq"]
+        form.query_one("#field-since", Input).value = "2026-11-30"
+        form.query_one("#field-until", Input).value = "2026-11-01"
+        form.query_one("#field-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "is before" in str(form.query_one("#error-until").render()))
+        assert "2026-11-01 is before 2026-11-30" in str(form.query_one("#error-until").render())
+        form.query_one("#field-until", Input).value = ""
+        form.query_one("#field-folder", Input).value = str(a_file)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "is a file" in str(form.query_one("#error-folder").render()))
+        assert app.screen is form and f"{a_file} is a file, not a folder" in str(form.query_one("#error-folder").render())
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert log.entries(store.connect(demo_db), limit=1)[0]["seq"] == head
