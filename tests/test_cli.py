@@ -100,6 +100,7 @@ def test_log_filters(db, office, cli):
     (["objective", "add", "2026-001", "X", "--lead", "Mars", "--deadline", "+3d"], "lead unit: no unit named Mars"),
     (["objective", "add", "2026-009", "X", "--lead", "Finance", "--deadline", "+3d"], "decision: no decision 2026-009"),
     (["accept", "2026-001.1"], "cannot accept while it is registered; possible now: assign"),
+    (["person", "add", "newby", "--name", "New", "--role", "liaison"], "unit: a liaison speaks for a unit: give the unit"),
     (["objective", "add", "2026-001", "X", "--deadline", "+3d"], "lead unit: must not be empty"),
     (["progress", "2026-001.1", "--percent", "150", "--text", "x"], "percent: must be a whole number"),
 ])

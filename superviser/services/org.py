@@ -103,7 +103,7 @@ def unit_edit(session: Session, unit, *, name=None, parent=None, active=None) ->
 
 def _liaison_needs_unit(role: str, unit_id: int | None) -> None:
     if role == roles.LIAISON and unit_id is None:
-        raise InvalidInput("unit", _("a liaison speaks for a unit; name it with --unit"), N_("unit"))
+        raise InvalidInput("unit", _("a liaison speaks for a unit: give the unit"), N_("unit"))
 
 
 def person_add(session: Session, login=None, name=None, role=None, unit=None) -> Result:
