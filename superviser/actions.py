@@ -19,7 +19,7 @@ from superviser import clock, lifecycle, text
 from superviser.delivery.labels import CHANNELS
 from superviser.errors import Forbidden, Refused
 from superviser.fields import NOTE, REASON, Field
-from superviser.i18n import LANGUAGES, N_, _
+from superviser.i18n import LANGUAGES, N_, _, joined
 from superviser.lifecycle import (
     ACCEPTED,
     ASSIGNED,
@@ -513,7 +513,7 @@ def possible_steps(status: str, extension_pending: bool | None = None) -> list[s
 
 
 def _not_now(name: str, objective: dict) -> str:
-    possible = ", ".join(label(s) for s in possible_steps(objective["status"]))
+    possible = joined((label(s) for s in possible_steps(objective["status"])), "or")
     return _("{ref}: cannot {step} while it is {status}; possible now: {possible}").format(
         ref=objective["ref"], step=label(name), status=lifecycle.status_label(objective["status"]), possible=possible)
 

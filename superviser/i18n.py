@@ -148,6 +148,12 @@ def joined(items: Iterable[str], style: Literal["standard", "or"] = "standard") 
     return format_list(items, style=style, locale=current())
 
 
+def separated(items: Iterable[str]) -> str:
+    """References one after another with no "and" (a part of a longer list, or codes):
+    "2026-001.1, 2026-001.2"; Chinese separates them with 、."""
+    return ("、" if is_chinese() else ", ").join(items)
+
+
 def aside(main: str, note: object) -> str:
     """"2026-11-08 (overdue by 13 days)"; Chinese takes full-width brackets."""
     # Translators: a remark in brackets after something

@@ -2,7 +2,7 @@
 
 import pytest
 
-from superviser import actions, lifecycle, store
+from superviser import actions, i18n, lifecycle, store
 from superviser.errors import Conflict, InvalidInput, NotFound, Refused
 from superviser.read import objectives
 from superviser.services import registry, steps
@@ -294,3 +294,23 @@ def test_a_unit_nothing_reaches_is_named(office):
     ref = office.objective(status="accepted")
     result = steps.urge(office.director, ref)
     assert "nothing reaches Finance" in result.message
+
+
+def test_lists_in_a_refusal_read_as_the_language_writes_them(office):
+    parent = office.objective(title="Parent", deadline="2026-12-30")
+    children = [office.objective(title=f"Child {n}", parent=parent, deadline="2026-12-20") for n in (1, 2)]
+    walk(office, parent, "submitted")
+    registered = office.objective()
+    i18n.setup("zh_CN")
+    with pytest.raises(Refused) as refusal:
+        steps.verify(office.director, parent)
+    assert "、".join(children) in str(refusal.value)
+    with pytest.raises(Refused) as refusal:
+        steps.accept(office.session("li"), registered)
+    possible = [actions.label(s) for s in actions.possible_steps("registered")]
+    assert len(possible) > 2 and "、".join(possible[:-1]) + "或" + possible[-1] in str(refusal.value)
+    i18n.setup("en")
+    with pytest.raises(Refused) as refusal:
+        steps.accept(office.session("li"), registered)
+    possible = [actions.label(s) for s in actions.possible_steps("registered")]
+    assert ", ".join(possible[:-1]) + ", or " + possible[-1] in str(refusal.value)

@@ -53,4 +53,4 @@ def print_objective(item: dict, units: dict[int, str]) -> None:
     for entry in item["log"]:
         click.echo(f"  #{entry['seq']}  {dates.moment(entry['at'])}  {entry['actor']}  {describe.headline(entry, units)}"
                    + (f" — {text.one_line(entry['detail'])}" if entry["detail"] and entry["action"] != "objective.add" else ""))
-    click.echo(_("possible steps: {steps}").format(steps=", ".join(actions.label(s) for s in item["possible_steps"])))
+    click.echo(_("possible steps: {steps}").format(steps=joined((actions.label(s) for s in item["possible_steps"]), "or")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from superviser import actions, clock, lifecycle, refs
 from superviser.changes import Changes, write
 from superviser.errors import Conflict, InvalidInput, Refused
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, separated
 from superviser.services.base import Result, Session, check, objective_step, validate
 from superviser.services.registry import next_place
 
@@ -155,7 +155,7 @@ def deadline(session: Session, ref, *, to=None, reason="", expected_version=None
             "ORDER BY sort_key", (objective["id"], new))]
         if later:
             raise InvalidInput("to", _("its sub-objectives {refs} are due later; move their deadlines first").format(
-                refs=", ".join(later)), N_("new deadline"))
+                refs=separated(later)), N_("new deadline"))
         step.set(deadline=new)
         step.log(v["reason"])
     return Result(_("{ref}: deadline now {date} (the original deadline {original} is kept)").format(

@@ -8,7 +8,7 @@ from superviser import clock, fields, refs, roles, sshkeys, store
 from superviser.changes import write
 from superviser.errors import InvalidInput, Refused, StoreError
 from superviser.fields import Field
-from superviser.i18n import N_, _, joined, ngettext
+from superviser.i18n import N_, _, joined, ngettext, separated
 from superviser.services.base import Result, Session, check, validate
 from superviser.tables import DEFAULT_SETTINGS
 
@@ -61,7 +61,7 @@ def _still_working(db, unit: dict) -> None:
         "SELECT ref FROM objectives WHERE lead_unit_id = ? AND status NOT IN ('closed', 'suspended', 'cancelled') "
         "ORDER BY sort_key LIMIT 6", (unit["id"],))]
     if open_refs:
-        shown = ", ".join(open_refs[:5]) + ("…" if len(open_refs) > 5 else "")
+        shown = separated(open_refs[:5]) + ("…" if len(open_refs) > 5 else "")
         raise Refused(_("{name} still leads open objectives ({refs}); transfer, close or cancel them first").format(
             name=unit["name"], refs=shown))
     below = [r[0] for r in db.conn.execute(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from superviser import clock, recurring, refs, store
 from superviser.changes import Changes, write
 from superviser.errors import InvalidInput, NotFound, Refused, SuperviserError
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, separated
 from superviser.services.base import Result, Session, check, validate
 from superviser.services.registry import insert_objective
 
@@ -145,6 +145,6 @@ def recur_run(session: Session) -> Result:
         except SuperviserError as error:
             problems.append(_("recurring matter {id} ({title}): {problem}").format(
                 id=recurrence["id"], title=recurrence["title"], problem=error))
-    lines = [_("{n} registered: {refs}").format(n=len(made), refs=", ".join(made)) if made
+    lines = [_("{n} registered: {refs}").format(n=len(made), refs=separated(made)) if made
              else _("nothing is due")] + problems
     return Result("\n".join(lines), data={"created": made, "problems": problems})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from superviser import clock, lifecycle, refs
 from superviser.changes import Changes
 from superviser.errors import InvalidInput, Refused
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, separated
 from superviser.lifecycle import ASSIGNED, CANCELLED, CLOSED, IN_PROGRESS, RETURNED, SUBMITTED, SUSPENDED, VERIFIED
 from superviser.services.base import Result, Session, co_unit_ids, objective_step, pending_extension, validate
 
@@ -224,7 +224,7 @@ def verify(session: Session, ref, *, note="", expected_version=None, changes: Ch
         children = _open_children(session.db, step.id)
         if children:
             raise Refused(_("{ref}: its sub-objectives {children} are not closed yet").format(
-                ref=step.ref, children=", ".join(children)))
+                ref=step.ref, children=separated(children)))
         if step.actor["role"] == "director":
             step.set(status=CLOSED, closed_on=_today(), light_override=None, light_override_reason=None)
             message = _("{ref} verified and closed")
