@@ -40,7 +40,20 @@ def test_one_character_words_and_words_together(titled):
     assert found(titled, "安全 boiler") == ["Inspect the boiler"]  # a short word with a long one
     assert found(titled, "安全 检查") == ["安全检查", "检查消防安全"]
     assert found(titled, "全检") == ["安全检查"]  # pairs across word boundaries are real text
-    assert found(titled, "-") == found(titled, "") and len(found(titled, "")) == 5  # nothing to search for
+    assert len(found(titled, "")) == 5  # nothing to search for
+
+
+def test_punctuation_alone_finds_the_rows_that_hold_it(office, monkeypatch):
+    for title in ("Spend 75% of the budget", "Fix_the_gate", "Repair the canopy", "Spend 80% - twice", "A*B plan"):
+        registry.objective_add(office.director, office.decision, title, lead="Finance", deadline="2026-12-20")
+    assert found(office, "%") == ["Spend 75% of the budget", "Spend 80% - twice"]  # not every row (LIKE's %)
+    assert found(office, "_") == ["Fix_the_gate"]
+    assert found(office, "*") == ["A*B plan"]
+    assert found(office, "%%") == []
+    monkeypatch.setattr(search, "CAP", 1)
+    db = store.connect(office.path)
+    rows, total = objectives.page(db, Filter(search="%"), order="ref")
+    assert [r["title"] for r in rows] == ["Spend 80% - twice"] and total is None  # the newest; more not counted
 
 
 def test_the_pair_index_follows_every_change(titled):

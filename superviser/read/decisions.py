@@ -55,7 +55,7 @@ def rollups(db: Database, ids: list[int], thresholds: Thresholds | None = None) 
 
 def count_decisions(db: Database, *, search: str | None = None, source: str | None = None) -> int | None:
     """How many match; None when a search found more than ``search.CAP`` (it looked at the newest)."""
-    if search and searching.beyond_cap(db, "decisions", search):
+    if search and searching.beyond_cap(db, "decisions", FTS_TABLES["decisions"], search):
         return None
     params: dict = {}
     return db.conn.execute(f"SELECT count(*) FROM decisions d WHERE {_where(db, search, source, params)}", params).fetchone()[0]

@@ -289,7 +289,7 @@ def page(
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     found = db.conn.execute(sql, params).fetchall()
-    if not count or (flt.search and search.beyond_cap(db, "objectives", flt.search)):
+    if not count or (flt.search and search.beyond_cap(db, "objectives", FTS_TABLES["objectives"], flt.search)):
         total = None
     elif known is not None:
         total = known

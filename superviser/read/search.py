@@ -10,6 +10,9 @@ Terms of three characters or more go to the trigram index; a query with a shorte
 term (two-character Chinese words) goes to the pair index (``superviser.grams``),
 its longer terms as their pairs, checked exactly afterwards with LIKE on the few
 rows found.
+
+Short punctuation alone (``%``, ``-``) is in neither index: it is looked for in the text
+itself, newest first, up to ``CAP`` (a scan, for the rare search that has no word).
 """
 
 from __future__ import annotations
@@ -31,9 +34,17 @@ def _plan(db: Database, source: str, text: str) -> tuple[str, str, list[str]] | 
     for word in words:
         terms += [grams.term(word)] if len(word) < 3 else grams.pairs_of(word)
     parts = [t for t in terms if t]
-    if not parts:
-        return None
+    if not parts:  # only short punctuation (%, -, **): no index holds it; the text is read for it
+        return "", "", words
     return grams.table_of(source), " AND ".join(parts), [w for w in words if len(w) >= 3]
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _holding(alias: str, columns: list[str], param: str) -> str:
+    return "(" + " OR ".join(f"{alias}.[{c}] LIKE :{param} ESCAPE '\\'" for c in columns) + ")"
 
 
 def clause(db: Database, source: str, alias: str, columns: list[str], text: str, params: dict, key: str = "q") -> str:
@@ -43,19 +54,26 @@ def clause(db: Database, source: str, alias: str, columns: list[str], text: str,
     if plan is None:
         return "1"
     index, query, exact = plan
+    for i, word in enumerate(exact):
+        params[f"{key}{i}"] = _like(word)
+    if not index:  # read row by row, newest first, up to CAP (only for punctuation alone)
+        holding = " AND ".join(_holding("s", columns, f"{key}{i}") for i in range(len(exact)))
+        return f"{alias}.rowid IN (SELECT s.rowid FROM {source} s WHERE {holding} ORDER BY s.rowid DESC LIMIT {CAP})"
     params[key] = query
     found = [f"{alias}.rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH :{key} ORDER BY rowid DESC LIMIT {CAP})"]
-    for i, word in enumerate(exact):
-        params[f"{key}{i}"] = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        found.append("(" + " OR ".join(f"{alias}.[{c}] LIKE :{key}{i} ESCAPE '\\'" for c in columns) + ")")
+    found += [_holding(alias, columns, f"{key}{i}") for i in range(len(exact))]
     return " AND ".join(found)
 
 
-def beyond_cap(db: Database, source: str, text: str) -> bool:
+def beyond_cap(db: Database, source: str, columns: list[str], text: str) -> bool:
     """Whether more than ``CAP`` rows match (the search then looked at the newest ``CAP``)."""
     plan = _plan(db, source, text)
     if plan is None:
         return False
-    index, query, _exact = plan
-    sql = f"SELECT count(*) FROM (SELECT rowid FROM {index} WHERE {index} MATCH ? LIMIT {CAP + 1})"
-    return db.conn.execute(sql, (query,)).fetchone()[0] > CAP
+    index, query, exact = plan
+    if index:
+        matching, params = f"SELECT rowid FROM {index} WHERE {index} MATCH :q", {"q": query}
+    else:
+        params = {f"q{i}": _like(word) for i, word in enumerate(exact)}
+        matching = f"SELECT rowid FROM {source} s WHERE " + " AND ".join(_holding("s", columns, p) for p in params)
+    return db.conn.execute(f"SELECT count(*) FROM ({matching} LIMIT {CAP + 1})", params).fetchone()[0] > CAP
