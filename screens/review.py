@@ -332,12 +332,22 @@ class ReviewScreen(StepKeys, BaseScreen):
         """Review bookkeeping; the queue moves on only once it is written."""
         try:
             self.app.backend.call(write)
-        except SuperviserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+        except review_service.Finished as error:  # in another session: nothing more is recorded here
+            self.app.call_from_thread(self._cannot, str(error))
+            return
+        except SuperviserError as error:  # refused: the item stays where it is, not done
+            self.app.call_from_thread(self._refused, str(error))
+            return
         except Exception:
             self.app.call_from_thread(self._written, lambda: None)  # stay on the item; the app reports it
             raise
         self.app.call_from_thread(self._written, then or self._advance)
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        if self.items:
+            self.done.discard(self.items[self.pos]["id"])
+        self._written(lambda: None)
 
     def _written(self, then) -> None:
         self.busy = False

@@ -49,10 +49,14 @@ def start(session: Session) -> dict:
     return started
 
 
+class Finished(Refused):
+    """The review was finished meanwhile (in another session of the same person)."""
+
+
 def _open(session: Session, review_id: int) -> dict:
     row = review.current(session.db, session.login)
     if row is None or row["id"] != review_id:
-        raise Refused(_("this review is finished; start a new one"))
+        raise Finished(_("this review is finished; start a new one"))
     return row
 
 

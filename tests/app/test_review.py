@@ -5,6 +5,7 @@ from screens.review import ReviewScreen
 from screens.review_summary import ReviewSummary
 from superviser import audit, store
 from superviser.services import Session, registry, steps
+from superviser.services import review as review_service
 from tests.app.conftest import capture_notes, make_app, screen_text, settle
 
 
@@ -106,6 +107,24 @@ async def test_interrupt_and_resume(demo_db):
         screen = await open_review(pilot)
         assert screen.items[screen.pos]["ref"] == where
         assert screen.review["counts"]["mark"] == 2
+
+
+async def test_a_review_finished_in_another_session_records_nothing_more_here(demo_db):
+    app = make_app(demo_db)
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        where = screen.pos
+        review_service.finish(Session(store.connect(demo_db), "boss"), screen.review["id"])  # the other session
+        for key in ("m", "s"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert not isinstance(app.screen, ReviewScreen) and screen.pos == where
+        assert any("this review is finished" in n for n in notes), notes
+    db = store.connect(demo_db)
+    assert db.conn.execute("SELECT kind, count(*) FROM review_steps GROUP BY kind").fetchall() == [("mark", 1)]
 
 
 async def test_refused_review_action_says_why(demo_db):
