@@ -395,3 +395,21 @@ def test_a_colleague_writes_while_a_large_ledger_is_imported(office, tmp_path):
     db = store.connect(office.path)
     assert db.conn.execute("SELECT count(*) FROM objectives").fetchone()[0] == 10_001
     assert db.conn.execute("SELECT count(*) FROM log WHERE action = 'note'").fetchone()[0] == len(notes)
+
+
+def test_output_to_a_reader_that_left_is_not_a_failure(office, tmp_path):
+    """``superviser import … | head``: the reader leaves before the output; the import stands,
+    and the command says so by its exit code (click alone exits 1), with no traceback."""
+    ledger = rows_csv(tmp_path / "ledger.csv", [["title", "lead", "deadline"], ["Paint the gate", "Finance", "2026-12-20"]])
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SUPERVISER_USER="boss")
+    for args in (["import", str(ledger)], ["log", "--limit", "100"]):
+        reader, writer = os.pipe()
+        os.close(reader)  # gone before the first line
+        try:
+            ran = subprocess.run([sys.executable, "-m", "tests.frozen", NOW, "--", "--db", str(office.path), *args],
+                                 cwd=ROOT, env=env, stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120)
+        finally:
+            os.close(writer)
+        assert (ran.returncode, ran.stderr) == (0, ""), args
+    db = store.connect(office.path)
+    assert db.conn.execute("SELECT count(*) FROM objectives WHERE title = 'Paint the gate'").fetchone()[0] == 1

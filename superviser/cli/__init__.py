@@ -6,7 +6,9 @@ user's language too; refusals become one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sqlite3
 import sys
 
@@ -110,7 +112,7 @@ def _main(argv: list[str] | None) -> None:
     except SuperviserError as error:
         _fail(str(error), error.exit_code)
     except BrokenPipeError:
-        sys.stderr.close()
+        reader_gone()
         sys.exit(0)
     except KeyboardInterrupt:
         _fail(_("interrupted; nothing more was written"), 130)
@@ -119,6 +121,15 @@ def _main(argv: list[str] | None) -> None:
     except Exception as error:  # noqa: BLE001 - a bug: logged with its traceback, said in one line
         _unexpected(error, argv)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def reader_gone() -> None:
+    """Output goes nowhere from now on: the pipe's reader has left, and Python's last flush
+    would fail (and print its own traceback) otherwise."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # (a stream without a descriptor: nothing to quiet)
+            os.dup2(null, stream.fileno())
 
 
 def _failed(error: BaseException, argv: list[str]) -> None:

@@ -79,8 +79,13 @@ def console():
 
     from rich.console import Console
 
+    class Printed(Console):
+        def on_broken_pipe(self) -> None:  # the reader left (| head): as for click.echo (cli/root.py), not exit 1
+            self.quiet = True
+            raise BrokenPipeError
+
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", 0)) or 200
-    return Console(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
+    return Printed(markup=False, highlight=False, emoji=False, soft_wrap=False, width=width)
 
 
 def table(columns: list[tuple[str, dict]], rows: Sequence[Sequence[str | Text]], title: str | None = None) -> None:

@@ -45,6 +45,17 @@ class LazyGroup(click.Group):
         built = imported.commands() if hasattr(imported, "commands") else imported.COMMANDS
         return next(c for c in built if c.name == name)
 
+    def invoke(self, ctx: click.Context):
+        # The reader of the output left (``| head``): what the command did stands, so it is not a
+        # failure (click would exit 1 for it, before superviser.cli could tell it apart).
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            from superviser.cli import reader_gone
+
+            reader_gone()
+            raise click.exceptions.Exit(0) from None
+
 
 def build() -> click.Group:
     @click.group(
