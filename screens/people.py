@@ -75,7 +75,6 @@ class PeopleScreen(RoleKeys, ListScreen):
         self.refresh_bindings()  # "Contact" depends on whose row it is
 
     def on_paged_table_loaded(self, message: PagedTable.Loaded) -> None:
-        super().on_paged_table_loaded(message)
         if not self.placed and actions.role_refusal("person.contact", self.app.person, self.app.login):
             # Someone who keeps only their own contact starts on their own row, where c is offered.
             logins = [row["login"] for row in self.table.rows_loaded]
