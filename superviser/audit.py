@@ -1,9 +1,12 @@
-"""The whole audit: the log's chain and guard triggers (superviser/journal.py), then the
-state the log describes compared with every table (superviser/replay.py)."""
+"""The whole audit: the log's chain and guard triggers (superviser/journal.py), the signed
+checkpoints against the log (a chain rewritten and hashed again to its end is whole, but no
+longer holds the entry a checkpoint signed), then the state the log describes compared with
+every table (superviser/replay.py)."""
 
 from __future__ import annotations
 
 import functools
+import sqlite3
 
 from superviser import journal, replay, text
 from superviser.i18n import _
@@ -41,6 +44,7 @@ def run(db: Database, anchor: str | None = None, progress: Progress | None = Non
     report.problems += _triggers(db)
     if not report.ok:
         return report  # a broken chain: what the replay found would only repeat the damage
+    report.problems += _checkpoints(db)
     if chaining:
         chaining(1, 1)
     replayed = done[0] if done else replay.check(db, replaying)
@@ -64,6 +68,40 @@ def _made() -> dict[str, str]:
         return dict(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
     finally:
         conn.close()
+
+
+def _checkpoints(db: Database) -> list[str]:
+    """Each checkpoint kept: its note signed by the key it names, and the entry it signed still
+    in the log with that hash (the chain is whole here, so the stored hash is the chain's)."""
+    try:
+        kept = db.conn.execute("SELECT size, note, key FROM checkpoints ORDER BY size").fetchall()
+    except sqlite3.OperationalError:
+        return []  # (the table is gone: the replay names it)
+    if not kept:
+        return []
+    from superviser import checkpoints, notes
+    from superviser.errors import InvalidInput
+
+    said = []
+    for size, note, key in kept:
+        try:
+            signed = checkpoints.parse(note)
+            notes.verify(note, notes.parse_verifier(key))
+        except (InvalidInput, notes.BadSignature) as error:
+            said.append(_("checkpoint at size {size}: {problem}").format(
+                size=size, problem=getattr(error, "problem", str(error))))
+            continue
+        stored = db.conn.execute("SELECT hash FROM log WHERE seq = ?", (signed.size,)).fetchone()
+        if signed.size and stored is None:
+            problem = _("the log ends at entry {n}, before entry {size} that was signed: it was truncated").format(
+                n=journal.head(db)[0], size=signed.size)
+        elif signed.size and stored[0] != signed.head:
+            problem = _("entry {size} is not the one signed (its hash is {found}, the checkpoint says {signed}): "
+                        "the log was rewritten").format(size=signed.size, found=stored[0][:16], signed=signed.head[:16])
+        else:
+            continue
+        said.append(_("checkpoint at size {size}: {problem}").format(size=size, problem=problem))
+    return said
 
 
 def _triggers(db: Database) -> list[str]:

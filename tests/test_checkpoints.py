@@ -134,6 +134,18 @@ def test_a_rewritten_log_recomputed_to_the_end_is_caught(office, cli, signed):
     assert journal.audit(db).ok  # the chain alone no longer shows it
     ran = cli("--db", office.path, "checkpoint", "verify", signed["new"])
     assert ran.code == 9 and "rewritten" in ran.err
+    said = cli("--db", office.path, "audit")  # the checkpoints it keeps do
+    size = checkpoints.parse(signed["new"].read_text()).size
+    assert said.code == 9 and f"checkpoint at size {size}: entry {size} is not the one signed" in said.out + said.err
+
+
+def test_the_audit_checks_each_kept_checkpoints_signature(office, cli, signed):
+    db = store.connect(office.path)
+    note = checkpoints.latest(db)["note"]
+    forged = note.replace(note.split("\n")[1], str(int(note.split("\n")[1]) - 1), 1)
+    db.conn.execute("UPDATE checkpoints SET note = ? WHERE note = ?", (forged, note))
+    said = cli("--db", office.path, "audit")
+    assert said.code == 9 and "does not match its text" in said.out + said.err
 
 
 def test_new_extends_old_with_the_database(office, cli, signed):
