@@ -11,7 +11,7 @@ import pytest
 from superviser import audit, chain, changes, journal, replay, store
 from superviser.services import review as review_service
 from superviser.services import steps, undo
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_process
 
 
 def full_history(office) -> str:
@@ -89,6 +89,27 @@ def test_rows_inserted_or_deleted_directly_are_named(office):
     found = problems(office.path)
     assert any("units#6: in the table but in no log entry" in p for p in found), found
     assert any("co_units#1,2: in the log but not in the table" in p for p in found), found
+
+
+def test_steps_taken_while_the_audit_reads_the_tables_are_not_damage(office):
+    """The log is read first, the tables after: a colleague's step in between (a real process)
+    changes rows the log read so far does not describe. The audit does not call that damage;
+    a change made around the program at the same time is still named."""
+    ref = full_history(office)
+    raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    written = []
+
+    def meanwhile(done: int, total: int) -> None:
+        if not written and done >= total * 5 // 7:  # the log is replayed; no table compared yet
+            written.append([run_process("--db", office.path, *args).returncode for args in (
+                ["note", ref, "while the audit runs"], ["unit", "add", "Meanwhile Unit"],
+                ["urge", ref, "--text", "by Friday"])])
+
+    found = replay.check(store.connect(office.path), meanwhile)
+    assert written == [[0, 0, 0]]
+    assert [(d.table, d.row, d.field) for d in found.differences] == [("people", "li", "role")], found.differences
+    assert problems(office.path) == [
+        "people#li.role: the log says 'liaison', the table says 'director' (last entry touching it: #8)"]
 
 
 def test_an_edited_entry_stops_at_the_chain(office):
@@ -322,7 +343,7 @@ def test_within_an_entry_a_row_deleted_or_created_is_seen_by_the_changes_after_i
             "units#98.name": ["a", "b"], "units#98.parent_id": [None, 1]})
         journal.append(db, actor="boss", action="note", changes={
             "units#98.name": ["b", "c"], "units#96": [None, {"id": 96}], "units#96.name": [None, "new"]})
-    state, last, _count, found = replay.replay(db)
+    state, last, _count, found, _head = replay.replay(db)
     assert "97" not in state["units"] and last["units"]["97"] == changed
     assert state["units"]["98"] == {"id": 98, "name": "c", "parent_id": 1} and last["units"]["98"] == changed + 1
     assert state["units"]["96"] == {"id": 96, "name": "new"}
@@ -340,7 +361,7 @@ def test_a_row_deleted_between_two_of_its_changes_in_one_entry_is_seen(office):
                            "units#98.parent_id": [None, 1]}, separators=(",", ":"))
         row = (seq + 1, "2026-01-01T00:00:00.000Z", "boss", "note", None, None, "", text, prev)
         db.conn.execute(journal.INSERT, (*row, chain.digest(*row)))
-    state, _last, _count, found = replay.replay(db)
+    state, _last, _count, found, _head = replay.replay(db)
     assert "98" not in state["units"]
     assert found == [f"#{seq + 1}: units#98.parent_id is changed but the row does not exist"]
 
