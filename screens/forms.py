@@ -146,8 +146,10 @@ class FormScreen(ModalScreen):
                      compact=True, password=f.kind == "secret" or f.masked)
 
     def on_mount(self) -> None:
-        fields = list(self.query("#form-fields Input, #form-fields TextArea, #form-fields Select"))
-        (fields[0] if fields else self.query_one("#submit")).focus()
+        # (nothing to focus when the app is closing: keys typed after q open a form as it goes)
+        for first in self.query("#form-fields Input, #form-fields TextArea, #form-fields Select, #submit").results():
+            first.focus()
+            break
         self.call_after_refresh(self._fit)
         # focused before the fields were sized, the box scrolled the first label out of view
         self.call_after_refresh(lambda: self.query_one("#form-fields").scroll_home(animate=False))
