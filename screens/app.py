@@ -97,6 +97,7 @@ class SuperviserApp(App):
         mapping, problem = keymap.load()
         if mapping:
             self.set_keymap(mapping)
+            self.check_keymap(mapping)
         if problem:
             self.notify(problem, severity="warning", markup=False)
         if self.person is None:
@@ -114,6 +115,13 @@ class SuperviserApp(App):
 
     def on_unmount(self) -> None:
         self.backend.stop()
+
+    @background("keymap")
+    def check_keymap(self, mapping: dict[str, str]) -> None:
+        """Off the UI thread: the check imports every screen, which the first frame does not wait for."""
+        problem = keymap.check(mapping, type(self))
+        if problem:
+            self.call_from_thread(self.notify, problem, severity="warning", timeout=10, markup=False)
 
     @background("units")
     def load_unit_names(self) -> None:
