@@ -53,7 +53,7 @@ class HelpScreen(ModalScreen):
             Content(_("/       filter the list as you type;  Enter opens;  Backspace or Escape goes back")),
             Content(""),
             Content.styled(_("Change a key: add it to {path}, for example").format(path=keymap.path()), "dim"),
-            Content.styled('[keymap]\n"objective.urge" = "u"', "dim"),
+            Content.styled(keymap.EXAMPLE, "dim"),
         ]
         with Vertical(id="help"):
             with VerticalScroll():

@@ -1,7 +1,7 @@
 """User key remapping: ``keymap.toml`` in the user's config directory.
 
     [keymap]
-    "objective.urge" = "u"
+    "objective.urge" = "U"
     "app.help" = "f1,question_mark"
 
 The names are the binding ids shown on the help screen (``?``).
@@ -17,6 +17,9 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from superviser.i18n import _
+
+# What the help screen suggests: a key no screen uses, so following it takes nobody's key.
+EXAMPLE = '[keymap]\n"objective.urge" = "U"'
 
 
 def path() -> Path:

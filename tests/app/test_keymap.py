@@ -1,11 +1,28 @@
-"""keymap.toml: a line that would do nothing, or take a key another binding answers to, is said
-when the app starts."""
+"""keymap.toml: what the help screen suggests takes nobody's key, and a keymap line that would
+do nothing, or take a key another binding answers to, is said when the app starts."""
 
 from __future__ import annotations
 
+import tomllib
+
 from screens import keymap
 from screens.app import SuperviserApp
-from tests.app.conftest import capture_notes, make_app, settle
+from screens.help import HelpScreen
+from tests.app.conftest import capture_notes, make_app, screen_text, settle
+
+
+async def test_the_help_screens_example_takes_no_key(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-020.1")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        example = shown[shown.index("[keymap]"):].split("\n")[:2]
+        mapping = tomllib.loads("\n".join(example))["keymap"]
+        assert mapping and keymap.check(mapping, SuperviserApp) is None
 
 
 async def test_an_unknown_id_and_a_taken_key_are_reported(demo_db, tmp_path, monkeypatch):
