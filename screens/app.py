@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import Provider
+from textual.command import CommandPalette, Provider
 from textual.screen import Screen
 
 from screens import keymap, render
@@ -210,6 +210,22 @@ class SuperviserApp(App):
     def switch_mode(self, mode: str):
         self._opened_modes.add(mode)
         return super().switch_mode(mode)
+
+    def action_command_palette(self) -> None:
+        # As Textual's, with the prompt in the person's language.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from screens.commands import system_commands
+
+        return system_commands(self, screen)
+
+    def search_themes(self) -> None:
+        # As Textual's, with the prompt in the person's language.
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

@@ -1,13 +1,17 @@
 """The command palette (ctrl+p): jump to any decision, objective or unit by
-reference or title. Titles are user text: they are shown as plain text, and the
-match highlighting is applied to that text, never parsed as markup."""
+reference or title, and Textual's own commands in the person's language. Titles
+are user text: they are shown as plain text, and the match highlighting is
+applied to that text, never parsed as markup."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 
 from superviser import refs, text
 from superviser.errors import SuperviserError
@@ -84,6 +88,20 @@ class JumpProvider(Provider):
         if kind == "decision":
             return lambda: app.open_decision(key)
         return lambda: app.open_objectives(Filter(unit=int(key)), label)
+
+
+def system_commands(app, screen: Screen) -> Iterator[SystemCommand]:
+    """Textual's system commands in the person's language (Textual's own are in English). Help
+    is the app's help screen, whose keys are translated, in place of Textual's key panel."""
+    yield SystemCommand(_("Help"), _("Keys on this screen"), app.action_help)
+    yield SystemCommand(_("Theme"), _("Change the colours"), app.action_change_theme)
+    yield SystemCommand(_("Quit"), _("Quit superviser"), app.action_quit)
+    if screen.maximized is not None:
+        yield SystemCommand(_("Minimize"), _("Show the whole screen again"), screen.action_minimize)
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        yield SystemCommand(_("Maximize"), _("Let the part in focus fill the screen"), screen.action_maximize)
+    yield SystemCommand(_("Screenshot"), _("Save a picture of the screen (SVG)"),
+                        lambda: app.set_timer(0.1, app.deliver_screenshot))  # once the palette has closed
 
 
 def _exact(db, query: str) -> list[tuple[str, str, str]]:
