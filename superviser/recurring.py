@@ -11,9 +11,10 @@ changed, never registers one twice or rewrites one already registered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
-from superviser import store
+from superviser import dates, store
 from superviser.i18n import N_, _
 from superviser.rhythm import add_months
 from superviser.store import Database
@@ -32,12 +33,14 @@ def rule_text(recurrence: dict) -> str:
 
 def occurrences(rule: str, start: date, after: date | None, until: date) -> list[date]:
     """The dates of a calendar rule after ``after`` (None: from the start), up to ``until``."""
-    step, found, k = MONTHS[rule], [], 0
+    return [day for day in _calendar(rule, start, until) if after is None or day > after]
+
+
+def _calendar(rule: str, start: date, until: date) -> Iterator[date]:
+    step, k = MONTHS[rule], 0
     while (day := add_months(start, k * step)) <= until:
-        if after is None or day > after:
-            found.append(day)
+        yield day
         k += 1
-    return found
 
 
 def instance_title(title: str, rule: str, on: date) -> str:
@@ -59,39 +62,50 @@ def latest(db: Database, recurrence_id: int) -> dict | None:
         "ORDER BY recurrence_on DESC LIMIT 1", (recurrence_id,))
 
 
+def waiting(recurrence: dict, last: dict | None) -> bool:
+    """After-close, while the last one is not finished: the next waits for it."""
+    return recurrence["rule"] == AFTER_CLOSE and last is not None and last["status"] not in ("closed", "cancelled")
+
+
+def following(recurrence: dict, last: dict | None) -> date | None:
+    """The next one's date after ``last`` (the latest registered, or None), due or not; None when
+    the rule has no date left up to the last a date may have (2100-12-31). Not for one ``waiting``."""
+    start = date.fromisoformat(recurrence["start_on"])
+    if last is None:
+        return start  # checked against the years allowed when it was given
+    after = date.fromisoformat(last["recurrence_on"])
+    if recurrence["rule"] in MONTHS:
+        return next((day for day in _calendar(recurrence["rule"], start, dates.LAST_DAY) if day > after), None)
+    ended = date.fromisoformat(last["closed_on"] if last["status"] == "closed" else last["updated_at"][:10])
+    day = max(ended + timedelta(days=recurrence["gap"] or 0), after + timedelta(days=1))
+    return day if day <= dates.LAST_DAY else None
+
+
 def next_dates(db: Database, recurrence: dict, today: date) -> list[date]:
     """The instances due by ``today`` and not registered yet."""
-    start = date.fromisoformat(recurrence["start_on"])
     last = latest(db, recurrence["id"])
-    after = date.fromisoformat(last["recurrence_on"]) if last else None
     if recurrence["rule"] in MONTHS:
-        return occurrences(recurrence["rule"], start, after, today)
-    if last is None or after is None:
-        return [start] if start <= today else []
-    if last["status"] == "closed":
-        ended = date.fromisoformat(last["closed_on"])
-    elif last["status"] == "cancelled":
-        ended = date.fromisoformat(last["updated_at"][:10])
-    else:
-        return []  # the last one is not finished: the next waits for it
-    day = max(ended + timedelta(days=recurrence["gap"] or 0), after + timedelta(days=1))
-    return [day] if day <= today else []
+        after = date.fromisoformat(last["recurrence_on"]) if last else None
+        return occurrences(recurrence["rule"], date.fromisoformat(recurrence["start_on"]), after, today)
+    if waiting(recurrence, last):
+        return []
+    day = following(recurrence, last)
+    return [day] if day is not None and day <= today else []
 
 
 def upcoming(db: Database, recurrence: dict, today: date) -> str:
-    """When the next one comes, in words, for lists."""
+    """When the next one comes, in words, for lists: never blank."""
     if not recurrence["active"]:
         return _("stopped")
-    due = next_dates(db, recurrence, today)
-    if due:
-        return _("due now ({date})").format(date=due[0].isoformat())
-    if recurrence["rule"] in MONTHS:
-        last = latest(db, recurrence["id"])
-        after = date.fromisoformat(last["recurrence_on"]) if last else None
-        ahead = occurrences(recurrence["rule"], date.fromisoformat(recurrence["start_on"]), after,
-                            today + timedelta(days=400))
-        return ahead[0].isoformat() if ahead else ""
-    return _("after the current one closes")
+    last = latest(db, recurrence["id"])
+    if waiting(recurrence, last):
+        return _("after the current one closes")
+    day = following(recurrence, last)
+    if day is None:
+        return _("none left")  # its next date would pass 2100-12-31, beyond any date the office may give
+    if day <= today:
+        return _("due now ({date})").format(date=day.isoformat())
+    return day.isoformat()
 
 
 def recurrences(db: Database, include_stopped: bool = True) -> list[dict]:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from superviser import audit, recurring, store
+from superviser import audit, clock, recurring, store
 from superviser.errors import InvalidInput
 from superviser.read import objectives
 from superviser.services import org, steps
@@ -64,6 +64,37 @@ def test_after_close_waits_for_the_last_one(office, set_now):
     set_now("2027-01-04T09:00:00Z")
     assert service.recur_run(office.director).data["created"] == ["2026-001.2"]
     assert objectives.get(store.connect(office.path), "2026-001.2")["deadline"] == "2027-01-24"
+
+
+def upcoming(office) -> str:
+    db = store.connect(office.path)
+    return recurring.upcoming(db, recurring.recurrences(db)[0], clock.today())
+
+
+def test_the_last_year_gets_its_date_and_then_none_is_left(office, set_now):
+    """The list said nothing for a rule that starts more than 400 days ahead, and after its
+    December 2100 one named January 2101, a date no step accepts."""
+    service.recur_add(office.director, "Report", decision=office.decision, lead="Finance", rule="monthly",
+                      start="2100-12-01", days=10)
+    assert upcoming(office) == "2100-12-01"
+    set_now("2100-12-02T09:00:00Z")
+    assert service.recur_run(office.director).data["created"] == ["2026-001.1"]
+    assert upcoming(office) == "none left"
+    assert service.recur_run(office.director).data["created"] == []
+
+
+def test_after_close_names_its_first_date_and_the_next_once_the_last_one_closed(office, set_now):
+    service.recur_add(office.director, "Audit", decision=office.decision, lead="Finance", rule="after-close",
+                      start="2026-12-01", days=20, gap=5)
+    assert upcoming(office) == "2026-12-01"  # none registered yet: there is no current one to wait for
+    set_now("2026-12-01T09:00:00Z")
+    service.recur_run(office.director)
+    assert upcoming(office) == "after the current one closes"
+    li = office.session("li")
+    steps.accept(li, "2026-001.1")
+    steps.complete(li, "2026-001.1", text="done")
+    steps.verify(office.director, "2026-001.1")
+    assert upcoming(office) == "2026-12-06"
 
 
 def test_a_changed_rule_never_rewrites_what_was_registered(office, set_now):

@@ -104,3 +104,17 @@ async def test_a_liaison_or_viewer_sees_them_but_is_not_offered_changes(scene, l
             assert isinstance(app.screen, RecurringScreen)
             assert any("only a director or supervisor may do this" in n for n in notes), notes
         assert last_entry(path)["seq"] == before
+
+
+async def test_one_that_starts_in_the_last_year_shows_its_date_at_80_columns(demo_db):
+    """Its "next one" was blank: the list looked only 400 days ahead."""
+    from superviser.services import Session
+    from superviser.services import recurring as service
+
+    service.recur_add(Session(store.connect(demo_db), "boss"), "Year-end return", decision="2026-001",
+                      lead="Finance Department", rule="yearly", start="2100-12-01", days=10)
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_recurring(app, pilot)
+        assert screen.table.rows_loaded[0]["next"] == "2100-12-01"
+        assert "2100-12-01" in screen_text(app)
