@@ -8,7 +8,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.widgets import Static
 
 from screens import render
@@ -56,9 +55,9 @@ class RecurringScreen(RoleKeys, ListScreen):
         super().__init__(_("Recurring matters"))
 
     def above_table(self) -> ComposeResult:
-        yield Static(Content.styled(_("When one is due, `superviser recur run` (cron, each morning) registers and "
-                                      "assigns it as an objective of its own; Enter lists those it registered."), "dim"),
-                     id="recurring-intro")
+        yield Static(render.code_marks(_("When one is due, `superviser recur run` (cron, each morning) registers and "
+                                         "assigns it as an objective of its own; Enter lists those it registered."))
+                     .stylize("dim"), id="recurring-intro")
 
     def make_table(self) -> PagedTable:
         columns = [Column("id", "#", 4, justify="right"), Column("title", _("title"), None, min_width=14),

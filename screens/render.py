@@ -38,6 +38,13 @@ def content(value) -> Content:
     return Content(text.clean(value))
 
 
+def code_marks(message: str) -> Content:
+    """A message written with Markdown's `code` marks, as the CLI's messages are: the marks
+    taken out and what they enclose in bold, since a terminal shows them as they are."""
+    parts = message.split("`")
+    return Content.assemble(*((part, "bold") if i % 2 else part for i, part in enumerate(parts)))
+
+
 def light(colour: str, *, word: bool = True, set_by_office: bool = False) -> Text:
     """The light as a symbol and a word, so it never depends on colour alone; marked
     when the office set it (the objective says why)."""

@@ -118,3 +118,19 @@ async def test_one_that_starts_in_the_last_year_shows_its_date_at_80_columns(dem
         screen = await open_recurring(app, pilot)
         assert screen.table.rows_loaded[0]["next"] == "2100-12-01"
         assert "2100-12-01" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_the_intro_shows_the_command_in_bold_not_between_backticks(demo_db, lang):
+    """The intro is written as the CLI writes a command (`superviser recur run`); a terminal
+    showed the backticks as they are."""
+    from textual.widgets import Static
+
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_recurring(app, pilot)
+        intro = app.screen.query_one("#recurring-intro", Static).render()
+    at = intro.plain.index("superviser recur run")
+    assert "`" not in intro.plain
+    assert any(span.style == "bold" and (span.start, span.end) == (at, at + len("superviser recur run"))
+               for span in intro.spans), intro.spans
