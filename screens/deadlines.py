@@ -97,7 +97,13 @@ class DeadlinesScreen(ListScreen):
                           id="list")
 
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
-        if not message.row.get("heading"):
-            self.app.open_objective(message.row["ref"])
+        row = message.row
+        if row.get("heading"):
+            # A heading stands for its group (overdue, a week): Enter opens its first, and the cursor goes
+            # there, so coming back finds it. A heading is always followed by its first row.
+            at = self.table.cursor_row + 1
+            self.table.move_cursor(row=at, animate=False)
+            row = self.table.rows_loaded[at]
+        self.app.open_objective(row["ref"])
 
 

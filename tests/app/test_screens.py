@@ -106,6 +106,27 @@ async def test_deadlines_grouped_by_week_overdue_first(demo_db):
         assert rows[1]["ref"] == "2026-002.2"
 
 
+async def test_enter_on_a_deadlines_heading_opens_the_first_of_its_group(demo_db):
+    """The cursor starts on the first heading ("Overdue"), where Enter did nothing."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        assert table.rows_loaded[table.cursor_row]["heading"] == "Overdue"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen) and app.screen.ref == "2026-002.2"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.cursor_row == 1  # back where it went, on the objective it opened
+        week = next(i for i, r in enumerate(table.rows_loaded) if r.get("heading") == "Next week")
+        table.move_cursor(row=week, animate=False)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen) and app.screen.ref == table.rows_loaded[week + 1]["ref"]
+
+
 async def test_log_newest_first_and_filtered(demo_db):
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
