@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.widgets import DataTable, Static
 
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
-from superviser import actions, dates, describe
+from superviser import actions, dates, describe, text
 from superviser.fields import Field
 from superviser.i18n import N_, _
 from superviser.read import log
@@ -51,6 +53,22 @@ class LogScreen(ListScreen):
 
         return PagedTable(log_columns(), cells, Source(fetch, key=lambda r: str(r["seq"])), id="list")
 
+    def below_table(self) -> ComposeResult:
+        # The highlighted step, a line each for what and the detail, across the screen: its columns cut
+        # them short, and 80 columns leave no room for the detail.
+        yield Static("", id="log-step")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_step()
+
+    def _show_step(self) -> None:
+        row = self.table.selected()
+        step = Content("")
+        if row is not None:
+            step = Content.assemble((describe.headline(row, self.app.units_by_id), "bold"), "\n",
+                                    Content(text.one_line(row["detail"])))
+        self.query_one("#log-step", Static).update(step)
+
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
         if message.row["objective"]:
             self.app.open_objective(message.row["objective"])
@@ -68,6 +86,7 @@ class LogScreen(ListScreen):
         described = self._describe_filters()
         title = _("Supervision log · newest first") + (f"  ·  {described}" if described else "")
         self.query_one("#list-title").update(Content(title))
+        self._show_step()  # the cursor may stay put while the rows under it change
 
     def action_filters(self) -> None:
         f = self.flt

@@ -38,6 +38,10 @@ class ListScreen(BaseScreen):
         """What a list shows between its title and its rows (nothing, unless a screen says)."""
         yield from ()
 
+    def below_table(self) -> ComposeResult:
+        """What a list shows between its rows and its count (nothing, unless a screen says)."""
+        yield from ()
+
     def body(self) -> ComposeResult:
         yield Static(self.list_title, id="list-title", classes="title", markup=False)
         yield from self.above_table()
@@ -46,6 +50,7 @@ class ListScreen(BaseScreen):
         if first is not None:
             self.table.start_with(first)  # drawn once, with its rows
         yield self.table
+        yield from self.below_table()
         yield Static("", id="count", classes="count", markup=False)
 
     def on_mount(self) -> None:

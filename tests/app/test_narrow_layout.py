@@ -87,3 +87,32 @@ async def test_a_long_title_is_cut_with_an_ellipsis_in_its_screens_one_line_head
         await settle(pilot)
         shown = rendered(app)
     assert title[:10] in shown and "…" in shown.split(title[:10], 1)[1].split("<", 1)[0], shown[:200]
+
+
+
+def _step_lines(app) -> list[str]:
+    """The log's highlighted step, as its two lines show it."""
+    from textual.geometry import Region
+
+    step = app.screen.query_one("#log-step")
+    return [strip.text.strip() for strip in step.render_lines(Region(0, 0, step.size.width, step.size.height))]
+
+
+@pytest.mark.parametrize(("lang", "what", "detail"), [
+    ("en", "add a note", "Called the North Station head twice; the report is promised for Monday."),
+    ("zh_CN", "添加备注", "已两次电话联系北站站长，对方承诺周一前报送整改进展及现场照片。"),
+])
+async def test_the_log_shows_the_highlighted_steps_detail_at_80_columns(demo_db, lang, what, detail):
+    """At 80 columns the log has no room for a detail column: what a step said could not be read."""
+    from superviser.services import steps
+
+    steps.note(Session(store.connect(demo_db), "boss"), "2026-002.2", text=detail)
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert _step_lines(app) == [what, detail]
+        await pilot.press("j")
+        await settle(pilot)
+        assert _step_lines(app)[1] == app.screen.table.rows_loaded[1]["detail"]
