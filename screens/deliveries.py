@@ -99,8 +99,8 @@ def requeue_form(rows: list[dict], ref: str | None = None) -> FormScreen:
     action = ACTIONS["deliver.requeue"]
     chosen = Field("message", N_("message"), "choice", required=True,
                    choices=tuple((str(r["id"]), _choice(r)) for r in rows))
-    intro = _("The next `superviser deliver` sends it again, tries counted afresh. A message whose delivery is "
-              "unknown may have arrived: ask the unit first.")
+    intro = render.code_marks(_("The next `superviser deliver` sends it again, tries counted afresh. A message whose "
+                                "delivery is unknown may have arrived: ask the unit first."))
     title = f"{_(action.title)} · {ref}" if ref else _(action.title)
     return FormScreen(title, [chosen], lambda s, v: action.perform(s, v["message"], {}), intro=intro,
                       submit_label=_(action.submit), initial={"message": str(rows[0]["id"])})

@@ -39,7 +39,7 @@ def load(file: Path | None = None) -> tuple[dict[str, str], str | None]:
         return {}, f"{file}: {error}"
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        return {}, f"{file}: [keymap] must map binding ids to key names"
+        return {}, _("{file}: [keymap] must map binding ids to key names").format(file=file)
     return dict(keymap), None
 
 

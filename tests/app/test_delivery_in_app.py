@@ -243,6 +243,8 @@ async def test_a_failed_message_is_queued_again_from_the_objective(scene):
         form = app.screen
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-message", Select).value == str(built.unknown_id)  # the newest first
+        intro = str(form.query_one(".form-intro").render())
+        assert "The next superviser deliver sends it again" in intro and "`" not in intro  # the CLI's marks, not shown
         await fill(pilot, message=str(built.failed_id))
         entry = last_entry(path)
         assert entry["action"] == "deliver.requeue" and entry["changes"][f"outbox#{built.failed_id}.status"] == [

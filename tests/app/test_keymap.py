@@ -44,3 +44,16 @@ def test_keys_moved_out_of_the_way_or_kept_are_no_clash():
     assert keymap.check({"objective.undo": "z", "objective.urge": "u"}, SuperviserApp) is None
     assert keymap.check({"help.close": "escape,q", "app.quit": "q"}, SuperviserApp) is None
     assert "command_palette" in keymap.check({"app.quit": "ctrl+p"}, SuperviserApp)
+
+
+def test_a_keymap_that_is_not_a_map_of_ids_to_keys_says_so_in_the_persons_language(tmp_path):
+    from superviser import i18n
+
+    file = tmp_path / "keymap.toml"
+    file.write_text('[keymap]\n"objective.urge" = 3\n', encoding="utf-8")
+    i18n.setup("zh_CN")
+    try:
+        mapping, problem = keymap.load(file)
+    finally:
+        i18n.setup("en")
+    assert mapping == {} and problem.startswith(f"{file}: ") and "[keymap]" in problem and "must map" not in problem
