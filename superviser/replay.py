@@ -126,9 +126,9 @@ def replay(db: Database, progress: Progress | None = None) -> tuple[dict, dict, 
     for key, row in rows.items():
         table, pk = key.split("#", 1)
         state.setdefault(table, {})[pk] = row
-    for key, seq in touched.items():
+    for key, at in touched.items():
         table, pk = key.split("#", 1)
-        last.setdefault(table, {})[pk] = seq
+        last.setdefault(table, {})[pk] = at
     return state, last, count, problems, seq
 
 

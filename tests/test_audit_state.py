@@ -97,6 +97,7 @@ def test_steps_taken_while_the_audit_reads_the_tables_are_not_damage(office):
     a change made around the program at the same time is still named."""
     ref = full_history(office)
     raw(office.path, "UPDATE people SET role = 'director' WHERE login = 'li'")
+    assert replay.replay(store.connect(office.path))[4] == journal.head(store.connect(office.path))[0]
     written = []
 
     def meanwhile(done: int, total: int) -> None:
