@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from screens.messages import Progressed, StepDone
 from screens.workers import background
 from superviser import fields as core_fields
+from superviser import refs
 from superviser.errors import FieldError, SuperviserError
 from superviser.fields import SEPARATORS, Field
 from superviser.i18n import N_, _, joined
@@ -181,9 +182,11 @@ class FormScreen(ModalScreen):
             if f.key in errors or not self.unit_names or f.kind not in ("unit", "units"):
                 continue
             names = values[f.key] if f.kind == "units" else ([values[f.key]] if values[f.key] else [])
-            unknown = [n for n in names if n.lower() not in {k.lower() for k in self.unit_names}]
-            if unknown:
-                errors[f.key] = _("no unit named {name}").format(name=unknown[0])
+            try:  # (as the core will read them: a part of one name stands for it)
+                for name in names:
+                    refs.unit_meant(self.unit_names, name, f.key, f.label)
+            except FieldError as error:
+                errors[f.key] = error.problem
         return values, errors
 
     def show_errors(self, errors: dict[str, str], general: str = "") -> None:

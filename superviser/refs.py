@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from superviser import store
 from superviser.errors import InvalidInput, NotFound
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, joined
 from superviser.store import Database
 from superviser.text import one_line
 
@@ -54,16 +56,43 @@ def decision(db: Database, ref: str | int, field: str = "decision", label: str =
     return found
 
 
+def units_meant(names: Iterable[str], typed: str) -> list[str]:
+    """The unit names ``typed`` may stand for, as a form's completion offers them: the one it
+    is (any case), else those that start with it, else those that hold it ("Finance" for
+    "Finance Department", "财务" for "财务处")."""
+    wanted = one_line(typed).casefold()
+    names = list(names)
+    for fits in (str.__eq__, str.startswith, str.__contains__):
+        found = [name for name in names if fits(name.casefold(), wanted)]
+        if found:
+            return found
+    return []
+
+
+def unit_meant(names: Iterable[str], typed: str, field: str = "unit", label: str = N_("unit")) -> str:
+    """The one unit name ``typed`` stands for; refused, naming the candidates, if it is not one."""
+    found = units_meant(names, typed)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InvalidInput(field, _("{name} could be {units}; give more of the name").format(
+            name=_shown(one_line(typed)), units=joined(sorted(found)[:5], "or")), label)
+    raise NotFound(field, _("no unit named {name}").format(name=_shown(one_line(typed))), label)
+
+
 def unit(db: Database, name: str | int, field: str = "unit", label: str = N_("unit")) -> dict:
-    """A unit by id or by name (case-insensitive)."""
+    """A unit by id or by name: the whole name (any case) or, failing that, a part of one
+    name only (``unit_meant``)."""
     text = one_line(name)
     if not text:
         raise InvalidInput(field, _("a unit is required"), label)
     found = store.row(db, "SELECT * FROM units WHERE name = ? COLLATE NOCASE", (text,))
     if found is None and text.isdigit() and len(text) <= _ID_DIGITS:
         found = store.row(db, "SELECT * FROM units WHERE id = ?", (int(text),))
-    if found is None:
-        raise NotFound(field, _("no unit named {name}; see `superviser unit list`").format(name=_shown(text)), label)
+    if found is None:  # (a few hundred names at most: read them all)
+        meant = unit_meant((row[0] for row in db.conn.execute("SELECT name FROM units")), text, field, label)
+        found = store.row(db, "SELECT * FROM units WHERE name = ?", (meant,))
+    assert found is not None
     return found
 
 

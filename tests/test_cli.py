@@ -100,6 +100,8 @@ def test_log_filters(db, office, cli):
     (["objective", "add", "2026-001", "X", "--lead", "Mars", "--deadline", "+3d"], "lead unit: no unit named Mars"),
     (["objective", "add", "2026-009", "X", "--lead", "Finance", "--deadline", "+3d"], "decision: no decision 2026-009"),
     (["accept", "2026-001.1"], "cannot accept while it is registered; possible now: assign"),
+    (["score", "--unit", "Nowhere"], "unit: no unit named Nowhere"),
+    (["score", "--unit", "East"], "unit: East could be East Depot or East Station"),
     (["person", "add", "newby", "--name", "New", "--role", "liaison"], "unit: a liaison speaks for a unit: give the unit"),
     (["objective", "add", "2026-001", "X", "--deadline", "+3d"], "lead unit: must not be empty"),
     (["progress", "2026-001.1", "--percent", "150", "--text", "x"], "percent: must be a whole number"),
@@ -111,7 +113,7 @@ def test_mistakes_are_one_line_nonzero_and_write_nothing(db, office, cli, args, 
     assert ran.code != 0
     assert message in ran.err
     assert len(ran.err.strip().splitlines()) == 1 and "Traceback" not in ran.err
-    assert log_count(db) == before
+    assert log_count(db) == before and ran.out == ""
 
 
 def test_usage_mistakes_name_the_program_once(cli):

@@ -263,6 +263,16 @@ class TestRegistration:
         with pytest.raises(NotFound, match="lead unit: no unit named Nowhere"):
             office.objective(lead="Nowhere")
 
+    def test_a_part_of_one_units_name_stands_for_it(self, office):
+        """As the form's completion offers: the whole name, else the one that starts with what was
+        typed, else the one that holds it; several are named, not guessed among."""
+        db = store.connect(office.path)
+        ref = office.objective(lead="plan", co=["depot"])
+        assert objectives.get(db, ref)["lead_unit"] == "Planning" and objectives.get(db, ref)["co_units"] == ["East Depot"]
+        with pytest.raises(InvalidInput, match="lead unit: East could be East Depot or East Station; give more"):
+            office.objective(lead="East")
+        assert office.objective(lead="east station", co=["General"]) and office.objective(lead="Office")
+
     def test_lead_is_not_a_co_unit(self, office):
         with pytest.raises(InvalidInput, match="co-unit"):
             office.objective(lead="Finance", co=["Finance"])

@@ -13,6 +13,12 @@ def print_scores(result, unit_name: str | None) -> None:
     from superviser.assessment.rules import points_text, rule_label
 
     period = result.period
+    unit = None
+    if unit_name:  # (before anything is printed: a name that is no unit's prints nothing but why)
+        from superviser.refs import unit_meant
+
+        meant = unit_meant([u.name for u in result.units], unit_name)
+        unit = next(u for u in result.units if u.name == meant)
     click.echo(_("Scores for {period} ({since} – {until}), from the log up to #{seq}").format(
         period=period.label, since=period.since.isoformat(), until=period.until.isoformat(), seq=result.head_seq))
     set_by = ", ".join(f"#{seq}" for seq in result.rules.set_by) or _("the defaults")
@@ -25,12 +31,7 @@ def print_scores(result, unit_name: str | None) -> None:
         if result.differs:
             click.echo(_("The log now gives other figures for: {units} (see --fresh).").format(
                 units=joined(result.differs)))
-    if unit_name:
-        unit = next((u for u in result.units if u.name.lower() == unit_name.strip().lower()), None)
-        if unit is None:
-            from superviser.errors import NotFound
-
-            raise NotFound("unit", _("no unit named {name}; see `superviser unit list`").format(name=unit_name[:40]))
+    if unit is not None:
         click.echo(_("{unit}: {score}").format(unit=unit.name, score=_score(unit)))
         table([(_("date"), {}), ("#", {"justify": "right"}), (_("objective"), {}), (_("rule"), {}), (_("as"), {}),
                (_("points"), {"justify": "right"}), (_("why"), {"max_width": 70})],

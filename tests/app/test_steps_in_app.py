@@ -78,6 +78,21 @@ async def test_each_step_from_the_objective_screen(demo_db, key, ref, values, ac
         assert f"#{entry['seq']}" in screen_text(app)  # the screen shows the new log entry
 
 
+async def test_a_part_of_a_units_name_as_completion_offers_it(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_objective("2026-020.1")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await fill(pilot, to="Station", reason="theirs")
+        form = app.screen
+        assert isinstance(form, FormScreen) and "could be" in str(form.query_one("#error-to").render())
+        await fill(pilot, to="policy and")
+        assert isinstance(app.screen, ObjectiveScreen), screen_text(app)
+        assert state(demo_db, "2026-020.1")["lead_unit"] == "Policy and Planning Department"
+
+
 async def test_refused_step_shows_the_reason(demo_db):
     app = make_app(demo_db)
     notes = capture_notes(app)
