@@ -2,7 +2,8 @@
 
 import pytest
 
-from superviser import store
+from superviser import actions, store
+from superviser.errors import InvalidInput
 from superviser.read import counts as read_counts
 from superviser.read import objectives
 from superviser.services import org, steps
@@ -83,6 +84,17 @@ def test_override_changes_the_light_not_the_facts_until_closed(office):
     steps.complete(office.session("li"), ref, text="done")
     steps.verify(office.director, ref)
     assert light(office, ref) == ("grey", "closed")
+
+
+def test_a_light_is_set_with_a_reason_and_cleared_without(office):
+    ref = office.objective(status="in_progress")
+    with pytest.raises(InvalidInput, match=r"reason: is required to set a light \(clearing the override needs none\)"):
+        steps.light(office.director, ref, colour="red")
+    steps.light(office.director, ref, colour="red", reason="the minister asked")
+    steps.light(office.director, ref, colour="clear")
+    assert light(office, ref)[0] == "green"
+    field = next(f for f in actions.ACTIONS["light"].fields if f.key == "reason")
+    assert not field.required and "required to set a light" in field.hint  # the form says when it is needed
 
 
 def test_filter_and_count_by_light_agree_with_rows(office):

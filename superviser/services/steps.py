@@ -287,7 +287,7 @@ def light(session: Session, ref, *, colour=None, reason="", expected_version=Non
     v = validate("light", colour=colour, reason=reason)
     colour = None if v["colour"] == "clear" else v["colour"]
     if colour is not None and not v["reason"]:
-        raise InvalidInput("reason", _("must not be empty"), N_("reason"))
+        raise InvalidInput("reason", _("is required to set a light (clearing the override needs none)"), N_("reason"))
     with objective_step(session, "light", ref, expected_version, changes) as step:
         if colour is None and step.objective["light_override"] is None:
             raise Refused(_("{ref}: its light is not overridden").format(ref=step.ref))
