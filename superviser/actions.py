@@ -299,7 +299,8 @@ STEPS: tuple[Action, ...] = (
            roles=frozenset({DIRECTOR}), states=OPEN, key="S", service="steps:suspend"),
     Action("cancel", N_("cancel"), N_("Cancel item"), N_("Cancel an objective (director)."),
            'superviser cancel 2026-014.2 --reason "Superseded by decision 2026-020"', (REASON,),
-           roles=frozenset({DIRECTOR}), states=OPEN + (SUSPENDED,), key="C", service="steps:cancel"),
+           roles=frozenset({DIRECTOR}), states=OPEN + (SUSPENDED,), key="C", service="steps:cancel",
+           submit=N_("Cancel objective")),  # (beside the form's own Cancel: which one is which)
     Action("reopen", N_("reopen"), N_("Reopen"), N_("Reopen a closed, suspended or cancelled objective (director)."),
            'superviser reopen 2026-014.2 --reason "The fault came back"', (REASON,),
            roles=frozenset({DIRECTOR}), states=ENDED, key="o", service="steps:reopen"),

@@ -1,7 +1,7 @@
 """Steps through the app: key → form → service → log → the screen shows the change."""
 
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Button, Input, Select, TextArea
 
 from screens.forms import FormScreen
 from screens.objective import ObjectiveScreen
@@ -91,6 +91,18 @@ async def test_a_part_of_a_units_name_as_completion_offers_it(demo_db):
         await fill(pilot, to="policy and")
         assert isinstance(app.screen, ObjectiveScreen), screen_text(app)
         assert state(demo_db, "2026-020.1")["lead_unit"] == "Policy and Planning Department"
+
+
+async def test_the_cancel_form_says_which_button_cancels_the_objective(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_objective("2026-020.1")
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert [str(b.label) for b in form.query(Button)] == ["Cancel objective", "Cancel"]
 
 
 async def test_refused_step_shows_the_reason(demo_db):
