@@ -83,7 +83,7 @@ class FormScreen(ModalScreen):
     it at its next report, and the person is told ``STOPPED`` once it has."""
 
     BINDINGS = [
-        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("escape", "escape", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+s", "submit", N_("Save"), id="form.submit"),
     ]
     # The first field has the focus as soon as the form is shown (not the scrolling box
@@ -105,6 +105,8 @@ class FormScreen(ModalScreen):
         self.unit_names = unit_names or []
         self.initial = initial or {}
         self.busy = False
+        self.typed_from: dict[str, object] = {}  # each field as the form opened (what Escape would lose)
+        self.warned = False
         # long work: ``submit`` also takes ``progress=`` (superviser/progress.py), shown in a bar
         self.shows_progress = progress
 
@@ -151,6 +153,7 @@ class FormScreen(ModalScreen):
         for first in self.query("#form-fields Input, #form-fields TextArea, #form-fields Select, #submit").results():
             first.focus()
             break
+        self.typed_from = {f.key: self.raw(f) for f in self.fields}
         self.call_after_refresh(self._fit)
         # focused before the fields were sized, the box scrolled the first label out of view
         self.call_after_refresh(lambda: self.query_one("#form-fields").scroll_home(animate=False))
@@ -230,6 +233,14 @@ class FormScreen(ModalScreen):
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_escape(self) -> None:
+        """Escape: a form with something typed in it asks once before it is thrown away."""
+        if not self.busy and not self.warned and any(self.raw(f) != self.typed_from.get(f.key) for f in self.fields):
+            self.warned = True
+            self.show_errors({}, _("esc again to leave without saving what you typed"))
+            return
         self.action_cancel()
 
     def action_cancel(self) -> None:

@@ -105,6 +105,28 @@ async def test_the_cancel_form_says_which_button_cancels_the_objective(demo_db):
         assert [str(b.label) for b in form.query(Button)] == ["Cancel objective", "Cancel"]
 
 
+async def test_escape_asks_once_before_it_throws_away_what_was_typed(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_objective("2026-020.1")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("escape")  # nothing typed: it simply closes
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-text", TextArea).text = "Half the pipes are laid"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and "esc again" in str(form.query_one("#form-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen)
+
+
 async def test_refused_step_shows_the_reason(demo_db):
     app = make_app(demo_db)
     notes = capture_notes(app)
@@ -160,7 +182,7 @@ async def test_validation_shows_next_to_the_field_and_writes_nothing(demo_db):
         assert "0 to 100" in str(form.query_one("#error-percent").render())
         assert "must not be empty" in str(form.query_one("#error-text").render())
         assert last_entry(demo_db)["seq"] == before
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # (once more: something was typed)
         await settle(pilot)
         assert isinstance(app.screen, ObjectiveScreen)
         assert last_entry(demo_db)["seq"] == before
@@ -192,7 +214,7 @@ async def test_conflict_when_someone_else_changed_it(demo_db):
         await fill(pilot, text="based on what I saw")
         assert isinstance(app.screen, FormScreen)
         assert "changed since you looked at it" in screen_text(app) and "chen.jing" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # (once more: something was typed)
         await pilot.pause(1.2)  # the change poll
         await settle(pilot)
         assert "from another desk" in screen_text(app)
