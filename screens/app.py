@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future
 
 from textual.app import App, SystemCommand
@@ -29,11 +29,19 @@ from superviser.session import Session
 N_("palette")
 
 
-def _section(module: str, name: str) -> Callable[[], Screen]:
+class _Section:
     """A section's screen, its module imported when it is first wanted: the dashboard's
     first frame does not wait for the others (read-ahead imports them soon after, off
-    the UI thread)."""
-    return lambda: getattr(importlib.import_module(f"screens.{module}"), name)()
+    the UI thread). The command palette reads its class's keys (``screen_class``)."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def screen_class(self) -> type[Screen]:
+        return getattr(importlib.import_module(f"screens.{self.module}"), self.name)
+
+    def __call__(self) -> Screen:
+        return self.screen_class()()
 
 
 def _jump_provider() -> type[Provider]:
@@ -45,21 +53,30 @@ def _jump_provider() -> type[Provider]:
 class SuperviserApp(App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    # A key with a tooltip is also a command in the palette (ctrl+p), the tooltip saying what
+    # it does (screens/commands.py); so are the sections' keys that have one.
     BINDINGS = [
-        Binding("1", "section('dashboard')", N_("Dashboard"), show=False, id="app.dashboard"),
-        Binding("2", "section('decisions')", N_("Decisions"), show=False, id="app.decisions"),
-        Binding("3", "section('units')", N_("Units"), show=False, id="app.units"),
-        Binding("4", "section('deadlines')", N_("Deadlines"), show=False, id="app.deadlines"),
-        Binding("5", "section('log')", N_("Log"), show=False, id="app.log"),
-        Binding("e", "export", N_("Export"), id="app.export"),
-        Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
-        Binding("q", "quit", N_("Quit"), id="app.quit"),
+        Binding("1", "section('dashboard')", N_("Dashboard"), show=False, id="app.dashboard",
+                tooltip=N_("The lights at a glance, and what needs attention")),
+        Binding("2", "section('decisions')", N_("Decisions"), show=False, id="app.decisions",
+                tooltip=N_("Every decision, newest first, with its objectives")),
+        Binding("3", "section('units')", N_("Units"), show=False, id="app.units",
+                tooltip=N_("Each unit's open and overdue work and its on-time record")),
+        Binding("4", "section('deadlines')", N_("Deadlines"), show=False, id="app.deadlines",
+                tooltip=N_("Open objectives by due date")),
+        Binding("5", "section('log')", N_("Log"), show=False, id="app.log",
+                tooltip=N_("The supervision log: every step, newest first")),
+        Binding("e", "export", N_("Export"), id="app.export",
+                tooltip=N_("The ledger (xlsx, CSV) or the bulletin for a meeting (docx, Markdown, HTML)")),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help", tooltip=N_("Keys on this screen")),
+        Binding("q", "quit", N_("Quit"), id="app.quit", tooltip=N_("Quit superviser")),
     ]
+    ROLE_STEPS = {"export": "export"}  # the step a key takes, for the palette: offered if the role allows it
 
     MODES = {
-        "dashboard": DashboardScreen, "decisions": _section("decisions", "DecisionsScreen"),
-        "units": _section("units", "UnitsScreen"), "deadlines": _section("deadlines", "DeadlinesScreen"),
-        "log": _section("log_screen", "LogScreen"),
+        "dashboard": DashboardScreen, "decisions": _Section("decisions", "DecisionsScreen"),
+        "units": _Section("units", "UnitsScreen"), "deadlines": _Section("deadlines", "DeadlinesScreen"),
+        "log": _Section("log_screen", "LogScreen"),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {_jump_provider}

@@ -158,13 +158,21 @@ def _unit_cells(card: dict) -> list:
 
 class DashboardScreen(BaseScreen):
     AUTO_FOCUS = ""  # the first card is focused once the screen is drawn (on_mount)
+    # With a tooltip: in the command palette too (screens/commands.py).
     BINDINGS = [
-        Binding("r", "review", N_("Review"), id="dashboard.review"),
-        Binding("f", "deliveries", N_("Failed deliveries"), id="dashboard.deliveries"),
-        Binding("slash", "search", N_("Search"), id="dashboard.search"),
+        Binding("r", "review", N_("Review"), id="dashboard.review",
+                tooltip=N_("Start the daily review: what needs attention, worst first")),
+        Binding("f", "deliveries", N_("Failed deliveries"), id="dashboard.deliveries",
+                tooltip=N_("Messages to units that failed, or whose delivery is unknown")),
+        Binding("slash", "search", N_("Search"), id="dashboard.search",
+                tooltip=N_("Find objectives by reference, title or detail")),
         Binding("n", "new_decision", N_("New decision"), id="dashboard.new_decision"),
         Binding("tab", "app.focus_next", N_("Next panel"), show=False, id="dashboard.next"),
     ]
+    # The step a key takes: the palette offers it only to whom the role allows. (The key bar
+    # offers it to all, and pressed it says why not: asking for the key bar, as RoleKeys does,
+    # would load the steps' machinery for the first frame.)
+    ROLE_STEPS = {"review": "review", "new_decision": "decision.add"}
 
     def body(self) -> ComposeResult:
         self.first = self._prefetched()

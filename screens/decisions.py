@@ -34,8 +34,12 @@ def fetch_decisions(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
 
 
 class DecisionsScreen(ListScreen):
-    BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new"),
-                Binding("R", "recurring", N_("Recurring matters"), id="decisions.recurring")]
+    # With a tooltip: in the command palette too (screens/commands.py).
+    BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new",
+                        tooltip=N_("Register what the leadership decided, then split it into objectives")),
+                Binding("R", "recurring", N_("Recurring matters"), id="decisions.recurring",
+                        tooltip=N_("Matters registered again each month, quarter or year, or after the last closed"))]
+    ROLE_STEPS = {"new": "decision.add"}  # for the palette: offered only to whom the role allows
     FIRST_PAGE = "decisions"
 
     def __init__(self):

@@ -34,7 +34,8 @@ def fetch_log(session, offset: int = 0, limit: int = PagedTable.PAGE, flt: log.L
 class LogScreen(ListScreen):
     FIRST_PAGE = "log"
     BINDINGS = [
-        Binding("f", "filters", N_("Filters"), id="log.filters"),
+        Binding("f", "filters", N_("Filters"), id="log.filters",  # with a tooltip: in the palette too
+                tooltip=N_("Show the log's entries of a period, unit, decision, kind of step or person")),
         Binding("x", "clear_filters", N_("Clear filters"), id="log.clear"),
     ]
 

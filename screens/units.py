@@ -50,11 +50,14 @@ def fetch_units(session, offset: int = 0, limit: int = PagedTable.PAGE, search: 
 
 
 class UnitsScreen(RoleKeys, ListScreen):
+    # With a tooltip: in the command palette too (screens/commands.py).
     BINDINGS = [
-        Binding("s", "scores", N_("Scores"), id="units.scores"),
-        Binding("P", "people", N_("People"), id="units.people"),
+        Binding("s", "scores", N_("Scores"), id="units.scores",
+                tooltip=N_("Each unit's points and rank for a quarter, a year or any period")),
+        Binding("P", "people", N_("People"), id="units.people",
+                tooltip=N_("Who is who: logins, roles, units and contact details")),
         Binding("c", "channels", N_("Channels"), id="units.channels"),
-        Binding("n", "add", N_("New unit"), id="units.add"),
+        Binding("n", "add", N_("New unit"), id="units.add", tooltip=N_("Add a unit to the tree")),
         Binding("E", "edit", N_("Change unit"), id="units.edit"),
         Binding("delete", "deactivate", N_("Deactivate"), id="units.deactivate"),
     ]
