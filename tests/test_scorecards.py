@@ -1,6 +1,10 @@
 """Unit scorecards: lead and co-unit counted apart; the original deadline decides on-time."""
 
+import csv
+
 from superviser import store
+from superviser.assessment import periods, scorer
+from superviser.importer import import_ledger
 from superviser.read import units
 from superviser.services import steps
 
@@ -30,6 +34,22 @@ def test_on_time_rate_uses_the_original_deadline(office, set_now):
     lead = card(office, "Finance")["lead"]
     assert lead["closed"] == 2 and lead["on_time"] == 1 and lead["on_time_rate"] == 50
     assert lead["avg_delay"] == 3.0  # completed on the 24th, originally due the 21st
+
+
+def test_work_closed_in_a_ledger_brought_in_is_neither_on_time_nor_late(office, tmp_path):
+    """Its completion date is unknown: counting it as not on time gave a unit 33% for one
+    objective closed on time and two closed before the office used superviser."""
+    ledger = tmp_path / "ledger.csv"
+    with ledger.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["title", "lead", "due", "status"], ["Old one", "Finance", "2026-06-30", "closed"],
+                                 ["Old two", "Finance", "2026-07-31", "closed"]])
+    assert import_ledger(office.director, ledger).ok
+    office.objective(deadline="2026-12-20", status="closed")
+    lead = card(office, "Finance")["lead"]
+    assert lead["closed"] == 3 and lead["on_time"] == 1 and lead["on_time_rate"] == 100
+    # as the assessment counts the same objectives (on time over on time and late)
+    everything = scorer.compute(store.connect(office.path), periods.parse("2000-01-01..2100-12-31"))
+    assert everything.unit(card(office, "Finance")["id"]).on_time_rate == 100
 
 
 def test_average_delay_counts_open_overdue_work_too(office):

@@ -3,8 +3,11 @@
 - open: objectives not closed, cancelled or suspended
 - overdue: open, work not yet submitted, past the current deadline
 - on-time rate: closed objectives whose completion was submitted by the
-  *original* deadline, over all closed objectives (an approved extension does
-  not make a late objective on time)
+  *original* deadline, over the closed objectives whose completion date is known
+  (an approved extension does not make a late objective on time; one closed in a
+  ledger brought in, with no completion date, is neither on time nor late); all
+  time, and work still open is not in it (the assessment, per period, counts work
+  overdue as late: ``superviser.assessment``)
 - average delay: days past the original deadline, averaged over the
   objectives that were completed late or are overdue now
 - urges: urges the office needed on the unit's objectives as lead
@@ -45,14 +48,14 @@ FROM tally_due WHERE day < :today GROUP BY role, unit_id
 
 
 def _blank() -> dict:
-    return {"open": 0, "overdue": 0, "closed": 0, "on_time": 0, "late": 0, "delay_days": 0.0, "urges": 0}
+    return {"open": 0, "overdue": 0, "closed": 0, "on_time": 0, "late": 0, "delay_days": 0.0, "urges": 0, "rated": 0}
 
 
 def _cards(db: Database) -> dict[tuple[int, str], dict]:
     cards: dict[tuple[int, str], dict] = {}
     for unit_id, role, urges, open_, closed, on_time, late, late_days in db.conn.execute(_BY_STATUS):
         cards[(unit_id, role)] = dict(_blank(), urges=urges, open=open_, closed=closed, on_time=on_time, late=late,
-                                      delay_days=late_days)
+                                      delay_days=late_days, rated=on_time + late)  # closed, completion date known
     for unit_id, role, overdue, late, delay in db.conn.execute(_PAST, {"today": clock.today().isoformat()}):
         card = cards.setdefault((unit_id, role), _blank())
         card["overdue"] += overdue
@@ -63,8 +66,8 @@ def _cards(db: Database) -> dict[tuple[int, str], dict]:
 
 def _finish(card: dict | None) -> dict:
     card = dict(card or _blank())
-    closed = card["closed"]
-    card["on_time_rate"] = round(100 * card["on_time"] / closed) if closed else None
+    rated = card.pop("rated")
+    card["on_time_rate"] = round(100 * card["on_time"] / rated) if rated else None
     card["avg_delay"] = round(card["delay_days"] / card["late"], 1) if card["late"] else 0.0
     card.pop("delay_days")
     return card
