@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static
 
 from screens import render
 from screens.forms import FormScreen
@@ -66,6 +69,11 @@ class UnitsScreen(RoleKeys, ListScreen):
 
     def __init__(self):
         super().__init__(_("Units · lead (co-units counted apart)"))
+
+    def above_table(self) -> ComposeResult:
+        # What the figures cover: not the period the assessment (Scores, its key's name) counts, nor its rate.
+        scores = _("{scores}: per period, overdue as late.").format(scores=_("Scores"))
+        yield Static(Content.assemble(units.explained(), " ", scores), id="units-scope", classes="count")
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:

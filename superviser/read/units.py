@@ -16,9 +16,20 @@
 from __future__ import annotations
 
 from superviser import clock, store
+from superviser.i18n import N_, _
 from superviser.lifecycle import CLOSED, OPEN
 from superviser.lights import sql_list
 from superviser.store import Database
+
+# What the scorecard's figures cover, for whoever shows them beside the assessment's; {on_time}
+# and {avg_delay} are the figures' headings ("on time", "avg delay") in the reader's language.
+EXPLAINED = N_("All time, not a period. {on_time}: share of the closed objectives completed by the original "
+               "deadline; open work, even overdue, counts only in {avg_delay}.")
+
+
+def explained() -> str:
+    """``EXPLAINED`` in the reader's language, with the headings the figures have there."""
+    return _(EXPLAINED).format(on_time=_("on time"), avg_delay=_("avg delay"))
 
 
 def tree(db: Database) -> list[dict]:

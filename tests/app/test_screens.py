@@ -345,3 +345,18 @@ async def test_the_dashboard_groups_digits_in_spanish(demo_db):
         await settle(pilot)
         assert "1.234" in str(card.shown) and "1,234" not in str(card.shown)
         assert panel.border_title.endswith("· 12.345")
+
+
+async def test_units_say_what_their_figures_cover(demo_db):
+    """North Station's 'on time 100%' while overdue, beside Scores' 50%: the screen says its figures
+    are all time and its rate counts closed work only, and how Scores count."""
+    from superviser.read import units
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        shown = " ".join(screen_text(app).split())
+        assert units.explained() in shown and "Scores: per period, overdue as late." in shown
+        assert "All time, not a period. on time: share of the closed objectives" in shown
