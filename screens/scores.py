@@ -110,7 +110,9 @@ class ScoresScreen(ListScreen):
             line = _("Published {when} by {who} (#{seq}). ").format(
                 when=dates.moment(result.published["published_at"]), who=result.published["published_by"],
                 seq=result.published["seq"]) + line
-        self.query_one("#score-rules", Static).update(Content(line))
+        # The counts are the lead unit's, the points the co-units' too: said, or "closed on time 0"
+        # beside "points +0.5" reads as a mistake.
+        self.query_one("#score-rules", Static).update(Content(f"{line}\n{rules.counted()}"))
 
     def on_paged_table_chosen(self, message: PagedTable.Chosen) -> None:
         self.app.push_screen(UnitPointsScreen(self.period, message.row.unit_id))

@@ -288,3 +288,13 @@ def test_exports_carry_the_scores(history, tmp_path, set_now):
     assert "Assessment (考核)" in headings
     table = document.tables[-1]
     assert [c.text for c in table.rows[1].cells][:4] == ["1", "Planning", "99.5", "−0.5"]
+
+
+def test_the_rules_say_how_a_units_row_adds_up():
+    from datetime import date
+
+    from superviser.assessment.rules import Rules
+
+    rules = Rules({"base": 100, "on_time": 1, "late": -1, "urge": -0.5, "notice": -1, "sendback": -2, "lead": 1,
+                   "co": 0.25}, date(2026, 12, 31))
+    assert rules.counted() == "Counts: as lead unit only. Points: as lead and as co-unit (×0.25)."

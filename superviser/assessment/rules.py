@@ -61,6 +61,12 @@ class Rules:
                                                             co=f"{self.values['co']:g}"))
         return _("; ").join(parts)
 
+    def counted(self) -> str:
+        """How a unit's row adds up: its counts (closed on time, late, urged…) and on-time rate are
+        its work as lead unit; its points are that and its share of the co-units' (×co)."""
+        return _("Counts: as lead unit only. Points: as lead and as co-unit (×{co}).").format(
+            co=f"{self.values['co']:g}")
+
     def as_json(self) -> dict:
         return {"values": self.values, "in_force_on": self.on.isoformat(), "set_by": self.set_by}
 

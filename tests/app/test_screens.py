@@ -360,3 +360,17 @@ async def test_units_say_what_their_figures_cover(demo_db):
         shown = " ".join(screen_text(app).split())
         assert units.explained() in shown and "Scores: per period, overdue as late." in shown
         assert "All time, not a period. on time: share of the closed objectives" in shown
+
+
+async def test_scores_say_the_counts_are_the_lead_units_and_the_points_the_co_units_too(demo_db):
+    """West Station: 'closed on time 0 … points +0.5', the half point its work as co-unit."""
+    from screens.scores import ScoresScreen
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScoresScreen)
+        shown = " ".join(screen_text(app).split())
+        assert "Counts: as lead unit only. Points: as lead and as co-unit (×0.5)." in shown
