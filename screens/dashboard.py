@@ -188,11 +188,12 @@ class DashboardScreen(BaseScreen):
         with VerticalScroll(id="panels", classes=wide):
             # The panels' totals come from the one counting query (load_counts).
             panel_columns = objective_table.columns(with_status=False)
+            aligned: list[PagedTable] = []  # one above the other: their columns line up
 
             def panel_table(name: str) -> PagedTable:
                 return PagedTable(panel_columns, lambda row: objective_table.cells(row, with_status=False),
                                   _panel_source(name), id=name, page=PANEL_PAGE, first=self._first_page(name),
-                                  width=widths[name])
+                                  width=widths[name], aligned=aligned)
 
             self.panels = {
                 "overdue": Panel(_("Overdue"), panel_table("overdue"), classes="panel", id="panel-overdue"),
@@ -201,7 +202,7 @@ class DashboardScreen(BaseScreen):
             }
             yield from self.panels.values()
             waiting_columns = [Column("light", _("light"), render.light_width()), Column("ref", _("ref"), 12),
-                               Column("title", _("title"), None), Column("what", _("waiting for"), 18)]
+                               Column("title", _("title"), None, grow=2), Column("what", _("waiting for"), 18)]
             self.panels["waiting"] = Panel(
                 _("Waiting for the office"),
                 PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting", page=PANEL_PAGE,

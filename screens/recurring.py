@@ -60,7 +60,7 @@ class RecurringScreen(RoleKeys, ListScreen):
                      .stylize("dim"), id="recurring-intro")
 
     def make_table(self) -> PagedTable:
-        columns = [Column("id", "#", 4, justify="right"), Column("title", _("title"), None, min_width=14),
+        columns = [Column("id", "#", 4, justify="right"), Column("title", _("title"), None, min_width=14, grow=2),
                    Column("decision", _("decision"), 10, hide_below=140), Column("lead", _("lead unit"), None),
                    Column("rule", _("repeats"), None, hide_below=100),
                    Column("days", _("days"), 6, justify="right", hide_below=120),

@@ -15,10 +15,10 @@ def columns(*, with_status: bool = False) -> list[Column]:
     cols = [
         Column("light", _("light"), render.light_width()),
         Column("ref", _("ref"), 12),
-        Column("title", _("title"), None, min_width=12),
-        # The due column takes a cell from the lead unit's, not from the title: "363 days late"
-        # and "retraso 363 d" read whole, and the titles keep their room.
-        Column("lead", _("lead unit"), 13, hide_below=66),
+        # Free text, both: the title has twice the lead unit's share of the room, and each no
+        # more than its longest needs (a unit's name is often short; in Chinese, always).
+        Column("title", _("title"), None, min_width=12, grow=2),
+        Column("lead", _("lead unit"), None, min_width=13, hide_below=66),
         Column("due", _("due"), 13),
     ]
     if with_status:

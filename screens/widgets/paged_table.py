@@ -3,9 +3,12 @@
 A screen gives it columns and a ``Source``: a function that returns a page of
 rows and the total for an offset. The table loads the next page when the cursor
 nears the end, reloads in place (keeping the cursor on the same row) when data
-changes, and sizes its columns to the terminal: fixed columns keep their width,
-the one flexible column (a title) takes what is left and is cut with an ellipsis; columns
-that may hide give way, the least needed first, while it would be narrower than its least.
+changes, and sizes its columns to the terminal: fixed columns keep their width; the
+free-text columns share the rest, each as wide as its widest cell loaded so far needs
+(measured in cells: CJK takes two) or its part of the room by its weight, whichever is less,
+and the title takes what is then left; a cell wider than its column is cut with an ellipsis.
+Columns that may hide give way, the least needed first, while the free text would be
+narrower than its least.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from superviser.session import Session
 class Column:
     key: str
     label: str
-    width: int | None = None  # None: takes the remaining width
-    min_width: int = 8
+    width: int | None = None  # None: free text, sharing the width the fixed columns leave
+    min_width: int = 8  # free text: the least it gets before a column that may hide gives way
+    grow: int = 1  # free text: its weight in sharing the room (a title's is larger); the heaviest takes what is left
     justify: str = "left"
     hide_below: int = 0  # hidden when the table is narrower than this
     heading_lines: int = 1  # a number's column: its heading may wrap, so the column fits the numbers
@@ -66,6 +70,15 @@ class Source:
     counted: Callable[[dict], bool] = field(default=lambda row: True)  # False: a heading, not a row
 
 
+def _cell_width(cell) -> int:
+    """The cells a table cell's text takes (CJK two each)."""
+    if isinstance(cell, Text):
+        return cell.cell_len
+    if isinstance(cell, Content):
+        return cell.cell_length
+    return cell_len(str(cell))
+
+
 class PagedTable(DataTable):
     """Rows of one kind, a page at a time; Enter posts ``Chosen`` with the row."""
 
@@ -91,7 +104,8 @@ class PagedTable(DataTable):
             self.total = total
 
     def __init__(self, columns: list[Column], render: Callable[[dict], list], source: Source | None = None, *,
-                 page: int | None = None, first: Page | None = None, width: int | None = None, **kwargs):
+                 page: int | None = None, first: Page | None = None, width: int | None = None,
+                 aligned: list[PagedTable] | None = None, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         if page:
             self.PAGE = page
@@ -99,13 +113,21 @@ class PagedTable(DataTable):
         self._expected_width = width  # the width its first layout will give it, if the screen knows
         self.started_fresh = False
         self._columns = columns
-        self._render = render
+        self._cells = render  # a row -> its cells (not _render: that is Widget's)
         self.source = source
         self.rows_loaded: list[dict] = []
         self.total: int | None = 0  # None: not counted, and more rows may follow
         self.exhausted = False
         self._widths: list[int] = []
         self._visible: list[int] = list(range(len(columns)))
+        self._needs: dict[int, int] = self._headings_need()  # free-text column -> cells its widest cell takes
+        if first is not None:  # measured now: the columns are built once, as wide as these rows need
+            self._measure([render(row) for row in first.rows], fresh=True)
+        # Tables with the same columns, one above the other (the dashboard's panels): each
+        # free-text column as wide as the widest of theirs needs, so that the columns line up.
+        self._aligned = aligned if aligned is not None else []
+        self._aligned.append(self)
+        self._built_width = 0  # the width the columns were last built for
         self._loading = False
         self._generation = 0
         self._style_signature: tuple | None = None
@@ -128,27 +150,59 @@ class PagedTable(DataTable):
 
     def _layout(self, width: int) -> tuple[list[int], list[int]]:
         """Which columns show at this width, and how wide each is."""
-        visible = [i for i, c in enumerate(self._columns) if width >= c.hide_below]
+        columns = self._columns
+        visible = [i for i, c in enumerate(columns) if width >= c.hide_below]
         while True:
-            shown = [self._columns[i] for i in visible]
+            shown = [columns[i] for i in visible]
             gaps = 2 * len(shown)  # cell padding
             fixed = sum(c.width or 0 for c in shown)
-            flexible = [c for c in shown if c.width is None]
             spare = max(0, width - fixed - gaps - 1)  # 1: the vertical scrollbar
-            share = spare // max(1, len(flexible))
+            flexible = [i for i in visible if columns[i].width is None]
             # Longer headings (Spanish) leave the free text too little: the column that hides
             # first at narrower widths gives way.
-            optional = [i for i in visible if self._columns[i].hide_below and self._columns[i].width is not None]
-            if not flexible or not optional or share >= min(c.min_width for c in flexible):
+            optional = [i for i in visible if columns[i].hide_below]
+            if not flexible or not optional or spare >= sum(columns[i].min_width for i in flexible):
                 break
-            visible.remove(max(optional, key=lambda i: self._columns[i].hide_below))
-        # The flexible (free-text) columns share what is left, down to 4 cells each:
-        # a narrow terminal cuts titles short rather than scrolling sideways.
-        widths = [c.width if c.width is not None else max(4, share) for c in shown]
-        return visible, widths
+            visible.remove(max(optional, key=lambda i: columns[i].hide_below))
+        shares = self._share(spare, flexible)
+        return visible, [shares[i] if i in shares else columns[i].width or 0 for i in visible]
+
+    def _share(self, spare: int, flexible: list[int]) -> dict[int, int]:
+        """The free-text columns' widths out of ``spare`` cells: each first up to its least
+        (or what its cells need, if less), then up to what its cells need, a cell at a time to
+        the one narrowest for its weight; the heaviest (the title) takes what is left. Down to
+        4 cells each: a narrow terminal cuts titles short rather than scrolling sideways."""
+        columns = self._columns
+        need = {i: max(4, *(table._needs.get(i, 0) for table in self._aligned)) for i in flexible}
+        widths = dict.fromkeys(flexible, 4)
+        left = spare - 4 * len(flexible)
+        for cap in ({i: min(need[i], max(4, columns[i].min_width)) for i in flexible}, need):
+            while left > 0:
+                short = [i for i in flexible if widths[i] < cap[i]]
+                if not short:
+                    break
+                narrowest = min(short, key=lambda i: widths[i] / columns[i].grow)
+                widths[narrowest] += 1
+                left -= 1
+        if left > 0 and flexible:
+            widths[max(flexible, key=lambda i: columns[i].grow)] += left
+        return widths
+
+    def _headings_need(self) -> dict[int, int]:
+        return {i: cell_len(c.label) for i, c in enumerate(self._columns) if c.width is None}
+
+    def _measure(self, rendered: list[list], *, fresh: bool = False) -> None:
+        """What the free-text columns' cells need, in cells (the headings' too); ``fresh``:
+        these rows replace those measured before."""
+        if fresh:
+            self._needs = self._headings_need()
+        for cells in rendered:
+            for i in self._needs:
+                self._needs[i] = max(self._needs[i], _cell_width(cells[i]))
 
     def _build_columns(self, width: int | None = None) -> None:
-        self._visible, self._widths = self._layout(width or self.size.width or 80)
+        self._built_width = width or self.size.width or 80
+        self._visible, self._widths = self._layout(self._built_width)
         self.clear(columns=True)
         shown = [self._columns[i] for i in self._visible]
         headings = [c.heading(width) if c.heading_lines > 1 else [c.label] for c, width in zip(shown, self._widths)]
@@ -158,16 +212,33 @@ class PagedTable(DataTable):
             self.add_column(label, width=width, key=column.key)
         self._add(self.rows_loaded)
 
+    def _fit(self) -> bool:
+        """After measuring: build the columns again where what the rows need changes their
+        widths, here and in the tables aligned with this one; True if this one was built."""
+        for table in self._aligned:
+            if table is not self:
+                table._relayout()
+        return self._relayout()
+
+    def _relayout(self) -> bool:
+        """Build the columns again if they would now be other widths (keeping the cursor's
+        row); True if it did."""
+        width = self.size.width or self._built_width
+        if not self._widths or self._layout(width) == (self._visible, self._widths):
+            return False
+        keep = self.cursor_row
+        self._build_columns(width)
+        if self.row_count:
+            self.move_cursor(row=min(max(keep, 0), self.row_count - 1), animate=False)
+        return True
+
     def on_resize(self, event: events.Resize) -> None:
         # The size now, not the event's: a first layout may be followed by another (a scrollbar
         # its container found it needs) before the table hears of the first.
         if not self._widths:
             self._start()
-        elif self._layout(self.size.width) != (self._visible, self._widths):
-            keep = self.cursor_row
-            self._build_columns()
-            if self.row_count:
-                self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
+        else:
+            self._relayout()
 
     def on_mount(self) -> None:
         # A table mounted on a new screen has no size until the first layout. One whose width
@@ -190,12 +261,11 @@ class PagedTable(DataTable):
                                  self.row_count + (self.header_height if self.show_header else 0))
 
     # --- rows -----------------------------------------------------------------------------
-    def _add(self, rows: list[dict]) -> None:
+    def _add(self, rows: list[dict], rendered: list[list] | None = None) -> None:
         if not self._widths:
             return  # no columns yet: the rows are kept and added when they are built
         key = self.source.key if self.source else (lambda row: str(id(row)))
-        for row in rows:
-            cells = self._render(row)
+        for row, cells in zip(rows, rendered if rendered is not None else map(self._cells, rows)):
             self.add_row(*[cells[i] for i in self._visible], key=key(row))
 
     def selected(self) -> dict | None:
@@ -242,8 +312,11 @@ class PagedTable(DataTable):
             self.total = None  # a later page keeps the count the first one brought
         if replace:
             self.rows_loaded = list(page.rows)
+            rendered = [self._cells(row) for row in self.rows_loaded]
+            self._measure(rendered, fresh=True)
             self.clear()
-            self._add(self.rows_loaded)
+            if not self._fit():  # built again, with the rows, if they need other widths
+                self._add(self.rows_loaded, rendered)
             keys = [self.source.key(r) for r in self.rows_loaded]
             if keep_key in keys:
                 self.move_cursor(row=keys.index(keep_key), animate=False)
@@ -253,8 +326,11 @@ class PagedTable(DataTable):
             key = self.source.key if self.source else (lambda row: str(id(row)))
             shown = {key(row) for row in self.rows_loaded}
             fresh = [row for row in page.rows if key(row) not in shown]
+            rendered = [self._cells(row) for row in fresh]
             self.rows_loaded += fresh
-            self._add(fresh)
+            self._measure(rendered)
+            if not self._fit():
+                self._add(fresh, rendered)
         self.post_message(self.Loaded(self, self.total))
 
     @property

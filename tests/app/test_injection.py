@@ -55,7 +55,8 @@ async def test_every_screen_shows_hostile_text_as_text(hostile_db):
     app = make_app(path)
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        assert_safe(app, "Objective [@click=app.quit]x[/]")  # dashboard: overdue panel
+        # dashboard: overdue panel (a half-width panel: the lead unit's name, as long, has a third of the room)
+        assert_safe(app, "Objective [@click=app.quit]x")
         await visit(pilot, lambda: app.switch_mode("decisions"))
         assert_safe(app, "Decision [@click=app.quit]x[/]")
         await visit(pilot, lambda: app.open_decision(decision))

@@ -1,0 +1,63 @@
+"""The room there is, at 120 columns and at 80: a list's free-text columns share the spare
+width by what their cells need (CJK counted in cells)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from screens.widgets.paged_table import PagedTable
+from tests.app import delivery_scene
+from tests.app.conftest import make_app, settle
+from tests.app.test_injection import rendered
+
+
+async def test_an_objective_list_at_120_columns_gives_the_lead_unit_the_room_its_names_need(demo_db):
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        shown = rendered(app)
+    assert "Finance Department" in shown and "Finance Depa…" not in shown
+    assert table.columns["lead"].width > 13 and table.columns["title"].width > table.columns["lead"].width
+
+
+async def test_at_80_columns_chinese_unit_names_take_their_cells_and_the_titles_the_rest(demo_db_zh):
+    """The lead unit's column is as wide as its widest name in cells (six characters, twelve
+    cells), not its least (thirteen); the title has the rest."""
+    app = make_app(demo_db_zh, lang="zh_CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        names = {row["lead_unit"] for row in table.rows_loaded}
+        assert table.columns["lead"].width == max(cell_len(name) for name in names) == 12
+        assert table.columns["title"].width == 22 + 2  # eleven characters and more read whole (it had 21 cells)
+        _fills(table)
+
+
+def _fills(table: PagedTable) -> None:
+    """Every cell of the table's width is a column's (the last one is the scrollbar's)."""
+    assert sum(column.get_render_width(table) for column in table.columns.values()) == table.size.width - 1
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_recurring_matters_share_the_spare_width_by_what_their_cells_need(demo_db, size):
+    """At 120 the repeat rule read "monthly, from 2026-1…" beside a lead unit's column with room
+    to spare; at 80 the title was cut ("Monthly safety re…") beside the same."""
+    delivery_scene.build(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "R")
+        await settle(pilot)
+        table = app.screen.query_one(PagedTable)
+        shown = rendered(app)
+        _fills(table)
+    first = table.rows_loaded[0]
+    whole = [first["title"], first["lead_unit"]] + ([first["rule_text"]] if size == (120, 40) else [])
+    for text in whole:
+        assert text in shown, text
