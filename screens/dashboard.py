@@ -121,6 +121,10 @@ def _waiting_cells(row: dict) -> list:
 
 PANEL_PAGE = 20  # a panel shows about ten rows; more load as the cursor goes down
 
+# The panels side by side only from here: each is then as wide as the one column at 80 cells.
+# Narrower, a half-width panel had no room for the lead unit and cut titles to a few words.
+TWO_COLUMNS = 160
+
 
 def _busy_units(cards: list[dict]) -> list[dict]:
     busy = [c for c in cards if c["lead"]["open"] or c["co"]["open"]]
@@ -181,7 +185,7 @@ class DashboardScreen(BaseScreen):
         yield self.lights_row
         self.deliveries = DeliveriesLine()
         yield self.deliveries
-        wide = "-wide" if self.app.size.width >= 120 else ""  # decided now: changing it after mount restyles all
+        wide = "-wide" if self.app.size.width >= TWO_COLUMNS else ""  # decided now: changing it after mount restyles all
         if self.first is not None:  # in the very first frame, at the height it needs
             self._show_lights(self.first["overview"], self.first["deliveries"])
         widths = self._table_widths()
@@ -221,7 +225,7 @@ class DashboardScreen(BaseScreen):
 
     def _table_widths(self) -> dict[str, int]:
         """How wide the first layout makes each panel's table (app.tcss: the panels' grid, one
-        column below 120 cells and two from 120 with a gutter between, their round borders,
+        column below TWO_COLUMNS cells and two from there with a gutter between, their round borders,
         and the scrollbar #panels takes when they are taller than the room under the lights),
         so the tables fill as they mount and the first frame has their rows and scrollbars.
         A wrong guess costs a second frame, nothing else; tests/app/test_dashboard_first_frame.py
@@ -229,7 +233,7 @@ class DashboardScreen(BaseScreen):
         width, height = self.app.size
         lights = self.lights_row.styles.height
         room = height - 2 - (lights.value if lights else 5) - (1 if self.deliveries.display else 0)  # nav, keys
-        wide = width >= 120
+        wide = width >= TWO_COLUMNS
         inner = width - (2 if (3 * 12 if wide else 5 * 9) > room else 0)
         if not wide:
             return dict.fromkeys(("overdue", "due-soon", "silent", "waiting", "units"), inner - 2)
@@ -246,7 +250,7 @@ class DashboardScreen(BaseScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         panels = self.query_one("#panels")
-        wide = event.size.width >= 120
+        wide = event.size.width >= TWO_COLUMNS
         if panels.has_class("-wide") != wide:
             panels.set_class(wide, "-wide")
         self.call_after_refresh(self._fit_lights)

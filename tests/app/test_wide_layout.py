@@ -1,5 +1,6 @@
-"""The room there is, at 120 columns and at 80: a list's free-text columns share the spare
-width by what their cells need (CJK counted in cells)."""
+"""The room there is, at 120 columns and at 80: the dashboard's panels keep the lead unit and
+give titles their room at 120; a list's free-text columns share the spare width by what their
+cells need (CJK counted in cells)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,33 @@ from screens.widgets.paged_table import PagedTable
 from tests.app import delivery_scene
 from tests.app.conftest import make_app, settle
 from tests.app.test_injection import rendered
+
+PANELS = ("overdue", "due-soon", "silent")
+
+
+async def test_the_dashboards_panels_at_120_columns_show_the_lead_unit_and_more_of_each_title(demo_db):
+    widths = {}
+    for size in ((80, 24), (120, 40)):
+        app = make_app(demo_db)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            tables = [app.screen.query_one(f"#{name}", PagedTable) for name in PANELS]
+            assert all("lead" in table.columns for table in tables), size
+            widths[size] = [table.columns["title"].width for table in tables]
+            shown = rendered(app)
+    assert len(set(widths[(120, 40)])) == 1  # one above the other, the columns line up
+    assert widths[(120, 40)][0] > widths[(80, 24)][0] + 20
+    for whole in ("Quarterly energy report", "Procure replacement gates", "Finance Department", "East Station"):
+        assert whole in shown, whole
+
+
+async def test_the_chinese_dashboard_at_120_columns_shows_whole_titles_and_units(demo_db_zh):
+    app = make_app(demo_db_zh, lang="zh_CN")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = rendered(app)
+    for whole in ("排水天沟检查疏通", "北站应急照明修复", "后勤服务中心", "政策规划处"):
+        assert whole in shown, whole
 
 
 async def test_an_objective_list_at_120_columns_gives_the_lead_unit_the_room_its_names_need(demo_db):
