@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -40,17 +41,25 @@ class ReviewSummary(ModalScreen):
             steps=self.summary["steps"], marked=self.summary["marked"], left=self.summary["remaining"])))
         for action, n in sorted(done.items()):
             lines.append(Content(f"  {label(action)}: {n}"))
-        if self.summary["chase"]:
+        chase = self.summary["chase"]
+        if chase:
             lines += [Content(""), Content.styled(_("Units to chase"), "bold")]
-            for unit, items in self.summary["chase"].items():
-                lines.append(Content.styled(text.one_line(unit), "bold $accent"))
-                for item in items:
-                    category = f"  {review.category_label(item['category'])}" if item["category"] else ""
-                    lines.append(Content.assemble("  ", (item["ref"], "bold"), "  ", Content(text.one_line(item["title"])),
-                                                  (category, "dim")))
+        # Each item's title, and why it is there, in a column of their own: a long one wraps
+        # under itself, not back under the reference (or the unit's name).
+        ref_width = max((cell_len(item["ref"]) for items in chase.values() for item in items), default=0)
         with Vertical(id="help"):
             with VerticalScroll():
                 yield Static(Content("\n").join(lines), id="summary-text")
+                for unit, items in chase.items():
+                    yield Static(Content.styled(text.one_line(unit), "bold $accent"), classes="summary-unit")
+                    for item in items:
+                        category = f"  {review.category_label(item['category'])}" if item["category"] else ""
+                        ref = Static(Content.styled(item["ref"], "bold"), classes="summary-ref")
+                        ref.styles.width = ref_width + 2
+                        with Horizontal(classes="summary-item"):
+                            yield ref
+                            yield Static(Content.assemble(Content(text.one_line(item["title"])), (category, "dim")),
+                                         classes="summary-what")
             with Horizontal(id="form-buttons"):
                 yield Button(_("Copy (y)"), id="copy", compact=True)
                 yield Button(_("Save as Markdown (w)"), id="save", compact=True)

@@ -1,12 +1,15 @@
 """The room there is, at 120 columns and at 80: the dashboard's panels keep the lead unit and
 give titles their room at 120; a list's free-text columns share the spare width by what their
-cells need (CJK counted in cells)."""
+cells need (CJK counted in cells); the review summary's reasons wrap under their titles."""
 
 from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
+from textual.widgets import Static
 
+from screens.review_summary import ReviewSummary
 from screens.widgets.paged_table import PagedTable
 from tests.app import delivery_scene
 from tests.app.conftest import make_app, settle
@@ -89,3 +92,60 @@ async def test_recurring_matters_share_the_spare_width_by_what_their_cells_need(
     whole = [first["title"], first["lead_unit"]] + ([first["rule_text"]] if size == (120, 40) else [])
     for text in whole:
         assert text in shown, text
+
+
+def _lines(root) -> list[str]:
+    """What the Statics under ``root`` show, as the screen's lines of text."""
+    grid: dict[int, dict[int, str]] = {}
+    for widget in root.query(Static):
+        region = widget.region
+        if not region.width or widget.query(Static):
+            continue
+        for y, strip in enumerate(widget.render_lines(Region(0, 0, region.width, region.height))):
+            grid.setdefault(region.y + y, {})[region.x] = strip.text
+    lines = []
+    for y in sorted(grid):
+        line = ""
+        for x in sorted(grid[y]):
+            line = line.ljust(x) + grid[y][x]
+        lines.append(line.rstrip())
+    return lines
+
+
+LONG_CJK = "关于进一步加强全市重点项目建设督查督办工作的实施意见"
+
+
+@pytest.mark.parametrize(("lang", "title", "reason"), [
+    ("en", "Report rectification results to the province", "deadline near"),
+    ("zh_CN", LONG_CJK, "逾期"),
+])
+async def test_the_review_summary_wraps_an_items_title_and_reason_under_the_title(demo_template, tmp_path, lang,
+                                                                                 title, reason):
+    import shutil
+
+    from superviser import store
+    from superviser.read import objectives
+    from superviser.services import Session, registry
+
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template[lang], path)
+    if title == LONG_CJK:  # an overdue one of the first unit to chase, too long for one line
+        boss = Session(store.connect(path), "boss")
+        lead = objectives.get(boss.db, "2026-001.3")["lead_unit"]
+        registry.objective_add(boss, "2026-001", LONG_CJK, lead=lead, deadline="2026-11-02")
+    ref = next(row["ref"] for row in objectives.page(store.connect(path), objectives.Filter(), limit=500)[0]
+               if row["title"] == title)
+    app = make_app(path, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewSummary)
+        lines = _lines(app.screen)
+    first = next(i for i, line in enumerate(lines) if ref in line)
+    at = lines[first].index(title[:4])
+    after = lines[first + 1]
+    assert reason in lines[first] + after, lines[first:first + 2]
+    assert after[:at].strip() == "" and after[at:at + 1].strip(), lines[first:first + 2]  # under the title
