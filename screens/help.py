@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -13,6 +14,29 @@ from textual.widgets import Static
 
 from screens import keymap
 from superviser.i18n import N_, _
+
+
+class ScrollBody(VerticalScroll):
+    """A modal's text that scrolls: Home, End, PageUp and PageDown move at once. Textual
+    glides there over a second, and a key pressed meanwhile (or a slow terminal) left the end
+    of the help, where keymap.toml is explained, out of sight."""
+
+    def action_scroll_home(self) -> None:
+        self._scroll(self.scroll_home)
+
+    def action_scroll_end(self) -> None:
+        self._scroll(self.scroll_end)
+
+    def action_page_up(self) -> None:
+        self._scroll(self.scroll_page_up)
+
+    def action_page_down(self) -> None:
+        self._scroll(self.scroll_page_down)
+
+    def _scroll(self, scroll) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()  # nothing to scroll: the key goes on to the screen
+        scroll(animate=False)
 
 
 class HelpScreen(ModalScreen):
@@ -56,7 +80,7 @@ class HelpScreen(ModalScreen):
             Content.styled(keymap.EXAMPLE, "dim"),
         ]
         with Vertical(id="help"):
-            with VerticalScroll():
+            with ScrollBody():
                 yield Static(Content("\n").join(lines))
             yield Static(Content.styled(_("Escape closes"), "dim"), id="help-foot")
 

@@ -8,11 +8,12 @@ from pathlib import Path
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.help import ScrollBody
 from superviser import identity, review, text
 from superviser.i18n import N_, _, aside
 from superviser.quantities import size
@@ -48,7 +49,7 @@ class ReviewSummary(ModalScreen):
         # under itself, not back under the reference (or the unit's name).
         ref_width = max((cell_len(item["ref"]) for items in chase.values() for item in items), default=0)
         with Vertical(id="help"):
-            with VerticalScroll():
+            with ScrollBody():
                 yield Static(Content("\n").join(lines), id="summary-text")
                 for unit, items in chase.items():
                     yield Static(Content.styled(text.one_line(unit), "bold $accent"), classes="summary-unit")

@@ -1,11 +1,14 @@
 """The room there is, at 120 columns and at 80: the dashboard's panels keep the lead unit and
 give titles their room at 120; a list's free-text columns share the spare width by what their
-cells need (CJK counted in cells); the review summary's reasons wrap under their titles."""
+cells need (CJK counted in cells); the review summary's reasons wrap under their titles; End in
+the help shows its end at once."""
 
 from __future__ import annotations
 
 import pytest
 from rich.cells import cell_len
+from textual import events
+from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.widgets import Static
 
@@ -149,3 +152,25 @@ async def test_the_review_summary_wraps_an_items_title_and_reason_under_the_titl
     after = lines[first + 1]
     assert reason in lines[first] + after, lines[first:first + 2]
     assert after[:at].strip() == "" and after[at:at + 1].strip(), lines[first:first + 2]  # under the title
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_end_home_and_the_page_keys_move_the_help_at_once(demo_db, lang):
+    """Pilot's press waits for animations to end; a key typed into a terminal does not."""
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one(VerticalScroll)
+        assert body.max_scroll_y > 0
+        for key, expected in (("end", body.max_scroll_y), ("home", 0),
+                              ("pagedown", min(body.size.height, body.max_scroll_y)), ("pageup", 0)):
+            app.post_message(events.Key(key, None))
+            await pilot.pause()
+            await pilot.pause()
+            assert body.scroll_y == expected, key
+        app.post_message(events.Key("end", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert "objective.urge" in rendered(app)  # the keymap's example, at the end
