@@ -123,7 +123,7 @@ class DeliveriesScreen(RoleKeys, ListScreen):
 
         columns = [Column("status", _("status"), 18), Column("objective", _("objective"), 12),
                    Column("unit", _("unit"), None, hide_below=90), Column("channel", _("channel"), 9),
-                   Column("to", _("to"), None, hide_below=110), Column("reason", _("reason"), None, min_width=12),
+                   Column("to", _("to"), None, hide_below=110), Column("reason", _("reason"), None, min_width=12, grow=2),
                    Column("queued", _("queued"), 16, hide_below=130)]
 
         def cells(row: dict) -> list:
