@@ -14,7 +14,7 @@ from screens.objectives import ListScreen
 from screens.steps import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser.actions import ACTIONS
-from superviser.i18n import N_, _
+from superviser.i18n import N_, _, is_chinese
 from superviser.read import units
 from superviser.read.objectives import Filter
 
@@ -73,7 +73,8 @@ class UnitsScreen(RoleKeys, ListScreen):
     def above_table(self) -> ComposeResult:
         # What the figures cover: not the period the assessment (Scores, its key's name) counts, nor its rate.
         scores = _("{scores}: per period, overdue as late.").format(scores=_("Scores"))
-        yield Static(Content.assemble(units.explained(), " ", scores), id="units-scope", classes="count")
+        between = "" if is_chinese() else " "  # (a Chinese full stop takes no space after it)
+        yield Static(Content.assemble(units.explained(), between, scores), id="units-scope", classes="count")
 
     def make_table(self) -> PagedTable:
         def fetch(session, offset: int, limit: int) -> Page:
