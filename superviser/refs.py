@@ -61,6 +61,8 @@ def units_meant(names: Iterable[str], typed: str) -> list[str]:
     is (any case), else those that start with it, else those that hold it ("Finance" for
     "Finance Department", "财务" for "财务处")."""
     wanted = one_line(typed).casefold()
+    if not wanted:
+        return []  # (nothing typed stands for no unit, not for every one)
     names = list(names)
     for fits in (str.__eq__, str.startswith, str.__contains__):
         found = [name for name in names if fits(name.casefold(), wanted)]
