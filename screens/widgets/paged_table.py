@@ -121,8 +121,11 @@ class PagedTable(DataTable):
         self._widths: list[int] = []
         self._visible: list[int] = list(range(len(columns)))
         self._needs: dict[int, int] = self._headings_need()  # free-text column -> cells its widest cell takes
-        if first is not None:  # measured now: the columns are built once, as wide as these rows need
-            self._measure([render(row) for row in first.rows], fresh=True)
+        # The first rows' cells, made once: measured now (the columns are built once, as wide
+        # as these rows need) and shown as they are when the table starts (the first frame).
+        self._first_cells = [render(row) for row in first.rows] if first is not None else None
+        if self._first_cells is not None:
+            self._measure(self._first_cells, fresh=True)
         # Tables with the same columns, one above the other (the dashboard's panels): each
         # free-text column as wide as the widest of theirs needs, so that the columns line up.
         self._aligned = aligned if aligned is not None else []
@@ -254,7 +257,7 @@ class PagedTable(DataTable):
         self._build_columns(width)
         if self._first is not None:
             self.preload(self._first)
-            self._first = None
+            self._first = self._first_cells = None
         # The size it scrolls over now, not when it is next idle (DataTable works it out then,
         # the same for rows one line high): a first layout then gives its rows their scrollbar.
         self.virtual_size = Size(sum(column.get_render_width(self) for column in self.columns.values()),
@@ -312,7 +315,8 @@ class PagedTable(DataTable):
             self.total = None  # a later page keeps the count the first one brought
         if replace:
             self.rows_loaded = list(page.rows)
-            rendered = [self._cells(row) for row in self.rows_loaded]
+            made = self._first_cells if page is self._first else None
+            rendered = made if made is not None else [self._cells(row) for row in self.rows_loaded]
             self._measure(rendered, fresh=True)
             self.clear()
             if not self._fit():  # built again, with the rows, if they need other widths
