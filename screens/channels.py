@@ -15,7 +15,7 @@ from textual.widgets import Label, Select
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
-from screens.steps import RoleKeys
+from screens.role_keys import RoleKeys
 from screens.widgets.facts import Facts
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import refs

@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from screens import render
 from screens.base import BaseScreen
+from screens.role_keys import RoleKeys
 from screens.widgets import objective_table
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from screens.workers import background
@@ -160,7 +161,7 @@ def _unit_cells(card: dict) -> list:
             Text(rate, justify="right"), render.number(lead["urges"])]
 
 
-class DashboardScreen(BaseScreen):
+class DashboardScreen(RoleKeys, BaseScreen):
     AUTO_FOCUS = ""  # the first card is focused once the screen is drawn (on_mount)
     # With a tooltip: in the command palette too (screens/commands.py).
     BINDINGS = [
@@ -173,10 +174,7 @@ class DashboardScreen(BaseScreen):
         Binding("n", "new_decision", N_("New decision"), id="dashboard.new_decision"),
         Binding("tab", "app.focus_next", N_("Next panel"), show=False, id="dashboard.next"),
     ]
-    # The step a key takes: the palette offers it only to whom the role allows. (The key bar
-    # offers it to all, and pressed it says why not: asking for the key bar, as RoleKeys does,
-    # would load the steps' machinery for the first frame.)
-    ROLE_STEPS = {"review": "review", "new_decision": "decision.add"}
+    ROLE_STEPS = {"review": "review", "new_decision": "decision.add"}  # offered to whom the role allows
 
     def body(self) -> ComposeResult:
         self.first = self._prefetched()
@@ -350,7 +348,7 @@ class DashboardScreen(BaseScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "deliveries":
             return self.deliveries.count > 0  # offered while something failed
-        return True
+        return super().check_action(action, parameters)
 
     def on_deliveries_line_open(self, message: DeliveriesLine.Open) -> None:
         self.action_deliveries()

@@ -6,6 +6,7 @@ from textual.binding import Binding
 
 from screens import render
 from screens.objectives import ListScreen
+from screens.role_keys import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import lifecycle
 from superviser.i18n import N_, _
@@ -33,13 +34,13 @@ def fetch_decisions(session, offset: int = 0, limit: int = PagedTable.PAGE, sear
     return Page(rows, total)
 
 
-class DecisionsScreen(ListScreen):
+class DecisionsScreen(RoleKeys, ListScreen):
     # With a tooltip: in the command palette too (screens/commands.py).
     BINDINGS = [Binding("n", "new", N_("New decision"), id="decisions.new",
                         tooltip=N_("Register what the leadership decided, then split it into objectives")),
                 Binding("R", "recurring", N_("Recurring matters"), id="decisions.recurring",
                         tooltip=N_("Matters registered again each month, quarter or year, or after the last closed"))]
-    ROLE_STEPS = {"new": "decision.add"}  # for the palette: offered only to whom the role allows
+    ROLE_STEPS = {"new": "decision.add"}  # offered only to whom the role allows
     FIRST_PAGE = "decisions"
 
     def __init__(self):

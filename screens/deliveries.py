@@ -12,7 +12,7 @@ from textual.content import Content
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
-from screens.steps import RoleKeys
+from screens.role_keys import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import dates, text
 from superviser.actions import ACTIONS

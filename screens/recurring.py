@@ -13,7 +13,7 @@ from textual.widgets import Static
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
-from screens.steps import RoleKeys
+from screens.role_keys import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
 from superviser import clock, recurring
 from superviser.actions import ACTIONS

@@ -9,7 +9,7 @@ import pytest
 from screens.forms import FormScreen
 from screens.objective import ObjectiveScreen
 from screens.widgets.key_bar import KeyBar
-from superviser.actions import OBJECTIVE_STEPS
+from superviser.actions import ACTIONS, OBJECTIVE_STEPS
 from tests.app.conftest import capture_notes, make_app, settle
 from tests.test_roles import PEOPLE, STEPS, allowed, prepare, refusal_says
 
@@ -38,3 +38,32 @@ async def test_every_step_key_for_every_role(office, who):
                 assert not isinstance(app.screen, FormScreen), action.name
                 assert any(refusal_says(action.name, who) in n for n in notes), (action.name, notes)
                 assert f"{action.key} {action.title}" not in offered
+
+
+@pytest.mark.parametrize("who", sorted(PEOPLE))
+@pytest.mark.parametrize(("section", "key", "title", "step"), [
+    ("dashboard", "n", "New decision", "decision.add"),
+    ("dashboard", "r", "Review", "review"),
+    ("decisions", "n", "New decision", "decision.add"),
+])
+async def test_section_keys_are_offered_by_role(office, who, section, key, title, step):
+    """The dashboard's and the decisions list's own steps: in the key bar only for whom the
+    role allows them; pressed by anyone else, the core's refusal, and nothing opens."""
+    app = make_app(office.path, login=who)
+    notes = capture_notes(app)
+    async with app.run_test(size=(220, 40)) as pilot:
+        await settle(pilot)
+        await app.switch_mode(section)
+        await settle(pilot)
+        home = app.screen
+        offered = str(home.query_one(KeyBar).render())
+        notes.clear()
+        await pilot.press(key)
+        await settle(pilot)
+        may = PEOPLE[who] in ACTIONS[step].roles
+        assert (f"{key} {title}" in offered) is may, offered
+        if may:
+            assert app.screen is not home
+        else:
+            assert app.screen is home
+            assert any(refusal_says(step, who) in n for n in notes), notes
