@@ -261,6 +261,7 @@ def test_the_cli_prints_the_same_figures_and_publishes(history, cli, set_now, mo
     assert [(d["seq"], d["rule"], d["points"]) for d in finance["details"]][0] == (history.seq["B.add"], "late", -1.0)
     text = cli("--db", history.path, "score", "--period", "2026Q4")
     assert "no matters" in text.out and "Rules in force on 2026-12-31" in text.out
+    assert "Counts: as lead unit only. Points: as lead and as co-unit (×0.5)." in text.out
     explained = cli("--db", history.path, "score", "--period", "2026Q4", "--unit", "Finance")
     assert "not completed by the original deadline 2026-10-20" in explained.out
     monkeypatch.setenv("SUPERVISER_USER", "sup")

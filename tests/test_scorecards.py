@@ -4,6 +4,8 @@ import csv
 
 from superviser import store
 from superviser.assessment import periods, scorer
+from superviser.exports.report import Scope
+from superviser.exports.run import export
 from superviser.importer import import_ledger
 from superviser.read import units
 from superviser.services import steps
@@ -73,3 +75,16 @@ def test_units_in_tree_order(office):
     names = [(c["name"], c["depth"]) for c in units.scorecards(store.connect(office.path))]
     assert ("East Depot", 1) in names
     assert names.index(("East Depot", 1)) == names.index(("East Station", 0)) + 1
+
+
+def test_every_place_showing_the_scorecards_says_they_are_all_time(office, tmp_path, cli):
+    """A bulletin for a period, the unit list: their scorecards cover all time, and say so (in a
+    period's bulletin they read as the period's); the scores say their counts are the lead's."""
+    page = export(office.director, "md", Scope(since=periods.parse("2026Q4").since), tmp_path / "b.md")
+    bulletin = page.path.read_text(encoding="utf-8")
+    cards = bulletin[bulletin.index("## Unit scorecards"):]
+    assert "All time, not a period." in cards.split("|")[0]
+    assert "Counts: as lead unit only." in bulletin[bulletin.index("## Assessment"):]
+    listed = cli("--db", office.path, "unit", "list")
+    assert listed.code == 0 and "All time, not a period." in listed.out
+    assert "All time" not in cli("--db", office.path, "unit", "list", "--json").out

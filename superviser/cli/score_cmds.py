@@ -24,6 +24,7 @@ def print_scores(result, unit_name: str | None) -> None:
     set_by = ", ".join(f"#{seq}" for seq in result.rules.set_by) or _("the defaults")
     click.echo(_("Rules in force on {date}: {rules} (set by {entries})").format(
         date=result.rules.on.isoformat(), rules=result.rules.text(), entries=set_by))
+    click.echo(result.rules.counted())
     if result.published:
         info = result.published
         click.echo(_("Published {when} by {who} (#{seq}).").format(

@@ -79,6 +79,7 @@ def commands() -> list[click.Command]:
              (_("co open"), {"justify": "right"}), (_("co overdue"), {"justify": "right"})],
             rows,
         )
+        click.echo(units.explained())  # (what the figures cover, as the Units screen says)
 
     @click.group(help=_("People: who is who, by login, with their role and unit."))
     def person() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from superviser import dates, lifecycle, lights, text
 from superviser.exports.report import Report
 from superviser.i18n import _
+from superviser.read import units
 
 
 @dataclass
@@ -73,7 +74,8 @@ def sections(report: Report) -> list[Section]:
               lights.shown(r), str(r["percent"])] for r in rows],
             lights=[r["light"] for r in rows], light_column=5)))
 
-    cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart; on time means by the original deadline.")], [])
+    # all time, as on the Units screen, said so: inside a period's bulletin they would read as the period's
+    cards = Section(_("Unit scorecards"), [_("Lead and co-unit counted apart."), units.explained()], [])
     card_rows = []
     for card in report.scorecards:
         lead, co = card["lead"], card["co"]
@@ -104,7 +106,8 @@ def score_rows(report: Report) -> tuple[list[str], list[list]]:
 def score_lines(report: Report) -> list[str]:
     scores = report.scores
     lines = [_("Period {period}; rules in force on {date}: {rules}.").format(
-        period=scores.period.label, date=scores.rules.on.isoformat(), rules=scores.rules.text())]
+        period=scores.period.label, date=scores.rules.on.isoformat(), rules=scores.rules.text()),
+        scores.rules.counted()]  # (as the Scores screen says: "closed on time 0" beside points +0.5 reads as a mistake)
     if scores.published:
         lines.append(_("Published {when} by {who} (#{seq}).").format(
             when=dates.moment(scores.published["published_at"]), who=scores.published["published_by"],
