@@ -28,9 +28,9 @@ from superviser.services import review as review_service
 
 BULK = {"urge", "note"}
 # In the order of a morning: act, then mark the item reviewed or skip it.
-REVIEW_KEYS = [("urge", "c", N_("Urge")), ("inspect", "i", N_("Inspect")), ("progress", "p", N_("Progress")),
-               ("extend.approve", "a", N_("Approve")), ("extend.reject", "r", N_("Reject")),
-               ("verify", "v", N_("Verify")), ("sendback", "b", N_("Send back")), ("note", "n", N_("Note"))]
+# The steps the review offers, with the keys and titles they have on the objective screen.
+REVIEW_STEPS = ("urge", "inspect", "progress", "extend.approve", "extend.reject", "verify", "sendback", "note")
+REVIEW_KEYS = [(step, ACTIONS[step].key, ACTIONS[step].title) for step in REVIEW_STEPS]
 
 
 class ReviewScreen(StepKeys, BaseScreen):

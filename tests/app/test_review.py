@@ -135,7 +135,7 @@ async def test_refused_review_action_says_why(demo_db):
         index = next(i for i, item in enumerate(screen.items) if item["ref"] == "2026-004.3")
         screen._go(index)
         await settle(pilot)
-        await pilot.press("a")
+        await pilot.press("X")
         await settle(pilot)
         assert any("only a director may do this" in n for n in notes)
 
