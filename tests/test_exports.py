@@ -101,6 +101,19 @@ def test_docx_bulletin_in_chinese(stocked, tmp_path):
     assert document.sections[0].orientation == 1  # landscape
 
 
+def test_the_completed_say_yes_or_no_under_a_heading_that_is_not_a_rate(stocked, tmp_path):
+    """"on time" heads the scorecards' rate (按时率); the completed objectives' yes or no has its own."""
+    i18n.setup("zh_CN")
+    try:
+        made = export(stocked.director, "docx", Scope(), tmp_path / "bulletin.docx")
+    finally:
+        i18n.setup("en")
+    headings = [[cell.text for cell in table.rows[0].cells] for table in Document(made.path).tables]
+    completed = next(h for h in headings if "办结日期" in h)
+    assert completed[-1] == "按时办结"
+    assert "按时率" in next(h for h in headings if "协办逾期" in h)
+
+
 def test_csv_ledger_has_a_bom(stocked, tmp_path):
     made = export(stocked.director, "csv", Scope(), tmp_path / "ledger.csv")
     raw = made.path.read_bytes()

@@ -51,7 +51,8 @@ def sections(report: Report) -> list[Section]:
     completed = Section(_("Completed"), [] if done else [_("Nothing was completed in the period.")], [])
     if done:
         completed.tables.append(("", Table(
-            [_("reference"), _("objective"), _("lead unit"), _("completed"), _("original deadline"), _("on time")],
+            [_("reference"), _("objective"), _("lead unit"), _("completed"), _("original deadline"),
+             _("closed on time")],  # yes or no: "on time" is the scorecards' rate (按时率)
             [[r["ref"], text.one_line(r["title"]), r["lead_unit"], r["closed_on"] or "", r["original_deadline"],
               _("yes") if r["on_time"] else _("no")] for r in done])))
 
