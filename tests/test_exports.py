@@ -92,7 +92,7 @@ def test_docx_bulletin_in_chinese(stocked, tmp_path):
     document = Document(made.path)
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     assert "督查通报" in paragraphs and made.head_hash in paragraphs
-    assert "逾期事项及滞后单位" in paragraphs and "Finance：逾期1项" in paragraphs
+    assert "逾期事项及滞后单位" in paragraphs and "Finance：1项逾期" in paragraphs
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "修复站台雨棚 canopy" in cells and "● 红灯" in cells
     east_asian = document.styles["Normal"].element.rPr.rFonts.get(

@@ -61,6 +61,14 @@ def test_exports_in_spanish(office, tmp_path, spanish):
     assert header[:3] == ("referencia", "decisión", "título de la decisión") and "semáforo" in header
 
 
+
+def test_the_units_behind_are_counted_with_spanish_plurals(office, tmp_path, spanish):
+    office.objective(title="Reparar la marquesina", deadline="2026-11-15", status="in_progress")
+    office.objective(title="Pintar la valla", lead="Planning", deadline="2026-11-10", status="in_progress")
+    office.objective(title="Pedir sal", lead="Planning", deadline="2026-11-12", status="in_progress")
+    page = export(office.director, "md", Scope(), tmp_path / "b.md").path.read_text(encoding="utf-8")
+    assert "### Finance: 1 vencido\n" in page and "### Planning: 2 vencidos\n" in page
+
 def test_a_spanish_ledger_imports_back(office, tmp_path, spanish):
     from superviser import store
     from superviser.importer import import_ledger

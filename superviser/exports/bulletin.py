@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from superviser import dates, lifecycle, lights, text
 from superviser.exports.report import Report
-from superviser.i18n import _
+from superviser.i18n import _, ngettext
+from superviser.quantities import count
 from superviser.read import units
 
 
@@ -59,7 +60,9 @@ def sections(report: Report) -> list[Section]:
     behind = report.behind()
     overdue = Section(_("Overdue, and the units behind"), [] if behind else [_("Nothing is overdue.")], [])
     for unit, rows in behind:
-        overdue.tables.append((_("{unit}: {n} overdue").format(unit=unit, n=len(rows)), Table(
+        # (the count in words: "{n} overdue" has the plural forms, "1 vencido")
+        late = ngettext("{n} overdue", "{n} overdue", len(rows)).format(n=count(len(rows)))
+        overdue.tables.append((_("{name}: {counts}").format(name=unit, counts=late), Table(
             [_("reference"), _("objective"), _("deadline"), _("days overdue"), _("urges"), _("latest report")],
             [[r["ref"], text.one_line(r["title"]), r["deadline"], str(r["days_overdue"]), str(r["urge_count"]),
               text.one_line(r["latest_report"])] for r in rows])))
