@@ -66,6 +66,17 @@ def test_xlsx_ledger(stocked, tmp_path):
     assert "Finance" in cards and "  East Depot" in cards
 
 
+def test_xlsx_scorecards_say_they_are_all_time(stocked, tmp_path):
+    """A period's workbook: its Scorecards sheet (all time, as on the Units screen) says so, as the bulletin does."""
+    from datetime import date
+
+    from superviser.read import units
+
+    made = export(stocked.director, "xlsx", Scope(since=date(2026, 11, 1), until=date(2026, 11, 30)), tmp_path / "l.xlsx")
+    sheet = load_workbook(made.path)["Scorecards"]
+    assert "period 2026-11-01" in sheet["A2"].value and units.explained() in sheet["A3"].value
+
+
 def test_xlsx_log_says_what_the_log_reader_says(stocked, tmp_path):
     """The export reads the log its own lean way; each row is what ``read.log`` and
     ``describe.headline`` say of the entry, newest first, up to the head the export names."""

@@ -13,6 +13,7 @@ from superviser.exports.excel import day as _excel_date
 from superviser.exports.report import LEDGER, Report, Steps, ledger_headings, ledger_rows
 from superviser.i18n import _
 from superviser.progress import REPORT_EVERY, Progress
+from superviser.read import units
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
@@ -131,8 +132,10 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
         rate = "" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
         card_rows.append(["  " * card["depth"] + card["name"], lead["open"], lead["overdue"], lead["closed"], rate,
                           lead["avg_delay"], lead["urges"], co["open"], co["overdue"]])
-    sheet(sheet_names[2], card_headings, card_rows,
-          [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
+    ws = sheet(sheet_names[2], card_headings, card_rows,
+               [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
+    # all time, as the bulletin says: beside a period's Scores sheet they would read as the period's
+    ws.write(2, 0, "  ·  ".join([_("Lead and co-unit counted apart."), units.explained()]), muted)
 
     # 3. the log steps in the period (the second sheet), newest first: they come in parts (report.Steps)
     log_headings = ["#", _("time"), _("who"), _("objective"), _("what"), _("detail")]
