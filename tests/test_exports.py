@@ -77,6 +77,27 @@ def test_xlsx_scorecards_say_they_are_all_time(stocked, tmp_path):
     assert "period 2026-11-01" in sheet["A2"].value and units.explained() in sheet["A3"].value
 
 
+def test_xlsx_names_are_not_cut(office, tmp_path):
+    """A long unit name, or a list of co-units, wraps in its cell instead of being cut by the next one."""
+    from rich.cells import cell_len
+
+    from superviser.services import org
+
+    long_name = "市城乡建设和交通运输管理委员会综合规划处"
+    org.unit_add(office.director, long_name)
+    ref = office.objective(title="Fence", lead=long_name, co=["Finance", "East Station", "East Depot", "Planning"],
+                           deadline="2026-12-10", status="in_progress")
+    steps.urge(office.director, ref, text="hurry")  # a point for the lead
+    book = load_workbook(export(office.director, "xlsx", Scope(), tmp_path / "l.xlsx").path)
+    ledger = book["Ledger"]
+    header = [c.value for c in ledger[4]]
+    assert all(ledger.cell(row=5, column=header.index(name) + 1).alignment.wrap_text
+               for name in ("lead unit", "co-units"))
+    points = book["Points"]
+    assert long_name in [c.value for c in points["A"]]
+    assert points.column_dimensions["A"].width >= cell_len(long_name)
+
+
 def test_xlsx_log_says_what_the_log_reader_says(stocked, tmp_path):
     """The export reads the log its own lean way; each row is what ``read.log`` and
     ``describe.headline`` say of the entry, newest first, up to the head the export names."""

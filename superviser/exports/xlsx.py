@@ -17,6 +17,8 @@ from superviser.read import units
 
 FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9D9D9"}
 TEXT_COLUMNS = {"title", "decision_title", "latest_report", "detail"}  # wrap rather than grow
+# wrapped at a name's width: unwrapped, the next cell cut a long name or the last co-units off
+NAME_COLUMNS = {"lead_unit", "co_units"}
 DATE_COLUMNS = {"decision_date", "deadline", "original_deadline"}
 def _width(values, floor: int = 6, ceiling: int = 50) -> int:
     """A column width in Excel units that fits CJK text (a wide character counts twice)."""
@@ -119,7 +121,8 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     widths = [max(11, _width([h])) if i in at_dates else
               _width([h] + [r[i] for r in rows[:2000]], ceiling=60 if keys[i] in TEXT_COLUMNS else 30)
               for i, h in enumerate(headings)]
-    sheet(sheet_names[0], headings, rows, widths, wrap_at={i for i, k in enumerate(keys) if k in TEXT_COLUMNS},
+    wrap_at = {i for i, k in enumerate(keys) if k in TEXT_COLUMNS | NAME_COLUMNS}
+    sheet(sheet_names[0], headings, rows, widths, wrap_at=wrap_at,
           light_at=keys.index("light"), lights_of=[r["light"] for r in report.objectives],
           formats={i: day for i in at_dates})
 
@@ -155,7 +158,8 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     point_rows = [[unit.name, _excel_date(p.day), p.seq or "", p.ref, rule_label(p.rule),
                    _("lead") if p.role == "lead" else _("co-unit"), p.points, p.note]
                   for unit in report.scores.units for p in unit.points]
-    sheet(sheet_names[4], point_headings, point_rows, [24, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
+    unit_width = _width([point_headings[0]] + [unit.name for unit in report.scores.units], ceiling=40)
+    sheet(sheet_names[4], point_headings, point_rows, [unit_width, 11, 8, 13, 22, 8, 8, 60], formats={1: day})
 
     book.close()
 
