@@ -173,6 +173,15 @@ def test_user_text_is_escaped(office, tmp_path):
     assert "\\<script\\>" in md and "\\| \\[x\\]" in md
 
 
+def test_markdown_keeps_entities_and_tildes_literal(office, tmp_path):
+    from markdown_it import MarkdownIt
+
+    office.objective(title="R&amp;D budget, ~~cut~~ 11月~12月", status="assigned")
+    md = export(office.director, "md", Scope(), tmp_path / "b.md").path.read_text(encoding="utf-8")
+    shown = MarkdownIt("gfm-like").render(md)
+    assert "R&amp;amp;D budget, ~~cut~~ 11月~12月" in shown and "<s>" not in shown
+
+
 def test_scope(stocked, tmp_path):
     only_red = export(stocked.director, "csv", Scope(light="red"), tmp_path / "red.csv")
     assert only_red.objectives == 1

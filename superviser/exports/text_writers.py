@@ -17,9 +17,10 @@ FILLS = {"red": "#FFC7CE", "yellow": "#FFEB9C", "green": "#C6EFCE", "grey": "#D9
 
 
 def _md(value: str) -> str:
-    """A table cell: one line, pipes escaped, markdown's own characters kept literal."""
+    """A table cell: one line, pipes escaped, markdown's own characters kept literal (an entity
+    such as &amp; would show as "&", a pair of ~ strikes through in GitHub's Markdown)."""
     cell = text.one_line(value)
-    for char in "\\|*_`[]<>":
+    for char in "\\|*_`[]<>&~":
         cell = cell.replace(char, "\\" + char)
     return cell
 
