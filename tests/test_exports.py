@@ -98,6 +98,18 @@ def test_xlsx_names_are_not_cut(office, tmp_path):
     assert points.column_dimensions["A"].width >= cell_len(long_name)
 
 
+def test_xlsx_rates_are_percentages_that_sort(stocked, tmp_path):
+    """The on-time rates are numbers shown as percentages (as text, "100%" sorted before "50%")."""
+    book = load_workbook(export(stocked.director, "xlsx", Scope(), tmp_path / "l.xlsx").path)
+    for name, heading in (("Scorecards", "on time"), ("Scores", "on-time rate")):
+        rows = list(book[name].iter_rows(min_row=4))
+        column = [c.value for c in rows[0]].index(heading)
+        planning = next(row[column] for row in rows if row[0].value == "Planning" or row[1].value == "Planning")
+        assert planning.value == 1 and planning.number_format == "0%", name
+    md = export(stocked.director, "md", Scope(), tmp_path / "b.md").path.read_text(encoding="utf-8")
+    assert "| Planning | 101 | +1 | 1 | 0 | 0 | 0 | 0 | 100% |" in md
+
+
 def test_xlsx_log_says_what_the_log_reader_says(stocked, tmp_path):
     """The export reads the log its own lean way; each row is what ``read.log`` and
     ``describe.headline`` say of the entry, newest first, up to the head the export names."""

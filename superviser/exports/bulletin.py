@@ -100,7 +100,7 @@ def score_rows(report: Report) -> tuple[list[str], list[list]]:
         if unit.score is None:
             rows.append(["", unit.name, _("no matters"), "", "", "", "", "", "", "", 0])
             continue
-        rate = "" if unit.on_time_rate is None else f"{unit.on_time_rate}%"
+        rate = "" if unit.on_time_rate is None else unit.on_time_rate / 100  # a fraction: a percentage in the xlsx
         rows.append([unit.rank, unit.name, unit.score, unit.total, unit.counts["on_time"],
                      unit.counts["late"], unit.counts["urge"], unit.counts["notice"], unit.counts["sendback"], rate,
                      unit.matters])
@@ -125,6 +125,6 @@ def assessment(report: Report) -> Section:
     from superviser.assessment.rules import points_text
 
     headings, rows = score_rows(report)
-    shown = [[points_text(v) if i == 3 and v != "" else f"{v:g}" if isinstance(v, float) else str(v)
-              for i, v in enumerate(row)] for row in rows]
+    shown = [[points_text(v) if i == 3 and v != "" else f"{v:.0%}" if i == 9 and v != "" else
+              f"{v:g}" if isinstance(v, float) else str(v) for i, v in enumerate(row)] for row in rows]
     return Section(_("Assessment (考核)"), score_lines(report), [("", Table(headings, shown))])

@@ -51,6 +51,7 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     muted = book.add_format({"font_color": "#666666"})
     day = book.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
     minute = book.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
+    percent = book.add_format({"num_format": "0%"})  # a number, not "50%" as text: it sorts and sums
 
     # The rows of the scores are counted once they are there (superviser/exports/helper.py).
     total = len(report.objectives) + len(report.steps) + len(report.scorecards)
@@ -132,11 +133,11 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     card_rows = []
     for card in report.scorecards:
         lead, co = card["lead"], card["co"]
-        rate = "" if lead["on_time_rate"] is None else f"{lead['on_time_rate']}%"
+        rate = "" if lead["on_time_rate"] is None else lead["on_time_rate"] / 100
         card_rows.append(["  " * card["depth"] + card["name"], lead["open"], lead["overdue"], lead["closed"], rate,
                           lead["avg_delay"], lead["urges"], co["open"], co["overdue"]])
     ws = sheet(sheet_names[2], card_headings, card_rows,
-               [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8)
+               [_width([card_headings[0]] + [r[0] for r in card_rows], ceiling=40)] + [10] * 8, formats={4: percent})
     # all time, as the bulletin says: beside a period's Scores sheet they would read as the period's
     ws.write(2, 0, "  ·  ".join([_("Lead and co-unit counted apart."), units.explained()]), muted)
 
@@ -152,7 +153,8 @@ def write(report: Report, target, progress: Progress | None = None) -> None:
     score_headings, score_table = score_rows(report)
     total += len(report.scores.units) + sum(len(unit.points) for unit in report.scores.units)
     ws = sheet(sheet_names[3], score_headings, score_table,
-               [8, _width([score_headings[1]] + [r[1] for r in score_table], ceiling=40)] + [12] * 9)
+               [8, _width([score_headings[1]] + [r[1] for r in score_table], ceiling=40)] + [12] * 9,
+               formats={9: percent})
     ws.write(2, 0, "  ·  ".join(score_lines(report)), muted)
     point_headings = [_("unit"), _("date"), "#", _("objective"), _("rule"), _("as"), _("points"), _("why")]
     point_rows = [[unit.name, _excel_date(p.day), p.seq or "", p.ref, rule_label(p.rule),
