@@ -237,3 +237,14 @@ def test_until_before_since_is_refused_before_any_file(stocked, tmp_path, cli):
                "-o", str(tmp_path / "ledger.csv"))
     assert said.code == 2 and "until: 2026-11-01 is before 2026-11-30" in said.err
     assert list(tmp_path.glob("ledger*")) == []
+
+
+def test_the_summary_speaks_of_a_period_only_when_there_is_one(stocked, tmp_path):
+    """Without a period the bulletin's summary counts every completion, and says so: "completed
+    in the period" read as the quarter the assessment below it covers."""
+    whole = export(stocked.director, "md", Scope(), tmp_path / "all.md").path.read_text(encoding="utf-8")
+    summary = whole[whole.index("## Summary"):whole.index("## Completed")]
+    assert "completed, " in summary and "in the period" not in summary
+    dated = Scope(since=datetime(2026, 11, 1).date(), until=datetime(2026, 11, 15).date())
+    period = export(stocked.director, "md", dated, tmp_path / "period.md").path.read_text(encoding="utf-8")
+    assert "completed in the period" in period[period.index("## Summary"):period.index("## Completed")]

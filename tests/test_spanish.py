@@ -56,7 +56,7 @@ def test_exports_in_spanish(office, tmp_path, spanish):
     assert '<html lang="es">' in page and "Boletín de supervisión" in page
     assert "Vencidos, y las unidades con retraso" in page
     book = load_workbook(export(office.director, "xlsx", Scope(), tmp_path / "l.xlsx").path)
-    assert book.sheetnames == ["Seguimiento", "Registro", "Evaluación", "Puntuaciones", "Puntos"]
+    assert book.sheetnames == ["Seguimiento", "Registro", "Unidades", "Puntuaciones", "Puntos"]
     header = list(book["Seguimiento"].iter_rows(values_only=True))[3]
     assert header[:3] == ("referencia", "decisión", "título de la decisión") and "semáforo" in header
 

@@ -40,8 +40,10 @@ def sections(report: Report) -> list[Section]:
     counts = report.counts()
     lit, causes = counts["lights"], counts["causes"]
     rate = "–" if counts["on_time_rate"] is None else f"{counts['on_time_rate']}%"
+    period = report.scope.since or report.scope.until  # without one, "in the period" would read as the quarter's
     summary = Section(_("Summary"), [
-        _("{total} objectives in scope: {open} open, {completed} completed in the period, {overdue} overdue.").format(
+        (_("{total} objectives in scope: {open} open, {completed} completed in the period, {overdue} overdue.")
+         if period else _("{total} objectives in scope: {open} open, {completed} completed, {overdue} overdue.")).format(
             **counts),
         _("Lights: {lights}.").format(lights=_("; ").join(
             lights.light_count_text(light, lit[light], causes[light]) for light in lights.LIGHTS)),
@@ -49,7 +51,8 @@ def sections(report: Report) -> list[Section]:
     ], [])
 
     done = report.completed()
-    completed = Section(_("Completed"), [] if done else [_("Nothing was completed in the period.")], [])
+    nothing = _("Nothing was completed in the period.") if period else _("Nothing was completed.")
+    completed = Section(_("Completed"), [] if done else [nothing], [])
     if done:
         completed.tables.append(("", Table(
             [_("reference"), _("objective"), _("lead unit"), _("completed"), _("original deadline"),
