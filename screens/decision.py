@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from screens import render
 from screens.base import BaseScreen, title_bar
+from screens.role_keys import RoleKeys
 from screens.widgets.facts import Facts
 from screens.widgets.objective_table import columns
 from screens.widgets.paged_table import Page, PagedTable, Source
@@ -27,9 +28,10 @@ def tree_cells(row: dict) -> list:
             render.status(row["status"]), render.due(row), render.percent_bar(row["percent"], 4)]
 
 
-class DecisionScreen(BaseScreen):
+class DecisionScreen(RoleKeys, BaseScreen):
     BINDINGS = [Binding("n", "new_objective", N_("New objective"), id="decision.new_objective"),
                 Binding("E", "edit", N_("Edit decision"), id="decision.edit")]
+    ROLE_STEPS = {"new_objective": "objective.add", "edit": "decision.edit"}  # offered only to whom the role allows
 
     def __init__(self, ref: str):
         super().__init__()

@@ -12,8 +12,9 @@ from textual.widgets import Static
 from screens import render
 from screens.forms import FormScreen
 from screens.objectives import ListScreen
+from screens.role_keys import RoleKeys
 from screens.widgets.paged_table import Column, Page, PagedTable, Source
-from superviser import actions, dates
+from superviser import dates
 from superviser.actions import ACTIONS
 from superviser.assessment import periods, scorer
 from superviser.assessment.rules import points_text, rule_label
@@ -68,13 +69,14 @@ def _scores(app, session, period: periods.Period) -> scorer.Scores:
     return found
 
 
-class ScoresScreen(ListScreen):
+class ScoresScreen(RoleKeys, ListScreen):
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", N_("Earlier"), id="scores.earlier"),
         Binding("right_square_bracket", "shift(1)", N_("Later"), id="scores.later"),
         Binding("p", "period", N_("Period"), id="scores.period"),
         Binding("P", "publish", N_("Publish"), id="scores.publish"),
     ]
+    ROLE_STEPS = {"publish": "score.publish"}  # offered only to the director
 
     def __init__(self, period: periods.Period | None = None):
         super().__init__("")
@@ -143,10 +145,6 @@ class ScoresScreen(ListScreen):
                                         submit_label=_("Show")), chosen)
 
     def action_publish(self) -> None:
-        problem = actions.role_refusal("score.publish", self.app.person, self.app.login)
-        if problem:
-            self.notify(problem, severity="warning", markup=False)
-            return
         action, period = ACTIONS["score.publish"], self.period
         self.app.push_screen(FormScreen(
             _("Publish the scores of {period}").format(period=period.label), [],

@@ -67,3 +67,39 @@ async def test_section_keys_are_offered_by_role(office, who, section, key, title
         else:
             assert app.screen is home
             assert any(refusal_says(step, who) in n for n in notes), notes
+
+
+@pytest.mark.parametrize("who", sorted(PEOPLE))
+@pytest.mark.parametrize(("where", "key", "title", "step"), [
+    ("decision", "n", "New objective", "objective.add"),
+    ("decision", "E", "Edit decision", "decision.edit"),
+    ("scores", "P", "Publish", "score.publish"),
+])
+async def test_screen_keys_are_offered_by_role(office, who, where, key, title, step):
+    """A decision's and the scores' own steps, as on the sections: offered only to whom the
+    role allows them."""
+    from screens.scores import ScoresScreen
+
+    ref = prepare(office, "accepted")
+    app = make_app(office.path, login=who)
+    notes = capture_notes(app)
+    async with app.run_test(size=(220, 40)) as pilot:
+        await settle(pilot)
+        if where == "decision":
+            app.open_decision(ref.rsplit(".", 1)[0])
+        elif where == "scores":
+            app.push_screen(ScoresScreen())
+        await settle(pilot)
+        here = app.screen
+        offered = str(here.query_one(KeyBar).render())
+        notes.clear()
+        await pilot.press(key)
+        await settle(pilot)
+        role = "liaison" if PEOPLE[who] == "liaison-other" else PEOPLE[who]
+        may = role in ACTIONS[step].roles
+        assert (f"{key} {title}" in offered) is may, offered
+        if may:
+            assert app.screen is not here
+        else:
+            assert app.screen is here
+            assert any(refusal_says(step, who) in n for n in notes), notes
