@@ -17,6 +17,7 @@ from screens import keymap, render
 from screens.backend import Backend, Change, warm_up
 from screens.dashboard import DashboardScreen
 from screens.messages import DataChanged, StepDone
+from screens.role_keys import RoleKeys
 from screens.workers import background, failed
 from superviser import roles, text
 from superviser.errors import SuperviserError
@@ -50,7 +51,7 @@ def _jump_provider() -> type[Provider]:
     return JumpProvider
 
 
-class SuperviserApp(App):
+class SuperviserApp(RoleKeys, App):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # A key with a tooltip is also a command in the palette (ctrl+p), the tooltip saying what
@@ -71,7 +72,7 @@ class SuperviserApp(App):
         Binding("question_mark,f1", "help", N_("Help"), id="app.help", tooltip=N_("Keys on this screen")),
         Binding("q", "quit", N_("Quit"), id="app.quit", tooltip=N_("Quit superviser")),
     ]
-    ROLE_STEPS = {"export": "export"}  # the step a key takes, for the palette: offered if the role allows it
+    ROLE_STEPS = {"export": "export"}  # the step a key takes: offered (key bar, palette) only if the role allows it
 
     MODES = {
         "dashboard": DashboardScreen, "decisions": _Section("decisions", "DecisionsScreen"),

@@ -74,10 +74,12 @@ async def test_section_keys_are_offered_by_role(office, who, section, key, title
     ("decision", "n", "New objective", "objective.add"),
     ("decision", "E", "Edit decision", "decision.edit"),
     ("scores", "P", "Publish", "score.publish"),
+    ("dashboard", "e", "Export", "export"),
+    ("objective", "e", "Export", "export"),
 ])
 async def test_screen_keys_are_offered_by_role(office, who, where, key, title, step):
-    """A decision's and the scores' own steps, as on the sections: offered only to whom the
-    role allows them."""
+    """A decision's, the scores' and the app's own steps, as on the sections: offered only to
+    whom the role allows them (a login not among the people may not export: the export is logged)."""
     from screens.scores import ScoresScreen
 
     ref = prepare(office, "accepted")
@@ -89,6 +91,8 @@ async def test_screen_keys_are_offered_by_role(office, who, where, key, title, s
             app.open_decision(ref.rsplit(".", 1)[0])
         elif where == "scores":
             app.push_screen(ScoresScreen())
+        elif where == "objective":
+            app.open_objective(ref)
         await settle(pilot)
         here = app.screen
         offered = str(here.query_one(KeyBar).render())
