@@ -374,3 +374,18 @@ async def test_scores_say_the_counts_are_the_lead_units_and_the_points_the_co_un
         assert isinstance(app.screen, ScoresScreen)
         shown = " ".join(screen_text(app).split())
         assert "Counts: as lead unit only. Points: as lead and as co-unit (×0.5)." in shown
+
+
+async def test_scores_rules_are_shown_whole_at_80x24_in_spanish(demo_db):
+    """In Spanish the rules and what the figures count take five lines at 80 columns: all
+    five are on the screen, none cut off under the table."""
+    from textual.geometry import Region
+
+    app = make_app(demo_db, lang="es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "s")
+        await settle(pilot)
+        rules = app.screen.query_one("#score-rules")
+        seen = " ".join(strip.text for strip in rules.render_lines(Region(0, 0, *rules.size)))
+        assert "colaboradora (×0.5)." in " ".join(seen.split())
