@@ -219,7 +219,11 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def action_undo(self) -> None:
         if self.item is None:
             return
-        mine = next((e for e in self.item["log"] if e["actor"] == self.app.login and e["action"] in UNDOABLE), None)
+        log = self.item["log"]
+        # A step already undone is not offered again (the core would refuse it): the one before it is.
+        undone = {e["changes"]["undo.of"][1] for e in log if "undo.of" in e["changes"]}
+        mine = next((e for e in log if e["actor"] == self.app.login and e["action"] in UNDOABLE
+                     and e["seq"] not in undone), None)
         if mine is None:
             self.notify(_("You have no step on this objective to undo."), severity="warning", markup=False)
             return

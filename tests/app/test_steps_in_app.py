@@ -288,3 +288,27 @@ async def test_undo_my_last_step_here(demo_db):
         await fill(pilot)
         assert state(demo_db, "2026-020.1")["urge_count"] == 0
         assert last_entry(demo_db)["action"] == "undo"
+
+
+async def test_undo_twice_offers_the_step_before_the_one_undone(demo_db):
+    """u after an undo: the step already undone is not offered again (saving it would be
+    refused), my step before it is."""
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-020.1")
+        await settle(pilot)
+        for text in ("first", "second"):
+            await pilot.press("c")
+            await settle(pilot)
+            await fill(pilot, text=text)
+        first = log.entries(store.connect(demo_db), limit=2)[1]["seq"]
+        await pilot.press("u")
+        await settle(pilot)
+        await fill(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert f"#{first}" in screen_text(app)
+        await fill(pilot)
+        assert isinstance(app.screen, ObjectiveScreen)
+        assert state(demo_db, "2026-020.1")["urge_count"] == 0
+        assert last_entry(demo_db)["changes"]["undo.of"][1] == first
