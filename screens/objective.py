@@ -219,6 +219,12 @@ class ObjectiveScreen(StepKeys, BaseScreen):
     def action_undo(self) -> None:
         if self.item is None:
             return
+        # Who may not undo here (a viewer, a liaison whose unit no longer has it) is told so, not
+        # offered a step of theirs that saving would refuse.
+        problem = actions.refusal("undo", self.app.person, self.app.login, self.item)
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
         log = self.item["log"]
         # A step already undone is not offered again (the core would refuse it): the one before it is.
         undone = {e["changes"]["undo.of"][1] for e in log if "undo.of" in e["changes"]}

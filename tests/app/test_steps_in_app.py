@@ -312,3 +312,18 @@ async def test_undo_twice_offers_the_step_before_the_one_undone(demo_db):
         assert isinstance(app.screen, ObjectiveScreen)
         assert state(demo_db, "2026-020.1")["urge_count"] == 0
         assert last_entry(demo_db)["changes"]["undo.of"][1] == first
+
+
+async def test_undo_says_why_when_my_unit_no_longer_has_the_objective(demo_db):
+    """Gao Yan (North Station) accepted 2026-002.2 and reported on it; it went to East Station:
+    u says why she may not undo there, and opens no form that saving would refuse."""
+    steps.transfer(Session(store.connect(demo_db), "zhao.min"), "2026-002.2", to="East Station", reason="theirs")
+    app = make_app(demo_db, login="gao.yan")
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_objective("2026-002.2")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ObjectiveScreen)
+        assert any("not your unit's objective" in n for n in notes), notes
