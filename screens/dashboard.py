@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -120,6 +121,12 @@ def _waiting_cells(row: dict) -> list:
             render.plain(row["title"]), render.plain(what)]
 
 
+def _waiting_width() -> int:
+    """The "waiting for" column: 18 cells ("extension → Dec 20", "prórroga → 28 sept"), or
+    the longest of its phrases in the reader's language ("cerrar (verificado)" is 19)."""
+    return max(18, *(cell_len(text) for text in (_("waiting for"), _("verify"), _("close (verified)"))))
+
+
 PANEL_PAGE = 20  # a panel shows about ten rows; more load as the cursor goes down
 
 # The panels side by side only from here: each is then as wide as the one column at 80 cells.
@@ -204,7 +211,7 @@ class DashboardScreen(RoleKeys, BaseScreen):
             }
             yield from self.panels.values()
             waiting_columns = [Column("light", _("light"), render.light_width()), Column("ref", _("ref"), 12),
-                               Column("title", _("title"), None, grow=2), Column("what", _("waiting for"), 18)]
+                               Column("title", _("title"), None, grow=2), Column("what", _("waiting for"), _waiting_width())]
             self.panels["waiting"] = Panel(
                 _("Waiting for the office"),
                 PagedTable(waiting_columns, _waiting_cells, _panel_source("waiting"), id="waiting", page=PANEL_PAGE,

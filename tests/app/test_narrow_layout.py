@@ -116,3 +116,12 @@ async def test_the_log_shows_the_highlighted_steps_detail_at_80_columns(demo_db,
         await pilot.press("j")
         await settle(pilot)
         assert _step_lines(app)[1] == app.screen.table.rows_loaded[1]["detail"]
+
+
+async def test_what_the_office_waits_for_reads_whole_in_spanish(demo_db):
+    """The dashboard's "waiting for" column fits its longest phrase in the reader's language:
+    "cerrar (verificado)" was cut to "cerrar (verificad…"."""
+    app = make_app(demo_db, lang="es")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        assert "cerrar (verificado)" in rendered(app)
