@@ -489,11 +489,14 @@ def _obstacle(name: str, objective: dict, person: dict, today: date) -> str | No
 
 
 def _outside_unit(name: str, action: Action, objective: dict, person: dict) -> str | None:
-    units = {objective["lead_unit_id"]}
+    units, co_units = {objective["lead_unit_id"]}, set(objective.get("co_unit_ids") or ())
     if action.unit_rule == "lead_or_co":
-        units |= set(objective.get("co_unit_ids") or ())
+        units |= co_units
     if units & person["scope"]:
         return None
+    if co_units & person["scope"]:  # it is their unit's objective, as a co-unit: not "not your unit's"
+        return _("{step}: only the lead unit may do this; your unit is a co-unit of {ref}").format(
+            step=label(name), ref=objective["ref"])
     return _("{step}: {ref} is not your unit's objective; a liaison acts only for their own unit").format(
         step=label(name), ref=objective["ref"])
 

@@ -87,7 +87,7 @@ def test_step_by_role(office, step, who):
 def test_co_unit_liaison_may_report_but_not_complete(office):
     ref = office.objective(status="accepted", co=["East Station"])
     steps.progress(office.session("east"), ref, percent=20, text="our part is under way")
-    with pytest.raises(Forbidden, match="not your unit's objective"):
+    with pytest.raises(Forbidden, match=f"only the lead unit may do this; your unit is a co-unit of {ref}"):
         steps.complete(office.session("east"), ref, text="done")
 
 
