@@ -506,7 +506,11 @@ def contact_refusal(person: dict | None, login: str, whose: str, *, head: bool =
     people may keep their own mail and mobile (not whether they head their unit)."""
     if person is not None and whose == login and not head:
         return None
-    return refusal("person.contact", person, login)
+    problem = refusal("person.contact", person, login)
+    if problem and person is not None and whose != login:
+        # "only a director may do this", alone, reads as if they could not keep even their own.
+        problem = _("{problem}; you may change your own mail and mobile").format(problem=problem)
+    return problem
 
 
 def possible_steps(status: str, extension_pending: bool | None = None) -> list[str]:
