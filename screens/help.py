@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -69,12 +69,15 @@ class HelpScreen(ModalScreen):
                 (key + " " * (key_width - cell_len(key)), "bold $accent"),
                 description + " " * (desc_width - cell_len(description)),
                 (binding_id, "dim")))
-        lines += [
-            Content(""),
-            Content.styled(_("Everywhere"), "bold"),
-            Content(_("ctrl+p  commands, and a jump to any decision, objective or unit")),
-            Content(_("1–5     dashboard, decisions, units, deadlines, log")),
-            Content(_("/       filter the list as you type;  Enter opens;  Backspace or Escape goes back")),
+        lines += [Content(""), Content.styled(_("Everywhere"), "bold")]
+        # Each key beside what it does, which wraps under itself, not back under the key (the
+        # messages, translated too, put the key first and two spaces or more after it).
+        everywhere = [line.split("  ", 1) if "  " in line else ("", line) for line in (
+            _("ctrl+p  commands, and a jump to any decision, objective or unit"),
+            _("1–5     dashboard, decisions, units, deadlines, log"),
+            _("/       filter the list as you type;  Enter opens;  Backspace or Escape goes back"))]
+        everywhere_width = max(cell_len(key) for key, _what in everywhere) + 2
+        keymap_lines = [
             Content(""),
             Content.styled(_("Change a key: add it to {path}, for example").format(path=keymap.path()), "dim"),
             Content.styled(keymap.EXAMPLE, "dim"),
@@ -82,6 +85,13 @@ class HelpScreen(ModalScreen):
         with Vertical(id="help"):
             with ScrollBody():
                 yield Static(Content("\n").join(lines))
+                for key, what in everywhere:
+                    key_cell = Static(Content(key))
+                    key_cell.styles.width = everywhere_width
+                    with Horizontal(classes="help-row"):
+                        yield key_cell
+                        yield Static(Content(what.lstrip()), classes="help-what")
+                yield Static(Content("\n").join(keymap_lines))
             yield Static(Content.styled(_("Escape closes"), "dim"), id="help-foot")
 
     def action_close(self) -> None:

@@ -174,3 +174,22 @@ async def test_end_home_and_the_page_keys_move_the_help_at_once(demo_db, lang):
         await pilot.pause()
         await pilot.pause()
         assert "objective.urge" in rendered(app)  # the keymap's example, at the end
+
+
+@pytest.mark.parametrize(("lang", "start", "rest"), [("en", "filter the list", "Escape goes back"),
+                                                     ("es", "filtra la lista", "o Escape vuelve")])
+async def test_the_helps_keys_for_everywhere_wrap_under_what_they_do(demo_db, lang, start, rest):
+    """At 80 columns "/ filter the list as you type; … Backspace or Escape goes back" takes two
+    lines: the second under the first's text, not back under the key."""
+    app = make_app(demo_db, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        lines = _lines(app.screen)
+    first = next(i for i, line in enumerate(lines) if start in line)
+    at = lines[first].index(start)
+    after = lines[first + 1]
+    assert after[at:].startswith(rest) and not after[:at].strip("│█ "), lines[first:first + 2]
