@@ -521,10 +521,16 @@ def possible_steps(status: str, extension_pending: bool | None = None) -> list[s
     return [a.name for a in OBJECTIVE_STEPS if status in (a.states or ()) and a.name not in unwanted]
 
 
-def _not_now(name: str, objective: dict) -> str:
-    possible = joined((label(s) for s in possible_steps(objective["status"])), "or")
+def _not_now(name: str, objective: dict, person: dict, login: str) -> str:
+    """Why not while it is in this state, and what this person may do on it now (a liaison
+    was offered the director's steps: assign, suspend, cancel)."""
+    status, ref, step = objective["status"], objective["ref"], label(name)
+    mine = [s for s in possible_steps(status) if _check(s, person, login, objective) is None]
+    if not mine:
+        return _("{ref}: cannot {step} while it is {status}").format(
+            ref=ref, step=step, status=lifecycle.status_label(status))
     return _("{ref}: cannot {step} while it is {status}; possible now: {possible}").format(
-        ref=objective["ref"], step=label(name), status=lifecycle.status_label(objective["status"]), possible=possible)
+        ref=ref, step=step, status=lifecycle.status_label(status), possible=joined(map(label, mine), "or"))
 
 
 def _check(name: str, person: dict | None, login: str, objective: dict | None) -> tuple[type, str] | None:
@@ -535,7 +541,7 @@ def _check(name: str, person: dict | None, login: str, objective: dict | None) -
         return None
     action = ACTIONS[name]
     if action.states is not None and objective["status"] not in action.states:
-        return Refused, _not_now(name, objective)
+        return Refused, _not_now(name, objective, person, login)
     problem = _obstacle(name, objective, person, clock.today())
     if problem:
         return Refused, problem

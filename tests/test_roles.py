@@ -4,7 +4,7 @@
 import pytest
 
 from superviser import actions, store
-from superviser.errors import Forbidden
+from superviser.errors import Forbidden, Refused
 from superviser.services import corrections, org, registry, reporting, steps, undo
 
 # step → (status to start from, how to take it). The objective's lead unit is Finance.
@@ -191,3 +191,17 @@ def test_step_by_role_through_the_cli(office, cli, monkeypatch, step, who):
         assert ran.code == 5 and len(ran.err.strip().splitlines()) == 1
         assert refusal_says(step, who) in ran.err
         assert db.conn.execute("SELECT count(*) FROM log").fetchone()[0] == before
+
+
+def test_a_step_refused_in_this_state_names_only_what_this_person_may_do_now(office):
+    """A liaison pressing a step on a returned objective was told "possible now: assign,
+    transfer, suspend, cancel…", the office's steps, none of them theirs."""
+    ref = office.objective(status="returned")
+    with pytest.raises(Refused) as said:
+        steps.progress(office.session("li"), ref, percent=10, text="x")
+    possible = str(said.value).split("possible now: ")[1]
+    assert actions.label("note") in possible
+    for theirs in ("assign", "suspend", "cancel"):
+        assert actions.label(theirs) not in possible
+    with pytest.raises(Refused, match="possible now: .*" + actions.label("assign")):
+        steps.progress(office.director, ref, percent=10, text="x")
