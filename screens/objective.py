@@ -178,13 +178,7 @@ class ObjectiveScreen(StepKeys, BaseScreen):
 
     def _log(self, item: dict, units: dict[int, str]) -> Content:
         lines = [section(_("Supervision log"))]
-        for entry in item["log"]:
-            line = Content.assemble(
-                (f"#{entry['seq']} ", "dim"), (dates.moment(entry["at"]), "dim"), "  ",
-                (text.one_line(entry["actor"]), "bold"), "  ", Content(describe.headline(entry, units)))
-            if entry["detail"] and entry["action"] != "objective.add":
-                line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
-            lines.append(line)
+        lines += [render.log_line(entry, describe.headline(entry, units), numbered=True) for entry in item["log"]]
         return Content("\n").join(lines)
 
     # --- acting ----------------------------------------------------------------------------

@@ -86,3 +86,14 @@ def percent_bar(value: int, width: int = 6) -> Text:
 def number(value, *, dim_zero: bool = True) -> Text:
     shown = "–" if value in (None, "") else str(value)
     return Text(shown, justify="right", style="dim" if dim_zero and value in (0, None, "") else "")
+
+
+def log_line(entry: dict, headline: str, *, numbered: bool = False) -> Content:
+    """A step of the supervision log on one line: its number if ``numbered``, when, who, what
+    (``headline``, superviser/describe.py) and its detail (an objective's registration has its
+    title there, shown already)."""
+    line = Content.assemble(*([(f"#{entry['seq']} ", "dim")] if numbered else []), (dates.moment(entry["at"]), "dim"),
+                            "  ", (text.one_line(entry["actor"]), "bold"), "  ", Content(headline))
+    if entry["detail"] and entry["action"] != "objective.add":
+        line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
+    return line

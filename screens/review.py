@@ -194,12 +194,7 @@ class ReviewScreen(StepKeys, BaseScreen):
             pairs.append((_("extension asked"), f"{item['deadline']} → {item['extension_to']}"))
         self.query_one("#review-facts", Facts).show(pairs)
         lines = [Content.styled(_("Last steps"), "bold underline")]
-        for entry in item["log"]:
-            line = Content.assemble((dates.moment(entry["at"]), "dim"), "  ", (entry["actor"], "bold"), "  ",
-                                    Content(describe.headline(entry, units)))
-            if entry["detail"] and entry["action"] != "objective.add":
-                line = Content.assemble(line, " — ", Content(text.one_line(entry["detail"])))
-            lines.append(line)
+        lines += [render.log_line(entry, describe.headline(entry, units)) for entry in item["log"]]
         self.query_one("#review-history", Static).update(Content("\n").join(lines))
         self.refresh_bindings()
         self._title()
