@@ -91,6 +91,7 @@ class SuperviserApp(RoleKeys, App):
         self.person = session.person()
         self.unit_names: list[str] = []  # for the unit pickers in forms
         self.units_by_id: dict[int, str] = {}  # for describing log entries
+        self.steps_loaded = False  # the steps' declarations, loaded after the first frame (load_unit_names)
         self._opened_modes: set[str] = {"dashboard"}
         self._css_key: tuple | None = None  # what the stylesheet was last refreshed with
         self._styled: weakref.WeakKeyDictionary[Screen, tuple] = weakref.WeakKeyDictionary()  # screen → that, when styled
@@ -143,7 +144,13 @@ class SuperviserApp(RoleKeys, App):
 
     @background("units")
     def load_unit_names(self) -> None:
-        self.unit_names, self.units_by_id = self.backend.call(_unit_names)
+        self.unit_names, self.units_by_id = self.backend.call(_unit_names)  # (with the steps' declarations)
+        self.call_from_thread(self._steps_loaded)
+
+    def _steps_loaded(self) -> None:
+        """The keys a role does not allow leave the key bar (screens/role_keys.py)."""
+        self.steps_loaded = True
+        self.screen.refresh_bindings()
 
     @background("prefetch")
     def read_ahead(self) -> None:

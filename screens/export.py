@@ -62,6 +62,10 @@ def open_export(app, scope: dict | None = None, objective: dict | None = None) -
                 ref=objective["ref"])
         app.notify(said, severity="warning", markup=False, timeout=12)
         return
+    problem = actions.role_refusal("export", app.person, app.login)  # (e is offered until the steps are loaded)
+    if problem:
+        app.notify(problem, severity="warning", markup=False)
+        return
     scope = scope or {}
     printable = objective if _may_print(app, objective) else None
     fields = [

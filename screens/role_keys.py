@@ -1,14 +1,13 @@
 """Keys that take a step on something other than an objective, offered by role.
 
-Kept apart from the steps' forms (screens/steps.py) so that the dashboard, whose key bar asks
-it before the first frame, loads the steps' declarations only.
+Kept apart from the steps' forms (screens/steps.py): the app's and the dashboard's keys are
+drawn in the first frame, which does not wait for the steps' declarations (superviser/actions.py).
+Until the app has loaded them, after that frame, a key is offered; its step refuses it if pressed.
 """
 
 from __future__ import annotations
 
 from textual import events
-
-from superviser import actions
 
 
 class RoleKeys:
@@ -21,7 +20,11 @@ class RoleKeys:
 
     def key_refusal(self, action: str) -> str | None:
         step = self.ROLE_STEPS.get(action)
-        return None if step is None else actions.role_refusal(step, self.app.person, self.app.login)
+        if step is None or not self.app.steps_loaded:
+            return None
+        from superviser import actions  # (loaded: steps_loaded)
+
+        return actions.role_refusal(step, self.app.person, self.app.login)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         return None if self.key_refusal(action) else True
