@@ -105,6 +105,8 @@ def commands() -> list[click.Command]:
     @click.command(
         help=_("Show the settings, or change one (director only)."),
         epilog=_("\b\nExamples:\n  superviser settings\n  superviser settings light.near_days 5"),
+        # A rule's points are signed (score.late -2): a value starting with "-" is the value, not an option.
+        context_settings={"ignore_unknown_options": True},
     )
     @click.argument("key", required=False)
     @click.argument("value", required=False)
