@@ -206,6 +206,20 @@ def test_settings(db, cli):
     assert bad.code != 0 and "whole number" in bad.err
 
 
+def test_settings_take_a_negative_rule_as_its_value(db, cli):
+    ran = cli("--db", db, "settings", "score.late", "-2")  # as the README shows it
+    assert ran.code == 0, ran.err
+    assert '"score.late": "-2"' in cli("--db", db, "settings", "--json").out
+
+
+def test_undo_of_a_log_entry_that_is_not_there_is_not_found(db, office, cli):
+    office.objective()
+    before = log_count(db)
+    ran = cli("--db", db, "undo", "99999", "--reason", "wrong one")
+    assert ran.code == 3 and "entry: no log entry #99999" in ran.err  # README: 3 is "no such … log entry"
+    assert log_count(db) == before
+
+
 def test_dates_accept_words(db, office, cli):
     office.objective()
     for word, expected in (("today", "2026-11-20"), ("tomorrow", "2026-11-21"), ("+7d", "2026-11-27"), ("+2w", "2026-12-04"),

@@ -16,7 +16,7 @@ import json
 
 from superviser import actions, refs
 from superviser.changes import Changes
-from superviser.errors import Conflict, InvalidInput, Refused
+from superviser.errors import Conflict, InvalidInput, NotFound, Refused
 from superviser.i18n import N_, _
 from superviser.services.base import (
     Result,
@@ -85,7 +85,7 @@ def undo(session: Session, seq, *, reason="", changes: Changes | None = None) ->
         entry = db.conn.execute("SELECT seq, actor, action, objective_id, changes FROM log WHERE seq = ?",
                                 (seq,)).fetchone() if 0 < seq < 2**62 else None
         if entry is None:
-            raise InvalidInput("entry", _("no log entry #{seq}").format(seq=seq), N_("entry"))
+            raise NotFound("entry", _("no log entry #{seq}").format(seq=seq), N_("entry"))
         _seq, actor, action, objective_id, recorded = entry
         if action not in UNDOABLE or objective_id is None:
             raise Refused(_("entry #{seq} ({action}) cannot be undone").format(seq=seq, action=actions.label(action)))
