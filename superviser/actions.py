@@ -450,7 +450,7 @@ def title(name: str) -> str:
 
 # --- may this person take this step now? ----------------------------------------------------
 def _who_may(action: Action) -> str:
-    return _(" or ").join(role_label(r) for r in ROLES if r in action.roles)
+    return joined((role_label(r) for r in ROLES if r in action.roles), "or")  # 主任、督查员或联络员
 
 
 def not_among_people(login: str) -> str:

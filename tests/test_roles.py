@@ -205,3 +205,13 @@ def test_a_step_refused_in_this_state_names_only_what_this_person_may_do_now(off
         assert actions.label(theirs) not in possible
     with pytest.raises(Refused, match="possible now: .*" + actions.label("assign")):
         steps.progress(office.director, ref, percent=10, text="x")
+
+
+def test_three_roles_are_named_as_a_list_in_each_language(office, cli, monkeypatch):
+    office.objective(status="accepted")
+    monkeypatch.setenv("SUPERVISER_USER", "view")
+    said = {lang: cli("--db", office.path, "--lang", lang, "note", "2026-001.1", "hello").err
+            for lang in ("en", "zh_CN", "es")}
+    assert "only a director, supervisor, or liaison may do this" in said["en"]
+    assert "仅主任、督查员或联络员可以执行" in said["zh_CN"]  # not 主任或督查员或联络员
+    assert "director, supervisor o enlace" in said["es"]
