@@ -256,3 +256,17 @@ def test_a_command_runs_without_the_cycle_collector_and_gives_it_back(cli, offic
     ran = cli("--db", office.path, "export", "--format", "csv", "-o", tmp_path / "ledger.csv")
     assert ran.code == 0 and (tmp_path / "ledger.csv").exists()
     assert seen == [False] and gc.isenabled()
+
+
+def test_log_at_80_columns_keeps_every_column_and_the_line(db, office, cli, monkeypatch):
+    office.objective()
+    cli("--db", db, "note", "2026-001.1", "Called the unit head about the boiler rooms and the chimneys " * 2)
+    monkeypatch.setenv("COLUMNS", "80")
+    from rich.cells import cell_len
+
+    for lang, who in (("en", "who"), ("es", "quién"), ("zh_CN", "操作人")):
+        shown = cli("--db", db, "--lang", lang, "log", "--limit", "5").out.splitlines()
+        header = next(line for line in shown if who in line)
+        assert header.split()[0] == "#"  # Rich's own cut narrowed the # and who columns to nothing
+        assert all(cell_len(line) <= 80 for line in shown), shown
+        assert any("Called" in line and line.rstrip().endswith("…") for line in shown)

@@ -96,15 +96,34 @@ def table(columns: list[tuple[str, dict]], rows: Sequence[Sequence[str | Text]],
 
     cells = [[cell if isinstance(cell, Text) else Text(text.one_line(cell)) for cell in row] for row in rows]
     grid = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, expand=False)
+    natural = [max([Text(name).cell_len] + [row[i].cell_len for row in cells]) for i, (name, _o) in enumerate(columns)]
+    free = _free_widths(columns, natural, console().width)
     for i, (name, options) in enumerate(columns):
         if "max_width" in options:  # free text: gives way first when the terminal is narrow
-            options = {"min_width": 6, **options}
+            options = {"min_width": 6, **options, "max_width": free[i]}
         else:  # codes, dates, numbers: never cut
-            options = {"min_width": max([Text(name).cell_len] + [row[i].cell_len for row in cells]), **options}
+            options = {"min_width": natural[i], **options}
         grid.add_column(name, no_wrap=True, overflow="ellipsis", **options)
     for row in cells:
         grid.add_row(*row)
     console().print(grid)
+
+
+def _free_widths(columns: list[tuple[str, dict]], natural: list[int], width: int) -> dict[int, int]:
+    """The free-text columns' widths, sharing what the others leave of the line. Rich, left to fit
+    a table of unwrapped columns to the terminal, narrows them all alike: a short column (the
+    log's #, who) vanished, and the last was cut at the edge."""
+    wants = {i: min(natural[i], options["max_width"]) for i, (_n, options) in enumerate(columns) if "max_width" in options}
+    rules = 3 * (len(columns) - 1) + 2  # the box's edges, and a rule and padding between columns
+    left = width - rules - sum(natural[i] for i in range(len(columns)) if i not in wants)
+    if left < 6 * len(wants):  # the codes alone fill the line: Rich's cut, as before, for want of better
+        return {i: options["max_width"] for i, (_n, options) in enumerate(columns) if "max_width" in options}
+    shares: dict[int, int] = {}
+    narrowest_first = sorted(wants, key=wants.__getitem__)  # what a narrow one leaves goes to the wider
+    for k, i in enumerate(narrowest_first):
+        shares[i] = max(6, min(wants[i], left // (len(narrowest_first) - k)))
+        left -= shares[i]
+    return shares
 
 
 @overload
