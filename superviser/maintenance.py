@@ -63,44 +63,44 @@ def _mode(path: Path) -> str:
 def diagnose(path: Path) -> list[dict]:
     checks: list[dict] = []
 
-    def add(name: str, level: str, detail: str) -> None:
-        checks.append({"name": name, "level": level, "detail": detail})
+    def add(name: str, level: str, detail: str) -> None:  # name: the check's msgid, its key for scripts
+        checks.append({"check": name, "name": _(name), "level": level, "detail": detail})
 
     version = sqlite3.sqlite_version_info
     text = sqlite3.sqlite_version
     if version < SAFE_SQLITE:
-        add(_("SQLite"), "warn", _("{version} is linked; versions before 3.51.3 have the WAL-reset bug that can corrupt "
+        add(N_("SQLite"), "warn", _("{version} is linked; versions before 3.51.3 have the WAL-reset bug that can corrupt "
                                    "a database written by several processes; upgrade Python's SQLite").format(version=text))
     else:
-        add(_("SQLite"), "ok", text)
+        add(N_("SQLite"), "ok", text)
     if not path.exists():
-        add(_("database"), "fail", _("no database at {path}").format(path=path))
+        add(N_("database"), "fail", _("no database at {path}").format(path=path))
         return checks
-    add(_("database"), "ok", aside(str(path), quantities.size(path.stat().st_size)))
+    add(N_("database"), "ok", aside(str(path), quantities.size(path.stat().st_size)))
     try:
         db = store.connect(path)
     except Exception as error:  # noqa: BLE001 - doctor reports every failure rather than stopping at the first
-        add(_("schema"), "fail", str(error))
+        add(N_("schema"), "fail", str(error))
         return checks
     mode = db.conn.execute("PRAGMA journal_mode").fetchone()[0]
-    add(_("journal mode"), "ok" if mode == "wal" else "fail", mode)
+    add(N_("journal mode"), "ok" if mode == "wal" else "fail", mode)
     synchronous = db.conn.execute("PRAGMA synchronous").fetchone()[0]
-    add(_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[synchronous])
-    add(_("foreign keys"), "ok" if db.conn.execute("PRAGMA foreign_keys").fetchone()[0] else "fail", "on")
-    add(_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
+    add(N_("synchronous"), "ok", {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[synchronous])
+    add(N_("foreign keys"), "ok" if db.conn.execute("PRAGMA foreign_keys").fetchone()[0] else "fail", "on")
+    add(N_("schema"), "ok", _("version {n} ({names})").format(n=schema.version_of(db), names=", ".join(schema.applied_names(db))))
 
     _permissions(path, add)
-    _said(_("outbox"), lambda: _outbox(db, add), add)
+    _said(N_("outbox"), lambda: _outbox(db, add), add)
     quick = db.conn.execute("PRAGMA quick_check").fetchone()[0]
-    add(_("integrity"), "ok" if quick == "ok" else "fail", quick)
+    add(N_("integrity"), "ok" if quick == "ok" else "fail", quick)
     result = audit.run(db)
     if result.ok:
-        add(_("log"), "ok", _("{n} entries, head {hash}; every table agrees with it").format(
+        add(N_("log"), "ok", _("{n} entries, head {hash}; every table agrees with it").format(
             n=quantities.count(result.entries), hash=result.head_hash))
     else:
-        add(_("log"), "fail", "; ".join(result.problems))
-    _said(_("checkpoint"), lambda: _checkpoint(db, add), add)
-    _said(_("SSH keys"), lambda: _keys(db, path, add), add)
+        add(N_("log"), "fail", "; ".join(result.problems))
+    _said(N_("checkpoint"), lambda: _checkpoint(db, add), add)
+    _said(N_("SSH keys"), lambda: _keys(db, path, add), add)
     return checks
 
 
@@ -127,12 +127,12 @@ def _permissions(path: Path, add) -> None:
     if path.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not path.parent.stat().st_mode & stat.S_ISVTX:
         open_to.append(path.parent.name + "/")
     if open_to:
-        add(_("permissions"), "warn", detail + " — " + _(
+        add(N_("permissions"), "warn", detail + " — " + _(
             "{files} can be reached by others than the owner, who could change the record around the program: "
             "chmod 600 the files and 700 the folder, and let people in through the service account "
             "(README, Deployment)").format(files=", ".join(open_to)))
     else:
-        add(_("permissions"), "ok", detail + " — " + _("private to its owner"))
+        add(N_("permissions"), "ok", detail + " — " + _("private to its owner"))
 
 
 def _checkpoint(db: Database, add) -> None:
@@ -141,25 +141,25 @@ def _checkpoint(db: Database, add) -> None:
 
     latest = checkpoints.latest(db)
     if latest is None:
-        add(_("checkpoint"), "warn", _("none signed yet; sign one daily from cron: superviser checkpoint"))
+        add(N_("checkpoint"), "warn", _("none signed yet; sign one daily from cron: superviser checkpoint"))
         return
     problems = checkpoints.log_problems(db, [checkpoints.parse(latest["note"])])
     if problems:
-        add(_("checkpoint"), "fail", problems[0][1])
+        add(N_("checkpoint"), "fail", problems[0][1])
         return
     age = (clock.now() - clock.parse_stamp(latest["made_at"])).days
     detail = _("size {size}, signed {when}").format(
         size=quantities.count(latest["size"]), when=aside(dates.moment(latest["made_at"]), dates.ago(latest["made_at"])))
     key = notes.key_path()
     if not key.exists():
-        add(_("checkpoint"), "warn", detail + " — " + _("this account has no signing key at {path}").format(path=key))
+        add(N_("checkpoint"), "warn", detail + " — " + _("this account has no signing key at {path}").format(path=key))
     elif key.stat().st_mode & _OTHERS:
-        add(_("checkpoint"), "fail", detail + " — " + _("the signing key {path} can be read by others: chmod 600").format(
+        add(N_("checkpoint"), "fail", detail + " — " + _("the signing key {path} can be read by others: chmod 600").format(
             path=key))
     elif str(checkpoints.own_verifier(db)) != latest["key"]:
-        add(_("checkpoint"), "warn", detail + " — " + _("signed with another key than this account's"))
+        add(N_("checkpoint"), "warn", detail + " — " + _("signed with another key than this account's"))
     else:
-        add(_("checkpoint"), "warn" if age > 7 else "ok", detail)
+        add(N_("checkpoint"), "warn" if age > 7 else "ok", detail)
 
 
 def _keys(db: Database, path: Path, add) -> None:
@@ -183,7 +183,7 @@ def _keys(db: Database, path: Path, add) -> None:
     if file.parent.exists() and file.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         problems.append(_("{folder} is writable by others, so sshd ignores the keys in it: chmod 700").format(
             folder=file.parent))
-    add(_("SSH keys"), "warn" if problems else "ok",
+    add(N_("SSH keys"), "warn" if problems else "ok",
         "; ".join(problems) or _("{n} keys, {file} in step").format(n=len(stored), file=file))
 
 
@@ -210,4 +210,4 @@ def _outbox(db: Database, add) -> None:
             detail += " — " + _("is `superviser deliver` running (cron or a systemd timer)?")
     if found["failed"] or found["unknown"]:
         detail += " — " + _("see `superviser outbox list --status failed` (and --status unknown)")
-    add(_("outbox"), level, detail)
+    add(N_("outbox"), level, detail)

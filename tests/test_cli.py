@@ -187,6 +187,14 @@ def test_doctor(db, cli):
     assert "journal mode: wal" in ran.out and "log:" in ran.out and "SQLite" in ran.out
 
 
+def test_doctor_json_names_each_check_alike_in_every_language(db, cli):
+    checks = {lang: json.loads(cli("--db", db, "--lang", lang, "doctor", "--json").out) for lang in ("en", "zh_CN", "es")}
+    keys = [c["check"] for c in checks["en"]]
+    assert "database" in keys and "journal mode" in keys
+    assert [c["check"] for c in checks["zh_CN"]] == keys == [c["check"] for c in checks["es"]]
+    assert {c["check"]: c["name"] for c in checks["zh_CN"]}["database"] == "数据库"  # what people read, beside the key
+
+
 def test_doctor_names_a_table_dropped_around_the_program_and_goes_on(db, cli):
     import sqlite3
 
