@@ -242,7 +242,7 @@ STEPS: tuple[Action, ...] = (
     Action("transfer", N_("transfer"), N_("Transfer"),
            N_("Hand the objective to another lead unit (转办); the old lead stays in the history."),
            'superviser transfer 2026-014.2 --to "Planning" --reason "Their remit"',
-           (Field("to", N_("to"), "unit", required=True, help=N_("The new lead unit.")), REASON, _CO),
+           (Field("to", N_("new lead unit"), "unit", required=True, help=N_("The new lead unit.")), REASON, _CO),
            states=(ASSIGNED, ACCEPTED, IN_PROGRESS, RETURNED), key="t", service="steps:transfer",
            prefill={"co": "co_units"}),
     Action("progress", N_("report progress"), N_("Progress"),

@@ -83,10 +83,10 @@ def transfer(session: Session, ref, *, to=None, reason="", co=None, expected_ver
     """Hand the objective to another lead unit; the old lead stays in the history."""
     v = validate("transfer", to=to, reason=reason, co=co)
     with objective_step(session, "transfer", ref, expected_version, changes) as step:
-        new_lead = _unit_id(session, v["to"], "to", N_("to"))
+        new_lead = _unit_id(session, v["to"], "to", N_("new lead unit"))
         if new_lead == step.objective["lead_unit_id"]:
             raise InvalidInput("to", _("{unit} is already the lead unit").format(
-                unit=refs.unit_name(session.db, new_lead)), N_("to"))
+                unit=refs.unit_name(session.db, new_lead)), N_("new lead unit"))
         step.set(lead_unit_id=new_lead, status=ASSIGNED, active_since=_today(), urges_unanswered=0)
         wanted = ([_unit_id(session, name, "co", N_("co-unit")) for name in v["co"]] if co is not None
                   else co_unit_ids(session.db, step.id))
